@@ -1,0 +1,40 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both set up .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint format bench sample docs clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,ocr]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/guichets demo --out demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check toolkit tests bench evidence
+	$(BIN)/ruff format --check toolkit tests bench evidence
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix toolkit tests bench evidence
+	$(BIN)/ruff format toolkit tests bench evidence
+
+bench: $(STAMP)
+	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+sample: $(STAMP)
+	$(BIN)/python evidence/make_sample.py
+
+docs: $(STAMP)
+	$(BIN)/python -m toolkit.docs README.md
+
+clean:
+	rm -rf demo .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The `guichets` command line: a thin projection of the library."""

@@ -1,0 +1,114 @@
+"""Top-level `guichets` app: global options and the one place errors are translated."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from toolkit._version import __version__
+from toolkit.cli import render
+from toolkit.cli.state import settings
+from toolkit.errors import GuichetsError, ProblemsFound
+
+
+class GuichetsGroup(TyperGroup):
+    """Turns library errors into one line on stderr and exit 1 (traceback only with --debug)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ProblemsFound as e:
+            if settings.debug:
+                raise
+            render.problems(e.problems)
+            render.error(str(e))
+            raise typer.Exit(1) from None
+        except GuichetsError as e:
+            if settings.debug:
+                raise
+            render.error(str(e))
+            raise typer.Exit(e.exit_code) from None
+        except KeyboardInterrupt:
+            render.error("interrupted; nothing was recorded for the step in progress")
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as e:
+            if settings.debug or _is_usage_error(e):
+                raise
+            render.error(
+                f"unexpected failure ({type(e).__name__}: {e}); "
+                "run again with --debug and report the traceback"
+            )
+            raise typer.Exit(1) from None
+
+
+def _is_usage_error(e: Exception) -> bool:
+    # usage errors come from the vendored click; let them through to exit 2
+    return type(e).__name__ in {"UsageError", "BadParameter", "MissingParameter", "NoSuchOption",
+                                "BadOptionUsage", "BadArgumentUsage", "Exit", "Abort"}
+
+
+app = typer.Typer(
+    cls=GuichetsGroup,
+    name="guichets",
+    help="Evidence toolkit for saturated préfecture booking: ingest, measure, file.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"guichets {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    workspace: Annotated[
+        Path | None,
+        typer.Option(
+            "--workspace", "-w", help="Workspace folder [env GUICHETS_WORKSPACE; default ./workspace]."
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    settings.workspace = workspace
+    settings.quiet = quiet
+    settings.debug = debug
+
+
+def _register() -> None:
+    from toolkit.cli import applicant, attempts, demo, ingest, workspace
+
+    workspace.register(app)
+    app.add_typer(applicant.app, name="applicant")
+    app.add_typer(ingest.app, name="ingest")
+    attempts.register(app)
+    demo.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    if os.environ.get("GUICHETS_DEBUG"):
+        settings.debug = True
+    app(prog_name="guichets")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""`guichets attempts ID`: the chronological log."""
+
+from __future__ import annotations
+
+import typer
+
+from toolkit.cli import render
+from toolkit.cli.context import open_ws
+from toolkit.cli.options import ApplicantArg, FormatOpt
+from toolkit.cli.render import Format
+
+TABLE_COLUMNS = ("local_time", "channel", "outcome", "system", "time_source", "file", "url")
+
+
+def attempts(applicant_id: ApplicantArg, fmt: FormatOpt = Format.table) -> None:
+    """List an applicant's attempts and contacts, oldest first, in the préfecture's time."""
+    from toolkit.attempts import attempt_records
+
+    with open_ws(read_only=True) as ws:
+        rows = attempt_records(ws, applicant_id)
+    if fmt is Format.table:
+        for r in rows:
+            if r["weak_time"]:
+                r["time_source"] += " (weak)"
+        tz = rows[0]["tz"] if rows else ""
+        render.emit(rows, fmt, columns=TABLE_COLUMNS, title=f"Attempts of {applicant_id} ({tz})")
+    else:
+        render.emit(rows, fmt)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("attempts")(attempts)

@@ -1,0 +1,35 @@
+"""`guichets demo`: the main job on the bundled sample evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from toolkit.cli import render
+
+
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo workspace and results.")] = Path(
+        "demo"
+    ),
+    sample: Annotated[
+        Path | None, typer.Option("--sample", help="Sample evidence folder [default: evidence/sample].")
+    ] = None,
+) -> None:
+    """Build a fresh workspace from the sample evidence and run every step."""
+    from toolkit.demo import run_demo
+
+    def on_step(name: str, summary: str) -> None:
+        render.info(f"[{name}] {summary}")
+
+    with render.progress("Working") as bar:
+        result = run_demo(out, sample=sample, progress=bar, on_step=on_step)
+    render.info(f"Demo workspace: {result.workspace}")
+    for label, path in result.outputs.items():
+        render.info(f"  {label}: {path}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)

@@ -1,0 +1,24 @@
+"""Options shared by several commands, defined once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from toolkit.cli.render import Format
+
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="Output: table (people), csv or json (machines).")
+]
+ApplicantArg = Annotated[str, typer.Argument(help="Applicant id (pseudonymous), e.g. demo-001.")]
+ApplicantOpt = Annotated[str, typer.Option("--applicant", "-a", help="Applicant id the evidence belongs to.")]
+PathsArg = Annotated[
+    list[Path], typer.Argument(help="Files, folders (recursive) or .zip archives.", show_default=False)
+]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Record nothing unless every file is valid.")
+]
+OutFileOpt = Annotated[Path, typer.Option("--out", "-o", help="File to write.")]
+OutDirOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder to write.")]

@@ -1,0 +1,177 @@
+"""Everything the CLI shows: messages and progress on stderr, results on stdout."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from toolkit.cli.state import settings
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from toolkit.errors import Problem
+    from toolkit.ingest.records import IngestReport
+    from toolkit.progress import ProgressCallback
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+_err: Console | None = None
+
+
+def err_console() -> Console:
+    global _err
+    if _err is None:
+        from rich.console import Console
+
+        _err = Console(stderr=True, highlight=False, soft_wrap=True)
+    return _err
+
+
+def info(message: str) -> None:
+    if not settings.quiet:
+        err_console().print(message, markup=False)
+
+
+def warn(message: str) -> None:
+    if not settings.quiet:
+        err_console().print(f"Warning: {message}", markup=False, style="yellow")
+
+
+def error(message: str) -> None:
+    err_console().print(f"Error: {message}", markup=False, style="red")
+
+
+def problems(items: Sequence[Problem]) -> None:
+    for p in items:
+        err_console().print(f"Rejected: {p}", markup=False, style="red")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    return str(value)
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, default=_jsonable, ensure_ascii=False, indent=2)
+
+
+def emit(
+    data: list[dict[str, Any]] | dict[str, Any],
+    fmt: Format = Format.table,
+    *,
+    columns: Sequence[str] | None = None,
+    title: str | None = None,
+) -> None:
+    """Write a result to stdout as a table, CSV or JSON."""
+    if fmt is Format.json:
+        sys.stdout.write(to_json(data) + "\n")
+        return
+    rows = [data] if isinstance(data, dict) else data
+    if isinstance(data, dict) and fmt is Format.table:
+        _emit_mapping(data, title)
+        return
+    cols = list(columns) if columns else (list(rows[0]) if rows else [])
+    if fmt is Format.csv:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(cols)
+        for r in rows:
+            w.writerow(["" if r.get(c) is None else _cell(r.get(c)) for c in cols])
+        sys.stdout.write(buf.getvalue())
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for c in cols:
+        table.add_column(c, overflow="fold")
+    for r in rows:
+        table.add_row(*("" if r.get(c) is None else _cell(r.get(c)) for c in cols))
+    Console(highlight=False).print(table)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".")
+    if isinstance(value, dict | list):
+        return json.dumps(value, default=_jsonable, ensure_ascii=False)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _emit_mapping(data: dict[str, Any], title: str | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_header=False)
+    table.add_column("field", style="bold")
+    table.add_column("value", overflow="fold")
+    for k, v in data.items():
+        table.add_row(k, "" if v is None else _cell(v))
+    Console(highlight=False).print(table)
+
+
+@contextmanager
+def progress(label: str) -> Iterator[ProgressCallback]:
+    """A rich bar on a terminal, plain lines otherwise, nothing with --quiet."""
+    if settings.quiet:
+        yield lambda done, total, item: None
+        return
+    console = err_console()
+    if console.is_terminal:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        with Progress(
+            TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+            console=console, transient=True,
+        ) as bar:
+            task = bar.add_task("", total=None)
+
+            def update(done: int, total: int, item: str) -> None:
+                bar.update(task, completed=done, total=total or None, description=item[:40])
+
+            yield update
+        return
+    state = {"last": -1}
+
+    def plain(done: int, total: int, item: str) -> None:
+        if total < 20:  # short jobs: the summary line is enough
+            return
+        step = max(1, total // 10)
+        if done == total or done // step != state["last"]:
+            if done == total and state["last"] == -2:
+                return
+            state["last"] = -2 if done == total else done // step
+            console.print(f"{label}: {done}/{total}", markup=False)
+
+    yield plain
+
+
+def ingest_report(report: IngestReport) -> int:
+    """Print an ingest report on stderr; return the exit code (1 if anything was rejected)."""
+    for n in report.notices:
+        info(n)
+    for d in report.duplicates:
+        info(f"Already ingested: {d}")
+    for w in report.warnings:
+        warn(w)
+    problems(report.problems)
+    info(report.summary())
+    return 1 if report.problems else 0

@@ -1,0 +1,50 @@
+"""`guichets init` and `guichets verify`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from toolkit.cli import render
+from toolkit.cli.context import open_ws
+from toolkit.cli.options import FormatOpt
+from toolkit.cli.render import Format
+from toolkit.cli.state import settings
+
+
+def init() -> None:
+    """Create a workspace: DuckDB store, evidence vault and out/ folder."""
+    from toolkit.workspace import init_workspace, schema_version
+
+    with init_workspace(settings.workspace) as ws:
+        render.info(f"Workspace ready: {ws.root} (schema version {schema_version()})")
+
+
+def verify(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="An exhibit folder with manifest.json; default: the workspace vault."),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Re-hash the vault (or a generated folder) and name every missing or altered file."""
+    from toolkit.verify import verify_folder, verify_workspace
+
+    if folder is not None:
+        result = verify_folder(folder)
+    else:
+        with open_ws() as ws:
+            result = verify_workspace(ws)
+    if fmt is Format.json:
+        render.emit(result.to_dict(), fmt)
+    for line in result.lines():
+        (render.info if result.ok else render.error)(line)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.command()(verify)

@@ -1,0 +1,125 @@
+"""The demo: a fresh workspace built from the bundled sample evidence, every step run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import InputError
+from toolkit.progress import ProgressCallback
+from toolkit.workspace import Workspace, init_workspace
+
+MARKER = ".guichets-demo"
+
+
+def default_sample_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "evidence" / "sample"
+
+
+@dataclass
+class DemoResult:
+    out: Path
+    workspace: Path
+    applicant: str
+    steps: list[tuple[str, str]] = field(default_factory=list)  # (step, summary)
+    outputs: dict[str, Path] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _fresh_dir(out: Path) -> None:
+    if out.exists():
+        if not (out / MARKER).exists() and any(out.iterdir()):
+            raise InputError(
+                f"{out}: exists and was not made by `guichets demo`; choose another --out"
+            )
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    (out / MARKER).write_text("made by guichets demo; safe to delete\n", encoding="utf-8")
+
+
+def load_sample_applicant(sample: Path) -> dict[str, Any]:
+    path = sample / "applicant.toml"
+    if not path.is_file():
+        raise InputError(f"{sample}: no applicant.toml; is this the bundled evidence/sample folder?")
+    with open(path, "rb") as f:
+        return tomllib.load(f)
+
+
+def run_demo(
+    out: str | Path = "demo",
+    *,
+    sample: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+    on_step: Any = None,
+) -> DemoResult:
+    """Build ``out/workspace`` from the sample and write every result under ``out``."""
+    from toolkit.applicants import add_applicant
+
+    sample_dir = Path(sample) if sample else default_sample_dir()
+    if not sample_dir.is_dir():
+        raise InputError(f"{sample_dir}: sample evidence not found; pass --sample DIR")
+    out = Path(out)
+    _fresh_dir(out)
+    spec = load_sample_applicant(sample_dir)
+    ws = init_workspace(out / "workspace")
+    result = DemoResult(out=out, workspace=ws.root, applicant=spec["id"])
+
+    def step(name: str, summary: str) -> None:
+        result.steps.append((name, summary))
+        if on_step:
+            on_step(name, summary)
+
+    with ws:
+        identity = dict(spec.get("identity", {}))
+        add_applicant(
+            ws,
+            spec["id"],
+            prefecture=spec["prefecture"],
+            procedure=spec["procedure"],
+            permit_expiry=spec.get("permit_expiry"),
+            **identity,
+        )
+        step("applicant", f"{spec['id']} ({spec['prefecture']}, {spec['procedure']})")
+        _screenshots(ws, sample_dir, spec["id"], result, step, progress)
+        _attempt_log(ws, spec["id"], result, step)
+        _verify(ws, step)
+    return result
+
+
+def _screenshots(
+    ws: Workspace, sample: Path, applicant: str, result: DemoResult, step: Any, progress: Any
+) -> None:
+    from toolkit.ingest.screenshots import ingest_screenshots
+
+    folder = sample / "screenshots"
+    logs = sorted(folder.glob("*.csv")) + sorted(folder.glob("*.xlsx"))
+    report = ingest_screenshots(
+        ws, [folder], applicant, log=logs[0] if logs else None, ocr=None, progress=progress
+    )
+    if report.problems:
+        raise InputError("sample screenshots were rejected: " + "; ".join(map(str, report.problems)))
+    result.data["screenshots"] = report.to_dict()
+    step("screenshots", report.summary())
+
+
+def _attempt_log(ws: Workspace, applicant: str, result: DemoResult, step: Any) -> None:
+    from toolkit.attempts import attempt_records
+
+    rows = attempt_records(ws, applicant)
+    path = result.out / "attempts.json"
+    path.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    result.outputs["attempts"] = path
+    step("attempts", f"{len(rows)} attempt(s) and contact(s) → {path}")
+
+
+def _verify(ws: Workspace, step: Any) -> None:
+    from toolkit.verify import verify_workspace
+
+    v = verify_workspace(ws)
+    if not v.ok:
+        raise InputError("vault verification failed: " + "; ".join(v.lines()))
+    step("verify", f"vault OK: {v.checked} original(s) re-hashed")

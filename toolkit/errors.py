@@ -1,0 +1,80 @@
+"""One error hierarchy for the whole toolkit.
+
+Every message says what happened and how to fix it. The CLI translates these
+into one ``Error: …`` line on stderr and exit code 1; ``--debug`` shows the
+traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class GuichetsError(Exception):
+    """Base class: a problem the user can fix. ``str(err)`` is the whole message."""
+
+    exit_code = 1
+
+
+class WorkspaceError(GuichetsError):
+    """The workspace is missing, busy, or from another version."""
+
+
+class WorkspaceMissing(WorkspaceError):
+    pass
+
+
+class WorkspaceBusy(WorkspaceError):
+    pass
+
+
+class WorkspaceTooNew(WorkspaceError):
+    pass
+
+
+class NotFound(GuichetsError):
+    """An applicant, préfecture or procedure that does not exist."""
+
+
+class InputError(GuichetsError):
+    """A file or value given by the user cannot be used."""
+
+
+class IntegrityError(GuichetsError):
+    """The vault or a generated bundle does not match its hashes."""
+
+
+class MissingDependency(GuichetsError):
+    """An optional library or program is absent."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One row-level or file-level problem in a report: where, and what to do."""
+
+    path: str
+    message: str
+    line: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.column:
+            where += f" [{self.column}]"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ProblemsFound(GuichetsError):
+    """Raised when problems block an operation (e.g. ``--strict``); nothing was recorded."""
+
+    problems: list[Problem] = field(default_factory=list)
+    summary: str = ""
+
+    def __post_init__(self) -> None:
+        super().__init__(self.summary or f"{len(self.problems)} problem(s); nothing was recorded")
+
+    def __str__(self) -> str:
+        return self.summary or f"{len(self.problems)} problem(s); nothing was recorded"

@@ -1,0 +1,1 @@
+"""Readers that turn evidence files into facts in the store."""

@@ -1,0 +1,181 @@
+"""Expand what the user names (files, folders, zip archives) into input files.
+
+Folders are walked recursively in a stable order. Zip archives are read in memory
+entry by entry, refusing entries that would escape the archive (``../``, absolute
+paths) and entries whose size or compression ratio betrays a zip bomb. Hidden junk
+(.DS_Store, Thumbs.db, AppleDouble ``._`` files, ``__MACOSX/``) is skipped silently.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+from toolkit.errors import Problem
+
+MAX_ENTRY_BYTES = 200 * 1024 * 1024  # one original; a screenshot or a PDF is far smaller
+MAX_ARCHIVE_BYTES = 2 * 1024 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed; real screenshots and pages stay far below
+
+JUNK_NAMES = {".ds_store", "thumbs.db", "desktop.ini", ".localized", "icon\r"}
+
+
+def is_junk(name: str) -> bool:
+    base = name.rsplit("/", 1)[-1]
+    low = base.lower()
+    return (
+        low in JUNK_NAMES
+        or base.startswith("._")
+        or base.startswith("~$")
+        or "__MACOSX/" in name
+        or (base.startswith(".") and base not in (".", ".."))
+    )
+
+
+@dataclass
+class InputFile:
+    """One file to ingest, wherever it lives (disk or zip entry)."""
+
+    display: str  # what messages show: path, or archive.zip!inner/name.png
+    name: str  # base name, NFC-normalised
+    mtime: datetime | None  # naive local wall-clock time of the file system or zip entry
+    _read: Callable[[], bytes]
+    size: int
+
+    def read(self) -> bytes:
+        try:
+            return self._read()
+        except OSError as e:
+            raise EntryError(f"cannot read ({e.strerror or e}); check the file's permissions") from None
+
+    @property
+    def suffix(self) -> str:
+        return PurePosixPath(self.name).suffix.lower()
+
+
+def _nfc(name: str) -> str:
+    return unicodedata.normalize("NFC", name)
+
+
+def expand(
+    paths: list[str | os.PathLike[str]],
+    problems: list[Problem],
+    *,
+    open_zips: bool = True,
+) -> Iterator[InputFile]:
+    """Yield input files; append a Problem for each path or entry that cannot be used."""
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            problems.append(Problem(str(path), "no such file or folder; check the path"))
+            continue
+        if path.is_dir():
+            for sub in sorted(path.rglob("*")):
+                rel = str(sub.relative_to(path))
+                if sub.is_file() and not is_junk(rel.replace(os.sep, "/")):
+                    yield from _from_file(sub, problems, open_zips)
+        elif not is_junk(path.name):
+            yield from _from_file(path, problems, open_zips)
+
+
+def _from_file(path: Path, problems: list[Problem], open_zips: bool) -> Iterator[InputFile]:
+    if open_zips and path.suffix.lower() == ".zip":
+        yield from _from_zip(path, problems)
+        return
+    try:
+        st = path.stat()
+    except OSError as e:
+        problems.append(Problem(str(path), f"cannot read ({e.strerror}); check permissions"))
+        return
+    if st.st_size > MAX_ENTRY_BYTES:
+        problems.append(
+            Problem(str(path), f"{st.st_size // 2**20} MB is too large for one original (limit 200 MB)")
+        )
+        return
+
+    def read(p: Path = path) -> bytes:
+        return p.read_bytes()
+
+    yield InputFile(
+        display=str(path),
+        name=_nfc(path.name),
+        mtime=datetime.fromtimestamp(st.st_mtime),
+        _read=read,
+        size=st.st_size,
+    )
+
+
+def _unsafe(name: str) -> bool:
+    p = PurePosixPath(name.replace("\\", "/"))
+    return p.is_absolute() or ".." in p.parts or (len(name) > 1 and name[1] == ":")
+
+
+def _from_zip(path: Path, problems: list[Problem]) -> Iterator[InputFile]:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as e:
+        problems.append(Problem(str(path), f"not a readable zip archive ({e}); re-create it"))
+        return
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        total = sum(i.file_size for i in infos)
+        if total > MAX_ARCHIVE_BYTES:
+            problems.append(
+                Problem(str(path), "archive expands to more than 2 GB; unzip it and ingest the folder")
+            )
+            return
+        for info in sorted(infos, key=lambda i: i.filename):
+            name = _nfc(info.filename)
+            where = f"{path}!{name}"
+            if is_junk(name):
+                continue
+            if _unsafe(info.filename):
+                problems.append(
+                    Problem(where, "zip entry would be written outside the archive; refused")
+                )
+                continue
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > MAX_ENTRY_BYTES or (info.file_size > 10 * 2**20 and ratio > MAX_RATIO):
+                problems.append(
+                    Problem(where, "zip entry is suspiciously large once uncompressed (zip bomb?); refused")
+                )
+                continue
+            if info.filename.lower().endswith(".zip"):
+                problems.append(Problem(where, "nested zip archive; unzip it first"))
+                continue
+            try:
+                mtime: datetime | None = datetime(*info.date_time)
+            except ValueError:
+                mtime = None
+
+            def read(archive: Path = path, entry: zipfile.ZipInfo = info) -> bytes:
+                return _read_entry(archive, entry)
+
+            yield InputFile(
+                display=where,
+                name=PurePosixPath(name).name,
+                mtime=mtime,
+                _read=read,
+                size=info.file_size,
+            )
+
+
+class EntryError(Exception):
+    """A zip entry that cannot be extracted (reported as a Problem by the caller)."""
+
+
+def _read_entry(archive: Path, info: zipfile.ZipInfo) -> bytes:
+    """Read at most the declared size (+1 byte), so a lying header cannot inflate without bound."""
+    try:
+        with zipfile.ZipFile(archive) as zf, zf.open(info) as f:
+            data = f.read(info.file_size + 1)
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as e:
+        raise EntryError(f"cannot extract from the archive ({e}); re-create it") from None
+    if len(data) > info.file_size:
+        raise EntryError("zip entry is larger than its header says (zip bomb?); refused")
+    return data

@@ -1,0 +1,109 @@
+"""Writing attempts and reporting what an ingest did."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from toolkit.errors import Problem
+from toolkit.workspace import Workspace, now
+
+if TYPE_CHECKING:
+    from toolkit.applicants import Applicant
+    from toolkit.model import Attempt
+
+
+def content_id(*parts: object) -> str:
+    """A short stable id from content, so re-ingesting the same thing is a no-op."""
+    h = hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode())
+    return h.hexdigest()[:20]
+
+
+def attempt_id(a: Attempt) -> str:
+    if a.file_sha256:
+        return content_id("attempt", a.applicant_id, a.file_sha256, a.part)
+    return content_id(
+        "contact", a.applicant_id, a.channel, a.observed_at.isoformat(), a.direction, a.note
+    )
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did: recorded, already there, skipped, and the problems."""
+
+    kind: str
+    source_id: str | None = None
+    recorded: list[str] = field(default_factory=list)  # display names of inputs recorded
+    rows: int = 0  # rows written (attempts, probes, documents)
+    duplicates: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        parts = [f"{self.rows} {self.details.get('unit', 'row')}(s) recorded"]
+        if self.duplicates:
+            parts.append(f"{len(self.duplicates)} already ingested")
+        if self.problems:
+            parts.append(f"{len(self.problems)} rejected")
+        return f"{self.kind}: " + ", ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "source_id": self.source_id,
+            "rows": self.rows,
+            "recorded": self.recorded,
+            "duplicates": self.duplicates,
+            "problems": [str(p) for p in self.problems],
+            "warnings": self.warnings,
+            "notices": self.notices,
+        }
+
+
+ATTEMPT_COLUMNS = (
+    "id", "applicant_id", "prefecture", "procedure", "channel", "observed_at", "time_source",
+    "time_detail", "outcome", "system", "url", "slots", "first_slot", "file_sha256", "part",
+    "original_name", "source_id", "extraction", "rule", "confidence", "direction", "subject",
+    "note", "last_publication", "next_publication", "ingested_at",
+)
+
+
+def known_attempt_ids(ws: Workspace, ids: list[str]) -> set[str]:
+    if not ids:
+        return set()
+    marks = ",".join("?" * len(ids))
+    return {r[0] for r in ws.con.execute(f"SELECT id FROM attempts WHERE id IN ({marks})", ids).fetchall()}
+
+
+def insert_attempt(
+    ws: Workspace, a: Attempt, applicant: Applicant, source_id: str, time_detail: str | None = None
+) -> str:
+    aid = attempt_id(a)
+    values = (
+        aid, a.applicant_id, applicant.prefecture, applicant.procedure, a.channel, a.observed_at,
+        a.time_source, time_detail, a.outcome, a.system, a.url, a.slots, a.first_slot,
+        a.file_sha256, a.part, a.original_name, source_id, a.extraction, a.rule, a.confidence,
+        a.direction, a.subject, a.note, a.last_publication, a.next_publication, now(),
+    )
+    ws.con.execute(
+        f"INSERT INTO attempts ({', '.join(ATTEMPT_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * len(ATTEMPT_COLUMNS))})",
+        list(values),
+    )
+    return aid
+
+
+def store_text(ws: Workspace, sha256: str, part: int, method: str, text: str | None) -> None:
+    if text:
+        ws.con.execute(
+            "INSERT INTO texts (file_sha256, part, method, text) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT DO UPDATE SET text = excluded.text",
+            [sha256, part, method, text],
+        )

@@ -1,0 +1,65 @@
+"""What people write in their logs and sheets, mapped to the store's slugs."""
+
+from __future__ import annotations
+
+from toolkit.ingest.textdates import norm_key
+from toolkit.model import Channel, Outcome
+
+# Checked in order: "indisponible" must win over "disponible".
+_OUTCOME_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        Outcome.NO_SLOT,
+        (
+            "no_slot", "no slot", "pas de creneau", "aucun creneau", "plus de plage",
+            "pas de rdv", "pas de rendez-vous", "aucun rendez-vous", "aucun rdv", "complet",
+            "indisponible", "rien", "none", "echec", "no appointment",
+        ),
+    ),
+    (Outcome.CAPTCHA, ("captcha",)),
+    (Outcome.MAINTENANCE, ("maintenance",)),
+    (
+        Outcome.ERROR,
+        ("error", "erreur", "bug", "502", "503", "504", "surcharge", "plantage", "crash"),
+    ),
+    (
+        Outcome.BLOCKED,
+        ("blocked", "bloque", "page blanche", "ne charge pas", "non charge", "inaccessible"),
+    ),
+    (
+        Outcome.SLOTS_AVAILABLE,
+        ("slots_available", "slots available", "disponible", "creneau propose", "rdv propose", "ok"),
+    ),
+    (Outcome.UNKNOWN, ("unknown", "inconnu", "?", "indetermine", "")),
+)
+
+
+def outcome_from_text(text: str | None) -> str | None:
+    """Map a free-text result ("pas de créneau", "captcha", "erreur 503") to a slug; None if unsure."""
+    key = norm_key(text or "")
+    if key in {o.value for o in Outcome}:
+        return key
+    for outcome, words in _OUTCOME_WORDS:
+        for w in words:
+            if (w == "" and key == "") or (w and w in key):
+                return outcome.value
+    return None
+
+
+_CHANNEL_WORDS: dict[str, tuple[str, ...]] = {
+    Channel.ONLINE: ("online", "en ligne", "internet", "site"),
+    Channel.EMAIL: ("email", "e-mail", "mail", "courriel"),
+    Channel.LETTER: ("letter", "courrier", "lettre", "lrar", "recommande"),
+    Channel.PHONE: ("phone", "telephone", "tel", "appel", "ccc", "0806"),
+    Channel.COUNTER: ("counter", "guichet", "visite", "sur place"),
+    Channel.OTHER: ("other", "autre"),
+}
+
+
+def channel_from_text(text: str | None) -> str | None:
+    key = norm_key(text or "")
+    if key in {c.value for c in Channel}:
+        return key
+    for channel, words in _CHANNEL_WORDS.items():
+        if any(w in key for w in words):
+            return channel.value
+    return None
