@@ -91,12 +91,28 @@ def main_callback(
 
 
 def _register() -> None:
-    from toolkit.cli import applicant, attempts, demo, ingest, workspace
+    from toolkit.cli import (
+        applicant,
+        attempts,
+        chart,
+        check,
+        classify,
+        contact,
+        demo,
+        indicators,
+        ingest,
+        workspace,
+    )
 
     workspace.register(app)
     app.add_typer(applicant.app, name="applicant")
+    contact.register(app)
     app.add_typer(ingest.app, name="ingest")
+    classify.register(app)
     attempts.register(app)
+    app.add_typer(indicators.app, name="indicators")
+    check.register(app)
+    app.add_typer(chart.app, name="chart")
     demo.register(app)
 
 

@@ -39,3 +39,14 @@ def screenshots(
             ws, list(paths), applicant, log=log, outcome=outcome, strict=strict, ocr=ocr, progress=bar
         )
     raise typer.Exit(render.ingest_report(report))
+
+
+def _register() -> None:
+    from toolkit.cli import ingest_captures, ingest_crawl, ingest_documents
+
+    ingest_captures.register(app)
+    ingest_crawl.register(app)
+    ingest_documents.register(app)
+
+
+_register()

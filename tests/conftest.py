@@ -1,0 +1,75 @@
+"""Shared fixtures: a fresh workspace, a sample applicant, and a CLI runner."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from toolkit.applicants import add_applicant
+from toolkit.workspace import Workspace, init_workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLE = ROOT / "evidence" / "sample"
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Iterator[Workspace]:
+    """A fresh, empty workspace."""
+    w = init_workspace(tmp_path / "ws")
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def applicant(ws: Workspace) -> str:
+    """Applicant ``a-76`` of Seine-Maritime (Europe/Paris), renewal, permit ending 2025-04-15."""
+    add_applicant(
+        ws, "a-76", prefecture="76", procedure="renouvellement", permit_expiry="2025-04-15",
+        full_name="Inès Fictive", email="ines.fictive@example.org",
+    )
+    return "a-76"
+
+
+class Cli:
+    """Runs `guichets --workspace DIR …` in-process; the workspace must not be held open."""
+
+    def __init__(self, workspace: Path) -> None:
+        self.workspace = workspace
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None) -> Any:
+        from toolkit.cli.app import app
+        from toolkit.cli.state import settings
+
+        settings.quiet = settings.debug = False
+        return self.runner.invoke(app, ["--workspace", str(self.workspace), *args], input=input)
+
+    def json(self, *args: str) -> Any:
+        r = self(*args, "--format", "json")
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    """A CLI bound to a fresh workspace folder (created with `init`)."""
+    c = Cli(tmp_path / "cli-ws")
+    r = c("init")
+    assert r.exit_code == 0, r.output
+    return c
+
+
+@pytest.fixture
+def cli_applicant(cli: Cli) -> str:
+    r = cli(
+        "applicant", "add", "c-76", "--prefecture", "76", "--procedure", "renouvellement",
+        "--permit-expiry", "2025-04-15", "--name", "Inès Fictive", "--email", "ines.fictive@example.org",
+    )
+    assert r.exit_code == 0, r.output
+    return "c-76"

@@ -1,0 +1,11 @@
+"""`guichets chart applicant|prefecture|map`."""
+
+from __future__ import annotations
+
+import typer
+
+from toolkit.cli import chart_applicant, chart_prefecture
+
+app = typer.Typer(help="Deterministic charts (PNG, SVG or PDF) with French labels.", no_args_is_help=True)
+chart_applicant.register(app)
+chart_prefecture.register(app)
