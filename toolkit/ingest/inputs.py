@@ -13,7 +13,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from toolkit.errors import Problem
@@ -43,7 +43,7 @@ class InputFile:
 
     display: str  # what messages show: path, or archive.zip!inner/name.png
     name: str  # base name, NFC-normalised
-    mtime: datetime | None  # naive local wall-clock time of the file system or zip entry
+    mtime: datetime | None  # aware for files on disk; naive (wall-clock) for zip entries
     _read: Callable[[], bytes]
     size: int
 
@@ -67,8 +67,13 @@ def expand(
     problems: list[Problem],
     *,
     open_zips: bool = True,
+    exclude: list[Path] | None = None,
 ) -> Iterator[InputFile]:
-    """Yield input files; append a Problem for each path or entry that cannot be used."""
+    """Yield input files; append a Problem for each path or entry that cannot be used.
+
+    Folders in ``exclude`` (the workspace itself) are never walked into.
+    """
+    skip = [p.resolve() for p in exclude or []]
     for raw in paths:
         path = Path(raw)
         if not path.exists():
@@ -77,6 +82,8 @@ def expand(
         if path.is_dir():
             for sub in sorted(path.rglob("*")):
                 rel = str(sub.relative_to(path))
+                if skip and any(sub.resolve().is_relative_to(s) for s in skip):
+                    continue
                 if sub.is_file() and not is_junk(rel.replace(os.sep, "/")):
                     yield from _from_file(sub, problems, open_zips)
         elif not is_junk(path.name):
@@ -104,7 +111,7 @@ def _from_file(path: Path, problems: list[Problem], open_zips: bool) -> Iterator
     yield InputFile(
         display=str(path),
         name=_nfc(path.name),
-        mtime=datetime.fromtimestamp(st.st_mtime),
+        mtime=datetime.fromtimestamp(st.st_mtime, tz=UTC),  # an instant, not a wall time
         _read=read,
         size=st.st_size,
     )

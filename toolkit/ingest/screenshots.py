@@ -179,7 +179,7 @@ def ingest_screenshots(
         report.problems.extend(log_problems)
 
     reader = _ocr_reader(ocr, report)
-    inputs: list[InputFile] = list(expand(list(paths), report.problems))
+    inputs: list[InputFile] = list(expand(list(paths), report.problems, exclude=[ws.root]))
     if log is not None:  # the log may sit among the screenshots
         log_path = Path(log).resolve()
         inputs = [f for f in inputs if Path(f.display).resolve() != log_path]

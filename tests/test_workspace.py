@@ -1,0 +1,128 @@
+"""Workspace creation, migrations, locking and transactions."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from toolkit import workspace as wsmod
+from toolkit.errors import WorkspaceBusy, WorkspaceMissing, WorkspaceTooNew
+from toolkit.workspace import init_workspace, open_workspace, schema_version
+
+
+def test_init_creates_store_vault_and_out(tmp_path: Path) -> None:
+    with init_workspace(tmp_path / "w") as ws:
+        assert (tmp_path / "w" / "guichets.duckdb").is_file()
+        assert (tmp_path / "w" / "vault").is_dir()
+        assert (tmp_path / "w" / "out").is_dir()
+        assert ws.scalar("SELECT max(version) FROM schema_migrations") == schema_version()
+        assert ws.scalar("SELECT count(*) FROM custody WHERE action = 'init'") == 1
+        assert ws.scalar("SELECT count(*) FROM prefectures") == 105
+        assert ws.scalar("SELECT tz FROM prefectures WHERE code = '973'") == "America/Cayenne"
+    # a second init is harmless and not logged twice
+    with init_workspace(tmp_path / "w") as ws:
+        assert ws.scalar("SELECT count(*) FROM custody WHERE action = 'init'") == 1
+
+
+def test_custody_records_actor_and_version(ws) -> None:
+    row = ws.rows('SELECT actor, tool_version, detail FROM custody WHERE action = ?', ["init"])[0]
+    assert row["actor"]
+    assert row["tool_version"] == "0.1.0"
+    assert '"schema_version"' in row["detail"]
+
+
+def test_missing_workspace_says_how_to_create(tmp_path: Path) -> None:
+    with pytest.raises(WorkspaceMissing) as e:
+        open_workspace(tmp_path / "nowhere")
+    assert f"guichets --workspace {tmp_path / 'nowhere'} init" in str(e.value)
+
+
+def test_env_var_selects_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GUICHETS_WORKSPACE", str(tmp_path / "env-ws"))
+    with init_workspace() as ws:
+        assert ws.root == tmp_path / "env-ws"
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    with init_workspace(tmp_path / "w") as ws:
+        ws.sql("INSERT INTO schema_migrations VALUES (999, 'future', now(), '9.9')")
+    with pytest.raises(WorkspaceTooNew, match="schema version 999 is newer"):
+        open_workspace(tmp_path / "w")
+
+
+def test_older_schema_is_migrated_on_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    init_workspace(tmp_path / "w").close()
+    real = wsmod.migrations()
+    extra = (real[-1][0] + 1, "test_extra", "CREATE TABLE test_extra (x INTEGER);")
+    monkeypatch.setattr(wsmod, "migrations", lambda: [*real, extra])
+    with open_workspace(tmp_path / "w") as ws:
+        assert ws.scalar("SELECT max(version) FROM schema_migrations") == extra[0]
+        assert ws.scalar("SELECT count(*) FROM test_extra") == 0
+
+
+def test_rollback_removes_vault_files_written_in_the_transaction(ws) -> None:
+    with pytest.raises(RuntimeError), ws.transaction():
+        digest = ws.store_file(b"evidence bytes", "x.png", "image/png")
+        assert digest in ws.vault
+        raise RuntimeError("boom")
+    assert digest not in ws.vault
+    assert ws.scalar("SELECT count(*) FROM files") == 0
+
+
+def test_vault_files_are_read_only_and_stored_once(ws) -> None:
+    with ws.transaction():
+        d1 = ws.store_file(b"same", "a.png", "image/png")
+        d2 = ws.store_file(b"same", "b.png", "image/png")
+    assert d1 == d2
+    path = ws.vault.path_for(d1)
+    assert path.read_bytes() == b"same"
+    assert path.stat().st_mode & 0o222 == 0
+    assert ws.scalar("SELECT count(*) FROM files") == 1
+    assert ws.scalar("SELECT original_name FROM files") == "a.png"
+
+
+HOLDER = """
+import sys, time
+from toolkit.workspace import open_workspace
+ws = open_workspace(sys.argv[1])
+print("ready", flush=True)
+time.sleep(30)
+"""
+
+
+@pytest.fixture
+def held_workspace(tmp_path: Path):
+    init_workspace(tmp_path / "w").close()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(tmp_path / "w")], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    yield tmp_path / "w"
+    proc.kill()
+    proc.wait()
+
+
+def test_second_process_gets_busy_error(held_workspace: Path) -> None:
+    start = time.monotonic()
+    with pytest.raises(WorkspaceBusy, match="workspace is busy: another guichets process"):
+        open_workspace(held_workspace)
+    with pytest.raises(WorkspaceBusy):
+        open_workspace(held_workspace, read_only=True)
+    assert time.monotonic() - start < 10
+
+
+def test_cli_busy_is_one_line_exit_1(held_workspace: Path) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "toolkit", "--workspace", str(held_workspace), "applicant", "list"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert lines[0].startswith("Error: workspace is busy")
+    assert "Traceback" not in r.stderr
