@@ -34,7 +34,7 @@ sample: $(STAMP)
 	$(BIN)/python evidence/make_sample.py
 
 docs: $(STAMP)
-	$(BIN)/python -m toolkit.docs README.md
+	$(BIN)/python -m toolkit.clidoc README.md
 
 clean:
 	rm -rf demo .pytest_cache .mypy_cache .ruff_cache

@@ -30,8 +30,13 @@ def ws(tmp_path: Path) -> Iterator[Workspace]:
 def applicant(ws: Workspace) -> str:
     """Applicant ``a-76`` of Seine-Maritime (Europe/Paris), renewal, permit ending 2025-04-15."""
     add_applicant(
-        ws, "a-76", prefecture="76", procedure="renouvellement", permit_expiry="2025-04-15",
-        full_name="Inès Fictive", email="ines.fictive@example.org",
+        ws,
+        "a-76",
+        prefecture="76",
+        procedure="renouvellement",
+        permit_expiry="2025-04-15",
+        full_name="Inès Fictive",
+        email="ines.fictive@example.org",
     )
     return "a-76"
 
@@ -68,8 +73,19 @@ def cli(tmp_path: Path) -> Cli:
 @pytest.fixture
 def cli_applicant(cli: Cli) -> str:
     r = cli(
-        "applicant", "add", "c-76", "--prefecture", "76", "--procedure", "renouvellement",
-        "--permit-expiry", "2025-04-15", "--name", "Inès Fictive", "--email", "ines.fictive@example.org",
+        "applicant",
+        "add",
+        "c-76",
+        "--prefecture",
+        "76",
+        "--procedure",
+        "renouvellement",
+        "--permit-expiry",
+        "2025-04-15",
+        "--name",
+        "Inès Fictive",
+        "--email",
+        "ines.fictive@example.org",
     )
     assert r.exit_code == 0, r.output
     return "c-76"

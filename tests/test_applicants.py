@@ -12,8 +12,13 @@ from toolkit.errors import InputError, NotFound
 
 def test_add_keeps_identity_apart(ws) -> None:
     a = add_applicant(
-        ws, "2025-017", prefecture="seine maritime", procedure="Renouvellement",
-        permit_expiry="2025-04-15", full_name="Inès Fictive", birth_date="1991-02-03",
+        ws,
+        "2025-017",
+        prefecture="seine maritime",
+        procedure="Renouvellement",
+        permit_expiry="2025-04-15",
+        full_name="Inès Fictive",
+        birth_date="1991-02-03",
         agdref="7501234567",
     )
     assert (a.prefecture, a.procedure, a.tz) == ("76", "renouvellement", "Europe/Paris")
@@ -41,7 +46,11 @@ def test_show_and_list(ws, applicant: str) -> None:
     [
         ({"prefecture": "99", "procedure": "renouvellement"}, NotFound, "99"),
         ({"prefecture": "76", "procedure": "visa"}, NotFound, "renouvellement"),
-        ({"prefecture": "76", "procedure": "renouvellement", "permit_expiry": "15/13/2025"}, InputError, "YYYY-MM-DD"),
+        (
+            {"prefecture": "76", "procedure": "renouvellement", "permit_expiry": "15/13/2025"},
+            InputError,
+            "YYYY-MM-DD",
+        ),
     ],
 )
 def test_bad_values(ws, kwargs: dict, error: type, message: str) -> None:
@@ -63,8 +72,17 @@ def test_unknown_applicant_names_known_ones(ws, applicant: str) -> None:
 
 
 def test_cli_add_list_show(cli) -> None:
-    r = cli("applicant", "add", "c-973", "--prefecture", "Guyane", "--procedure", "premiere-demande",
-            "--name", "Jean Fictif")
+    r = cli(
+        "applicant",
+        "add",
+        "c-973",
+        "--prefecture",
+        "Guyane",
+        "--procedure",
+        "premiere-demande",
+        "--name",
+        "Jean Fictif",
+    )
     assert r.exit_code == 0, r.output
     assert "Tribunal administratif de la Guyane" in r.stderr
     listed = cli.json("applicant", "list")

@@ -29,7 +29,7 @@ def test_init_creates_store_vault_and_out(tmp_path: Path) -> None:
 
 
 def test_custody_records_actor_and_version(ws) -> None:
-    row = ws.rows('SELECT actor, tool_version, detail FROM custody WHERE action = ?', ["init"])[0]
+    row = ws.rows("SELECT actor, tool_version, detail FROM custody WHERE action = ?", ["init"])[0]
     assert row["actor"]
     assert row["tool_version"] == "0.1.0"
     assert '"schema_version"' in row["detail"]
@@ -119,7 +119,9 @@ def test_second_process_gets_busy_error(held_workspace: Path) -> None:
 def test_cli_busy_is_one_line_exit_1(held_workspace: Path) -> None:
     r = subprocess.run(
         [sys.executable, "-m", "toolkit", "--workspace", str(held_workspace), "applicant", "list"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert r.returncode == 1
     lines = r.stderr.strip().splitlines()

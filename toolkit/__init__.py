@@ -1,0 +1,77 @@
+"""guichets: evidence toolkit for saturated préfecture booking systems.
+
+The public API, for notebooks and scripts::
+
+    import toolkit
+    ws = toolkit.open_workspace("workspace")
+    toolkit.prefecture_indicators(ws, by="month")     # a pandas DataFrame
+
+Names are resolved lazily so that ``import toolkit`` (and ``guichets --help``) stays
+instant; heavy libraries load only when a function that needs them runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from toolkit._version import __version__
+
+_API: dict[str, str] = {
+    # workspace and evidence
+    "Workspace": "toolkit.workspace",
+    "open_workspace": "toolkit.workspace",
+    "init_workspace": "toolkit.workspace",
+    "verify_workspace": "toolkit.verify",
+    "verify_folder": "toolkit.verify",
+    # applicants and contacts
+    "add_applicant": "toolkit.applicants",
+    "get_applicant": "toolkit.applicants",
+    "list_applicants": "toolkit.applicants",
+    "show_applicant": "toolkit.applicants",
+    "add_contact": "toolkit.contacts",
+    # ingest
+    "ingest_screenshots": "toolkit.ingest.screenshots",
+    "ingest_captures": "toolkit.ingest.captures",
+    "ingest_crawl": "toolkit.ingest.crawl",
+    "ingest_documents": "toolkit.ingest.documents",
+    # classification
+    "classify_html": "toolkit.classify.signatures",
+    "classify_text": "toolkit.classify.signatures",
+    "reclassify": "toolkit.classify.reclassify",
+    # facts and indicators
+    "attempts": "toolkit.attempts",
+    "attempt_records": "toolkit.attempts",
+    "prefecture_indicators": "toolkit.indicators.prefecture",
+    "applicant_indicators": "toolkit.indicators.applicant",
+    "corroborate": "toolkit.indicators.corroboration",
+    "check_readiness": "toolkit.indicators.readiness",
+    # charts
+    "prefecture_chart": "toolkit.charts.prefecture",
+    "applicant_chart": "toolkit.charts.applicant",
+    "france_map": "toolkit.charts.map",
+    # documents
+    "build_exhibits": "toolkit.documents.exhibits",
+    "build_letter": "toolkit.documents.letters",
+    # sharing
+    "export_bundle": "toolkit.export.bundle",
+    "aggregate_bundles": "toolkit.export.aggregate",
+    "export_xlsx": "toolkit.export.xlsx",
+    # demo
+    "run_demo": "toolkit.demo",
+}
+
+__all__ = ["__version__", *sorted(_API)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

@@ -14,9 +14,25 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ATTEMPT_FIELDS = (
-    "id", "applicant", "channel", "observed_at", "local_time", "tz", "time_source", "weak_time",
-    "outcome", "system", "rule", "url", "slots", "first_slot", "file", "sha256", "direction",
-    "subject", "note",
+    "id",
+    "applicant",
+    "channel",
+    "observed_at",
+    "local_time",
+    "tz",
+    "time_source",
+    "weak_time",
+    "outcome",
+    "system",
+    "rule",
+    "url",
+    "slots",
+    "first_slot",
+    "file",
+    "sha256",
+    "direction",
+    "subject",
+    "note",
 )
 
 

@@ -44,7 +44,9 @@ def _fresh_dir(out: Path) -> None:
 def load_sample_applicant(sample: Path) -> dict[str, Any]:
     path = sample / "applicant.toml"
     if not path.is_file():
-        raise InputError(f"{sample}: no applicant.toml; is this the bundled evidence/sample folder?")
+        raise InputError(
+            f"{sample}: no applicant.toml; is this the bundled evidence/sample folder?"
+        )
     with open(path, "rb") as f:
         return tomllib.load(f)
 
@@ -101,7 +103,9 @@ def _screenshots(
         ws, [folder], applicant, log=logs[0] if logs else None, ocr=None, progress=progress
     )
     if report.problems:
-        raise InputError("sample screenshots were rejected: " + "; ".join(map(str, report.problems)))
+        raise InputError(
+            "sample screenshots were rejected: " + "; ".join(map(str, report.problems))
+        )
     result.data["screenshots"] = report.to_dict()
     step("screenshots", report.summary())
 

@@ -77,7 +77,9 @@ def verify_folder(folder: str | Path) -> VerifyResult:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         entries = manifest["files"]
     except (ValueError, KeyError, TypeError) as e:
-        raise InputError(f"{manifest_path}: unreadable manifest ({e}); regenerate the folder") from None
+        raise InputError(
+            f"{manifest_path}: unreadable manifest ({e}); regenerate the folder"
+        ) from None
     result = VerifyResult(target=str(folder))
     listed = set()
     for entry in entries:

@@ -12,7 +12,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -99,10 +99,8 @@ class Workspace:
 
     # lifecycle -----------------------------------------------------------
     def close(self) -> None:
-        try:
+        with suppress(Exception):  # closing twice is harmless
             self.con.close()
-        except Exception:
-            pass
 
     def __enter__(self) -> Workspace:
         return self

@@ -6,13 +6,29 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ("pandas", "matplotlib", "docx", "docxtpl", "pdfplumber", "openpyxl", "PIL", "pytesseract",
-         "fpdf", "pypdf", "lxml", "numpy")
+HEAVY = (
+    "pandas",
+    "matplotlib",
+    "docx",
+    "docxtpl",
+    "pdfplumber",
+    "openpyxl",
+    "PIL",
+    "pytesseract",
+    "fpdf",
+    "pypdf",
+    "lxml",
+    "numpy",
+)
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "toolkit", *args], capture_output=True, text=True, timeout=120, cwd=cwd
+        [sys.executable, "-m", "toolkit", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
     )
 
 
@@ -28,8 +44,9 @@ def test_help_imports_no_heavy_library() -> None:
 
 
 def test_every_command_has_help(cli) -> None:
-    from toolkit.cli.app import app
     from typer.main import get_command
+
+    from toolkit.cli.app import app
 
     root = get_command(app)
 

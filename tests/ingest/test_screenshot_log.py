@@ -63,5 +63,5 @@ def test_xlsx_log_with_excel_dates_and_times(tmp_path: Path) -> None:
 
 def test_log_without_date_column_is_refused(tmp_path: Path) -> None:
     (tmp_path / "log.csv").write_text("fichier;remarque\na.png;x\n", encoding="utf-8")
-    with pytest.raises(InputError, match="needs a file column .* and a date column"):
+    with pytest.raises(InputError, match=r"needs a file column .* and a date column"):
         read_log(tmp_path / "log.csv")

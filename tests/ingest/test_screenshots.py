@@ -6,7 +6,6 @@ import io
 import os
 import shutil
 import zipfile
-
 from pathlib import Path
 
 import pytest
@@ -60,7 +59,9 @@ def test_time_sources_in_order_of_trust(ws, applicant: str, tmp_path: Path) -> N
     # the log wins over the file name
     png(d / "Screenshot_20250101-000000.png", "yellow")
     log = tmp_path / "journal.csv"
-    log.write_text("fichier;date;heure;résultat\nScreenshot_20250101-000000.png;21/03/2025;07:10;complet\n")
+    log.write_text(
+        "fichier;date;heure;résultat\nScreenshot_20250101-000000.png;21/03/2025;07:10;complet\n"
+    )
     report = ingest(ws, [d], applicant, log=log)
     assert report.rows == 6 and report.problems == []
     rows = by_file(ws, applicant)
@@ -76,7 +77,9 @@ def test_time_sources_in_order_of_trust(ws, applicant: str, tmp_path: Path) -> N
     assert rows["rdv prefecture.png"]["weak_time"] is True
     assert rows["Screenshot_20250101-000000.png"]["outcome"] == "no_slot"
     assert rows["Screenshot_20250312-100632.png"]["outcome"] == "unknown"
-    assert any("rdv prefecture.png: time taken from the file date (weak)" in w for w in report.warnings)
+    assert any(
+        "rdv prefecture.png: time taken from the file date (weak)" in w for w in report.warnings
+    )
     # every original is in the vault, byte for byte
     for r in rows.values():
         assert ws.vault.path_for(r["sha256"]).read_bytes() == (d / r["file"]).read_bytes()
@@ -101,14 +104,20 @@ def test_dst_and_overseas_zones(ws, tmp_path: Path) -> None:
 
 def test_outcome_option_and_log(ws, applicant: str) -> None:
     report = ingest(
-        ws, [FIX / "dateless"], applicant, log=FIX / "journal-cp1252-semicolon.csv", outcome="no_slot"
+        ws,
+        [FIX / "dateless"],
+        applicant,
+        log=FIX / "journal-cp1252-semicolon.csv",
+        outcome="no_slot",
     )
     assert report.rows == 3
     rows = by_file(ws, applicant)
     assert rows["IMG_0002.PNG"]["outcome"] == "captcha"  # the log wins over --outcome
     assert rows["IMG_0001.PNG"]["url"].endswith("/booking/create/12345/1")
     assert rows["IMG_0003.PNG"]["observed_at"] == "2025-03-30T03:30:00+02:00"
-    assert ws.scalar("SELECT extraction FROM attempts WHERE original_name = 'IMG_0002.PNG'") == "log"
+    assert (
+        ws.scalar("SELECT extraction FROM attempts WHERE original_name = 'IMG_0002.PNG'") == "log"
+    )
 
 
 def test_reingest_is_reported_not_duplicated(ws, applicant: str, tmp_path: Path) -> None:
@@ -193,8 +202,16 @@ def test_cli_ingest_and_attempts_json(cli, cli_applicant: str, tmp_path: Path) -
     png(tmp_path / "Screenshot_20250312-100632.png")
     shutil.copy(FIX / "truncated.png", tmp_path / "truncated.png")
     (tmp_path / ".DS_Store").write_bytes(b"junk")
-    r = cli("ingest", "screenshots", str(tmp_path), "--applicant", cli_applicant, "--no-ocr",
-            "--outcome", "no_slot")
+    r = cli(
+        "ingest",
+        "screenshots",
+        str(tmp_path),
+        "--applicant",
+        cli_applicant,
+        "--no-ocr",
+        "--outcome",
+        "no_slot",
+    )
     assert r.exit_code == 1, r.output
     assert f"Rejected: {tmp_path / 'truncated.png'}: truncated PNG image" in r.stderr
     assert "screenshots: 1 attempt(s) recorded, 1 rejected" in r.stderr
@@ -202,8 +219,21 @@ def test_cli_ingest_and_attempts_json(cli, cli_applicant: str, tmp_path: Path) -
     data = cli.json("attempts", cli_applicant)
     assert len(data) == 1
     row = data[0]
-    for key in ("id", "applicant", "observed_at", "local_time", "time_source", "outcome", "channel",
-                "system", "url", "slots", "first_slot", "file", "sha256"):
+    for key in (
+        "id",
+        "applicant",
+        "observed_at",
+        "local_time",
+        "time_source",
+        "outcome",
+        "channel",
+        "system",
+        "url",
+        "slots",
+        "first_slot",
+        "file",
+        "sha256",
+    ):
         assert key in row
     assert row["observed_at"] == "2025-03-12T10:06:32+01:00"
     assert row["local_time"] == "2025-03-12 10:06:32"
@@ -218,16 +248,36 @@ def test_cli_ingest_and_attempts_json(cli, cli_applicant: str, tmp_path: Path) -
 
 
 def test_cli_strict_and_bad_outcome(cli, cli_applicant: str) -> None:
-    r = cli("ingest", "screenshots", str(FIX / "zip-slip.zip"), "-a", cli_applicant, "--strict", "--no-ocr")
+    r = cli(
+        "ingest",
+        "screenshots",
+        str(FIX / "zip-slip.zip"),
+        "-a",
+        cli_applicant,
+        "--strict",
+        "--no-ocr",
+    )
     assert r.exit_code == 1
     assert "1 problem(s) with --strict; nothing was recorded" in r.stderr
-    r = cli("ingest", "screenshots", str(FIX / "dateless"), "-a", cli_applicant, "--outcome", "full")
+    r = cli(
+        "ingest", "screenshots", str(FIX / "dateless"), "-a", cli_applicant, "--outcome", "full"
+    )
     assert r.exit_code == 1
     assert "Error: --outcome 'full': use one of no_slot, slots_available" in r.stderr
 
 
 def test_cli_log_row_problems_have_line_numbers(cli, cli_applicant: str) -> None:
-    r = cli("ingest", "screenshots", str(FIX / "dateless"), "-a", cli_applicant, "--no-ocr",
-            "--log", str(FIX / "journal-bad-rows.csv"))
+    r = cli(
+        "ingest",
+        "screenshots",
+        str(FIX / "dateless"),
+        "-a",
+        cli_applicant,
+        "--no-ocr",
+        "--log",
+        str(FIX / "journal-bad-rows.csv"),
+    )
     assert r.exit_code == 1
-    assert f"{FIX / 'journal-bad-rows.csv'}:3 [Date]: cannot read date/time '31/02/2025'" in r.stderr
+    assert (
+        f"{FIX / 'journal-bad-rows.csv'}:3 [Date]: cannot read date/time '31/02/2025'" in r.stderr
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -50,8 +49,16 @@ class GuichetsGroup(TyperGroup):
 
 def _is_usage_error(e: Exception) -> bool:
     # usage errors come from the vendored click; let them through to exit 2
-    return type(e).__name__ in {"UsageError", "BadParameter", "MissingParameter", "NoSuchOption",
-                                "BadOptionUsage", "BadArgumentUsage", "Exit", "Abort"}
+    return type(e).__name__ in {
+        "UsageError",
+        "BadParameter",
+        "MissingParameter",
+        "NoSuchOption",
+        "BadOptionUsage",
+        "BadArgumentUsage",
+        "Exit",
+        "Abort",
+    }
 
 
 app = typer.Typer(
@@ -76,7 +83,9 @@ def main_callback(
     workspace: Annotated[
         Path | None,
         typer.Option(
-            "--workspace", "-w", help="Workspace folder [env GUICHETS_WORKSPACE; default ./workspace]."
+            "--workspace",
+            "-w",
+            help="Workspace folder [env GUICHETS_WORKSPACE; default ./workspace].",
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = False,
@@ -127,4 +136,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

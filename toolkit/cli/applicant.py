@@ -11,7 +11,9 @@ from toolkit.cli.context import open_ws
 from toolkit.cli.options import ApplicantArg, FormatOpt
 from toolkit.cli.render import Format
 
-app = typer.Typer(help="Create and inspect applicants (identity kept apart from facts).", no_args_is_help=True)
+app = typer.Typer(
+    help="Create and inspect applicants (identity kept apart from facts).", no_args_is_help=True
+)
 
 Opt = typer.Option
 
@@ -19,14 +21,18 @@ Opt = typer.Option
 @app.command("add")
 def add(
     applicant_id: ApplicantArg,
-    prefecture: Annotated[str, Opt("--prefecture", "-p", help="Préfecture code or name, e.g. 76 or Seine-Maritime.")],
+    prefecture: Annotated[
+        str, Opt("--prefecture", "-p", help="Préfecture code or name, e.g. 76 or Seine-Maritime.")
+    ],
     procedure: Annotated[str, Opt("--procedure", help="Procedure slug, e.g. renouvellement.")],
     permit_expiry: Annotated[str | None, Opt("--permit-expiry", help="YYYY-MM-DD.")] = None,
     name: Annotated[str | None, Opt("--name", help="Full name (identity; never exported).")] = None,
     birth_date: Annotated[str | None, Opt("--birth-date", help="YYYY-MM-DD (identity).")] = None,
     nationality: Annotated[str | None, Opt("--nationality", help="Identity.")] = None,
     agdref: Annotated[str | None, Opt("--agdref", help="AGDREF number (identity).")] = None,
-    email: Annotated[str | None, Opt("--email", help="Identity; also tells sent from received e-mails.")] = None,
+    email: Annotated[
+        str | None, Opt("--email", help="Identity; also tells sent from received e-mails.")
+    ] = None,
     phone: Annotated[str | None, Opt("--phone", help="Identity.")] = None,
     address: Annotated[str | None, Opt("--address", help="Identity.")] = None,
 ) -> None:
@@ -35,11 +41,22 @@ def add(
 
     with open_ws() as ws:
         a = add_applicant(
-            ws, applicant_id, prefecture=prefecture, procedure=procedure,
-            permit_expiry=permit_expiry, full_name=name, birth_date=birth_date,
-            nationality=nationality, agdref=agdref, email=email, phone=phone, address=address,
+            ws,
+            applicant_id,
+            prefecture=prefecture,
+            procedure=procedure,
+            permit_expiry=permit_expiry,
+            full_name=name,
+            birth_date=birth_date,
+            nationality=nationality,
+            agdref=agdref,
+            email=email,
+            phone=phone,
+            address=address,
         )
-    render.info(f"Applicant {a.id}: {a.prefecture_name} ({a.prefecture}), {a.procedure}, {a.tribunal}")
+    render.info(
+        f"Applicant {a.id}: {a.prefecture_name} ({a.prefecture}), {a.procedure}, {a.tribunal}"
+    )
 
 
 @app.command("list")
@@ -56,7 +73,9 @@ def list_(fmt: FormatOpt = Format.table) -> None:
 def show(
     applicant_id: ApplicantArg,
     fmt: FormatOpt = Format.table,
-    identity: Annotated[bool, Opt("--identity/--no-identity", help="Include identity fields.")] = True,
+    identity: Annotated[
+        bool, Opt("--identity/--no-identity", help="Include identity fields.")
+    ] = True,
 ) -> None:
     """Show one applicant: préfecture, tribunal, evidence counts and identity."""
     from toolkit.applicants import show_applicant

@@ -6,6 +6,8 @@ import typer
 
 from toolkit.cli import chart_applicant, chart_prefecture
 
-app = typer.Typer(help="Deterministic charts (PNG, SVG or PDF) with French labels.", no_args_is_help=True)
+app = typer.Typer(
+    help="Deterministic charts (PNG, SVG or PDF) with French labels.", no_args_is_help=True
+)
 chart_applicant.register(app)
 chart_prefecture.register(app)

@@ -11,11 +11,12 @@ from toolkit.cli import render
 
 
 def demo(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo workspace and results.")] = Path(
-        "demo"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the demo workspace and results.")
+    ] = Path("demo"),
     sample: Annotated[
-        Path | None, typer.Option("--sample", help="Sample evidence folder [default: evidence/sample].")
+        Path | None,
+        typer.Option("--sample", help="Sample evidence folder [default: evidence/sample]."),
     ] = None,
 ) -> None:
     """Build a fresh workspace from the sample evidence and run every step."""

@@ -20,14 +20,22 @@ def screenshots(
     applicant: ApplicantOpt,
     log: Annotated[
         Path | None,
-        typer.Option("--log", help="Screenshot log (CSV/XLSX: fichier, date, heure, url, résultat, note)."),
+        typer.Option(
+            "--log", help="Screenshot log (CSV/XLSX: fichier, date, heure, url, résultat, note)."
+        ),
     ] = None,
     outcome: Annotated[
-        str | None, typer.Option("--outcome", help="Outcome for files the log does not describe, e.g. no_slot.")
+        str | None,
+        typer.Option(
+            "--outcome", help="Outcome for files the log does not describe, e.g. no_slot."
+        ),
     ] = None,
     ocr: Annotated[
         bool | None,
-        typer.Option("--ocr/--no-ocr", help="Read screenshots with OCR [default: when tesseract is installed]."),
+        typer.Option(
+            "--ocr/--no-ocr",
+            help="Read screenshots with OCR [default: when tesseract is installed].",
+        ),
     ] = None,
     strict: StrictOpt = False,
 ) -> None:
@@ -36,7 +44,14 @@ def screenshots(
 
     with open_ws() as ws, render.progress("Screenshots") as bar:
         report = ingest_screenshots(
-            ws, list(paths), applicant, log=log, outcome=outcome, strict=strict, ocr=ocr, progress=bar
+            ws,
+            list(paths),
+            applicant,
+            log=log,
+            outcome=outcome,
+            strict=strict,
+            ocr=ocr,
+            progress=bar,
         )
     raise typer.Exit(render.ingest_report(report))
 

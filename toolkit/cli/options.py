@@ -13,9 +13,12 @@ FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="Output: table (people), csv or json (machines).")
 ]
 ApplicantArg = Annotated[str, typer.Argument(help="Applicant id (pseudonymous), e.g. demo-001.")]
-ApplicantOpt = Annotated[str, typer.Option("--applicant", "-a", help="Applicant id the evidence belongs to.")]
+ApplicantOpt = Annotated[
+    str, typer.Option("--applicant", "-a", help="Applicant id the evidence belongs to.")
+]
 PathsArg = Annotated[
-    list[Path], typer.Argument(help="Files, folders (recursive) or .zip archives.", show_default=False)
+    list[Path],
+    typer.Argument(help="Files, folders (recursive) or .zip archives.", show_default=False),
 ]
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Record nothing unless every file is valid.")

@@ -139,8 +139,12 @@ def progress(label: str) -> Iterator[ProgressCallback]:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         with Progress(
-            TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-            console=console, transient=True,
+            TextColumn(label),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            console=console,
+            transient=True,
         ) as bar:
             task = bar.add_task("", total=None)
 

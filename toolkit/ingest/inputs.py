@@ -51,7 +51,9 @@ class InputFile:
         try:
             return self._read()
         except OSError as e:
-            raise EntryError(f"cannot read ({e.strerror or e}); check the file's permissions") from None
+            raise EntryError(
+                f"cannot read ({e.strerror or e}); check the file's permissions"
+            ) from None
 
     @property
     def suffix(self) -> str:
@@ -101,7 +103,9 @@ def _from_file(path: Path, problems: list[Problem], open_zips: bool) -> Iterator
         return
     if st.st_size > MAX_ENTRY_BYTES:
         problems.append(
-            Problem(str(path), f"{st.st_size // 2**20} MB is too large for one original (limit 200 MB)")
+            Problem(
+                str(path), f"{st.st_size // 2**20} MB is too large for one original (limit 200 MB)"
+            )
         )
         return
 
@@ -133,7 +137,9 @@ def _from_zip(path: Path, problems: list[Problem]) -> Iterator[InputFile]:
         total = sum(i.file_size for i in infos)
         if total > MAX_ARCHIVE_BYTES:
             problems.append(
-                Problem(str(path), "archive expands to more than 2 GB; unzip it and ingest the folder")
+                Problem(
+                    str(path), "archive expands to more than 2 GB; unzip it and ingest the folder"
+                )
             )
             return
         for info in sorted(infos, key=lambda i: i.filename):
@@ -147,9 +153,14 @@ def _from_zip(path: Path, problems: list[Problem]) -> Iterator[InputFile]:
                 )
                 continue
             ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > MAX_ENTRY_BYTES or (info.file_size > 10 * 2**20 and ratio > MAX_RATIO):
+            if info.file_size > MAX_ENTRY_BYTES or (
+                info.file_size > 10 * 2**20 and ratio > MAX_RATIO
+            ):
                 problems.append(
-                    Problem(where, "zip entry is suspiciously large once uncompressed (zip bomb?); refused")
+                    Problem(
+                        where,
+                        "zip entry is suspiciously large once uncompressed (zip bomb?); refused",
+                    )
                 )
                 continue
             if info.filename.lower().endswith(".zip"):

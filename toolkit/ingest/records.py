@@ -68,10 +68,32 @@ class IngestReport:
 
 
 ATTEMPT_COLUMNS = (
-    "id", "applicant_id", "prefecture", "procedure", "channel", "observed_at", "time_source",
-    "time_detail", "outcome", "system", "url", "slots", "first_slot", "file_sha256", "part",
-    "original_name", "source_id", "extraction", "rule", "confidence", "direction", "subject",
-    "note", "last_publication", "next_publication", "ingested_at",
+    "id",
+    "applicant_id",
+    "prefecture",
+    "procedure",
+    "channel",
+    "observed_at",
+    "time_source",
+    "time_detail",
+    "outcome",
+    "system",
+    "url",
+    "slots",
+    "first_slot",
+    "file_sha256",
+    "part",
+    "original_name",
+    "source_id",
+    "extraction",
+    "rule",
+    "confidence",
+    "direction",
+    "subject",
+    "note",
+    "last_publication",
+    "next_publication",
+    "ingested_at",
 )
 
 
@@ -79,7 +101,10 @@ def known_attempt_ids(ws: Workspace, ids: list[str]) -> set[str]:
     if not ids:
         return set()
     marks = ",".join("?" * len(ids))
-    return {r[0] for r in ws.con.execute(f"SELECT id FROM attempts WHERE id IN ({marks})", ids).fetchall()}
+    return {
+        r[0]
+        for r in ws.con.execute(f"SELECT id FROM attempts WHERE id IN ({marks})", ids).fetchall()
+    }
 
 
 def insert_attempt(
@@ -87,10 +112,32 @@ def insert_attempt(
 ) -> str:
     aid = attempt_id(a)
     values = (
-        aid, a.applicant_id, applicant.prefecture, applicant.procedure, a.channel, a.observed_at,
-        a.time_source, time_detail, a.outcome, a.system, a.url, a.slots, a.first_slot,
-        a.file_sha256, a.part, a.original_name, source_id, a.extraction, a.rule, a.confidence,
-        a.direction, a.subject, a.note, a.last_publication, a.next_publication, now(),
+        aid,
+        a.applicant_id,
+        applicant.prefecture,
+        applicant.procedure,
+        a.channel,
+        a.observed_at,
+        a.time_source,
+        time_detail,
+        a.outcome,
+        a.system,
+        a.url,
+        a.slots,
+        a.first_slot,
+        a.file_sha256,
+        a.part,
+        a.original_name,
+        source_id,
+        a.extraction,
+        a.rule,
+        a.confidence,
+        a.direction,
+        a.subject,
+        a.note,
+        a.last_publication,
+        a.next_publication,
+        now(),
     )
     ws.con.execute(
         f"INSERT INTO attempts ({', '.join(ATTEMPT_COLUMNS)}) "

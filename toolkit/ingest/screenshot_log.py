@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,8 +21,25 @@ from toolkit.ingest.textdates import norm_key, parse_datetime_value
 from toolkit.ingest.vocabulary import outcome_from_text
 
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "file": ("fichier", "file", "filename", "nom du fichier", "nom", "capture", "image", "screenshot", "name"),
-    "datetime": ("date et heure", "date heure", "datetime", "horodatage", "timestamp", "date/heure"),
+    "file": (
+        "fichier",
+        "file",
+        "filename",
+        "nom du fichier",
+        "nom",
+        "capture",
+        "image",
+        "screenshot",
+        "name",
+    ),
+    "datetime": (
+        "date et heure",
+        "date heure",
+        "datetime",
+        "horodatage",
+        "timestamp",
+        "date/heure",
+    ),
     "date": ("date", "jour", "day"),
     "time": ("heure", "time", "hour", "horaire"),
     "url": ("url", "adresse", "adresse url", "lien", "link", "page", "site"),
@@ -74,7 +92,7 @@ def _read_csv(path: Path) -> list[list[object]]:
     except csv.Error:
         dialect = csv.excel
         counts = {d: sample.count(d) for d in ";,\t|"}
-        dialect.delimiter = max(counts, key=lambda d: counts[d])  # type: ignore[misc]
+        dialect.delimiter = max(counts, key=lambda d: counts[d])
     return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
 
 
@@ -84,7 +102,9 @@ def _read_xlsx(path: Path) -> list[list[object]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:
-        raise InputError(f"{path}: not a readable XLSX workbook ({e}); save it again from Excel") from None
+        raise InputError(
+            f"{path}: not a readable XLSX workbook ({e}); save it again from Excel"
+        ) from None
     try:
         ws = wb.worksheets[0]
         return [list(r) for r in ws.iter_rows(values_only=True)]
@@ -92,7 +112,7 @@ def _read_xlsx(path: Path) -> list[list[object]]:
         wb.close()
 
 
-def read_log(path: str | Path) -> tuple[dict[str, LogEntry], list[Problem]]:
+def read_log(path: str | os.PathLike[str]) -> tuple[dict[str, LogEntry], list[Problem]]:
     """Read a screenshot log; return entries keyed by :func:`file_key`, and row problems."""
     path = Path(path)
     if not path.is_file():
@@ -125,7 +145,11 @@ def read_log(path: str | Path) -> tuple[dict[str, LogEntry], list[Problem]]:
             continue
         fname = str(cell(row, "file") or "").strip()
         if not fname:
-            problems.append(Problem(str(path), "no file name in this row", line=offset, column=header[cols["file"]]))
+            problems.append(
+                Problem(
+                    str(path), "no file name in this row", line=offset, column=header[cols["file"]]
+                )
+            )
             continue
         if "datetime" in cols:
             raw_date, raw_time, col = cell(row, "datetime"), None, header[cols["datetime"]]
@@ -161,7 +185,11 @@ def read_log(path: str | Path) -> tuple[dict[str, LogEntry], list[Problem]]:
         key = file_key(fname)
         if key in entries:
             problems.append(
-                Problem(str(path), f"{fname} is listed twice (first at line {entries[key].line})", line=offset)
+                Problem(
+                    str(path),
+                    f"{fname} is listed twice (first at line {entries[key].line})",
+                    line=offset,
+                )
             )
             continue
         url = cell(row, "url")

@@ -103,7 +103,9 @@ def parse_datetime_value(date_value: object, time_value: object = None) -> datet
     elif isinstance(time_value, time):
         t2 = time_value
     elif isinstance(time_value, int | float) and not isinstance(time_value, bool):
-        t2 = (EXCEL_EPOCH + timedelta(days=float(time_value) % 1)).time() if time_value < 1 else None
+        t2 = (
+            (EXCEL_EPOCH + timedelta(days=float(time_value) % 1)).time() if time_value < 1 else None
+        )
     else:
         t2 = parse_time_text(str(time_value))
     if t2 is None:

@@ -6,13 +6,25 @@ from toolkit.ingest.textdates import norm_key
 from toolkit.model import Channel, Outcome
 
 # Checked in order: "indisponible" must win over "disponible".
-_OUTCOME_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+_OUTCOME_WORDS: tuple[tuple[Outcome, tuple[str, ...]], ...] = (
     (
         Outcome.NO_SLOT,
         (
-            "no_slot", "no slot", "pas de creneau", "aucun creneau", "plus de plage",
-            "pas de rdv", "pas de rendez-vous", "aucun rendez-vous", "aucun rdv", "complet",
-            "indisponible", "rien", "none", "echec", "no appointment",
+            "no_slot",
+            "no slot",
+            "pas de creneau",
+            "aucun creneau",
+            "plus de plage",
+            "pas de rdv",
+            "pas de rendez-vous",
+            "aucun rendez-vous",
+            "aucun rdv",
+            "complet",
+            "indisponible",
+            "rien",
+            "none",
+            "echec",
+            "no appointment",
         ),
     ),
     (Outcome.CAPTCHA, ("captcha",)),
@@ -27,7 +39,14 @@ _OUTCOME_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         Outcome.SLOTS_AVAILABLE,
-        ("slots_available", "slots available", "disponible", "creneau propose", "rdv propose", "ok"),
+        (
+            "slots_available",
+            "slots available",
+            "disponible",
+            "creneau propose",
+            "rdv propose",
+            "ok",
+        ),
     ),
     (Outcome.UNKNOWN, ("unknown", "inconnu", "?", "indetermine", "")),
 )
@@ -45,7 +64,7 @@ def outcome_from_text(text: str | None) -> str | None:
     return None
 
 
-_CHANNEL_WORDS: dict[str, tuple[str, ...]] = {
+_CHANNEL_WORDS: dict[Channel, tuple[str, ...]] = {
     Channel.ONLINE: ("online", "en ligne", "internet", "site"),
     Channel.EMAIL: ("email", "e-mail", "mail", "courriel"),
     Channel.LETTER: ("letter", "courrier", "lettre", "lrar", "recommande"),
