@@ -281,3 +281,16 @@ def test_cli_log_row_problems_have_line_numbers(cli, cli_applicant: str) -> None
     assert (
         f"{FIX / 'journal-bad-rows.csv'}:3 [Date]: cannot read date/time '31/02/2025'" in r.stderr
     )
+
+
+def test_heic_from_an_iphone(ws, applicant: str, tmp_path: Path) -> None:
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    Image.new("RGB", (64, 48), "white").save(tmp_path / "IMG_2001.HEIC", format="HEIF")
+    log = tmp_path / "journal.csv"
+    log.write_text("Fichier,Date,Heure\nIMG_2001.HEIC,14/03/2025,08:02\n", encoding="utf-8")
+    report = ingest(ws, [tmp_path / "IMG_2001.HEIC"], applicant, log=log)
+    assert report.rows == 1, report.problems
+    assert ws.scalar("SELECT media_type FROM files") == "image/heic"
+    assert attempt_records(ws, applicant)[0]["observed_at"] == "2025-03-14T08:02:00+01:00"
