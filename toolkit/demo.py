@@ -87,6 +87,7 @@ def run_demo(
         )
         step("applicant", f"{spec['id']} ({spec['prefecture']}, {spec['procedure']})")
         _screenshots(ws, sample_dir, spec["id"], result, step, progress)
+        _captures(ws, sample_dir, spec["id"], result, step, progress)
         _attempt_log(ws, spec["id"], result, step)
         _verify(ws, step)
     return result
@@ -108,6 +109,18 @@ def _screenshots(
         )
     result.data["screenshots"] = report.to_dict()
     step("screenshots", report.summary())
+
+
+def _captures(
+    ws: Workspace, sample: Path, applicant: str, result: DemoResult, step: Any, progress: Any
+) -> None:
+    from toolkit.ingest.captures import ingest_captures
+
+    report = ingest_captures(ws, [sample / "captures"], applicant, ocr=None, progress=progress)
+    if report.problems:
+        raise InputError("sample captures were rejected: " + "; ".join(map(str, report.problems)))
+    result.data["captures"] = report.to_dict()
+    step("captures", report.summary())
 
 
 def _attempt_log(ws: Workspace, applicant: str, result: DemoResult, step: Any) -> None:

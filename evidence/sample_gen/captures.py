@@ -349,7 +349,7 @@ def eml(msg: dict[str, object]) -> bytes:
 
 
 def generate(root: Path) -> None:
-    write_bytes(root, "captures/ezbooking-2025-03-20.html", ezbooking_html())
+    write_bytes(root, "captures/ezbooking-2025-03-20_18-42-05.html", ezbooking_html())
     write_bytes(root, "captures/rdv-prefecture-2025-03-27.mhtml", rdv_prefecture_mhtml())
     write_bytes(root, "captures/session-2025-03-24.har", session_har())
     for name, msg in MESSAGES.items():

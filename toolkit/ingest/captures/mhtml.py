@@ -1,0 +1,96 @@
+"""A booking page saved as one MHTML file (Chrome/Edge « Page Web, un seul fichier »,
+Internet Explorer .mht).
+
+MHTML is a MIME message (RFC 2557): a ``multipart/related`` body whose first
+``text/html`` part is the page, followed by its styles and images. The page is usually
+quoted-printable; its charset comes from the part's Content-Type. The address is the
+``Snapshot-Content-Location`` header (Blink) or the part's ``Content-Location``.
+
+Time: the archive's ``Date`` header, written by the browser when it saved the page. It is
+a MIME header like an e-mail's, so it is recorded with time_source ``email_header`` (the
+DESIGN vocabulary has no separate MHTML source); detail ``mhtml:Date``.
+"""
+
+from __future__ import annotations
+
+from email.message import Message
+
+from toolkit.errors import InputError
+from toolkit.ingest.captures.base import (
+    HEADER_LINE,
+    CaptureRecord,
+    OcrFunction,
+    charset_warnings,
+    mime_date,
+    page_text,
+    strip_head,
+)
+from toolkit.model import TimeSource
+
+EXTENSIONS: tuple[str, ...] = (".mhtml", ".mht")
+MEDIA_TYPE: str = "multipart/related"
+LABEL: str = "an MHTML archive"
+
+
+def sniff(head: bytes) -> bool:
+    """A MIME header block announcing ``multipart/related`` or a snapshot location."""
+    start = strip_head(head[:8192])
+    if not HEADER_LINE.match(start):
+        return False
+    return b"multipart/related" in start or b"snapshot-content-location:" in start
+
+
+def read(data: bytes, name: str, *, ocr: OcrFunction | None = None) -> list[CaptureRecord]:
+    """The archived page: classification, visible text, address and save time."""
+    from email import message_from_bytes, policy
+
+    from toolkit.classify import classify_html, decode_html
+
+    msg = message_from_bytes(data, policy=policy.compat32)
+    page = next(
+        (p for p in msg.walk() if p.get_content_type() in ("text/html", "application/xhtml+xml")),
+        None,
+    )
+    payload = page.get_payload(decode=True) if page is not None else None
+    if page is None or not isinstance(payload, bytes):
+        raise InputError(
+            "no HTML page inside this MHTML archive; save the page again "
+            "(Chrome: « Enregistrer sous… », « Page Web, un seul fichier »)"
+        )
+    declared = page.get_content_charset()
+    markup = decode_html(payload, declared)
+    url = _header(msg, "Snapshot-Content-Location") or _header(page, "Content-Location")
+    if url and not url.lower().startswith(("http://", "https://")):
+        url = None
+    cls = classify_html(markup, url=url)
+    record = CaptureRecord(
+        classification=cls,
+        url=cls.url,
+        text=page_text(markup),
+        text_method="html",
+        warnings=charset_warnings(payload, declared, markup),
+    )
+    raw_date = _header(msg, "Date")
+    when = mime_date(raw_date)
+    if when is not None:
+        record.observed_at, record.time_source = when, TimeSource.EMAIL_HEADER
+        record.time_detail = "mhtml:Date"
+    elif raw_date:
+        record.warnings.append(f"unreadable Date header {raw_date!r}; dated from the file instead")
+    if any(type(d).__name__ == "CloseBoundaryNotFoundDefect" for d in msg.defects):
+        record.warnings.append(
+            "the archive is incomplete (no closing boundary); the page was read as far as it goes"
+        )
+    return [record]
+
+
+def _header(msg: Message, name: str) -> str | None:
+    from email.header import decode_header, make_header
+
+    raw = msg.get(name)
+    if raw is None:
+        return None
+    try:
+        return str(make_header(decode_header(str(raw)))).strip() or None
+    except (UnicodeDecodeError, LookupError, ValueError):
+        return str(raw).strip() or None
