@@ -128,3 +128,13 @@ def test_cli_busy_is_one_line_exit_1(held_workspace: Path) -> None:
     assert len(lines) == 1, r.stderr
     assert lines[0].startswith("Error: workspace is busy")
     assert "Traceback" not in r.stderr
+
+
+def test_read_only_open_migrates_an_older_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    init_workspace(tmp_path / "w").close()
+    real = wsmod.migrations()
+    extra = (real[-1][0] + 1, "test_extra", "CREATE TABLE test_extra (x INTEGER);")
+    monkeypatch.setattr(wsmod, "migrations", lambda: [*real, extra])
+    with open_workspace(tmp_path / "w", read_only=True) as ws:
+        assert ws.read_only
+        assert ws.scalar("SELECT max(version) FROM schema_migrations") == extra[0]

@@ -297,11 +297,15 @@ def open_workspace(
     try:
         if read_only:
             current = _current_version(con)
-            if current != schema_version():
+            if current > schema_version():
                 raise WorkspaceTooNew(
-                    f"{root}: workspace schema version {current}, this guichets uses "
-                    f"{schema_version()}; open it once for writing to migrate, or upgrade guichets"
+                    f"{root}: workspace schema version {current} is newer than this guichets "
+                    f"(knows up to {schema_version()}); upgrade guichets to open it"
                 )
+            if current < schema_version():  # migrate once, then read
+                con.close()
+                open_workspace(root).close()
+                con = _connect(db, read_only=True)
         else:
             _migrate(con, root)
     except GuichetsError:
