@@ -36,9 +36,23 @@ ATTEMPT_FIELDS = (
 )
 
 
-def attempt_records(ws: Workspace, applicant_id: str) -> list[dict[str, Any]]:
-    """Every attempt and contact of the applicant, oldest first, times in the préfecture's zone."""
+def attempt_records(
+    ws: Workspace, applicant_id: str, *, window_minutes: int = 60
+) -> list[dict[str, Any]]:
+    """Every attempt and contact of the applicant, oldest first, times in the préfecture's zone.
+
+    For online attempts, ``probes_nearby`` counts the robot probes of the same préfecture
+    and procedure within ± ``window_minutes`` and ``corroboration`` is ``corroborated``,
+    ``contradicted`` or None (see :mod:`toolkit.indicators.corroboration`); both are None
+    for contacts.
+    """
+    from toolkit.indicators.corroboration import corroboration_rows
+
     applicant = get_applicant(ws, applicant_id)
+    nearby = {
+        r["attempt_id"]: r
+        for r in corroboration_rows(ws, applicant_id, window_minutes=window_minutes)
+    }
     zone = ZoneInfo(applicant.tz)
     rows = ws.rows(
         """
@@ -51,6 +65,7 @@ def attempt_records(ws: Workspace, applicant_id: str) -> list[dict[str, Any]]:
     out = []
     for r in rows:
         at: datetime = r["observed_at"].astimezone(zone)
+        probe = nearby.get(r["id"])
         out.append(
             {
                 "id": r["id"],
@@ -72,6 +87,8 @@ def attempt_records(ws: Workspace, applicant_id: str) -> list[dict[str, Any]]:
                 "direction": r["direction"],
                 "subject": r["subject"],
                 "note": r["note"],
+                "probes_nearby": probe["probes_nearby"] if probe else None,
+                "corroboration": probe["corroboration"] if probe else None,
             }
         )
     return out

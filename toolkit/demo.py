@@ -6,6 +6,7 @@ import json
 import shutil
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,9 @@ from toolkit.progress import ProgressCallback
 from toolkit.workspace import Workspace, init_workspace
 
 MARKER = ".guichets-demo"
+# The sample's last attempt is on 1 April 2025: the demo reads the file as a lawyer would have
+# a few days later, so its outputs do not change with the day it is run.
+AS_OF = date(2025, 4, 4)
 
 
 def default_sample_dir() -> Path:
@@ -88,6 +92,8 @@ def run_demo(
         step("applicant", f"{spec['id']} ({spec['prefecture']}, {spec['procedure']})")
         _screenshots(ws, sample_dir, spec["id"], result, step, progress)
         _captures(ws, sample_dir, spec["id"], result, step, progress)
+        _documents(ws, sample_dir, spec["id"], step)
+        _check(ws, spec["id"], result, step)
         _attempt_log(ws, spec["id"], result, step)
         _verify(ws, step)
     return result
@@ -121,6 +127,58 @@ def _captures(
         raise InputError("sample captures were rejected: " + "; ".join(map(str, report.problems)))
     result.data["captures"] = report.to_dict()
     step("captures", report.summary())
+
+
+def _documents(ws: Workspace, sample: Path, applicant: str, step: Any) -> None:
+    from toolkit.ingest.documents import ingest_documents
+
+    spec = sample / "documents" / "documents.toml"
+    if not spec.is_file():
+        return
+    with open(spec, "rb") as f:
+        entries = tomllib.load(f).get("documents", [])
+    recorded = 0
+    for d in entries:
+        report = ingest_documents(
+            ws,
+            [spec.parent / d["file"]],
+            applicant,
+            kind=d["kind"],
+            title=d.get("title"),
+            dated=d.get("dated"),
+        )
+        if report.problems:
+            raise InputError("sample documents were rejected: " + "; ".join(map(str, report.problems)))
+        recorded += report.rows
+    step("documents", f"{recorded} document(s) recorded")
+
+
+def _write_json(result: DemoResult, name: str, data: Any) -> Path:
+    path = result.out / f"{name}.json"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    result.outputs[name] = path
+    result.data[name] = data
+    return path
+
+
+def _check(ws: Workspace, applicant: str, result: DemoResult, step: Any) -> None:
+    from toolkit.charts.applicant import applicant_chart
+    from toolkit.indicators.applicant import applicant_indicators
+    from toolkit.indicators.readiness import check_readiness
+
+    indicators = applicant_indicators(ws, applicant, today=AS_OF)
+    check = check_readiness(ws, applicant, today=AS_OF)
+    _write_json(result, "indicators", indicators)
+    _write_json(result, "check", check)
+    result.outputs["chart"] = applicant_chart(ws, applicant, result.out / "chronologie.png")
+    step(
+        "indicators",
+        f"{indicators['attempts']} attempt(s) on {indicators['distinct_days']} day(s) "
+        f"over {indicators['distinct_iso_weeks']} week(s), span {indicators['span_days']} days",
+    )
+    marks = {"fail": "ÉCHEC", "warn": "À RENFORCER", "ok": "OK"}
+    lines = [f"  [{marks[f['level']]}] {f['message']} ({f['source']})" for f in check["findings"]]
+    step("check", f"verdict: {check['verdict']} ({check['verdict_fr']})\n" + "\n".join(lines))
 
 
 def _attempt_log(ws: Workspace, applicant: str, result: DemoResult, step: Any) -> None:

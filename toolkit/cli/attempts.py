@@ -9,7 +9,16 @@ from toolkit.cli.context import open_ws
 from toolkit.cli.options import ApplicantArg, FormatOpt
 from toolkit.cli.render import Format
 
-TABLE_COLUMNS = ("local_time", "channel", "outcome", "system", "time_source", "file", "url")
+TABLE_COLUMNS = (
+    "local_time",
+    "channel",
+    "outcome",
+    "system",
+    "time_source",
+    "file",
+    "url",
+    "corroboration",
+)
 
 
 def attempts(applicant_id: ApplicantArg, fmt: FormatOpt = Format.table) -> None:

@@ -1,9 +1,56 @@
-"""Placeholder: replaced by the module that implements these commands."""
+"""`guichets check ID`: is the file ready for a référé « mesures utiles »?"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from toolkit.cli import render
+from toolkit.cli.context import open_ws
+from toolkit.cli.options import ApplicantArg, FormatOpt
+from toolkit.cli.render import Format
+
+LEVEL_MARKS = {"fail": "ÉCHEC", "warn": "À RENFORCER", "ok": "OK"}
+
+
+def check(
+    applicant_id: ApplicantArg,
+    fmt: FormatOpt = Format.table,
+    rules: Annotated[
+        Path | None,
+        typer.Option(
+            "--rules", help="Rules file (TOML) laid over the bundled one: thresholds, messages."
+        ),
+    ] = None,
+) -> None:
+    """Check an applicant's file against case law; exit 1 when it is insufficient.
+
+    Verdict: ready (no warning), weak (warnings only) or insufficient (a failure).
+    """
+    from toolkit.indicators.readiness import check_readiness
+
+    with open_ws(read_only=True) as ws:
+        result = check_readiness(ws, applicant_id, rules=rules)
+    if fmt is Format.json:
+        render.emit(result, fmt)
+    else:
+        rows = [{**f, "level": LEVEL_MARKS[f["level"]]} for f in result["findings"]]
+        render.emit(
+            rows,
+            fmt,
+            columns=("level", "rule", "message", "source"),
+            title=f"Readiness of {applicant_id}",
+        )
+        counts = result["counts"]
+        render.info(
+            f"Verdict: {result['verdict']} ({result['verdict_fr']}): {counts['fail']} failure(s), "
+            f"{counts['warn']} warning(s), {counts['ok']} ok"
+        )
+    if result["verdict"] == "insufficient":
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
-    return None
+    app.command("check")(check)

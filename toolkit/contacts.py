@@ -1,0 +1,109 @@
+"""Contacts with the préfecture that left no file: a call, a visit, a letter sent.
+
+A contact is a row of ``attempts`` whose channel is not ``online``; its time is the one
+the user declares (``time_source = declared``). A date without a time is recorded at
+midnight in the préfecture's zone and flagged ``time_detail = declared:date``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+
+from toolkit.errors import InputError
+from toolkit.model import Attempt, Channel, TimeSource
+from toolkit.workspace import Workspace, now
+
+CONTACT_CHANNELS: tuple[str, ...] = tuple(c.value for c in Channel if c is not Channel.ONLINE)
+DIRECTIONS = ("sent", "received")
+EARLIEST = date(2000, 1, 1)
+_HAS_TIME = re.compile(r"\d\s*[:hH]\s*\d|\d\s*[hH]\b|T\d")
+
+
+def parse_contact_time(value: str | datetime | date, tz: str) -> tuple[datetime, bool]:
+    """An aware time for ``--at``, and whether a time of day was given.
+
+    Accepts ``2025-03-12 10:30``, ``2025-03-12T10:30:00+01:00``, ``12/03/2025 10h30``,
+    ``12/03/2025`` or a date; naive times are read in ``tz``.
+    """
+    from toolkit.ingest.textdates import parse_datetime_value
+    from toolkit.ingest.timestamps import localize
+
+    if isinstance(value, datetime):
+        return localize(value, tz), True
+    if isinstance(value, date):
+        return localize(datetime.combine(value, time()), tz), False
+    text = str(value).strip()
+    parsed = parse_datetime_value(text)
+    if parsed is None:
+        raise InputError(
+            f"--at {value!r} is not a date and time; write it as YYYY-MM-DD HH:MM "
+            "(e.g. 2025-03-12 10:30)"
+        )
+    return localize(parsed, tz), bool(_HAS_TIME.search(text))
+
+
+def add_contact(
+    ws: Workspace,
+    applicant_id: str,
+    *,
+    channel: str,
+    at: str | datetime | date,
+    note: str | None = None,
+    direction: str | None = None,
+) -> str:
+    """Record a contact (phone, counter, letter, email, other) and return its id.
+
+    Adding the same contact twice (same channel, time, direction and note) is a no-op
+    that returns the same id. ``direction``: ``sent`` (to the préfecture) or ``received``
+    (from it); None when unknown, which counts as a request made.
+    """
+    from toolkit.applicants import get_applicant
+    from toolkit.ingest.records import attempt_id, insert_attempt, known_attempt_ids
+
+    applicant = get_applicant(ws, applicant_id)
+    slug = channel.strip().lower()
+    if slug not in CONTACT_CHANNELS:
+        hint = (
+            "; online attempts come from `guichets ingest screenshots` or `ingest captures`"
+            if slug == Channel.ONLINE.value
+            else ""
+        )
+        raise InputError(
+            f"contact channel {channel!r}: use one of {', '.join(CONTACT_CHANNELS)}{hint}"
+        )
+    if direction is not None and direction not in DIRECTIONS:
+        raise InputError(f"--direction {direction!r}: use sent or received")
+    when, has_time = parse_contact_time(at, applicant.tz)
+    local_day = when.date()
+    if local_day < EARLIEST:
+        raise InputError(f"--at {local_day.isoformat()} is before 2000; check the year")
+    if when > now():
+        raise InputError(
+            f"--at {when.isoformat(timespec='minutes')} is in the future; "
+            "record a contact once it has happened"
+        )
+    contact = Attempt(
+        applicant_id=applicant.id,
+        channel=slug,
+        observed_at=when,
+        time_source=TimeSource.DECLARED.value,
+        extraction="manual",
+        direction=direction,
+        note=(note or "").strip() or None,
+    )
+    cid = attempt_id(contact)
+    if known_attempt_ids(ws, [cid]):
+        return cid
+    with ws.transaction():
+        source_id = ws.new_source(
+            "contact", None, {"channel": slug, "at": when.isoformat(), "direction": direction}
+        )
+        detail = "declared" if has_time else "declared:date"
+        insert_attempt(ws, contact, applicant, source_id, time_detail=detail)
+        ws.set_source_rows(source_id, 1)
+        ws.log_custody(
+            "contact.add",
+            {"applicant": applicant.id, "channel": slug, "id": cid, "source": source_id},
+        )
+    return cid

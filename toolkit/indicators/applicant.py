@@ -1,0 +1,194 @@
+"""What a judge counts for one applicant: days, weeks, hours, span, contacts, urgency.
+
+Day, week, hour and gap counts are over *online* booking attempts only (channel
+``online``), in the préfecture's local time (the ``attempts_local`` view): an attempt at
+23:30 UTC is on the next day in La Réunion and on the same day in Guyane. ``attempts``
+and ``by_outcome`` count every online attempt, but the dating counts (first and last
+attempt, span, days, weeks, hours, hour bands, longest gap) leave out the attempts whose
+only time is the file's date (``weak_times``, listed in ``weak_time_files``): that date
+is when a copy was made, and one stray copy would stretch the span by months.
+
+``contacts`` counts, by channel, the contacts recorded in ``attempts`` (channel other
+than ``online``: e-mails from ``ingest captures``, ``contact add``) plus the documents
+of kind ``letter`` or ``email`` that match no such contact. A document matches a contact
+when both hold the same file, or when they share the channel and the local date; so an
+e-mail both captured and filed as a document counts once. Unmatched documents count
+once per date (an LRAR and its proof of posting filed the same day are one letter);
+undated ones count one each. ``written_requests`` is the e-mails and letters among them
+not marked ``received`` (what the applicant sent, or may have sent).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from toolkit.model import TimeSource
+from toolkit.workspace import Workspace, now
+
+HOUR_BANDS: dict[str, tuple[int, int]] = {
+    "night": (0, 6),
+    "morning": (6, 12),
+    "afternoon": (12, 18),
+    "evening": (18, 24),
+}
+HOUR_BAND_LABELS_FR = {
+    "night": "la nuit (0 h – 6 h)",
+    "morning": "le matin (6 h – 12 h)",
+    "afternoon": "l'après-midi (12 h – 18 h)",
+    "evening": "le soir (18 h – 24 h)",
+}
+CONTACT_KEYS = ("email", "letter", "phone", "counter", "other")
+
+_WEAK = "(" + ", ".join(f"'{t.value}'" for t in TimeSource if t.weak) + ")"
+
+# Dating counts leave out attempts whose only time is the file's (weak): a copy's date.
+_ONLINE_SQL = f"""
+WITH o AS (
+    SELECT *, time_source NOT IN {_WEAK} AS dated
+    FROM attempts_local WHERE applicant_id = ? AND channel = 'online'
+)
+SELECT count(*) AS attempts,
+       min(local_date) FILTER (WHERE dated) AS first_attempt,
+       max(local_date) FILTER (WHERE dated) AS last_attempt,
+       count(DISTINCT local_date) FILTER (WHERE dated) AS distinct_days,
+       count(DISTINCT iso_week) FILTER (WHERE dated) AS distinct_iso_weeks,
+       count(DISTINCT local_hour) FILTER (WHERE dated) AS distinct_hours,
+       count(*) FILTER (WHERE dated AND local_hour < 6) AS night,
+       count(*) FILTER (WHERE dated AND local_hour >= 6 AND local_hour < 12) AS morning,
+       count(*) FILTER (WHERE dated AND local_hour >= 12 AND local_hour < 18) AS afternoon,
+       count(*) FILTER (WHERE dated AND local_hour >= 18) AS evening
+FROM o
+"""
+
+_GAP_SQL = f"""
+WITH d AS (
+    SELECT DISTINCT local_date FROM attempts_local
+    WHERE applicant_id = ? AND channel = 'online' AND time_source NOT IN {_WEAK}
+)
+SELECT coalesce(max(local_date - prev), 0)
+FROM (SELECT local_date, lag(local_date) OVER (ORDER BY local_date) AS prev FROM d)
+"""
+
+_UNMATCHED_CTE = """
+WITH c AS (
+    SELECT channel, local_date, file_sha256, direction
+    FROM attempts_local WHERE applicant_id = ? AND channel <> 'online'
+), d AS (
+    SELECT kind AS channel, dated, file_sha256
+    FROM documents WHERE applicant_id = ? AND kind IN ('letter', 'email')
+), unmatched AS (
+    SELECT * FROM d
+    WHERE NOT EXISTS (
+        SELECT 1 FROM c
+        WHERE c.file_sha256 = d.file_sha256 OR (c.channel = d.channel AND c.local_date = d.dated)
+    )
+)
+"""
+
+_CONTACTS_SQL = (
+    _UNMATCHED_CTE
+    + """
+SELECT channel,
+       count(*) AS n,
+       count(*) FILTER (WHERE channel IN ('email', 'letter')
+                        AND direction IS DISTINCT FROM 'received') AS written
+FROM c GROUP BY channel
+UNION ALL
+SELECT channel,
+       count(DISTINCT coalesce(CAST(dated AS VARCHAR), file_sha256)) AS n,
+       count(DISTINCT coalesce(CAST(dated AS VARCHAR), file_sha256)) AS written
+FROM unmatched GROUP BY channel
+"""
+)
+
+
+def document_contacts(ws: Workspace, applicant_id: str) -> list[tuple[str, date]]:
+    """(channel, date) of the letters and e-mails known only as documents, one per date.
+
+    These count as contacts (see the module doc); undated ones cannot be placed in time.
+    """
+    sql = _UNMATCHED_CTE + (
+        "SELECT DISTINCT channel, dated FROM unmatched WHERE dated IS NOT NULL ORDER BY dated, channel"
+    )
+    return [(r[0], r[1]) for r in ws.con.execute(sql, [applicant_id, applicant_id]).fetchall()]
+
+
+def local_today(tz: str) -> date:
+    return now().astimezone(ZoneInfo(tz)).date()
+
+
+def applicant_indicators(
+    ws: Workspace,
+    applicant_id: str,
+    *,
+    window_minutes: int = 60,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """The applicant's indicators as a JSON-ready dict (dates as ISO strings).
+
+    ``today`` (default: today in the préfecture's zone) is the date ``days_to_expiry`` is
+    counted from; it is negative once the permit has expired.
+    """
+    from toolkit.applicants import get_applicant
+    from toolkit.indicators.corroboration import corroboration_summary
+    from toolkit.ingest.documents import DOCUMENT_KINDS
+    from toolkit.model import Outcome
+
+    a = get_applicant(ws, applicant_id)
+    as_of = today or local_today(a.tz)
+    online = ws.rows(_ONLINE_SQL, [applicant_id])[0]
+    first: date | None = online["first_attempt"]
+    last: date | None = online["last_attempt"]
+    outcomes = dict(
+        ws.con.execute(
+            "SELECT outcome, count(*) FROM attempts WHERE applicant_id = ? AND channel = 'online' "
+            "GROUP BY 1",
+            [applicant_id],
+        ).fetchall()
+    )
+    weak_files = [
+        r[0] or r[1]
+        for r in ws.con.execute(
+            "SELECT original_name, id FROM attempts WHERE applicant_id = ? AND channel = 'online' "
+            f"AND time_source IN {_WEAK} ORDER BY observed_at, id",
+            [applicant_id],
+        ).fetchall()
+    ]
+    contacts = dict.fromkeys(CONTACT_KEYS, 0)
+    written = 0
+    for channel, n, w in ws.con.execute(_CONTACTS_SQL, [applicant_id, applicant_id]).fetchall():
+        contacts[channel] = contacts.get(channel, 0) + int(n)
+        written += int(w)
+    docs = dict.fromkeys(DOCUMENT_KINDS, 0)
+    for kind, n in ws.con.execute(
+        "SELECT kind, count(*) FROM documents WHERE applicant_id = ? GROUP BY 1", [applicant_id]
+    ).fetchall():
+        docs[kind] = docs.get(kind, 0) + int(n)
+    expiry: date | None = a.permit_expiry
+    return {
+        "applicant": a.id,
+        "prefecture": a.prefecture,
+        "procedure": a.procedure,
+        "tz": a.tz,
+        "as_of": as_of.isoformat(),
+        "attempts": int(online["attempts"]),
+        "by_outcome": {o.value: int(outcomes.get(o.value, 0)) for o in Outcome},
+        "first_attempt": first.isoformat() if first else None,
+        "last_attempt": last.isoformat() if last else None,
+        "span_days": (last - first).days if first and last else 0,
+        "distinct_days": int(online["distinct_days"]),
+        "distinct_iso_weeks": int(online["distinct_iso_weeks"]),
+        "distinct_hours": int(online["distinct_hours"]),
+        "hour_bands": {band: int(online[band]) for band in HOUR_BANDS},
+        "longest_gap_days": int(ws.scalar(_GAP_SQL, [applicant_id]) or 0),
+        "weak_times": len(weak_files),
+        "weak_time_files": weak_files,
+        "contacts": contacts,
+        "written_requests": written,
+        "documents": docs,
+        "permit_expiry": expiry.isoformat() if expiry else None,
+        "days_to_expiry": (expiry - as_of).days if expiry else None,
+        "corroboration": corroboration_summary(ws, applicant_id, window_minutes=window_minutes),
+    }
