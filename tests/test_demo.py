@@ -1,0 +1,66 @@
+"""`guichets demo` on the bundled sample: every step runs and the results hold real values."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from toolkit.demo import run_demo
+from toolkit.workspace import open_workspace
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp("demo") / "demo"
+    steps: list[str] = []
+    result = run_demo(out, on_step=lambda name, summary: steps.append(name))
+    return result, steps
+
+
+def test_every_step_ran(demo) -> None:
+    result, steps = demo
+    assert steps[:5] == ["applicant", "screenshots", "captures", "documents", "indicators"]
+    assert "check" in steps and steps[-1] == "verify"
+    for path in result.outputs.values():
+        assert Path(path).exists(), path
+
+
+def test_attempt_log_of_the_sample(demo) -> None:
+    result, _ = demo
+    rows = json.loads((result.out / "attempts.json").read_text(encoding="utf-8"))
+    assert len(rows) == 49
+    assert Counter(r["channel"] for r in rows) == {"online": 46, "email": 3}
+    sources = Counter(r["time_source"] for r in rows)
+    # the log, metadata and capture times do not depend on OCR being installed
+    assert (sources["log"], sources["png_meta"], sources["exif"]) == (16, 2, 1)
+    assert (sources["har"], sources["pdf_header"], sources["email_header"]) == (3, 1, 4)
+    assert sources["mtime"] == 0
+    first, last = rows[0], rows[-1]
+    assert first["observed_at"] == "2025-02-24T07:15:00+01:00"  # from the log (minute precision)
+    assert last["observed_at"].startswith("2025-04-01T18:03")
+    assert last["observed_at"].endswith("+02:00")  # after the DST change
+    by_file = {r["file"]: r for r in rows}
+    assert by_file["Screenshot_20250310-140048.png"]["outcome"] == "captcha"
+    assert by_file["Capture d'écran 2025-03-13 140309.png"]["outcome"] == "error"
+    assert by_file["IMG_5133.JPG"]["time_source"] == "exif"
+
+
+def test_check_of_the_sample_applicant(demo) -> None:
+    result, _ = demo
+    check = result.data["check"]
+    assert check["verdict"] in {"ready", "weak"}
+    levels = {f["rule"]: f["level"] for f in check["findings"]}
+    assert levels["iso_weeks"] == levels["span"] == levels["written_request"] == "ok"
+    ind = result.data["indicators"]
+    assert (ind["distinct_days"], ind["distinct_iso_weeks"], ind["span_days"]) == (26, 6, 36)
+    assert ind["days_to_expiry"] == 11  # as of 4 April 2025
+
+
+def test_vault_holds_every_original(demo) -> None:
+    result, _ = demo
+    with open_workspace(result.workspace, read_only=True) as ws:
+        assert ws.scalar("SELECT count(*) FROM files") == 51
+        assert ws.scalar("SELECT count(*) FROM custody WHERE action LIKE 'ingest.%'") >= 4
