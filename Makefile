@@ -16,7 +16,7 @@ demo: $(STAMP)
 	$(BIN)/guichets demo --out demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check toolkit tests bench evidence

@@ -89,3 +89,16 @@ def cli_applicant(cli: Cli) -> str:
     )
     assert r.exit_code == 0, r.output
     return "c-76"
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The demo on the bundled sample, built once per test process (tests using it share an
+    xdist group so that one worker builds it)."""
+    from toolkit.demo import run_demo
+
+    out = tmp_path_factory.mktemp("demo") / "demo"
+    steps: list[str] = []
+    result = run_demo(out, on_step=lambda name, summary: steps.append(name))
+    result.data["steps"] = steps
+    return result

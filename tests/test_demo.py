@@ -8,16 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.demo import run_demo
 from toolkit.workspace import open_workspace
 
 
+pytestmark = pytest.mark.xdist_group("demo")
+
+
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):
-    out = tmp_path_factory.mktemp("demo") / "demo"
-    steps: list[str] = []
-    result = run_demo(out, on_step=lambda name, summary: steps.append(name))
-    return result, steps
+def demo(demo_run):
+    return demo_run, demo_run.data["steps"]
 
 
 def test_every_step_ran(demo) -> None:

@@ -45,8 +45,10 @@ class TimeSource(StrEnum):
     PNG_META = "png_meta"
     PDF_HEADER = "pdf_header"
     PDF_META = "pdf_meta"
-    OCR = "ocr"
+    # A name the phone or computer wrote at capture time (to the second) beats a clock read
+    # by OCR (to the minute, and OCR can misread a digit).
     FILENAME = "filename"
+    OCR = "ocr"
     DECLARED = "declared"
     MTIME = "mtime"
 
@@ -103,8 +105,8 @@ TIME_SOURCE_LABELS_FR: dict[str, str] = {
     "png_meta": "métadonnées PNG",
     "pdf_header": "en-tête d'impression PDF",
     "pdf_meta": "métadonnées PDF",
-    "ocr": "horloge lue sur l'image",
     "filename": "nom du fichier",
+    "ocr": "horloge lue sur l'image",
     "declared": "déclaré",
     "mtime": "date du fichier (faible)",
 }

@@ -61,6 +61,7 @@ CASES = [
     Case("captcha-captchetat.html", EZ, "captcha", "captcha.captchetat"),
     Case("recaptcha.html", EZ, "captcha", "captcha.recaptcha"),
     Case("captcha-invalid.html", EZ, "captcha", "captcha.invalid"),
+    Case("ocr-captcha-phone.txt", EZ, "captcha", "captcha.text"),
     Case("session-invalid.html", EZ, "error", "session.invalid"),
     Case("unrelated-page.html", UNKNOWN, "error", "http.throttled", kwargs={"http_status": 429}),
     Case("empty-body.html", EZ, "blocked", "http.forbidden", kwargs={"http_status": 403}),

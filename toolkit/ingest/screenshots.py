@@ -1,35 +1,46 @@
 """Screenshots of booking pages become dated ``online`` attempts.
 
-Time, most trusted first: the screenshot log, EXIF, PNG/XMP metadata, the clock read by
-OCR (when enabled), the file name, and last the file's mtime (flagged weak). A naive
-time is read in the préfecture's own zone.
+Time, most trusted first: the screenshot log, EXIF, PNG/XMP metadata, the file name, the
+clock read by OCR (when enabled), and last the file's mtime (flagged weak). A naive
+time is read in the préfecture's own zone. With OCR, the page's text is classified
+(system, outcome) and kept in ``texts`` (method ``ocr``).
 """
 
 from __future__ import annotations
 
 import io
 import os
+import threading
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from toolkit.errors import InputError, Problem, ProblemsFound
+from toolkit.errors import GuichetsError, InputError, MissingDependency, Problem, ProblemsFound
 from toolkit.ingest.inputs import EntryError, InputFile, expand
 from toolkit.ingest.records import (
     IngestReport,
     attempt_id,
     insert_attempt,
     known_attempt_ids,
+    store_text,
 )
 from toolkit.ingest.screenshot_log import LogEntry, file_key, read_log
-from toolkit.model import Attempt, Channel, Outcome, TimeSource
+from toolkit.model import Attempt, Channel, Outcome, System, TimeSource
 from toolkit.progress import ProgressCallback, noop
 from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PIL import Image
+
+    from toolkit.classify.ocr import OcrResult
+
+# Pillow's bomb check and the metadata readers change the process-wide warnings filters,
+# which are not thread-safe; every section that does so holds this lock.
+_WARNINGS_LOCK = threading.Lock()
 
 MAX_PIXELS = 60_000_000  # a 4K screen is 8 MP; a tall phone page rarely exceeds 20 MP
 
@@ -50,7 +61,14 @@ def sniff(data: bytes) -> str | None:
         return "jpeg"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
-    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"heim", b"hevc"):
+    if head[4:8] == b"ftyp" and head[8:12] in (
+        b"heic",
+        b"heix",
+        b"mif1",
+        b"msf1",
+        b"heim",
+        b"hevc",
+    ):
         return "heic"
     return None
 
@@ -90,20 +108,24 @@ def decode_image(data: bytes) -> _Decoded:
             from pillow_heif import register_heif_opener
         except ImportError:
             raise InputError("HEIC image: install pillow-heif, or export it as PNG/JPEG") from None
-        register_heif_opener()
+        with _WARNINGS_LOCK:
+            register_heif_opener()
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with warnings.catch_warnings():
+        # warnings filters are process-wide and images are decoded in worker threads
+        with _WARNINGS_LOCK, warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data))
-            img.load()
+        img.load()  # the costly part, outside the lock
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise InputError(
             f"image has more than {MAX_PIXELS // 1_000_000} million pixels "
             "(decompression bomb?); refused"
         ) from None
     except UnidentifiedImageError:
-        raise InputError(f"corrupt {kind.upper()} image; take or export the screenshot again") from None
+        raise InputError(
+            f"corrupt {kind.upper()} image; take or export the screenshot again"
+        ) from None
     except (OSError, SyntaxError, ValueError, EOFError) as e:
         msg = str(e)
         what = "truncated" if "truncat" in msg.lower() or isinstance(e, EOFError) else "corrupt"
@@ -137,14 +159,28 @@ def choose_time(
         found = time_from_image(image)
         if found is not None:
             return ChosenTime(localize(found.value, tz), found.source, found.detail)
-    if ocr_time is not None:
-        return ChosenTime(localize(ocr_time, tz), TimeSource.OCR, "ocr:clock")
     found = time_from_filename(name)
     if found is not None:
         return ChosenTime(localize(found.value, tz), found.source, found.detail)
+    if ocr_time is not None:
+        return ChosenTime(localize(ocr_time, tz), TimeSource.OCR, "ocr:clock")
     if mtime is not None:
         return ChosenTime(localize(mtime, tz), TimeSource.MTIME, "mtime")
     return None
+
+
+@dataclass
+class _Prepared:
+    """One screenshot read, decoded, dated and OCR'd by a worker; the image is not kept."""
+
+    data: bytes
+    digest: str
+    kind: str
+    entry: LogEntry | None
+    chosen: ChosenTime | None
+    ocr: OcrResult | None = None
+    ocr_problem: str | None = None
+    known: bool = False  # already recorded for this applicant: OCR skipped
 
 
 def ingest_screenshots(
@@ -155,23 +191,24 @@ def ingest_screenshots(
     log: str | os.PathLike[str] | None = None,
     outcome: str | None = None,
     strict: bool = False,
-    ocr: bool | None = False,
+    ocr: bool | None = None,
     progress: ProgressCallback | None = None,
 ) -> IngestReport:
     """Record each screenshot as one online attempt of ``applicant_id``.
 
     Without ``strict``, valid files are recorded and problems are reported; with
     ``strict``, nothing is recorded unless every file is valid (ProblemsFound).
-    ``ocr``: True runs OCR (error if unavailable), None runs it when available.
+    ``ocr``: None (the default, as in the CLI) runs OCR when tesseract is available and
+    adds a notice otherwise; True requires it (MissingDependency); False never runs it. Files are read, decoded and OCR'd by
+    one worker per core, a few files ahead; the store is written from this thread only.
     """
     from toolkit.applicants import get_applicant
+    from toolkit.classify.ocr import map_ordered
 
     progress = progress or noop
     applicant = get_applicant(ws, applicant_id)
     if outcome is not None and outcome not in {o.value for o in Outcome}:
-        raise InputError(
-            f"--outcome {outcome!r}: use one of {', '.join(o.value for o in Outcome)}"
-        )
+        raise InputError(f"--outcome {outcome!r}: use one of {', '.join(o.value for o in Outcome)}")
     report = IngestReport(kind="screenshots", details={"unit": "attempt"})
     entries: dict[str, LogEntry] = {}
     if log is not None:
@@ -185,6 +222,35 @@ def ingest_screenshots(
         inputs = [f for f in inputs if Path(f.display).resolve() != log_path]
     if not inputs and not report.problems:
         raise InputError("no files found in " + ", ".join(str(p) for p in paths))
+    known = _recorded_files(ws, applicant.id)
+
+    def prepare(f: InputFile) -> _Prepared:
+        """Runs in a worker thread: no store access here."""
+        from toolkit.vault import sha256_bytes
+
+        data = f.read()
+        decoded = decode_image(data)
+        try:
+            entry = entries.get(file_key(f.name))
+            prepared = _Prepared(data, sha256_bytes(data), decoded.kind, entry, None)
+            prepared.known = prepared.digest in known
+            with _WARNINGS_LOCK:  # metadata readers silence Pillow's warnings
+                prepared.chosen = choose_time(applicant.tz, entry, decoded.image, f.name, f.mtime)
+            # the clock on the image only matters when nothing more trusted dates it
+            wanted = prepared.chosen is None or prepared.chosen.source.rank > TimeSource.OCR.rank
+            if reader is not None and not prepared.known:
+                try:
+                    prepared.ocr = reader(decoded.image, clock=wanted)
+                except GuichetsError as e:  # tesseract failed on this image only
+                    prepared.ocr_problem = str(e)
+            if wanted and prepared.ocr is not None and prepared.ocr.clock is not None:
+                prepared.chosen = choose_time(  # no image: its metadata gave nothing
+                    applicant.tz, entry, None, f.name, f.mtime, ocr_time=prepared.ocr.clock
+                )
+            return prepared
+        finally:
+            decoded.image.close()
+
     matched_log: set[str] = set()
     seen_in_batch: set[str] = set()
 
@@ -195,38 +261,33 @@ def ingest_screenshots(
             {"log": str(log) if log else None, "outcome": outcome, "ocr": bool(reader)},
         )
         report.source_id = source_id
-        for i, f in enumerate(inputs, start=1):
+        for i, (f, result) in enumerate(map_ordered(prepare, inputs), start=1):
             progress(i - 1, len(inputs), f.name)
-            try:
-                data = f.read()
-                decoded = decode_image(data)
-            except (InputError, EntryError) as e:
-                report.problems.append(Problem(f.display, str(e)))
+            if isinstance(result, InputError | EntryError):
+                report.problems.append(Problem(f.display, str(result)))
                 continue
-            entry = entries.get(file_key(f.name))
-            if entry is not None:
+            if isinstance(result, Exception):
+                raise result
+            if result.entry is not None:
                 matched_log.add(file_key(f.name))
-            ocr_result = reader(decoded.image) if reader else None
-            chosen = choose_time(
-                applicant.tz,
-                entry,
-                decoded.image,
-                f.name,
-                f.mtime,
-                ocr_time=ocr_result.clock if ocr_result else None,
-            )
-            if chosen is None:
-                report.problems.append(Problem(f.display, "no time found; add it to the --log file"))
+            if result.known:
+                report.duplicates.append(f.display)
                 continue
-            from toolkit.vault import sha256_bytes
-
-            digest = sha256_bytes(data)
+            if result.ocr_problem:
+                report.warnings.append(f"{f.display}: {result.ocr_problem}; recorded without OCR")
+            chosen = result.chosen
+            if chosen is None:
+                report.problems.append(
+                    Problem(f.display, "no time found; add it to the --log file")
+                )
+                continue
+            entry = result.entry
             attempt = Attempt(
                 applicant_id=applicant.id,
                 channel=Channel.ONLINE.value,
                 observed_at=chosen.value,
                 time_source=chosen.source.value,
-                file_sha256=digest,
+                file_sha256=result.digest,
                 original_name=f.name,
                 url=entry.url if entry else None,
                 note=entry.note if entry else None,
@@ -235,18 +296,16 @@ def ingest_screenshots(
                 attempt.outcome, attempt.extraction = entry.outcome, "log"
             elif outcome:
                 attempt.outcome, attempt.extraction = outcome, "option"
-            if ocr_result is not None:
-                _apply_ocr(attempt, ocr_result)
+            if result.ocr is not None:
+                _apply_ocr(attempt, result.ocr)
             aid = attempt_id(attempt)
             if aid in seen_in_batch or known_attempt_ids(ws, [aid]):
                 report.duplicates.append(f.display)
                 continue
             seen_in_batch.add(aid)
-            ws.store_file(data, f.name, f"image/{decoded.kind}")
-            if ocr_result is not None:
-                from toolkit.ingest.records import store_text
-
-                store_text(ws, digest, 0, "ocr", ocr_result.text)
+            ws.store_file(result.data, f.name, f"image/{result.kind}")
+            if result.ocr is not None:
+                store_text(ws, result.digest, 0, "ocr", result.ocr.text)
             insert_attempt(ws, attempt, applicant, source_id, time_detail=chosen.detail)
             report.recorded.append(f.display)
             report.rows += 1
@@ -274,40 +333,49 @@ def ingest_screenshots(
                 "recorded": report.rows,
                 "duplicates": len(report.duplicates),
                 "rejected": len(report.problems),
+                "ocr": bool(reader),
             },
         )
     return report
 
 
-def _ocr_reader(ocr: bool | None, report: IngestReport):  # type: ignore[no-untyped-def]
+def _recorded_files(ws: Workspace, applicant_id: str) -> frozenset[str]:
+    """Originals already recorded as one of the applicant's attempts (re-ingest: no OCR)."""
+    rows = ws.sql(
+        "SELECT DISTINCT file_sha256 FROM attempts "
+        "WHERE applicant_id = ? AND part = 0 AND file_sha256 IS NOT NULL",
+        [applicant_id],
+    ).fetchall()
+    return frozenset(r[0] for r in rows)
+
+
+def _ocr_reader(ocr: bool | None, report: IngestReport) -> Callable[..., OcrResult] | None:
     """The OCR function to use, or None. ``ocr=None``: use it when available."""
     if ocr is False:
         return None
-    try:
-        from toolkit.classify.ocr import ocr_available, read_screenshot
-    except ImportError:
-        available, reason = False, "OCR module not installed"
-    else:
-        available, reason = ocr_available()
+    from toolkit.classify.ocr import ocr_available, read_screenshot
+
+    available, reason = ocr_available()
     if not available:
         if ocr is True:
-            raise InputError(f"OCR unavailable: {reason}")
+            raise MissingDependency(f"--ocr: OCR unavailable: {reason}")
         report.notices.append(f"OCR skipped: {reason}")
         return None
     return read_screenshot
 
 
-def _apply_ocr(attempt: Attempt, result: object) -> None:
-    """Fill what OCR read (outcome only when nothing more trusted set it)."""
-    cls = getattr(result, "classification", None)
-    if cls is None:
-        return
+def _apply_ocr(attempt: Attempt, result: OcrResult) -> None:
+    """Fill what OCR read; the outcome only when nothing more trusted (log, --outcome) set it."""
+    cls = result.classification
     if attempt.outcome == Outcome.UNKNOWN.value and cls.outcome != Outcome.UNKNOWN.value:
         attempt.outcome, attempt.extraction = cls.outcome, "ocr"
         attempt.rule, attempt.confidence = cls.rule, cls.confidence
-    if attempt.system == "unknown":
+        attempt.first_slot = cls.first_slot
+        attempt.last_publication, attempt.next_publication = (
+            cls.last_publication,
+            cls.next_publication,
+        )
+    if attempt.system == System.UNKNOWN.value:
         attempt.system = cls.system
     if attempt.url is None and cls.url:
         attempt.url = cls.url
-
-
