@@ -95,6 +95,8 @@ def run_demo(
         _documents(ws, sample_dir, spec["id"], step)
         _check(ws, spec["id"], result, step)
         _attempt_log(ws, spec["id"], result, step)
+        _exhibits(ws, spec["id"], result, step, progress)
+        _letters(ws, spec["id"], result, step)
         _verify(ws, step)
     return result
 
@@ -189,6 +191,35 @@ def _attempt_log(ws: Workspace, applicant: str, result: DemoResult, step: Any) -
     path.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     result.outputs["attempts"] = path
     step("attempts", f"{len(rows)} attempt(s) and contact(s) → {path}")
+
+
+def _exhibits(ws: Workspace, applicant: str, result: DemoResult, step: Any, progress: Any) -> None:
+    from toolkit.documents import build_exhibits
+    from toolkit.verify import verify_folder
+
+    built = build_exhibits(ws, applicant, result.out / "exhibits", progress=progress)
+    check = verify_folder(built.out)
+    if not check.ok:
+        raise InputError("exhibit folder verification failed: " + "; ".join(check.lines()))
+    result.outputs["exhibits"] = built.out
+    result.data["exhibits"] = built.to_dict()
+    step("exhibits", built.summary())
+
+
+def _letters(ws: Workspace, applicant: str, result: DemoResult, step: Any) -> None:
+    from toolkit.documents import LETTER_KINDS, build_letter
+
+    for kind in LETTER_KINDS:
+        path = build_letter(
+            ws,
+            applicant,
+            kind,
+            result.out / "letters" / f"{kind}.docx",
+            exhibits=result.out / "exhibits",
+            today=AS_OF,
+        )
+        result.outputs[f"letter {kind}"] = path
+    step("letters", f"{len(LETTER_KINDS)} letters (DOCX) → {result.out / 'letters'}")
 
 
 def _verify(ws: Workspace, step: Any) -> None:

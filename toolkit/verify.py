@@ -13,6 +13,7 @@ from toolkit.vault import sha256_file
 from toolkit.workspace import Workspace
 
 MANIFEST = "manifest.json"
+SUMS = "SHA256SUMS"
 
 
 @dataclass
@@ -93,6 +94,30 @@ def verify_folder(folder: str | Path) -> VerifyResult:
             result.altered.append(rel)
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder).as_posix()
-        if p.is_file() and rel not in listed and rel not in (MANIFEST, "SHA256SUMS"):
+        if p.is_file() and rel not in listed and rel not in (MANIFEST, SUMS):
             result.unexpected.append(rel)
+    _check_sums(folder, {e["path"]: e["sha256"] for e in entries}, result)
     return result
+
+
+def _check_sums(folder: Path, manifest: dict[str, str], result: VerifyResult) -> None:
+    """When the folder has a SHA256SUMS (``sha256sum -c`` format), check it too: it covers
+    ``manifest.json`` itself, and must agree with the manifest for every other file."""
+    sums_path = folder / SUMS
+    if not sums_path.is_file():
+        return
+    for line in sums_path.read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.strip().split(None, 1)
+        if len(parts) != 2:
+            continue
+        digest, rel = parts[0].lower(), parts[1].lstrip("*")
+        if rel in manifest:
+            if manifest[rel] != digest and rel not in result.altered:
+                result.altered.append(f"{rel} (SHA256SUMS and {MANIFEST} disagree)")
+            continue
+        p = folder / rel
+        result.checked += 1
+        if not p.is_file():
+            result.missing.append(rel)
+        elif sha256_file(p) != digest:
+            result.altered.append(rel)

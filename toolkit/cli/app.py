@@ -108,8 +108,10 @@ def _register() -> None:
         classify,
         contact,
         demo,
+        exhibits,
         indicators,
         ingest,
+        letter,
         workspace,
     )
 
@@ -122,6 +124,8 @@ def _register() -> None:
     app.add_typer(indicators.app, name="indicators")
     check.register(app)
     app.add_typer(chart.app, name="chart")
+    exhibits.register(app)
+    letter.register(app)
     demo.register(app)
 
 

@@ -1,0 +1,54 @@
+"""`guichets exhibits ID --out DIR`: pièces for Télérecours, inventory, manifest."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from toolkit.cli import render
+from toolkit.cli.context import open_ws
+from toolkit.cli.options import ApplicantArg, FormatOpt, OutDirOpt
+from toolkit.cli.render import Format
+
+
+class Group(StrEnum):
+    month = "month"
+    week = "week"
+
+
+def exhibits(
+    applicant_id: ApplicantArg,
+    out: OutDirOpt,
+    max_file_mb: Annotated[
+        float, typer.Option("--max-file-mb", help="Largest file in MB; bigger pièces are split.")
+    ] = 32,
+    group: Annotated[
+        Group, typer.Option("--group", help="One pièce of screenshots per month or per ISO week.")
+    ] = Group.month,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """One PDF per pièce named NN_Label.pdf, the inventaire détaillé (DOCX and PDF), manifest.json
+    and SHA256SUMS; check the folder later with `guichets verify DIR`."""
+    from toolkit.documents import build_exhibits
+
+    with open_ws() as ws, render.progress("Exhibits") as bar:
+        result = build_exhibits(
+            ws, applicant_id, out, max_file_mb=max_file_mb, group=group.value, progress=bar
+        )
+    for warning in result.warnings:
+        render.warn(warning)
+    if fmt is Format.json:
+        render.emit(result.to_dict(), fmt)
+    else:
+        rows = [
+            {"n": p.number, "file": p.filename, "pages": p.pages, "label": p.full_label}
+            for p in result.pieces
+        ]
+        render.emit(rows, fmt, columns=["n", "file", "pages", "label"])
+    render.info(f"Exhibits written: {result.summary()}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("exhibits")(exhibits)

@@ -1,0 +1,123 @@
+"""Word files that come out byte for byte the same from the same inputs.
+
+python-docx stamps the time into the core properties and the zip entries; we pin both
+(core properties to a date derived from the evidence, zip entries to 1980-01-01) and
+keep the entries in the order python-docx wrote them. Templates are Word files holding
+Jinja tags, rendered by docxtpl with every variable required: a tag naming an unknown
+variable is an error, never a ``{{ … }}`` left in a letter.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import InputError
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+AUTHOR = "guichets"
+TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+
+
+def pin_properties(document: Any, *, when: datetime, title: str = "") -> None:
+    """Author, dates and revision of a python-docx Document set to fixed values."""
+    naive = when.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    cp = document.core_properties
+    cp.author = AUTHOR
+    cp.last_modified_by = AUTHOR
+    cp.created = naive
+    cp.modified = naive
+    cp.last_printed = naive
+    cp.revision = 1
+    cp.title = title
+    cp.comments = ""
+    cp.keywords = ""
+    cp.subject = ""
+    cp.category = ""
+    cp.identifier = ""
+    cp.version = ""
+
+
+def normalize_zip(data: bytes) -> bytes:
+    """The same zip with fixed timestamps and attributes, entries in their original order."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            fixed.create_system = 3
+            dst.writestr(fixed, src.read(info.filename), compresslevel=6)
+    return out.getvalue()
+
+
+def save_docx(document: Any, path: Path, *, when: datetime, title: str = "") -> None:
+    """Save a python-docx Document deterministically."""
+    pin_properties(document, when=when, title=title)
+    buf = io.BytesIO()
+    document.save(buf)
+    path.write_bytes(normalize_zip(buf.getvalue()))
+
+
+def template_variables(template: Path) -> set[str]:
+    """The variables a template uses (as docxtpl sees them)."""
+    from docxtpl import DocxTemplate
+
+    return set(DocxTemplate(str(template)).get_undeclared_template_variables())
+
+
+def docx_text(data: bytes) -> list[str]:
+    """The text of every paragraph (body, tables, headers, footers) of a .docx."""
+    from docx import Document
+
+    doc = Document(io.BytesIO(data))
+    out: list[str] = []
+
+    def paragraphs(container: Any) -> Iterable[Any]:
+        yield from container.paragraphs
+        for table in getattr(container, "tables", []):
+            for row in table.rows:
+                for cell in row.cells:
+                    yield from paragraphs(cell)
+
+    for p in paragraphs(doc):
+        out.append(p.text)
+    for section in doc.sections:
+        for part in (section.header, section.footer):
+            out.extend(p.text for p in paragraphs(part))
+    return out
+
+
+def render_template(
+    template: Path, context: dict[str, Any], out: Path, *, when: datetime, title: str = ""
+) -> None:
+    """Render a docxtpl template with ``context`` into ``out``, deterministically."""
+    import jinja2
+    from docxtpl import DocxTemplate
+
+    if not template.is_file():
+        raise InputError(f"{template}: template not found")
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+    try:
+        tpl = DocxTemplate(str(template))
+        tpl.render(context, jinja_env=env, autoescape=True)
+    except jinja2.UndefinedError as e:
+        raise InputError(
+            f"{template}: {e}; use only the variables listed in templates/README.md"
+        ) from None
+    except jinja2.TemplateSyntaxError as e:
+        raise InputError(f"{template}: Jinja syntax error ({e.message}, line {e.lineno})") from None
+    buf = io.BytesIO()
+    pin_properties(tpl.docx, when=when, title=title)
+    tpl.save(buf)
+    data = normalize_zip(buf.getvalue())
+    left = TAG.findall("\n".join(docx_text(data)))
+    if left:
+        raise InputError(f"{template}: tag(s) left unrendered: {', '.join(left[:3])}")
+    out.write_bytes(data)

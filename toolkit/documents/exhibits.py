@@ -1,0 +1,373 @@
+"""An applicant's exhibits, ready for Télérecours: one PDF per pièce, the inventaire détaillé,
+``manifest.json`` and ``SHA256SUMS``.
+
+Since 1 January 2021 every pièce is its own file whose name starts with its number in
+the inventory (R. 412-2 and R. 414-5 CJA, décret 2020-1245). The folder is written
+aside and moved into place at the end, so a failed build never leaves half a bundle;
+the same store and options give the same bytes, so a filed bundle can be re-checked
+with ``guichets verify DIR``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from toolkit._version import __version__
+from toolkit.documents.evidence import Evidence, gather
+from toolkit.documents.inventory import (
+    InventoryHeader,
+    layout_inventory,
+    write_inventory_docx_and_pdf,
+)
+from toolkit.documents.layout import Canvas
+from toolkit.documents.pdf import page_count, write_pdf
+from toolkit.documents.pieces import PieceLayout, RenderContext, assemble, layout_originals
+from toolkit.documents.plan import GROUPS, Piece, plan_exhibits
+from toolkit.errors import InputError
+from toolkit.progress import ProgressCallback, noop
+from toolkit.vault import sha256_file
+from toolkit.workspace import Workspace, now
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+
+MANIFEST = "manifest.json"
+SUMS = "SHA256SUMS"
+FORMAT = "guichets-exhibits/1"
+
+
+@dataclass
+class ExhibitsResult:
+    out: Path
+    applicant: str
+    pieces: list[Piece]
+    files: list[dict[str, Any]]  # {"path", "sha256", "size"} for every pièce and inventory file
+    inputs_digest: str
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def manifest(self) -> Path:
+        return self.out / MANIFEST
+
+    @property
+    def pages(self) -> int:
+        return sum(p.pages for p in self.pieces)
+
+    def summary(self) -> str:
+        return f"{len(self.pieces)} pièce(s), {self.pages} page(s), inventory and manifest in {self.out}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "out": str(self.out),
+            "applicant": self.applicant,
+            "inputs_digest": self.inputs_digest,
+            "pieces": [piece_record(p) for p in self.pieces],
+            "files": self.files,
+            "warnings": self.warnings,
+        }
+
+
+def piece_record(p: Piece) -> dict[str, Any]:
+    return {
+        "number": p.number,
+        "file": p.filename,
+        "label": p.full_label,
+        "kind": p.kind,
+        "section": p.section,
+        "serie": p.serie,
+        "part": p.part,
+        "parts": p.parts,
+        "date_from": p.date_from.isoformat() if p.date_from else None,
+        "date_to": p.date_to.isoformat() if p.date_to else None,
+        "pages": p.pages,
+        "size": p.size,
+        "sha256": p.sha256,
+        "originals": p.originals,
+    }
+
+
+def _check_options(max_file_mb: float, group: str) -> None:
+    if group not in GROUPS:
+        raise InputError(f"--group {group!r}: use one of {', '.join(GROUPS)}")
+    if not max_file_mb or max_file_mb < 1:
+        raise InputError(f"--max-file-mb {max_file_mb}: give at least 1 (Télérecours accepts 32)")
+
+
+def _prepare_out(out: Path) -> Path:
+    """A fresh staging folder beside ``out``; ``out`` must be new, empty or an earlier bundle."""
+    if out.exists():
+        if not out.is_dir():
+            raise InputError(f"{out}: exists and is not a folder; choose another --out")
+        if any(out.iterdir()) and not _is_bundle(out):
+            raise InputError(
+                f"{out}: folder not empty and not made by `guichets exhibits`; choose another --out"
+            )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    return staging
+
+
+def _is_bundle(folder: Path) -> bool:
+    try:
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("format") == FORMAT
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _pdf_pages(ws: Workspace, ev: Evidence, budget: int) -> dict[str, int | None]:
+    """Page counts of the PDF documents too large for one file (the only ones we split)."""
+    out: dict[str, int | None] = {}
+    for e in ev.documents:
+        o = e.original
+        if o is not None and o.family == "pdf" and o.size > budget:
+            out[o.sha256] = page_count(ws.vault.read(o.sha256))
+    return out
+
+
+def _layout(ctx: RenderContext, piece: Piece) -> PieceLayout:
+    if piece.kind == "recap":
+        from toolkit.documents.recap import layout_recap
+
+        return layout_recap(ctx, piece)
+    if piece.kind == "chart":
+        from toolkit.documents.recap import layout_chart
+
+        return layout_chart(ctx, piece)
+    return layout_originals(ctx, piece)
+
+
+MAX_ROUNDS = 6  # builds again with smaller budgets when a file came out over the limit
+
+
+def build_exhibits(
+    ws: Workspace,
+    applicant_id: str,
+    out: str | os.PathLike[str],
+    *,
+    max_file_mb: float = 32,
+    group: str = "month",
+    progress: ProgressCallback | None = None,
+) -> ExhibitsResult:
+    """Write the applicant's exhibit folder to ``out`` (see the module doc)."""
+    from pypdf import PdfReader
+
+    _check_options(max_file_mb, group)
+    if float(max_file_mb).is_integer():  # 32 and 32.0 give the same bundle
+        max_file_mb = int(max_file_mb)
+    progress = progress or noop
+    out = Path(out)
+    ev = gather(ws, applicant_id)
+    if not ev.attempts and not ev.documents:
+        raise InputError(
+            f"applicant {applicant_id!r} has no attempt, contact or document yet; ingest "
+            "screenshots, captures or documents first"
+        )
+    limit = int(max_file_mb * 1_000_000)
+    budget = int(limit * 0.92)
+    pdf_pages = _pdf_pages(ws, ev, budget)
+    digest = ev.digest(max_file_mb=max_file_mb, group=group)
+    when = ev.last_moment()
+    staging = _prepare_out(out)
+    budgets: dict[str, int] = {}
+    chart_png: bytes | None = None
+    try:
+        for round_ in range(MAX_ROUNDS):
+            planned = plan_exhibits(
+                ev, max_file_mb=max_file_mb, group=group, pdf_pages=pdf_pages, budgets=budgets
+            )
+            total = sum(max(1, len(p.entries)) for p in planned)
+            ticks = [0]
+
+            def tick(label: str, total: int = total, ticks: list[int] = ticks) -> None:
+                ticks[0] += 1
+                progress(min(ticks[0], total), total, label)
+
+            ctx = RenderContext(ws, ev, when, Canvas(title="guichets", when=when), tick, chart_png)
+            layouts = [_layout(ctx, p) for p in planned]
+            chart_png = ctx.chart_png
+            for lay in layouts:
+                lay.piece.pages = len(lay.pages)
+            header = _inventory_header(ev, when, max_file_mb)
+            inventory_pages = layout_inventory(ctx.canvas, header, planned)
+            canvas = PdfReader(io.BytesIO(ctx.canvas.output()))
+            oversize = _write_pieces(ctx, layouts, canvas, staging, limit)
+            last_round = round_ == MAX_ROUNDS - 1
+            retry = {p.group_id: p for p in oversize if _splittable(p)} if not last_round else {}
+            if not retry:
+                break
+            for gid, p in retry.items():
+                o = p.entries[0].original
+                if p.kind == "document" and o is not None and o.sha256 not in pdf_pages:
+                    pdf_pages[o.sha256] = page_count(ws.vault.read(o.sha256))
+                current = budgets.get(gid, budget)
+                budgets[gid] = max(
+                    10_000, min(current * 9 // 10, current * limit // p.size * 9 // 10)
+                )
+            for f in staging.iterdir():
+                f.unlink()
+        warnings = [
+            f"pièce {p.number} ({p.filename}) is {p.size / 1e6:.1f} MB, over the {limit / 1e6:g} MB "
+            "limit, and cannot be cut further (one original that large); compress the original "
+            "or file it by another channel"
+            for p in oversize
+        ]
+        inventory = write_inventory_docx_and_pdf(
+            staging, header, planned, canvas, inventory_pages, when=when
+        )
+        result = _finish(ws, ev, planned, inventory, staging, out, digest, header, group, warnings)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    progress(total, total, "")
+    return result
+
+
+def _splittable(p: Piece) -> bool:
+    """Whether a pièce over the limit can be cut: several originals, or a PDF of several pages."""
+    if p.page_range is not None:
+        return p.page_range[1] - p.page_range[0] > 1
+    if p.kind == "document":
+        o = p.entries[0].original
+        return o is not None and o.family == "pdf" and p.pages > 1
+    return len(p.entries) > 1
+
+
+def _inventory_header(ev: Evidence, when: datetime, max_file_mb: float) -> InventoryHeader:
+    from toolkit.documents.letter_context import identity_value
+    from toolkit.reference import PROCEDURE_LABELS_FR, get_prefecture
+
+    a = ev.applicant
+    pref = get_prefecture(a.prefecture)
+    return InventoryHeader(
+        name=identity_value(ev.identity, "full_name"),
+        applicant_id=a.id,
+        prefecture=pref.label_fr,
+        procedure=PROCEDURE_LABELS_FR.get(a.procedure, a.procedure),
+        tribunal=a.tribunal,
+        as_of=when.astimezone(pref.zone).date(),
+        max_file_mb=max_file_mb,
+    )
+
+
+def _write_pieces(
+    ctx: RenderContext, layouts: list[PieceLayout], canvas: PdfReader, staging: Path, limit: int
+) -> list[Piece]:
+    """Write every pièce; return those over the size limit."""
+    oversize = []
+    for lay in layouts:
+        piece = lay.piece
+        writer = assemble(ctx, lay, canvas)
+        path = staging / piece.filename
+        seed = "|".join(
+            [FORMAT, __version__, piece.filename, piece.full_label,
+             *(str(o["sha256"]) for o in piece.originals), str(piece.pages)]
+        )  # fmt: skip
+        title = f"Pièce n° {piece.number} — {piece.full_label}"
+        write_pdf(writer, path, title=title, when=ctx.when, seed=seed)
+        piece.size = path.stat().st_size
+        piece.sha256 = sha256_file(path)
+        if piece.size > limit:
+            oversize.append(piece)
+    return oversize
+
+
+def _finish(
+    ws: Workspace,
+    ev: Evidence,
+    pieces: list[Piece],
+    inventory: dict[str, Path],
+    staging: Path,
+    out: Path,
+    digest: str,
+    header: InventoryHeader,
+    group: str,
+    warnings: list[str],
+) -> ExhibitsResult:
+    a = ev.applicant
+    files = [
+        {
+            "path": p.filename,
+            "sha256": p.sha256,
+            "size": p.size,
+            "role": "piece",
+            "number": p.number,
+        }
+        for p in pieces
+    ]
+    for role in ("docx", "pdf"):
+        path = inventory[role]
+        files.append(
+            {
+                "path": path.name,
+                "sha256": sha256_file(path),
+                "size": path.stat().st_size,
+                "role": "inventory",
+            }
+        )
+    manifest = {
+        "format": FORMAT,
+        "tool": f"guichets {__version__}",
+        "applicant": a.id,
+        "prefecture": a.prefecture,
+        "procedure": a.procedure,
+        "tribunal": a.tribunal,
+        "tz": a.tz,
+        "as_of": header.as_of.isoformat(),
+        "options": {"max_file_mb": header.max_file_mb, "group": group},
+        "inputs_digest": digest,
+        "files": files,
+        "pieces": [piece_record(p) for p in pieces],
+        "warnings": warnings,
+    }
+    manifest_path = staging / MANIFEST
+    manifest_path.write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    sums: list[tuple[str, str]] = [(str(f["sha256"]), str(f["path"])) for f in files]
+    sums.append((sha256_file(manifest_path), MANIFEST))
+    (staging / SUMS).write_text("".join(f"{h}  {p}\n" for h, p in sums), encoding="ascii")
+    if out.exists():
+        shutil.rmtree(out)
+    staging.rename(out)
+    result = ExhibitsResult(out, a.id, pieces, files, digest, warnings)
+    _record(ws, result, manifest_sha=sums[-1][0])
+    return result
+
+
+def _record(ws: Workspace, result: ExhibitsResult, *, manifest_sha: str) -> None:
+    if ws.read_only:
+        return
+    at = now()
+    rows = [
+        (str(result.out / f["path"]), f["sha256"], f"exhibits.{f['role']}") for f in result.files
+    ]
+    rows.append((str(result.manifest), manifest_sha, "exhibits.manifest"))
+    with ws.transaction():
+        for path, sha, kind in rows:
+            ws.sql(
+                'INSERT INTO generated (path, sha256, kind, applicant_id, inputs_digest, "at") '
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [path, sha, kind, result.applicant, result.inputs_digest, at],
+            )
+        ws.log_custody(
+            "exhibits.build",
+            {
+                "applicant": result.applicant,
+                "out": str(result.out),
+                "pieces": len(result.pieces),
+                "pages": result.pages,
+                "inputs_digest": result.inputs_digest,
+                "manifest_sha256": manifest_sha,
+                "warnings": len(result.warnings),
+            },
+        )
