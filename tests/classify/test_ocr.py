@@ -17,9 +17,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from toolkit.classify import ocr as ocr_mod
+from toolkit.classify.clock import find_clock
 from toolkit.classify.ocr import (
-    find_clock,
-    map_ordered,
     ocr_available,
     ocr_image,
     read_many,
@@ -27,6 +26,7 @@ from toolkit.classify.ocr import (
     result_from_text,
     url_from_text,
 )
+from toolkit.classify.pool import map_ordered
 from toolkit.errors import InputError, MissingDependency
 
 needs_tesseract = pytest.mark.skipif(

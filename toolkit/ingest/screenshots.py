@@ -203,7 +203,7 @@ def ingest_screenshots(
     one worker per core, a few files ahead; the store is written from this thread only.
     """
     from toolkit.applicants import get_applicant
-    from toolkit.classify.ocr import map_ordered
+    from toolkit.classify.pool import map_ordered
 
     progress = progress or noop
     applicant = get_applicant(ws, applicant_id)
