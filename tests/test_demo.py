@@ -21,8 +21,10 @@ def demo(demo_run):
 
 def test_every_step_ran(demo) -> None:
     result, steps = demo
-    assert steps[:5] == ["applicant", "screenshots", "captures", "documents", "indicators"]
-    assert "check" in steps and steps[-1] == "verify"
+    assert steps == [
+        "applicant", "screenshots", "captures", "crawl", "indicators prefecture", "documents",
+        "indicators", "check", "attempts", "exhibits", "letters", "bundle", "xlsx", "map", "verify",
+    ]
     for path in result.outputs.values():
         assert Path(path).exists(), path
 
@@ -58,8 +60,29 @@ def test_check_of_the_sample_applicant(demo) -> None:
     assert ind["days_to_expiry"] == 11  # as of 4 April 2025
 
 
+def test_robot_crawl_of_the_sample(demo) -> None:
+    result, _ = demo
+    rows = {(r["prefecture"], r["procedure"]): r for r in result.data["prefectures"]}
+    assert sum(r["probes"] for r in rows.values()) == 17464
+    seine = rows[("76", "renouvellement")]
+    assert seine["probes"] == 2183
+    assert 0.9 < seine["no_slot_rate"] < 1.0
+    assert result.data["indicators"]["corroboration"]["covered"] == 46
+
+
+def test_exhibits_letters_and_shared_outputs(demo) -> None:
+    result, _ = demo
+    names = sorted(p.name for p in Path(result.outputs["exhibits"]).iterdir())
+    assert names[0] == "01_Titre_de_sejour_2024-04-16.pdf"
+    assert "Inventaire_des_pieces.pdf" in names and "manifest.json" in names
+    for kind in ("ddd", "prefecture", "requete"):
+        assert Path(result.outputs[f"letter {kind}"]).stat().st_size > 5000
+    bundle = Path(result.outputs["bundle"]).read_bytes()
+    assert b"Exemple" not in bundle and b"nadia" not in bundle.lower()
+
+
 def test_vault_holds_every_original(demo) -> None:
     result, _ = demo
     with open_workspace(result.workspace, read_only=True) as ws:
-        assert ws.scalar("SELECT count(*) FROM files") == 51
+        assert ws.scalar("SELECT count(*) FROM files") == 53
         assert ws.scalar("SELECT count(*) FROM custody WHERE action LIKE 'ingest.%'") >= 4

@@ -92,11 +92,13 @@ def run_demo(
         step("applicant", f"{spec['id']} ({spec['prefecture']}, {spec['procedure']})")
         _screenshots(ws, sample_dir, spec["id"], result, step, progress)
         _captures(ws, sample_dir, spec["id"], result, step, progress)
+        _crawl(ws, sample_dir, result, step, progress)
         _documents(ws, sample_dir, spec["id"], step)
         _check(ws, spec["id"], result, step)
         _attempt_log(ws, spec["id"], result, step)
         _exhibits(ws, spec["id"], result, step, progress)
         _letters(ws, spec["id"], result, step)
+        _share(ws, result, step)
         _verify(ws, step)
     return result
 
@@ -129,6 +131,32 @@ def _captures(
         raise InputError("sample captures were rejected: " + "; ".join(map(str, report.problems)))
     result.data["captures"] = report.to_dict()
     step("captures", report.summary())
+
+
+def _crawl(ws: Workspace, sample: Path, result: DemoResult, step: Any, progress: Any) -> None:
+    from toolkit.charts.prefecture import prefecture_chart
+    from toolkit.indicators.prefecture import prefecture_indicator_records
+    from toolkit.ingest.crawl import ingest_crawl
+
+    folder = sample / "crawl"
+    if not folder.is_dir():
+        return
+    probes = 0
+    for data in sorted(folder.glob("*.csv")):
+        mapping = data.with_suffix(".toml")
+        report = ingest_crawl(
+            ws, [data], mapping=mapping if mapping.is_file() else None, progress=progress
+        )
+        if report.problems:
+            raise InputError("sample crawl was rejected: " + "; ".join(map(str, report.problems)))
+        probes += report.rows
+    step("crawl", f"{probes} robot probe(s) recorded from {folder}")
+    _write_json(result, "prefectures", prefecture_indicator_records(ws))
+    _write_json(result, "prefectures_by_month", prefecture_indicator_records(ws, by="month"))
+    result.outputs["chart 76"] = prefecture_chart(
+        ws, "76", result.out / "prefecture-76.png", procedure="renouvellement"
+    )
+    step("indicators prefecture", f"per-préfecture indicators and chart → {result.out}")
 
 
 def _documents(ws: Workspace, sample: Path, applicant: str, step: Any) -> None:
@@ -220,6 +248,21 @@ def _letters(ws: Workspace, applicant: str, result: DemoResult, step: Any) -> No
         )
         result.outputs[f"letter {kind}"] = path
     step("letters", f"{len(LETTER_KINDS)} letters (DOCX) → {result.out / 'letters'}")
+
+
+def _share(ws: Workspace, result: DemoResult, step: Any) -> None:
+    from toolkit.charts.map import france_map
+    from toolkit.export.bundle import export_bundle
+    from toolkit.export.xlsx import export_xlsx
+
+    bundle = export_bundle(ws, result.out / "bundle.zip")
+    result.outputs["bundle"] = bundle.path
+    step("bundle", f"pseudonymised bundle → {bundle.path} (key {bundle.key_fingerprint})")
+    result.outputs["xlsx"] = export_xlsx(ws, result.out / "indicateurs.xlsx")
+    step("xlsx", f"workbook → {result.outputs['xlsx']}")
+    if ws.scalar("SELECT count(*) FROM probes"):
+        result.outputs["map"] = france_map(ws, result.out / "carte.png")
+        step("map", f"map of France → {result.outputs['map']}")
 
 
 def _verify(ws: Workspace, step: Any) -> None:

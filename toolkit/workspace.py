@@ -213,6 +213,10 @@ def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             "or create a new workspace with `guichets init`"
         ) from None
     con.execute("SET TimeZone = 'UTC'")
+    # DuckDB's own progress bar would draw on stderr; in Jupyter it needs ipywidgets, and
+    # without them even turning it off is refused (then it is off already).
+    with suppress(duckdb.Error):
+        con.execute("SET enable_progress_bar = false")
     return con
 
 

@@ -12,8 +12,8 @@ NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 pytestmark = pytest.mark.xdist_group("demo")
 
 
-@pytest.mark.parametrize("name", ["press_saturation.ipynb", "case_review.ipynb"])
-def test_notebook_runs(name: str, demo_run, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("name", "figures"), [("press_saturation.ipynb", 2), ("case_review.ipynb", 1)])
+def test_notebook_runs(name: str, figures: int, demo_run, monkeypatch: pytest.MonkeyPatch) -> None:
     import nbformat
     from nbclient import NotebookClient
 
@@ -25,7 +25,7 @@ def test_notebook_runs(name: str, demo_run, monkeypatch: pytest.MonkeyPatch) -> 
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
     images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
-    assert len(images) >= 2
+    assert len(images) >= figures
 
 
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.name)

@@ -101,6 +101,7 @@ def main_callback(
 
 def _register() -> None:
     from toolkit.cli import (
+        aggregate,
         applicant,
         attempts,
         chart,
@@ -109,6 +110,7 @@ def _register() -> None:
         contact,
         demo,
         exhibits,
+        export,
         indicators,
         ingest,
         letter,
@@ -126,6 +128,8 @@ def _register() -> None:
     app.add_typer(chart.app, name="chart")
     exhibits.register(app)
     letter.register(app)
+    export.register(app)
+    aggregate.register(app)
     demo.register(app)
 
 

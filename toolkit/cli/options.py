@@ -25,3 +25,23 @@ StrictOpt = Annotated[
 ]
 OutFileOpt = Annotated[Path, typer.Option("--out", "-o", help="File to write.")]
 OutDirOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder to write.")]
+# Robot crawls and préfecture indicators.
+CrawlPathsArg = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Crawl exports (CSV, TSV, JSON, JSON Lines, Parquet, XLSX) or folders of them.",
+        show_default=False,
+    ),
+]
+PrefectureFilterOpt = Annotated[
+    str | None, typer.Option("--prefecture", "-p", help="Préfecture code or name, e.g. 76.")
+]
+ProcedureFilterOpt = Annotated[
+    str | None, typer.Option("--procedure", help="Procedure slug, e.g. renouvellement.")
+]
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", help="First local date included (YYYY-MM-DD).")
+]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", help="Last local date included (YYYY-MM-DD).")
+]

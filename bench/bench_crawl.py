@@ -1,0 +1,156 @@
+"""Benchmark: ingest of a robot crawl CSV against DuckDB's own read_csv into a table.
+
+    python bench/bench_crawl.py [--rows 10000000] [--repeat 1] [--keep DIR]
+
+Generates a canonical crawl CSV (header, naive local times as the robot's clock shows them,
+15 préfectures in six time zones, three sites and procedures, about 110 bytes a row), then
+runs, side by side and each in a fresh process and a fresh database file:
+
+- bare: ``CREATE TABLE t AS SELECT * FROM read_csv(path)`` (DuckDB's type sniffing);
+- guichets: ``ingest_crawl`` into a fresh workspace (vault copy + hash, mapping, typing,
+  time zones, validation, ids, dedupe, one transaction).
+
+Prints both times, the ratio (target: under 1.3), the CPU-time ratio (steadier on a shared
+machine) and each process's peak RSS. The generated data, like a real robot's naive local
+clock, goes through the autumn clock change: its repeated hour yields rows with the same
+id, which ``ingest_crawl`` records once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PREFECTURES = ("01", "13", "2A", "38", "59", "69", "75-PP", "76", "93", "94", "971", "973",
+               "974", "975", "976")  # fmt: skip
+
+
+def generate(path: Path, rows: int) -> None:
+    import duckdb
+
+    from toolkit.reference import get_prefecture
+
+    codes = ", ".join(f"'{c}'" for c in PREFECTURES)
+    zones = " ".join(f"WHEN '{c}' THEN '{get_prefecture(c).tz}'" for c in PREFECTURES)
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false; SET TimeZone = 'UTC'")
+    con.execute(
+        f"""
+        COPY (
+            WITH base AS (
+                SELECT i, [{codes}][1 + i % 15] AS prefecture,
+                       TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_minutes((i // 45) * 2) AS utc,
+                       ['renouvellement', 'premiere-demande', 'naturalisation'][1 + (i // 15) % 3]
+                           AS procedure,
+                       hash(i) % 100 AS r
+                FROM range({rows}) t(i)
+            )
+            , local AS (
+                SELECT *, timezone(CASE prefecture {zones} END, utc) AS observed_at FROM base
+            )
+            SELECT strftime(observed_at, '%Y-%m-%d %H:%M:%S') AS observed_at, prefecture,
+                   'site-' || ((i // 15) % 3) AS site, procedure,
+                   'https://www.example.gouv.fr/booking/create/' || (1000 + i % 50) || '/1' AS url,
+                   CASE WHEN r < 70 THEN 'no_slot' WHEN r < 90 THEN 'slots_available'
+                        ELSE 'error' END AS outcome,
+                   CASE WHEN r < 70 THEN 0 WHEN r < 90 THEN r - 69 END AS slots,
+                   CASE WHEN r BETWEEN 70 AND 89 THEN CAST(observed_at AS DATE) + CAST(r AS INT)
+                   END AS first_slot,
+                   CASE WHEN r BETWEEN 75 AND 89
+                        THEN CAST(observed_at AS DATE) + CAST(r AS INT) + 3 END AS second_slot,
+                   CASE WHEN r < 90 THEN 200 ELSE 503 END AS http_status
+            FROM local
+        ) TO '{path}' (HEADER, DELIMITER ',')
+        """
+    )
+    con.close()
+
+
+CHILD = r"""
+import json, resource, sys, time
+kind, csv_path, target = sys.argv[1], sys.argv[2], sys.argv[3]
+sys.path.insert(0, sys.argv[4])
+if kind == "bare":
+    import duckdb
+    con = duckdb.connect(target)
+    con.execute("SET enable_progress_bar = false")
+    t = time.perf_counter()
+    con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{csv_path}')")
+    con.execute("CHECKPOINT")
+    elapsed = time.perf_counter() - t
+    rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
+else:
+    from toolkit.workspace import init_workspace
+    from toolkit.ingest.crawl import ingest_crawl
+    ws = init_workspace(target)
+    t = time.perf_counter()
+    report = ingest_crawl(ws, [csv_path])
+    ws.con.execute("CHECKPOINT")
+    elapsed = time.perf_counter() - t
+    rows = report.rows + sum(f["duplicates"] for f in report.details["files"].values())
+    assert not report.problems, report.problems[:3]
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": elapsed, "rows": rows, "peak_mb": usage.ru_maxrss / 1024,
+                  "cpu": usage.ru_utime + usage.ru_stime}))
+"""
+
+
+def run(kind: str, csv_path: Path, work: Path, n: int) -> dict[str, float]:
+    target = work / f"{kind}-{n}" / ("bare.duckdb" if kind == "bare" else "ws")
+    target.parent.mkdir(parents=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, kind, str(csv_path), str(target), str(ROOT)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    if out.returncode:
+        raise SystemExit(f"{kind} run failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--keep", type=Path, help="folder for the CSV and databases (kept)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        csv_path = work / f"crawl-{args.rows}.csv"
+        if not csv_path.exists():
+            t = time.perf_counter()
+            generate(csv_path, args.rows)
+            size = csv_path.stat().st_size / 2**20
+            print(
+                f"generated {args.rows:,} rows, {size:,.0f} MB in {time.perf_counter() - t:.1f} s"
+            )
+        results: dict[str, list[dict[str, float]]] = {"bare": [], "guichets": []}
+        for n in range(args.repeat):
+            for kind in ("bare", "guichets"):
+                r = run(kind, csv_path, work, n)
+                results[kind].append(r)
+                print(f"  {kind:9} run {n + 1}: {r['seconds']:7.2f} s (CPU {r['cpu']:.1f} s), "
+                      f"{int(r['rows']):,} rows, peak RSS {r['peak_mb']:,.0f} MB")  # fmt: skip
+        bare = statistics.median(r["seconds"] for r in results["bare"])
+        ours = statistics.median(r["seconds"] for r in results["guichets"])
+        print(f"rows: {args.rows:,}")
+        print(f"bare read_csv -> table: {bare:.2f} s (median of {args.repeat})")
+        print(f"guichets ingest crawl:  {ours:.2f} s (median of {args.repeat})")
+        print(f"ingest ratio: {ours / bare:.2f} (target < 1.3)")
+        cpu_bare = statistics.median(r["cpu"] for r in results["bare"])
+        cpu_ours = statistics.median(r["cpu"] for r in results["guichets"])
+        print(f"CPU-time ratio (less sensitive to other load on the machine): "
+              f"{cpu_ours / cpu_bare:.2f}")  # fmt: skip
+        print(f"peak RSS: bare {max(r['peak_mb'] for r in results['bare']):,.0f} MB, "
+              f"guichets {max(r['peak_mb'] for r in results['guichets']):,.0f} MB")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

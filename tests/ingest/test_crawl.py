@@ -1,0 +1,488 @@
+"""Robot crawl exports: every format and quirk, bad rows, dedupe, provenance, the CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from toolkit.errors import InputError, ProblemsFound
+from toolkit.ingest.crawl import ingest_crawl, probe_id
+from toolkit.ingest.crawl_mapping import load_mapping
+from toolkit.ingest.crawl_vocab import fold_sql, value_key
+from toolkit.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parents[2]
+CRAWL = ROOT / "tests" / "fixtures" / "crawl"
+SAMPLE = ROOT / "evidence" / "sample"
+
+
+def probes(ws: Workspace, source_id: str | None = None) -> list[tuple]:
+    """(UTC time, prefecture, site, procedure, outcome, slots, first_slot) in time order."""
+    where = "WHERE source_id = ?" if source_id else ""
+    return ws.sql(
+        "SELECT strftime(timezone('UTC', observed_at), '%Y-%m-%d %H:%M:%S'), prefecture, site, "
+        f"procedure, outcome, slots, first_slot FROM probes {where} "
+        "ORDER BY observed_at, prefecture",
+        [source_id] if source_id else [],
+    ).fetchall()
+
+
+def utc(ws: Workspace) -> list[str]:
+    return [p[0] for p in probes(ws)]
+
+
+# -- formats and quirks ------------------------------------------------------------------
+
+
+def test_headerless_with_positional_mapping(ws: Workspace) -> None:
+    report = ingest_crawl(ws, [CRAWL / "headerless.csv"], mapping=CRAWL / "headerless.toml")
+    assert report.ok and report.rows == 3
+    assert probes(ws) == [
+        ("2025-03-12 09:06:00", "76", "robot-sans-entete", "renouvellement", "no_slot", 0, None),
+        ("2025-03-12 10:06:00", "76", "robot-sans-entete", "renouvellement", "slots_available",
+         2, date(2025, 4, 2)),
+        ("2025-03-12 11:06:00", "2A", "robot-sans-entete", "premiere-demande", "no_slot", 0, None),
+    ]  # fmt: skip
+
+
+def test_semicolon_cp1252_french_headers_need_no_mapping(ws: Workspace) -> None:
+    report = ingest_crawl(ws, [CRAWL / "semicolon-cp1252.csv"])
+    assert report.ok and report.rows == 3
+    assert any("encoding cp1252 (detected)" in n for n in report.notices)
+    assert any("delimiter ';' (detected)" in n for n in report.notices)
+    rows = probes(ws)
+    # naive times read in Europe/Paris (UTC+1 in January); « Isère » is a name, not a code
+    assert [r[0] for r in rows] == ["2025-01-05 23:15:00", "2025-01-06 01:15:00",
+                                    "2025-01-06 03:15:00"]  # fmt: skip
+    assert [r[1] for r in rows] == ["93", "93", "38"]
+    # Windows-1252 only: the typographic apostrophe (0x92) and the en dash (0x96)
+    assert rows[0][2] == "Sous-préfecture d’Aubervilliers"
+    assert rows[2][2] == "Grenoble – guichet"
+    assert rows[1][3:] == ("premiere-demande", "slots_available", 3, date(2025, 2, 20))
+
+
+def test_bom_is_skipped(ws: Workspace) -> None:
+    report = ingest_crawl(ws, [CRAWL / "bom-utf8.csv"])
+    assert report.ok and report.rows == 2
+    assert probes(ws)[1][1:] == ("01", "bourg", "renouvellement", "slots_available", 4,
+                                 date(2025, 4, 2))  # fmt: skip
+    assert ws.scalar("SELECT http_status FROM probes WHERE prefecture = '76'") == 200
+
+
+def test_french_dates_names_and_words(ws: Workspace) -> None:
+    report = ingest_crawl(ws, [CRAWL / "french-dates.csv"])
+    assert report.ok, report.problems
+    assert probes(ws) == [
+        ("2025-03-12 09:06:00", "76", None, "renouvellement", "no_slot", None, None),
+        ("2025-03-12 09:36:00", "76", None, "renouvellement", "slots_available", None,
+         date(2025, 4, 2)),
+        ("2025-03-12 23:00:00", "75-PP", None, "naturalisation", "no_slot", None, None),
+        ("2025-03-13 08:00:30", "2A", None, "premiere-demande", "error", None, None),
+    ]  # fmt: skip
+
+
+def test_two_digit_years(ws: Workspace) -> None:
+    report = ingest_crawl(ws, [CRAWL / "two-digit-years.csv"])
+    assert report.ok, report.problems
+    assert probes(ws) == [
+        ("2025-03-12 09:06:00", "76", None, "renouvellement", "slots_available", 1,
+         date(2025, 4, 2)),
+        ("2025-03-12 10:06:00", "76", None, "renouvellement", "no_slot", 0, None),
+    ]  # fmt: skip
+
+
+def test_two_digit_year_read_as_four_digits_is_refused(ws: Workspace, tmp_path: Path) -> None:
+    f = tmp_path / "wrong-format.csv"
+    f.write_text("date,prefecture,slots\n12/03/25 10:06,76,0\n", encoding="utf-8")
+    m = tmp_path / "wrong.toml"
+    m.write_text('[formats]\ndate = "%d/%m/%Y %H:%M"\n', encoding="utf-8")
+    report = ingest_crawl(ws, [f], mapping=m)
+    assert report.rows == 0
+    assert str(report.problems[0]) == (
+        f"{f}:2 [date]: implausible date 0025-03-12 for '12/03/25 10:06' (two-digit year, "
+        "or day and month swapped?); check [formats]"
+    )
+
+
+def test_dst_spring_gap_is_refused_not_moved(ws: Workspace) -> None:
+    """Paris, 30 March 2025: 02:00 -> 03:00. DuckDB would read 02:30 as 01:30 UTC — the
+    instant of 03:30 — and the real 03:30 probe would be lost as a duplicate."""
+    report = ingest_crawl(ws, [CRAWL / "dst-2025-03-30.csv"])
+    assert [str(p) for p in report.problems] == [
+        f"{CRAWL / 'dst-2025-03-30.csv'}:4 [observed_at]: local time 2025-03-30 02:30 does not "
+        "exist in Europe/Paris (the clocks went forward); fix the robot's clock or give times "
+        "with their UTC offset"
+    ]
+    assert [(p[0], p[4]) for p in probes(ws)] == [
+        ("2025-03-30 00:00:00", "no_slot"),  # 01:00 CET
+        ("2025-03-30 00:30:00", "no_slot"),  # 01:30 CET
+        ("2025-03-30 01:00:00", "no_slot"),  # 03:00 CEST
+        ("2025-03-30 01:30:00", "slots_available"),  # 03:30 CEST, kept
+    ]
+
+
+def test_dst_autumn_repeated_hour_reads_first_occurrence(ws: Workspace) -> None:
+    """Paris, 26 October 2025: 03:00 -> 02:00. A naive 02:30 is read as summer time (00:30
+    UTC), like screenshots; the second pass through the hour repeats those instants."""
+    report = ingest_crawl(ws, [CRAWL / "dst-2025-10-26.csv"])
+    assert report.rows == 4 and report.ok
+    assert report.details["files"][str(CRAWL / "dst-2025-10-26.csv")]["duplicates"] == 2
+    assert "repeated hour of the autumn clock change" in report.warnings[0]
+    assert utc(ws) == ["2025-10-25 23:30:00", "2025-10-26 00:00:00", "2025-10-26 00:30:00",
+                       "2025-10-26 02:00:00"]  # fmt: skip
+
+
+def test_dst_autumn_with_offsets_keeps_both_passes(ws: Workspace, tmp_path: Path) -> None:
+    f = tmp_path / "offsets.csv"
+    f.write_text(
+        "observed_at,prefecture,site,outcome\n"
+        "2025-10-26T02:30:00+02:00,76,r,no_slot\n"
+        "2025-10-26T02:30:00+01:00,76,r,no_slot\n",
+        encoding="utf-8",
+    )
+    assert ingest_crawl(ws, [f]).rows == 2
+    assert utc(ws) == ["2025-10-26 00:30:00", "2025-10-26 01:30:00"]
+
+
+@pytest.mark.parametrize("name", ["canonical.json", "canonical.jsonl", "canonical.parquet"])
+def test_canonical_json_jsonl_parquet(ws: Workspace, tmp_path: Path, name: str) -> None:
+    path = CRAWL / name
+    if name.endswith(".parquet"):  # generated: the same records through DuckDB's writer
+        path = tmp_path / name
+        duckdb.sql(
+            f"COPY (SELECT * FROM read_json('{CRAWL / 'canonical.jsonl'}')) TO '{path}' "
+            "(FORMAT parquet)"
+        )
+    report = ingest_crawl(ws, [path])
+    assert report.ok and report.rows == 3
+    # offsets kept whatever the préfecture: 10:06+01:00, 09:06Z and 06:06-03:00 are one instant
+    assert probes(ws) == [
+        ("2025-03-12 09:06:00", "2A", "robot-json", "premiere-demande", "slots_available", 5,
+         date(2025, 4, 1)),
+        ("2025-03-12 09:06:00", "76", "robot-json", "renouvellement", "no_slot", 0, None),
+        ("2025-03-12 09:06:00", "973", "robot-json", "renouvellement", "captcha", None, None),
+    ]  # fmt: skip
+
+
+def test_same_records_in_another_format_add_nothing(ws: Workspace) -> None:
+    ingest_crawl(ws, [CRAWL / "canonical.json"])
+    again = ingest_crawl(ws, [CRAWL / "canonical.jsonl"])
+    assert again.rows == 0 and again.duplicates == [str(CRAWL / "canonical.jsonl")]
+
+
+def test_excel_serial_dates_in_xlsx(ws: Workspace, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.title = "Relevés"
+    sheet.append(["Horodatage", "Département", "Démarche", "Créneaux", "Premier créneau"])
+    sheet.append([45728.42083333333, 76, "renouvellement", 0, None])  # serial: 12/03/2025 10:06
+    sheet.append([datetime(2025, 3, 12, 11, 6), "2A", "Première demande", 2, 45749])
+    sheet.append([None, None, None, None, None])  # an empty row is skipped
+    sheet.append(["12/03/2025 12:06", 1, "renouvellement", 1, date(2025, 4, 3)])
+    path = tmp_path / "excel-serial.xlsx"
+    wb.save(path)
+    report = ingest_crawl(ws, [path])
+    assert report.ok and report.rows == 3
+    assert f"{path}: sheet 'Relevés'" in report.notices
+    assert probes(ws) == [
+        ("2025-03-12 09:06:00", "76", None, "renouvellement", "no_slot", 0, None),
+        ("2025-03-12 10:06:00", "2A", None, "premiere-demande", "slots_available", 2,
+         date(2025, 4, 2)),
+        ("2025-03-12 11:06:00", "01", None, "renouvellement", "slots_available", 1,
+         date(2025, 4, 3)),
+    ]  # fmt: skip
+
+
+def test_xlsx_bad_row_is_reported_with_its_sheet_row(ws: Workspace, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.append(["observed_at", "prefecture", "outcome"])
+    sheet.append([None, None, None])
+    sheet.append([datetime(2025, 3, 12, 11, 6), "Atlantide", "no_slot"])
+    path = tmp_path / "bad.xlsx"
+    wb.save(path)
+    report = ingest_crawl(ws, [path])
+    assert (report.problems[0].line, report.problems[0].column) == (3, "prefecture")
+
+
+def test_excel_serial_and_unix_time_in_csv(ws: Workspace, tmp_path: Path) -> None:
+    f = tmp_path / "serials.csv"
+    f.write_text(
+        "observed_at;prefecture;slots;first_slot\n"
+        "45728,42083333;76;1;45749\n"  # decimal comma, as French Excel writes it
+        "1741774560;76;0;\n",  # Unix seconds: 2025-03-12 10:16 UTC
+        encoding="utf-8",
+    )
+    m = tmp_path / "m.toml"
+    m.write_text('[csv]\ndecimal = ","\n', encoding="utf-8")
+    report = ingest_crawl(ws, [f], mapping=m)
+    assert report.ok, report.problems
+    assert [(p[0], p[4], p[6]) for p in probes(ws)] == [
+        ("2025-03-12 09:06:00", "slots_available", date(2025, 4, 2)),
+        ("2025-03-12 10:16:00", "no_slot", None),
+    ]
+
+
+def test_mapping_values_defaults_and_zone(ws: Workspace, tmp_path: Path) -> None:
+    f = tmp_path / "asso.csv"
+    f.write_text(
+        "Quand,Service,Etat\n2025-03-12 09:00,RDV titre,plein\n2025-03-12 10:00,RDV titre,ouvert\n",
+        encoding="utf-8",
+    )
+    m = tmp_path / "asso.toml"
+    m.write_text(
+        '[columns]\nobserved_at = "Quand"\nprocedure = "Service"\noutcome = "Etat"\n'
+        '[formats]\nzone = "UTC"\n'
+        '[values.procedure]\n"RDV titre" = "Renouvellement"\n'
+        '[values.outcome]\n"plein" = "no_slot"\n"ouvert" = "slots_available"\n'
+        '[defaults]\nprefecture = "Seine-Maritime"\nsite = "asso"\n',
+        encoding="utf-8",
+    )
+    report = ingest_crawl(ws, [f], mapping=m, site="cli-site")
+    assert report.ok, report.problems
+    assert probes(ws) == [
+        ("2025-03-12 09:00:00", "76", "cli-site", "renouvellement", "no_slot", None, None),
+        ("2025-03-12 10:00:00", "76", "cli-site", "renouvellement", "slots_available", None, None),
+    ]  # fmt: skip
+
+
+def test_outcome_derived_when_absent(ws: Workspace, tmp_path: Path) -> None:
+    f = tmp_path / "derived.csv"
+    f.write_text(
+        "observed_at,prefecture,slots,first_slot,http_status\n"
+        "2025-03-12 09:00,76,0,,200\n"
+        "2025-03-12 10:00,76,,2025-04-01,200\n"
+        "2025-03-12 11:00,76,3,,200\n"
+        "2025-03-12 12:00,76,,,503\n"
+        "2025-03-12 13:00,76,,,429\n"
+        "2025-03-12 14:00,76,,,200\n",
+        encoding="utf-8",
+    )
+    assert ingest_crawl(ws, [f]).ok
+    assert [p[4] for p in probes(ws)] == [
+        "no_slot", "slots_available", "slots_available", "error", "blocked", "unknown",
+    ]  # fmt: skip
+
+
+def test_dates_only_file_empty_date_means_no_slot(ws: Workspace, tmp_path: Path) -> None:
+    f = tmp_path / "dates.csv"
+    f.write_text(
+        "observed_at,prefecture,first_slot\n2025-03-12 09:00,76,\n2025-03-12 10:00,76,aucune\n"
+        "2025-03-12 11:00,76,02/04/2025\n",
+        encoding="utf-8",
+    )
+    assert ingest_crawl(ws, [f]).ok
+    assert [p[4] for p in probes(ws)] == ["no_slot", "no_slot", "slots_available"]
+
+
+# -- bad rows ----------------------------------------------------------------------------
+
+
+def test_bad_rows_are_reported_with_line_and_column(ws: Workspace) -> None:
+    path = CRAWL / "bad-rows.csv"
+    report = ingest_crawl(ws, [path])
+    assert [str(p) for p in report.problems] == [
+        f"{path}:3 [prefecture]: unknown préfecture '99'; give a code (76, 2A, 75-PP) or map "
+        "it in [values.prefecture]",
+        f"{path}:4 [observed_at]: unparseable date/time '2025-03-32 12:00' (give its format "
+        "in [formats])",
+        f"{path}:5 [slots]: negative slot count -2",
+        f"{path}:6: line refused by the CSV reader (too many columns: Expected Number of "
+        "Columns: 6 Found: 7)",
+    ]
+    assert report.rows == 2
+    assert report.details["files"][str(path)] | {"sha256": ""} == {
+        "sha256": "", "format": "csv", "detected_by": "extension", "rows": 6, "recorded": 2,
+        "skipped": 4, "duplicates": 0,
+    }  # fmt: skip
+    assert utc(ws) == ["2025-03-12 09:00:00", "2025-03-12 14:00:00"]
+
+
+def test_strict_refuses_and_records_nothing(ws: Workspace) -> None:
+    with pytest.raises(ProblemsFound, match="4 problem"):
+        ingest_crawl(ws, [CRAWL / "bom-utf8.csv", CRAWL / "bad-rows.csv"], strict=True)
+    assert ws.scalar("SELECT count(*) FROM probes") == 0
+    assert ws.scalar("SELECT count(*) FROM files") == 0
+    assert list(ws.vault.iter_files()) == []
+    assert not list(ws.vault.root.glob(".incoming-*"))
+
+
+def test_lines_after_a_quoted_newline_and_a_refused_line(ws: Workspace, tmp_path: Path) -> None:
+    f = tmp_path / "quoted.csv"
+    f.write_text(
+        "observed_at,prefecture,site,outcome\n"  # 1
+        '2025-03-12 09:00,76,"two\nlines",no_slot\n'  # 2 (one record over two lines)
+        "2025-03-12 10:00,76,r\n"  # 3 too few fields
+        "2025-03-12 11:00,76,r,no_slot\n"  # 4
+        "2025-03-12 12:00,76,r,peut-être\n",  # 5 unknown outcome
+        encoding="utf-8",
+    )
+    report = ingest_crawl(ws, [f])
+    assert [(p.line, p.column) for p in report.problems] == [(3, "outcome"), (5, "outcome")]
+    assert "missing columns" in report.problems[0].message
+    assert report.problems[1].message.startswith("unknown outcome 'peut-être'")
+    assert report.rows == 2
+
+
+def test_many_bad_rows_are_summarised(ws: Workspace, tmp_path: Path) -> None:
+    f = tmp_path / "many.csv"
+    f.write_text(
+        "observed_at,prefecture,slots\n"
+        + "".join(f"2025-03-12 09:{i:02d},76,x\n" for i in range(30)),
+        encoding="utf-8",
+    )
+    report = ingest_crawl(ws, [f])
+    assert len(report.problems) == 21
+    assert report.problems[-1].message == "10 more bad row(s) skipped (30 × slots)"
+
+
+def test_file_level_problems_name_the_file_and_the_fix(ws: Workspace, tmp_path: Path) -> None:
+    nothing = tmp_path / "nothing.csv"
+    nothing.write_text("a,b\n1,2\n", encoding="utf-8")
+    no_pref = tmp_path / "no-pref.csv"
+    no_pref.write_text("observed_at,outcome\n2025-03-12 09:00,no_slot\n", encoding="utf-8")
+    report = ingest_crawl(ws, [nothing, no_pref, tmp_path / "missing.csv"])
+    assert [str(p) for p in report.problems] == [
+        f"{tmp_path / 'missing.csv'}: no such file or folder; check the path",
+        f"{nothing}: no time column (observed_at, or date + time) among 'a', 'b'; name it in "
+        "a --mapping file [columns]",
+        f"{no_pref}: no préfecture column; give --prefecture CODE or a mapping [columns] "
+        "prefecture / [defaults] prefecture",
+    ]
+    assert ingest_crawl(ws, [no_pref], prefecture="76").rows == 1
+
+
+def test_declared_utf8_but_windows_1252(ws: Workspace, tmp_path: Path) -> None:
+    m = tmp_path / "utf8.toml"
+    m.write_text('[csv]\nencoding = "utf-8"\n', encoding="utf-8")
+    report = ingest_crawl(ws, [CRAWL / "semicolon-cp1252.csv"], mapping=m)
+    assert "not valid UTF-8 although the mapping says utf-8" in report.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[columns\n", "not valid TOML"),
+        ("[colonnes]\n", "unknown section 'colonnes'"),
+        ('[columns]\nwhen = "Date"\n', "'when' is not a probe column"),
+        ('[values.procedure]\n"X" = "visa"\n', "unknown procedure 'visa'"),
+        ('[defaults]\nprefecture = "99"\n', "unknown préfecture '99'"),
+        ('[csv]\nencoding = "ebcdic"\n', "use one of utf-8, utf-8-sig, cp1252"),
+        ('[formats]\nzone = "Mars/Olympus"\n', "use an IANA name"),
+    ],
+)
+def test_mapping_errors(tmp_path: Path, text: str, message: str) -> None:
+    m = tmp_path / "m.toml"
+    m.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=message) as err:
+        load_mapping(m)
+    assert str(m) in str(err.value)
+
+
+# -- ids, provenance, dedupe --------------------------------------------------------------
+
+
+def test_probe_id_is_the_content_hash(ws: Workspace) -> None:
+    ingest_crawl(ws, [CRAWL / "bom-utf8.csv"])
+    row = ws.sql(
+        "SELECT id, prefecture, site, procedure, observed_at FROM probes WHERE prefecture = '76'"
+    ).fetchone()
+    assert row[0] == probe_id(row[1], row[2], row[3], row[4])
+    assert row[0] == probe_id("76", "préfecture-rouen", "renouvellement",
+                              datetime(2025, 3, 12, 9, 6, tzinfo=UTC))  # fmt: skip
+
+
+def test_reingest_adds_nothing_and_vault_keeps_the_original(ws: Workspace) -> None:
+    first = ingest_crawl(ws, [CRAWL / "french-dates.csv"], source="robot-test")
+    again = ingest_crawl(ws, [CRAWL / "french-dates.csv"])
+    assert (first.rows, again.rows) == (4, 0)
+    assert again.duplicates == [str(CRAWL / "french-dates.csv")]
+    digest = ws.scalar("SELECT DISTINCT file_sha256 FROM probes")
+    assert ws.vault.read(digest) == (CRAWL / "french-dates.csv").read_bytes()
+    assert ws.scalar("SELECT original_name FROM files WHERE sha256 = ?", [digest]) == (
+        "french-dates.csv"
+    )
+    assert ws.scalar("SELECT DISTINCT source_id FROM probes") == first.source_id
+    options = json.loads(ws.scalar("SELECT options FROM sources WHERE id = ?", [first.source_id]))
+    assert options["name"] == "robot-test"
+    detail = json.loads(
+        ws.scalar("SELECT detail FROM custody WHERE action = 'ingest.crawl' LIMIT 1")
+    )
+    assert detail["files"][str(CRAWL / "french-dates.csv")]["recorded"] == 4
+
+
+def test_two_robots_merge_only_on_the_same_site(ws: Workspace, tmp_path: Path) -> None:
+    rows = "observed_at,prefecture,site,outcome\n2025-03-12 09:00,76,{},no_slot\n"
+    for name, site in (("a.csv", "guichet"), ("b.csv", "guichet"), ("c.csv", "autre")):
+        (tmp_path / name).write_text(rows.format(site), encoding="utf-8")
+    report = ingest_crawl(ws, [tmp_path])  # a folder: its crawl files in name order
+    assert report.rows == 2
+    assert report.details["files"][str(tmp_path / "b.csv")]["duplicates"] == 1
+
+
+def test_folder_skips_junk_and_other_files(ws: Workspace, tmp_path: Path) -> None:
+    (tmp_path / "crawl.csv").write_text(
+        "observed_at,prefecture,outcome\n2025-03-12 09:00,76,no_slot\n", encoding="utf-8"
+    )
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")
+    (tmp_path / ".DS_Store").write_bytes(b"\x00")
+    assert ingest_crawl(ws, [tmp_path]).rows == 1
+
+
+def test_value_key_matches_duckdb_folding() -> None:
+    words = ["Seine-Maritime", "Côtes-d’Armor", "  Première demande ", "ŒUVRE", "75 PP", "2a"]
+    con = duckdb.connect()
+    for w in words:
+        assert con.execute(f"SELECT {fold_sql('?')}", [w]).fetchone()[0] == value_key(w)
+
+
+def test_sample_crawls_ingest_cleanly(ws: Workspace) -> None:
+    crawl = SAMPLE / "crawl"
+    if not (crawl / "robot-canonical.csv").exists():
+        pytest.skip("sample crawl not generated")
+    robot = ingest_crawl(ws, [crawl / "robot-canonical.csv"], source="observatoire")
+    asso = ingest_crawl(
+        ws, [crawl / "export-association.csv"], mapping=crawl / "export-association.toml"
+    )
+    assert robot.ok and asso.ok and not robot.warnings and not asso.warnings
+    assert robot.rows == 13100 and asso.rows == 4364
+
+
+# -- CLI ---------------------------------------------------------------------------------
+
+
+def test_cli_ingest_crawl(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli("ingest", "crawl", str(CRAWL / "french-dates.csv"), "--source", "robot")
+    assert r.exit_code == 0, r.output
+    assert "crawl: 4 probe(s) recorded" in r.stderr
+    r = cli("ingest", "crawl", str(CRAWL / "french-dates.csv"))
+    assert r.exit_code == 0, r.output
+    assert f"Already ingested: {CRAWL / 'french-dates.csv'}" in r.stderr
+
+
+def test_cli_bad_rows_exit_1_and_strict(cli) -> None:  # type: ignore[no-untyped-def]
+    path = CRAWL / "bad-rows.csv"
+    r = cli("ingest", "crawl", str(path), "--strict")
+    assert r.exit_code == 1
+    assert f"Rejected: {path}:3 [prefecture]: unknown préfecture '99'" in r.stderr
+    assert "Error: 4 problem(s) with --strict; nothing was recorded" in r.stderr
+    r = cli("ingest", "crawl", str(path))
+    assert r.exit_code == 1
+    assert "crawl: 2 probe(s) recorded, 4 rejected" in r.stderr
+
+
+def test_cli_usage_errors_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("ingest", "crawl").exit_code == 2
+    r = cli("ingest", "crawl", str(CRAWL / "bom-utf8.csv"), "--mapping", "nope.toml")
+    assert r.exit_code == 1
+    assert "nope.toml: mapping file not found; check the --mapping path" in r.stderr

@@ -1,0 +1,157 @@
+"""What every chart shares: French dates without a locale, a print-safe palette, and
+deterministic files.
+
+matplotlib is imported inside functions only (``guichets --help`` stays fast) and figures
+are drawn on their own Agg canvas, never through pyplot: no global backend switch, nothing
+left open in a notebook. :func:`save_figure` picks the format from the suffix and pins
+everything that would make two runs differ (creation dates, software versions, SVG ids),
+so the same data gives the same bytes — exhibits need that.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from toolkit.errors import InputError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+FORMATS = ("png", "svg", "pdf")
+DPI = 150
+MONTHS_FR = (
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre",
+)  # fmt: skip
+MONTHS_SHORT_FR = (
+    "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+    "déc.",
+)  # fmt: skip
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+WEEKDAYS_SHORT_FR = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
+
+# Readable in black and white: shades of grey, and a line style and marker for each series.
+INK = "#000000"
+GREY = "#6e6e6e"
+LIGHT = "#b4b4b4"
+SERIES: tuple[dict[str, Any], ...] = (
+    {"color": INK, "linestyle": "-", "marker": "o"},
+    {"color": GREY, "linestyle": "--", "marker": "s"},
+    {"color": GREY, "linestyle": ":", "marker": "^"},
+)
+NO_DATA_HATCH = "////"
+RC: dict[str, Any] = {
+    "font.family": "DejaVu Sans",
+    "font.size": 8,
+    "axes.titlesize": 9,
+    "axes.labelsize": 8,
+    "legend.fontsize": 7,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "hatch.linewidth": 0.5,
+    "svg.hashsalt": "guichets",
+    "svg.fonttype": "path",
+    "pdf.fonttype": 42,
+}
+_METADATA: dict[str, dict[str, Any]] = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
+}
+
+
+def date_fr(day: date | datetime) -> str:
+    """« 12 mars 2025 » (« 1er » for the first of the month)."""
+    d = day.day
+    return f"{'1er' if d == 1 else d} {MONTHS_FR[day.month - 1]} {day.year}"
+
+
+def month_fr(day: date | datetime) -> str:
+    """« mars 2025 »."""
+    return f"{MONTHS_FR[day.month - 1]} {day.year}"
+
+
+def short_date_fr(day: date | datetime, *, year: bool = False) -> str:
+    """« 12 mars », or « 12 mars 2025 » with ``year``."""
+    text = f"{day.day} {MONTHS_SHORT_FR[day.month - 1]}"
+    return f"{text} {day.year}" if year else text
+
+
+def period_fr(first: date | datetime, last: date | datetime) -> str:
+    """« du 6 janvier au 6 avril 2025 », « le 12 mars 2025 »."""
+    a, b = _as_date(first), _as_date(last)
+    if a == b:
+        return f"le {date_fr(a)}"
+    start = f"{'1er' if a.day == 1 else a.day} {MONTHS_FR[a.month - 1]}"
+    if a.year != b.year:
+        start += f" {a.year}"
+    return f"du {start} au {date_fr(b)}"
+
+
+def _as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """A figure on its own Agg canvas (pyplot is not involved)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=DPI)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def rc_context() -> Any:
+    """``with rc_context(): ...`` draws with the shared style."""
+    import matplotlib
+
+    rc: Any = RC
+    return matplotlib.rc_context(rc)
+
+
+def date_axis(ax: Any, first: date, last: date) -> None:
+    """French date ticks: « 12 mars » for short spans, « mars 2025 » for long ones."""
+    from matplotlib.dates import AutoDateLocator, num2date
+    from matplotlib.ticker import FuncFormatter
+
+    long_span = (last - first).days > 120
+
+    def fmt(value: float, _pos: int | None = None) -> str:
+        day = num2date(value).date()
+        return month_fr(day) if long_span else short_date_fr(day)
+
+    ax.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=8))
+    ax.xaxis.set_major_formatter(FuncFormatter(fmt))
+
+
+def percent_axis(ax: Any, axis: str = "y") -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(FuncFormatter(lambda v, _p=None: f"{v:.0f} %"))
+
+
+def save_figure(fig: Figure, path: str | Path) -> Path:
+    """Write ``fig`` as PNG, SVG or PDF (by the suffix), the same bytes for the same figure."""
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise InputError(
+            f"{path}: unknown chart format {path.suffix or '(no suffix)'!r}; "
+            "name the file .png, .svg or .pdf"
+        )
+    import matplotlib
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pinned: Any = {k: v for k, v in RC.items() if k.startswith(("svg.", "pdf."))}
+    with matplotlib.rc_context(pinned):
+        try:
+            fig.savefig(path, format=fmt, dpi=DPI, metadata=_METADATA[fmt])
+        except OSError as e:
+            raise InputError(f"{path}: cannot write the chart ({e.strerror or e})") from None
+    return path

@@ -1,0 +1,253 @@
+"""Keyed pseudonyms and the generalisation of values that could carry a name.
+
+Pseudonyms
+    ``pseudonym(key, applicant_id)`` is the first 16 hex digits of
+    HMAC-SHA256(key, applicant_id). The key is 32 random bytes kept in the workspace
+    (``secret.key``, created on the first export, mode 600) or given as a key file; an
+    association hands the same key file to its lawyers so that one person followed by two
+    lawyers gets the same pseudonym in both bundles. Without the key a pseudonym cannot be
+    linked back to the id (nor confirmed by guessing ids). Ids of attempts and documents
+    are keyed the same way (``keyed_id``) because the workspace derives them from the
+    applicant id.
+
+URLs (``url_pattern``)
+    Only ``http``/``https`` URLs keep a host, and only a host under ``gouv.fr`` (every
+    préfecture and ministry booking service lives there) or in ``PUBLIC_HOSTS``; any other
+    host becomes ``{host}``. User name, password, query string and fragment are dropped
+    (they hold session ids, e-mail addresses, names typed into forms). Each path segment
+    becomes ``{n}`` when it is a number, stays when, with its digit runs written ``{n}``,
+    it is a known word of the booking systems (``KNOWN_SEGMENTS``), becomes ``{id}`` when it
+    looks like a token (digits mixed with letters, long hex, UUID) and ``{s}`` otherwise — an
+    unknown word may be a name. Other schemes keep only the scheme (``file:``, ``mailto:``
+    would carry a user or an address). Patterns are fixed points: generalising
+    ``https://www.seine-maritime.gouv.fr/booking/create/{n}/{n}`` again gives the same text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from toolkit.errors import InputError
+
+KEY_NAME = "secret.key"
+KEY_BYTES = 32
+MIN_KEY_BYTES = 16
+PSEUDONYM_HEX = 16
+ID_HEX = 20
+
+# Hosts outside gouv.fr that public booking services use (kept as they are).
+PUBLIC_HOSTS: frozenset[str] = frozenset()
+
+# Path words of the booking systems (DOMAIN.md), compared lower-case after digit runs
+# are written {n}. Anything else in a path is generalised.
+KNOWN_SEGMENTS: frozenset[str] = frozenset(
+    {
+        "{n}",
+        "{id}",
+        "{s}",
+        # ezbooking
+        "booking",
+        "create",
+        "cgu",
+        "index.html",
+        "index.php",
+        # RDV Préfecture
+        "rdvpref",
+        "reservation",
+        "demarche",
+        "demarches",
+        "creneau",
+        "creneaux",
+        "consentement",
+        "informations",
+        "confirmation",
+        "publication",
+        # eAppointment
+        "eappointmentpref{n}",
+        "eappointment",
+        "element",
+        "jsp",
+        "appointment.jsp",
+        "eappointment.jsp",
+        # RDV Service Public, ANEF, préfecture sites
+        "prendre_rdv",
+        "prendre-rdv",
+        "prendre-rendez-vous",
+        "rendez-vous",
+        "rendez_vous",
+        "rdv",
+        "lieux",
+        "search",
+        "public",
+        "particuliers",
+        "particulier",
+        "usager",
+        "usagers",
+        "etrangers",
+        "etranger",
+        "demarches-administratives",
+        "titre-de-sejour",
+        "titres-de-sejour",
+        "sejour",
+        "accueil",
+        "home",
+        "login",
+        "connexion",
+        "maintenance",
+        "erreur",
+        "error",
+        "fr",
+        "en",
+        "api",
+        "v{n}",
+    }
+)
+
+_TOKEN = re.compile(
+    r"(?=[A-Za-z0-9_=~.-]*\d)[A-Za-z0-9_=~.-]{6,}"  # letters and digits mixed
+    r"|[0-9a-fA-F]{8,}"  # long hex
+    r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+_HEX = re.compile(r"[0-9a-fA-F]+")
+
+
+# -- key ---------------------------------------------------------------------------------
+
+
+def _parse_key(data: bytes, where: Path) -> bytes:
+    text = data.strip()
+    if re.fullmatch(rb"[0-9a-fA-F]{32,}", text) and len(text) % 2 == 0:
+        return bytes.fromhex(text.decode("ascii"))  # a key written as hex text
+    if len(data) < MIN_KEY_BYTES:
+        raise InputError(
+            f"{where}: a key of {len(data)} byte(s) is too short; use the secret.key file of "
+            f"a workspace (32 random bytes) or at least {MIN_KEY_BYTES} random bytes"
+        )
+    return data
+
+
+def read_key_file(path: str | os.PathLike[str]) -> bytes:
+    """The key in ``path``: raw bytes (like ``secret.key``) or hex text."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(
+            f"{p}: key file not found; give the secret.key the association shared"
+        ) from None
+    except OSError as e:
+        raise InputError(f"{p}: cannot read the key file ({e.strerror})") from None
+    return _parse_key(data, p)
+
+
+def workspace_key(root: Path, *, create: bool = True) -> tuple[bytes, bool]:
+    """The workspace key (``root/secret.key``) and whether it was just created (mode 600)."""
+    path = root / KEY_NAME
+    if path.exists():
+        return read_key_file(path), False
+    if not create:
+        raise InputError(f"{path}: no key yet; export a bundle once, or give --key-file")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process created it meanwhile
+        return read_key_file(path), False
+    with os.fdopen(fd, "wb") as f:
+        f.write(secrets.token_bytes(KEY_BYTES))
+        f.flush()
+        os.fsync(f.fileno())
+    os.chmod(path, 0o600)
+    return read_key_file(path), True
+
+
+def key_fingerprint(key: bytes) -> str:
+    """8 hex digits naming a key (tells whether two bundles share one); reveals nothing of it."""
+    return hashlib.sha256(key).hexdigest()[:8]
+
+
+# -- keyed hashes ------------------------------------------------------------------------
+
+
+def _mac(key: bytes, message: str) -> str:
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def pseudonym(key: bytes, applicant_id: str) -> str:
+    """First 16 hex of HMAC-SHA256(key, applicant_id)."""
+    return _mac(key, applicant_id)[:PSEUDONYM_HEX]
+
+
+def keyed_id(key: bytes, kind: str, value: str) -> str:
+    """A row id that does not reveal the applicant id it was derived from."""
+    return _mac(key, f"{kind}\x1f{value}")[:ID_HEX]
+
+
+def manifest_mac(key: bytes, canonical: str) -> str:
+    return _mac(key, "manifest\x1f" + canonical)
+
+
+# -- generalisation ----------------------------------------------------------------------
+
+
+def _segment(raw: str) -> str:
+    seg = unquote(raw.split(";", 1)[0])  # ;jsessionid=… goes
+    if seg == "":
+        return ""
+    if seg.isdigit():
+        return "{n}"
+    shape = re.sub(r"\d+", "{n}", seg)
+    if shape.lower() in KNOWN_SEGMENTS:
+        return shape
+    if seg.isascii() and (_TOKEN.fullmatch(seg) or (len(seg) >= 16 and _HEX.fullmatch(seg))):
+        return "{id}"
+    return "{s}"
+
+
+def _host(hostname: str | None) -> str:
+    host = (hostname or "").lower().rstrip(".")
+    public = host == "gouv.fr" or host.endswith(".gouv.fr") or host in PUBLIC_HOSTS
+    return host if public and re.fullmatch(r"[a-z0-9.-]+", host) else "{host}"
+
+
+def url_pattern(url: str | None) -> str | None:
+    """Scheme, host and the path's shape, without anything a name could hide in."""
+    if url is None:
+        return None
+    text = url.strip()
+    if not text:
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return "{url}"
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        return f"{scheme}:" if re.fullmatch(r"[a-z][a-z0-9+.-]{0,15}", scheme) else "{url}"
+    try:
+        host = _host(parts.hostname)
+    except ValueError:
+        host = "{host}"
+    path = "/".join(_segment(s) for s in parts.path.split("/"))
+    if path and not path.startswith("/"):
+        path = "/" + path
+    return f"{scheme}://{host}{path}"
+
+
+def time_detail_reader(detail: str | None) -> str | None:
+    """``filename:macos-fr`` → ``filename``: which reader gave the time, nothing more."""
+    if detail is None:
+        return None
+    reader = detail.split(":", 1)[0].strip().lower()
+    return reader if re.fullmatch(r"[a-z_]{1,20}", reader) else None
+
+
+def slug(value: str | None) -> str | None:
+    """A vocabulary value (``ezbooking.no_slot``, ``permit``) or None for anything freer."""
+    if value is None:
+        return None
+    return value if re.fullmatch(r"[a-z0-9][a-z0-9_.:-]{0,79}", value) else None

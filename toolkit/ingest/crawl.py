@@ -1,0 +1,355 @@
+"""Robot crawl exports become probes: one row per observation of a booking page.
+
+Each file is copied into the vault (streaming: the whole file is never in memory), then
+read, mapped, typed and validated by one DuckDB query over the file (see ``crawl_readers``
+for the formats, ``crawl_mapping`` for the TOML mapping and header aliases, ``crawl_sql``
+for the typing and the checks). Bad rows are reported with file, line, column and reason;
+without ``strict`` they are skipped and counted, with it nothing is recorded. Everything
+happens in one transaction: an error leaves neither rows nor vault files behind.
+
+Probe id: the first 20 hex digits of the MD5 of ``probe␟prefecture␟site␟procedure␟µs``
+(``␟`` = U+001F, blank site or procedure as empty text, µs = microseconds since the epoch,
+UTC) — see :func:`probe_id`. Re-ingesting a file adds nothing, and two robots' identical
+observations merge only when they name the same site. Rows of one file that share an id
+keep the first (by line) and count the rest as duplicates.
+
+Outcome, when the file has none: HTTP 403/429 → ``blocked``, another status outside
+200–399 → ``error``, more than 0 slots or a first date → ``slots_available``, 0 slots →
+``no_slot`` (also an empty first date when the file has first dates but no slot count),
+otherwise ``unknown``.
+
+Speed: on a first ingest the rows go straight into ``probes``; the file's line count (taken
+while copying) tells whether any row was refused, and only then is the file read a second
+time to list the problems.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import os
+import stat
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from toolkit.errors import InputError, Problem, ProblemsFound
+from toolkit.ingest.crawl_mapping import Mapping, load_mapping, resolve_columns
+from toolkit.ingest.crawl_readers import EXTENSIONS, REJECTS, detect_format, prepare
+from toolkit.ingest.crawl_sql import CrawlQuery, build_query
+from toolkit.ingest.crawl_staging import Staged, copy_to_vault_dir
+from toolkit.ingest.inputs import is_junk
+from toolkit.ingest.records import IngestReport
+from toolkit.progress import ProgressCallback, noop
+from toolkit.workspace import Transaction, Workspace, now
+
+if TYPE_CHECKING:
+    import duckdb
+
+PROBLEMS_PER_FILE = 20  # rows listed one by one; the rest are counted by reason
+
+
+def probe_id(
+    prefecture: str, site: str | None, procedure: str | None, observed_at: datetime
+) -> str:
+    """The id ``ingest_crawl`` gives a probe (``observed_at`` must be timezone-aware)."""
+    from datetime import UTC
+
+    if observed_at.tzinfo is None:
+        raise ValueError("observed_at must be timezone-aware")
+    delta = observed_at.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)
+    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    text = "\x1f".join(["probe", prefecture, site or "", procedure or "", str(micros)])
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()[:20]
+
+
+def ingest_crawl(
+    ws: Workspace,
+    paths: list[str | os.PathLike[str]],
+    *,
+    mapping: str | os.PathLike[str] | None = None,
+    prefecture: str | None = None,
+    procedure: str | None = None,
+    site: str | None = None,
+    source: str | None = None,
+    strict: bool = False,
+    progress: ProgressCallback | None = None,
+) -> IngestReport:
+    """Record every valid row of the crawl files as a probe (see the module doc).
+
+    ``mapping``: a TOML mapping file; ``prefecture``/``procedure``/``site``: constants for
+    columns the files lack or leave blank; ``source``: a name for the robot or association,
+    kept with the batch and shown in chart captions. Raises ProblemsFound with ``strict``
+    when any file or row is refused (nothing is recorded then).
+    """
+    progress = progress or noop
+    base = load_mapping(mapping) if mapping is not None else Mapping()
+    base = base.with_defaults(prefecture=prefecture, procedure=procedure, site=site)
+    report = IngestReport(kind="crawl", details={"unit": "probe", "files": {}})
+    inputs = _inputs(paths, report.problems)
+    if not inputs and not report.problems:
+        raise InputError("no crawl files found in " + ", ".join(str(p) for p in paths))
+    staged: list[tuple[Staged, dict[str, str]]] = []
+    with tempfile.TemporaryDirectory(prefix="guichets-crawl-") as tmp:
+        work = Path(tmp)
+        try:
+            for i, path in enumerate(inputs):
+                progress(i, len(inputs) * 2, path.name)
+                ready = _stage(ws, path, base, work, report)
+                if ready is not None:
+                    staged.append(ready)
+            if not staged:  # nothing readable: no batch to record
+                if strict:
+                    raise ProblemsFound(report.problems, "no crawl file could be read")
+                return report
+            _record(ws, staged, base, source, strict, report, progress)
+        finally:
+            for item, _ in staged:
+                if item.tmp is not None:
+                    item.tmp.unlink(missing_ok=True)
+    return report
+
+
+def _record(
+    ws: Workspace,
+    staged: list[tuple[Staged, dict[str, str]]],
+    mapping: Mapping,
+    source: str | None,
+    strict: bool,
+    report: IngestReport,
+    progress: ProgressCallback,
+) -> None:
+    """One transaction: every file's rows, then the originals moved into the vault."""
+    total = len(staged) * 2
+    with ws.transaction() as txn:
+        source_id = ws.new_source(
+            "crawl",
+            ", ".join(sorted({str(s.display) for s, _ in staged})),
+            {"name": source, "mapping": mapping.origin, "defaults": mapping.defaults},
+        )
+        report.source_id = source_id
+        for i, (item, found) in enumerate(staged):
+            progress(len(staged) + i, total, item.name)
+            _ingest_file(ws, item, found, mapping, source_id, report)
+        for item, _ in staged:
+            _commit_vault(ws, txn, item)
+        progress(total, total, "")
+        if strict and report.problems:
+            raise ProblemsFound(
+                report.problems,
+                f"{len(report.problems)} problem(s) with --strict; nothing was recorded",
+            )
+        ws.set_source_rows(source_id, report.rows)
+        ws.log_custody(
+            "ingest.crawl",
+            {"source": source_id, "name": source, "mapping": mapping.origin,
+             "files": report.details["files"]},
+        )  # fmt: skip
+
+
+def _inputs(paths: list[str | os.PathLike[str]], problems: list[Problem]) -> list[Path]:
+    """Files as given, and the crawl files (by extension) inside folders, in a stable order."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            problems.append(Problem(str(path), "no such file or folder; check the path"))
+        elif path.is_dir():
+            for sub in sorted(path.rglob("*")):
+                rel = str(sub.relative_to(path)).replace(os.sep, "/")
+                if sub.is_file() and sub.suffix.lower() in EXTENSIONS and not is_junk(rel):
+                    out.append(sub)
+        elif not is_junk(path.name):
+            out.append(path)
+    return out
+
+
+def _stage(
+    ws: Workspace, path: Path, mapping: Mapping, work: Path, report: IngestReport
+) -> tuple[Staged, dict[str, str]] | None:
+    """Copy, hash and understand one file before the transaction; a refusal is a Problem."""
+    staged: Staged | None = None
+    try:
+        staged = copy_to_vault_dir(path, ws.vault.root, str(path))
+        detect_format(staged, mapping)
+        assert staged.tmp is not None
+        prepare(ws.con, staged, mapping, staged.tmp, work)
+        found = resolve_columns(mapping, staged.columns, str(path))
+    except InputError as e:
+        if staged is not None and staged.tmp is not None:
+            staged.tmp.unlink(missing_ok=True)
+        message = str(e).removeprefix(f"{path}: ")
+        report.problems.append(Problem(str(path), message))
+        return None
+    report.notices.extend(staged.notices)
+    return staged, found
+
+
+def _ingest_file(
+    ws: Workspace,
+    staged: Staged,
+    found: dict[str, str],
+    mapping: Mapping,
+    source_id: str,
+    report: IngestReport,
+) -> None:
+    import duckdb
+
+    con = ws.con
+    target = ws.vault.path_for(staged.digest)
+    if staged.read_path is None or staged.read_path.name.startswith(".incoming-"):
+        staged.read_path = target if target.exists() else staged.tmp
+    query = build_query(staged.source_sql(), staged.line_sql, found, mapping)
+    dedupe = bool(ws.scalar("SELECT count(*) FROM probes"))
+    digest = staged.digest
+    _drop_rejects(con)
+    try:
+        inserted = _count(con.execute(query.insert(source_id, digest, dedupe=dedupe)))
+        repeated = _drop_repeated(con, source_id, digest)
+        inserted -= repeated
+        rejects = _rejects(con) if staged.format in ("csv", "xlsx") else []
+        if staged.expected_rows == inserted + repeated and not rejects:
+            read, bad, valid = staged.expected_rows, 0, staged.expected_rows
+            problems: list[Problem] = []
+        else:
+            read, bad, valid, problems = _validate(con, staged, query, found, rejects)
+    except duckdb.Error as e:
+        raise InputError(f"{staged.display}: cannot read the file ({_short(e)})") from None
+    duplicates = valid - inserted
+    report.rows += inserted
+    report.problems.extend(problems)
+    if inserted:
+        report.recorded.append(staged.display)
+    elif duplicates and not bad:
+        report.duplicates.append(staged.display)
+    if duplicates - repeated and inserted:
+        report.notices.append(
+            f"{staged.display}: {duplicates - repeated} probe(s) already recorded"
+        )
+    if repeated:
+        report.warnings.append(
+            f"{staged.display}: {repeated} row(s) repeat the préfecture, site, procedure and "
+            "time of an earlier row and were recorded once (a naive time in the repeated hour "
+            "of the autumn clock change does this: give times with their UTC offset)"
+        )
+    report.details["files"][staged.display] = {
+        "sha256": digest, "format": staged.format, "detected_by": staged.detected_by,
+        "rows": read, "recorded": inserted, "skipped": bad, "duplicates": duplicates,
+    }  # fmt: skip
+
+
+def _count(cursor: duckdb.DuckDBPyConnection) -> int:
+    row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _short(e: Exception) -> str:
+    return str(e).split("\n")[0].replace("Invalid Input Error: ", "").strip()
+
+
+def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    for name in REJECTS:
+        con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+
+def _rejects(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str | None, str]]:
+    """Lines DuckDB could not split (wrong field count, invalid UTF-8, stray quote)."""
+    has = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [REJECTS[0]]
+    ).fetchone()
+    if not has or not has[0]:
+        return []
+    rows = con.execute(
+        f"SELECT line, column_name, error_type, error_message FROM temp.{REJECTS[0]} ORDER BY line"
+    ).fetchall()
+    return [(int(r[0]), r[1], f"{r[2].lower()}: {r[3]}") for r in rows]
+
+
+def _validate(
+    con: duckdb.DuckDBPyConnection,
+    staged: Staged,
+    query: CrawlQuery,
+    found: dict[str, str],
+    rejects: list[tuple[int, str | None, str]],
+) -> tuple[int, int, int, list[Problem]]:
+    """Second read: counts, and the first problems with their line (rows read, bad, valid)."""
+    _drop_rejects(con)  # the first read's rejects are in ``rejects`` already
+    row = con.execute(query.counts()).fetchone()
+    assert row is not None
+    read, bad, valid = int(row[0]) + len(rejects), int(row[1]) + len(rejects), int(row[2])
+    shifts = [line - i for i, (line, _, _) in enumerate(rejects, start=1)]
+    listed: list[tuple[int, str | None, str]] = [
+        (line, column, f"line refused by the CSV reader ({message})")
+        for line, column, message in rejects[:PROBLEMS_PER_FILE]
+    ]
+    found_rows = con.execute(query.problems(PROBLEMS_PER_FILE)).fetchall() if row[1] else []
+    for line, number, message in found_rows:
+        if staged.format == "csv":  # count the refused lines before this one
+            line = int(line) + bisect.bisect_left(shifts, int(line))
+        check = query.checks[int(number) - 1]
+        listed.append((line, found.get(check.column, check.column), str(message)))
+    listed.sort(key=lambda x: x[0])
+    problems = [
+        Problem(staged.display, message, line=line, column=column)
+        for line, column, message in listed[:PROBLEMS_PER_FILE]
+    ]
+    if bad > len(problems):
+        kinds = con.execute(query.problem_kinds()).fetchall() if row[1] else []
+        reasons = ", ".join(
+            f"{n} × {found.get(query.checks[int(k) - 1].column, query.checks[int(k) - 1].column)}"
+            for k, n in kinds
+        )
+        if rejects:
+            reasons = f"{len(rejects)} × unreadable line" + (", " + reasons if reasons else "")
+        problems.append(
+            Problem(staged.display, f"{bad - len(problems)} more bad row(s) skipped ({reasons})")
+        )
+    return read, bad, valid, problems
+
+
+def _drop_repeated(con: duckdb.DuckDBPyConnection, source_id: str, digest: str) -> int:
+    """Delete the later copies of this file's rows that share an id; return how many.
+
+    Rows are appended in file order, so the lowest rowid is the first line. 64-bit hashes
+    of the ids are grouped first (cheaper than the text). Costly only when there are
+    repeats: DuckDB then rewrites the batch's new rows at commit.
+    """
+    mine = "FROM probes WHERE source_id = ? AND file_sha256 = ?"
+    colliding = f"SELECT hash(id) AS h {mine} GROUP BY h HAVING count(*) > 1"
+    row = con.execute(f"SELECT count(*) FROM ({colliding})", [source_id, digest]).fetchone()
+    if not row or not row[0]:
+        return 0
+    return _count(
+        con.execute(
+            f"""
+            DELETE FROM probes WHERE rowid IN (
+                SELECT rowid FROM (
+                    SELECT rowid, row_number() OVER (PARTITION BY id ORDER BY rowid) AS n {mine}
+                    AND hash(id) IN ({colliding})
+                ) WHERE n > 1)
+            """,
+            [source_id, digest, source_id, digest],
+        )
+    )
+
+
+def _commit_vault(ws: Workspace, txn: Transaction, staged: Staged) -> None:
+    """Move the copy into the vault (after fsync) and list it in ``files``."""
+    target = ws.vault.path_for(staged.digest)
+    if staged.fsync is not None:
+        staged.fsync.join()
+    if staged.tmp is not None:
+        if target.exists():
+            staged.tmp.unlink()
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(staged.tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+            os.replace(staged.tmp, target)
+            txn.new_files.append(staged.digest)
+        staged.tmp = None
+    ws.con.execute(
+        "INSERT INTO files (sha256, size, media_type, original_name, first_ingested_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [staged.digest, staged.size, staged.media_type, staged.name, now()],
+    )

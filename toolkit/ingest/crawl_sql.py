@@ -1,0 +1,411 @@
+"""The SQL that maps, types and validates a crawl file in bulk (never a Python loop per row).
+
+One SELECT over the reader's VARCHAR columns, in steps:
+
+1. ``src``: the mapped columns, empty text as NULL (``site`` trimmed: it is part of the id;
+   other values are trimmed only when they fail to parse as written).
+2. ``k``: vocabularies, by constant MAP look-ups — never a join, an ``IN`` list or
+   ``list_contains`` of constants, which DuckDB plans as joins and which then stop it from
+   inserting in parallel: a préfecture code as written (``76``, ``2A``, ``75-PP``, ``1``), else its folded
+   form (« Seine-Maritime », « rouen », « 2a »); procedure, outcome and system by slug, else
+   folded (see ``crawl_vocab``). The mapping's ``[values.*]`` come first; blank cells take the
+   ``[defaults]`` / command-line constants.
+3. ``t``: times and numbers. A time with an offset (``Z``, ``+01:00``) keeps its instant. A
+   naive time is read with the mapping's format, else ISO 8601, else the usual French forms
+   (``dd/mm/yy[yy] HH:MM[:SS]``, ``yy-mm-dd HH:MM``, ``dd.mm.yyyy``…: a two-digit year is tried
+   before a four-digit one, because ``%Y`` also accepts ``25``), else an Excel serial
+   (``45731.42``, rounded to the second) or Unix seconds/milliseconds.
+4. ``z``: a naive time becomes an instant in the préfecture's zone (or the mapping's ``zone``).
+   DuckDB's ``timezone()`` reads a time in the spring-forward gap with the offset in force
+   before the change (02:30 on 30 March 2025 in Paris is 01:30 UTC, i.e. 03:30 CEST) and a
+   time in the repeated autumn hour as its *second* occurrence; we move the latter to its
+   first (02:30 on 26 October 2025 is 00:30 UTC, summer time), as
+   ``toolkit.ingest.timestamps.localize`` does for screenshots. A robot's second pass through
+   the repeated hour thus lands on the instants of its first, and those rows count as
+   duplicates (give times with their offset to keep both). A time in the spring gap, which
+   no correct clock shows, is refused rather than moved: moved, it would take the place of
+   the real observation an hour later. France's changes happen between 01:00 and 03:00
+   local time, so only times before 04:00 are checked.
+
+``problem_no`` is the first failed check (NULL: the row is recorded); messages are built
+only for the rows reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from toolkit.ingest.crawl_mapping import Mapping
+from toolkit.ingest.crawl_staging import ident, lit
+from toolkit.ingest.crawl_vocab import NULL_DATES, fold_sql, prefecture_keys, value_key, vocabulary
+
+EARLIEST = "2015-01-01"  # online booking of préfecture appointments is later than this
+# Tried in order after ISO 8601; two-digit years first (see the module doc).
+DATETIME_FORMATS = (
+    "%d/%m/%y %H:%M:%S", "%d/%m/%y %H:%M", "%d/%m/%y %Hh%M", "%d/%m/%y",
+    "%y-%m-%d %H:%M:%S", "%y-%m-%d %H:%M", "%y-%m-%d",
+    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y",
+    "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
+    "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y",
+    "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d",
+)  # fmt: skip
+DATE_FORMATS = ("%d/%m/%y", "%d/%m/%Y", "%d.%m.%Y", "%y-%m-%d", "%d-%m-%Y", "%Y-%m-%d",
+                "%Y/%m/%d", "%d/%m/%y %H:%M", "%d/%m/%Y %H:%M")  # fmt: skip
+TIME_FORMATS = ("%Hh%M", "%Hh", "%H.%M", "%H:%M:%S.%f")
+RAW = ("observed_at", "date", "time", "prefecture", "site", "procedure", "url", "outcome",
+       "slots", "first_slot", "second_slot", "http_status", "system")  # fmt: skip
+COLUMNS = (
+    "id", "prefecture", "site", "procedure", "observed_at", "outcome", "slots", "first_slot",
+    "second_slot", "http_status", "system", "url", "source_id", "file_sha256",
+)  # fmt: skip
+ID_SQL = (
+    "left(md5(concat_ws(chr(31), 'probe', prefecture, coalesce(site, ''), "
+    "coalesce(procedure, ''), CAST(epoch_us(observed_at) AS VARCHAR))), 20)"
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    column: str  # canonical column (the report shows the file's name for it)
+    condition: str
+    message: str  # a SQL expression
+
+
+@dataclass
+class CrawlQuery:
+    """The typed, validated rows of one file, and the checks behind ``problem_no``."""
+
+    select: str  # without line numbers: numbering rows would make DuckDB read on one thread
+    numbered: str  # the same with ``__line``, to report problems
+    checks: list[Check]
+
+    def insert(self, source_id: str, digest: str, *, dedupe: bool) -> str:
+        """Insert the valid rows; ``dedupe``: skip ids already in ``probes`` (an anti-join,
+        which makes DuckDB insert on one thread: only when the table has rows)."""
+        where = ["NOT EXISTS (SELECT 1 FROM probes p WHERE p.id = v.id)"] if dedupe else []
+        return self._insert(self.select, source_id, digest, where)
+
+    @staticmethod
+    def _insert(select: str, source_id: str, digest: str, where: list[str]) -> str:
+        cols = ", ".join(COLUMNS)
+        condition = f" WHERE {' AND '.join(where)}" if where else ""
+        return (
+            f"INSERT INTO probes ({cols}) SELECT {cols} FROM (SELECT {ID_SQL} AS id, prefecture, "
+            "site, procedure, observed_at, outcome, slots, first_slot, second_slot, http_status, "
+            f"system, url, {lit(source_id)} AS source_id, {lit(digest)} AS file_sha256 "
+            f"FROM ({select}) WHERE problem_no IS NULL) v{condition}"
+        )
+
+    def counts(self) -> str:
+        """Rows read, rows refused, rows valid."""
+        return (
+            "SELECT count(*), count(problem_no), count(*) FILTER (WHERE problem_no IS NULL) "
+            f"FROM ({self.select})"
+        )
+
+    def problems(self, limit: int) -> str:
+        cases = " ".join(f"WHEN {i} THEN {c.message}" for i, c in enumerate(self.checks, 1))
+        return (
+            f"SELECT __line, problem_no, CASE problem_no {cases} END "
+            f"FROM ({self.numbered}) WHERE problem_no IS NOT NULL ORDER BY __line LIMIT {limit}"
+        )
+
+    def problem_kinds(self) -> str:
+        return (
+            f"SELECT problem_no, count(*) FROM ({self.select}) "
+            "WHERE problem_no IS NOT NULL GROUP BY ALL ORDER BY 1"
+        )
+
+
+def build_query(source: str, line_sql: str, found: dict[str, str], mapping: Mapping) -> CrawlQuery:
+    """The query for one file. ``found``: canonical column -> the file's column name."""
+    select, checks = _build(source, "CAST(NULL AS BIGINT)", found, mapping)
+    numbered, _ = _build(source, line_sql, found, mapping)
+    return CrawlQuery(select=select, numbered=numbered, checks=checks)
+
+
+def _map_sql(pairs: dict[str, str]) -> str:
+    if not pairs:
+        return "MAP {'': NULL}"
+    return "MAP {" + ", ".join(f"{lit(k)}: {lit(v)}" for k, v in sorted(pairs.items())) + "}"
+
+
+def _build(
+    source: str, line_sql: str, found: dict[str, str], mapping: Mapping
+) -> tuple[str, list[Check]]:
+    fmt, values, defaults = mapping.formats, mapping.values, mapping.defaults
+    raw = []
+    for c in RAW:
+        if c not in found:
+            raw.append(f"CAST(NULL AS VARCHAR) AS r_{c}")
+            continue
+        expr = f"CAST({ident(found[c])} AS VARCHAR)"
+        expr = f"nullif(trim({expr}), '')" if c == "site" else f"nullif({expr}, '')"
+        if mapping.csv.decimal == "," and c in ("slots", "http_status"):
+            expr = f"replace({expr}, ',', '.')"
+        raw.append(f"{expr} AS r_{c}")
+    src = f"SELECT {line_sql} AS __line, {', '.join(raw)} FROM {source}"
+
+    zones, written, folded = prefecture_keys()
+    mapped = values.get("prefecture", {})
+    folded.update({value_key(k): v for k, v in mapped.items()})
+    default = lit(defaults["prefecture"]) if "prefecture" in defaults else "NULL"
+    first_try = (
+        f"WHEN {_map_sql(mapped)}[r_prefecture] IS NOT NULL THEN {_map_sql(mapped)}[r_prefecture] "
+        if mapped
+        else ""
+    )
+    prefecture = (
+        f"CASE WHEN r_prefecture IS NULL THEN {default} {first_try}"
+        f"WHEN {_map_sql(zones)}[r_prefecture] IS NOT NULL THEN r_prefecture "
+        f"WHEN trim(r_prefecture) = '' THEN {default} "
+        f"ELSE coalesce({_map_sql(written)}[trim(r_prefecture)], "
+        f"{_map_sql(folded)}[{fold_sql('r_prefecture')}]) END"
+    )
+    vocab = ", ".join(
+        f"{_vocab_sql(c, values.get(c, {}), defaults.get(c))} AS {c}"
+        for c in ("procedure", "outcome", "system", "site")
+    )
+    url_default = lit(defaults["url"]) if "url" in defaults else "NULL"
+    split = "time" in found
+    when_col = "date" if "date" in found else "observed_at"
+    k = (
+        f"SELECT s.*, {prefecture} AS prefecture, {vocab}, coalesce(r_url, {url_default}) AS url, "
+        f"{_offset_sql(f'r_{when_col}')} AS has_offset FROM ({src}) s"
+    )
+    naive, aware, epoch = _datetime_sql(f"r_{when_col}", fmt.get(when_col))
+    if split:
+        aware = epoch = "CAST(NULL AS TIMESTAMPTZ)"
+    time_part = _time_sql("r_time", fmt.get("time")) if split else "CAST(NULL AS TIME)"
+    t = (
+        f"SELECT k.*, {_map_sql(zones)}[prefecture] AS tz, {aware} AS aware_at, "
+        f"{naive} AS when_naive, {time_part} AS time_part, "
+        f"TRY_CAST(r_slots AS INTEGER) AS slots, TRY_CAST(r_http_status AS INTEGER) AS http_status, "
+        f"{_date_sql('r_first_slot', fmt.get('first_slot'))} AS first_slot, "
+        f"{_date_sql('r_second_slot', fmt.get('second_slot'))} AS second_slot FROM ({k}) k"
+    )
+    naive_at = "CAST(when_naive AS DATE) + time_part" if split else "when_naive"
+    u = (
+        f"SELECT t.*, {naive_at} AS naive_at, CASE WHEN aware_at IS NULL AND when_naive IS NULL "
+        f"THEN {epoch} END AS epoch_at FROM ({t}) t"
+    )
+    at = _localize_sql("naive_at", mapping.zone, sorted(set(zones.values()), key=_zone_order))
+    only_dates = "first_slot" in found and "slots" not in found
+    derived = (
+        "CASE WHEN http_status IN (403, 429) THEN 'blocked' "
+        "WHEN NOT (http_status BETWEEN 200 AND 399) THEN 'error' "
+        "WHEN slots > 0 OR first_slot IS NOT NULL THEN 'slots_available' "
+        "WHEN slots = 0 THEN 'no_slot' "
+        + ("WHEN first_slot IS NULL THEN 'no_slot' " if only_dates else "")
+        + "ELSE 'unknown' END"
+    )
+    z = (
+        f"SELECT u.* EXCLUDE (outcome), coalesce(aware_at, epoch_at, {at}) AS observed_at, "
+        f"u.outcome AS outcome_given, coalesce(u.outcome, {derived}) AS outcome FROM ({u}) u"
+    )
+    checks = _checks(found, mapping, split)
+    problem = " ".join(f"WHEN {c.condition} THEN {i}" for i, c in enumerate(checks, 1))
+    return f"SELECT *, CASE {problem} END AS problem_no FROM ({z}) z", checks
+
+
+def _zone_order(zone: str) -> tuple[int, str]:
+    return (0 if zone == "Europe/Paris" else 1, zone)
+
+
+def _localize_sql(naive: str, zone: str | None, zones: list[str]) -> str:
+    """Naive local time -> instant, the repeated autumn hour read as its first occurrence.
+
+    One branch per zone, so that ``timezone()`` gets a constant zone.
+    """
+
+    def one(z: str) -> str:
+        at = f"timezone({lit(z)}, {naive})"
+        return (
+            f"CASE WHEN hour({naive}) <= 3 AND timezone({lit(z)}, {at} - INTERVAL 1 HOUR) "
+            f"= {naive} THEN {at} - INTERVAL 1 HOUR ELSE {at} END"
+        )
+
+    if zone is not None:
+        return one(zone)
+    return "CASE tz " + " ".join(f"WHEN {lit(z)} THEN {one(z)}" for z in zones) + " END"
+
+
+def _vocab_sql(column: str, mapped: dict[str, str], default: str | None) -> str:
+    """As written (the mapping's keys, then slugs), else folded; the default when blank."""
+    r = f"r_{column}"
+    fallback = lit(default) if default else "NULL"
+    if column == "site" and not mapped:
+        return f"coalesce({r}, {fallback})"
+    exact, folded = vocabulary(column)
+    exact = {**exact, **mapped}
+    folded.update({value_key(k): v for k, v in mapped.items()})
+    other = f"{_map_sql(folded)}[{fold_sql(r)}]"
+    if column == "site":
+        other = f"coalesce({other}, {r})"
+    return (
+        f"CASE WHEN {r} IS NULL THEN {fallback} ELSE coalesce({_map_sql(exact)}[{r}], "
+        f"CASE WHEN trim({r}) = '' THEN {fallback} ELSE {other} END) END"
+    )
+
+
+def _serial_sql(r: str, cast: str) -> str:
+    days = f"CAST(replace(trim({r}), ',', '.') AS DOUBLE)"
+    if cast == "DATE":
+        value = f"CAST(DATE '1899-12-30' + CAST(floor({days}) AS INTEGER) AS DATE)"
+    else:
+        value = f"TIMESTAMP '1899-12-30' + to_seconds(CAST(round({days} * 86400) AS BIGINT))"
+    return f"CASE WHEN regexp_full_match(trim({r}), '\\d{{5}}([.,]\\d+)?') THEN {value} END"
+
+
+def _offset_sql(r: str) -> str:
+    """Whether a date-time ends with a UTC offset: a cheap look at its last characters, and a
+    regular expression only for the few that might (a CASE: DuckDB evaluates both sides of
+    an AND in a projection)."""
+    return (
+        f"CASE WHEN length({r}) > 10 AND ({r}[-1] IN ('Z', 'z', ' ') OR {r}[-6] IN ('+', '-') "
+        f"OR {r}[-5] IN ('+', '-') OR {r}[-3] IN ('+', '-')) "
+        f"THEN regexp_matches({r}, '\\d([Zz]|[+-]\\d\\d(:?\\d\\d)?)\\s*$') ELSE false END"
+    )
+
+
+def _datetime_sql(r: str, fmt: str | None) -> tuple[str, str, str]:
+    """(naive TIMESTAMP, aware TIMESTAMPTZ, last-resort TIMESTAMPTZ) for a date-time column;
+    ``has_offset`` must be computed before (:func:`_offset_sql`)."""
+    serial = _serial_sql(r, "TIMESTAMP")
+    none = "CAST(NULL AS TIMESTAMPTZ)"
+    if fmt:
+        if "%z" in fmt or "%Z" in fmt:
+            return "CAST(NULL AS TIMESTAMP)", f"try_strptime(trim({r}), {lit(fmt)})", none
+        naive = f"coalesce(try_strptime({r}, {lit(fmt)}), try_strptime(trim({r}), {lit(fmt)}), {serial})"
+        return naive, none, none
+    s = f"trim({r})"
+    epoch = (
+        f"CASE WHEN regexp_full_match({s}, '\\d{{10}}') THEN to_timestamp(CAST({s} AS BIGINT)) "
+        f"WHEN regexp_full_match({s}, '\\d{{13}}') THEN epoch_ms(CAST({s} AS BIGINT)) END"
+    )
+    # ISO casts only for a four-digit year: DuckDB reads "25-03-12" as the year 25
+    aware = f"CASE WHEN has_offset AND {s}[5] = '-' THEN TRY_CAST({s} AS TIMESTAMPTZ) END"
+    tries = ", ".join(f"try_strptime({s}, {lit(f)})" for f in DATETIME_FORMATS)
+    iso = f"CASE WHEN {r}[5] = '-' THEN TRY_CAST({r} AS TIMESTAMP) END"
+    naive = f"CASE WHEN NOT has_offset THEN coalesce({iso}, {tries}, {serial}) END"
+    return naive, aware, epoch
+
+
+def _time_sql(r: str, fmt: str | None) -> str:
+    s = f"trim({r})"
+    fraction = (
+        f"CASE WHEN regexp_full_match({s}, '0?[.,]\\d+') THEN TIME '00:00:00' + "
+        f"to_seconds(CAST(round(CAST(replace({s}, ',', '.') AS DOUBLE) * 86400) AS BIGINT)) END"
+    )
+    if fmt:
+        return f"coalesce(CAST(try_strptime({s}, {lit(fmt)}) AS TIME), {fraction})"
+    tries = ", ".join(f"CAST(try_strptime({s}, {lit(f)}) AS TIME)" for f in TIME_FORMATS)
+    return f"coalesce(TRY_CAST({s} AS TIME), {tries}, {fraction})"
+
+
+def _date_sql(r: str, fmt: str | None) -> str:
+    s = f"trim({r})"
+    if fmt:
+        parsed = f"CAST(try_strptime({s}, {lit(fmt)}) AS DATE)"
+    else:
+        tries = ", ".join(f"CAST(try_strptime({s}, {lit(f)}) AS DATE)" for f in DATE_FORMATS)
+        parsed = f"CASE WHEN {s}[5] = '-' THEN TRY_CAST({s} AS DATE) END, {tries}"
+    return f"CASE WHEN {r} IS NULL THEN NULL ELSE coalesce({parsed}, {_serial_sql(r, 'DATE')}) END"
+
+
+def _blank(r: str) -> str:
+    return f"({r} IS NULL OR trim({r}) = '')"
+
+
+def _checks(found: dict[str, str], mapping: Mapping, split: bool) -> list[Check]:
+    fmt = mapping.formats
+    zone = lit(mapping.zone) if mapping.zone else "tz"
+    when_col = "date" if "date" in found else "observed_at"
+    when_raw = f"r_{when_col}"
+    hint = f"expected {fmt[when_col]}" if when_col in fmt else "give its format in [formats]"
+    quoted = "'''' || left({}, 60) || ''''"
+    local_date = "CAST(timezone(tz, observed_at) AS DATE)"
+    everything = ", ".join(f"r_{c}" for c in RAW)
+    out = [
+        Check(when_col, f"coalesce({everything}) IS NULL", "'empty or unreadable record'"),
+        Check(when_col, f"observed_at IS NULL AND {_blank(when_raw)}", "'no date or time'"),
+        Check("prefecture", f"prefecture IS NULL AND {_blank('r_prefecture')}",
+              "'no préfecture; give --prefecture CODE or [defaults] prefecture'"),
+        Check("prefecture", "prefecture IS NULL OR tz IS NULL",
+              f"'unknown préfecture ' || {quoted.format('r_prefecture')} || "
+              "'; give a code (76, 2A, 75-PP) or map it in [values.prefecture]'"),
+    ]  # fmt: skip
+    if split:
+        time_hint = f"expected {fmt['time']}" if "time" in fmt else "give [formats] time"
+        out += [
+            Check(when_col, "when_naive IS NULL",
+                  f"'unparseable date ' || {quoted.format(when_raw)} || ' ({hint})'"),
+            Check("time", f"time_part IS NULL AND {_blank('r_time')}", "'no time'"),
+            Check("time", "time_part IS NULL",
+                  f"'unparseable time ' || {quoted.format('r_time')} || ' ({time_hint})'"),
+        ]  # fmt: skip
+    else:
+        out.append(
+            Check(when_col, "aware_at IS NULL AND epoch_at IS NULL AND naive_at IS NULL",
+                  f"'unparseable date/time ' || {quoted.format(when_raw)} || ' ({hint})'")
+        )  # fmt: skip
+    out += [
+        Check(
+            when_col,
+            f"observed_at < TIMESTAMPTZ '{EARLIEST} 00:00:00+00' "
+            "OR observed_at > now() + INTERVAL 2 DAY",
+            f"'implausible date ' || strftime(timezone(tz, observed_at), '%Y-%m-%d') || ' for ' || "
+            f"{quoted.format(when_raw)} || ' (two-digit year, or day and month swapped?); "
+            "check [formats]'",
+        ),
+        Check(
+            when_col,
+            f"hour(naive_at) <= 3 AND timezone({zone}, observed_at) <> naive_at",
+            "'local time ' || strftime(naive_at, '%Y-%m-%d %H:%M') || ' does not exist in ' || "
+            f"{zone} || ' (the clocks went forward); fix the robot''s clock or give times "
+            "with their UTC offset'",
+        ),
+        Check("procedure", "procedure IS NULL AND r_procedure IS NOT NULL AND trim(r_procedure) <> ''",
+              f"'unknown procedure ' || {quoted.format('r_procedure')} || "
+              "'; map it in [values.procedure] to a slug such as renouvellement'"),
+        Check("outcome", "outcome_given IS NULL AND r_outcome IS NOT NULL AND trim(r_outcome) <> ''",
+              f"'unknown outcome ' || {quoted.format('r_outcome')} || "
+              "'; map it in [values.outcome] to no_slot, slots_available, error…'"),
+        Check("system", "system IS NULL AND r_system IS NOT NULL AND trim(r_system) <> ''",
+              f"'unknown booking system ' || {quoted.format('r_system')} || "
+              "'; use ezbooking, rdv-prefecture, eappointment, rdv-service-public, anef'"),
+        Check("slots", "(slots IS NULL AND r_slots IS NOT NULL AND trim(r_slots) <> '') OR "
+              "(contains(r_slots, '.') AND TRY_CAST(r_slots AS DOUBLE) <> slots)",
+              f"'slot count ' || {quoted.format('r_slots')} || ' is not a whole number'"),
+        Check("slots", "slots < 0", "'negative slot count ' || slots"),
+    ]  # fmt: skip
+    # A regular expression, not a list: DuckDB turns IN lists into joins (see the module doc).
+    tokens = lit("|".join(re.escape(t) for t in NULL_DATES))
+    for col in ("first_slot", "second_slot"):
+        r, label = f"r_{col}", col.replace("_", " ")
+        expected = f"expected {fmt[col]}" if col in fmt else "give its format in [formats]"
+        out += [
+            Check(col, f"{col} IS NULL AND r_{col} IS NOT NULL AND trim({r}) <> '' "
+                  f"AND NOT regexp_full_match(lower(trim({r})), {tokens})",
+                  f"'unparseable date ' || {quoted.format(r)} || ' ({expected})'"),
+            # UTC date first: the local date is within a day of it
+            Check(col, f"{col} <= CAST(observed_at AS DATE) AND {col} < {local_date}",
+                  f"'{label} ' || {col} || ' is before the probe''s day ' || {local_date}"),
+            Check(col, f"{col} > CAST(observed_at AS DATE) + 1000 AND {col} > {local_date} + INTERVAL 3 YEAR",
+                  f"'implausible {label} ' || {col} || ' (two-digit year?)'"),
+        ]  # fmt: skip
+    out += [
+        Check("second_slot", "second_slot < first_slot",
+              "'second slot ' || second_slot || ' is before the first ' || first_slot"),
+        Check("http_status", "(http_status IS NULL AND r_http_status IS NOT NULL "
+              "AND trim(r_http_status) <> '') OR http_status NOT BETWEEN 100 AND 599 "
+              "OR (contains(r_http_status, '.') AND TRY_CAST(r_http_status AS DOUBLE) <> http_status)",
+              f"'HTTP status ' || {quoted.format('r_http_status')} || ' is not a code 100–599'"),
+        Check("outcome", "outcome_given = 'no_slot' AND (slots > 0 OR first_slot IS NOT NULL)",
+              "'outcome no_slot contradicts ' || CASE WHEN slots > 0 THEN slots || ' slot(s)' "
+              "ELSE 'first slot ' || first_slot END"),
+        Check("outcome", "outcome_given = 'slots_available' AND slots = 0 AND first_slot IS NULL",
+              "'outcome slots_available contradicts 0 slots'"),
+    ]  # fmt: skip
+    return out
