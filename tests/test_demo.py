@@ -10,7 +10,6 @@ import pytest
 
 from toolkit.workspace import open_workspace
 
-
 pytestmark = pytest.mark.xdist_group("demo")
 
 

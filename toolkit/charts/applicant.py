@@ -276,31 +276,12 @@ def _date_ticks(lo: date, hi: date) -> list[float]:
 
 
 def _save(fig: Figure, path: Path) -> None:
-    try:
-        from toolkit.charts.style import save_figure
-    except ImportError:  # TEMPORARY: until the shared style helper lands
-        save_figure = _fallback_save
+    from toolkit.charts.style import save_figure
+
     try:
         save_figure(fig, path)
     except OSError as e:
         raise InputError(f"{path}: cannot write the chart ({e.strerror or e})") from None
-
-
-def _fallback_save(fig: Figure, path: Path) -> None:
-    """Same figure, same bytes: no dates, software versions or random ids in the file."""
-    import matplotlib
-
-    fmt = path.suffix.lower().lstrip(".")
-    metadata: dict[str, Any] = {
-        "png": {"Software": None},
-        "svg": {"Date": None, "Creator": None},
-        "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
-    }[fmt]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with matplotlib.rc_context(
-        {"svg.hashsalt": "guichets", "svg.fonttype": "path", "pdf.fonttype": 42}
-    ):
-        fig.savefig(path, format=fmt, dpi=150, metadata=metadata)
 
 
 def _record(
