@@ -14,6 +14,7 @@ TABLE_COLUMNS = (
     "channel",
     "outcome",
     "system",
+    "rule",
     "time_source",
     "file",
     "url",

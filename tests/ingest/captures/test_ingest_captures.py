@@ -482,3 +482,20 @@ def test_import_loads_no_heavy_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_attempts_table_shows_system_outcome_rule_and_time_source(
+    cli, cli_applicant: str, monkeypatch
+) -> None:
+    from pathlib import Path
+
+    monkeypatch.setenv("COLUMNS", "250")
+    sample = Path(__file__).resolve().parents[3] / "evidence" / "sample" / "captures"
+    r = cli("ingest", "captures", str(sample / "session-2025-03-24.har"), "-a", cli_applicant)
+    assert r.exit_code == 0, r.output
+    r = cli("attempts", cli_applicant)
+    assert r.exit_code == 0, r.output
+    header = next(line for line in r.stdout.splitlines() if "local_time" in line)
+    for column in ("outcome", "system", "rule", "time_source"):
+        assert column in header
+    assert "http.5xx" in r.stdout and "har" in r.stdout
