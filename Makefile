@@ -19,13 +19,13 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check toolkit tests bench evidence
-	$(BIN)/ruff format --check toolkit tests bench evidence
+	$(BIN)/ruff check toolkit tests bench evidence templates
+	$(BIN)/ruff format --check toolkit tests bench evidence templates
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix toolkit tests bench evidence
-	$(BIN)/ruff format toolkit tests bench evidence
+	$(BIN)/ruff check --fix toolkit tests bench evidence templates
+	$(BIN)/ruff format toolkit tests bench evidence templates
 
 bench: $(STAMP)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

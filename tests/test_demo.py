@@ -21,8 +21,21 @@ def demo(demo_run):
 def test_every_step_ran(demo) -> None:
     result, steps = demo
     assert steps == [
-        "applicant", "screenshots", "captures", "crawl", "indicators prefecture", "documents",
-        "indicators", "check", "attempts", "exhibits", "letters", "bundle", "xlsx", "map", "verify",
+        "applicant",
+        "screenshots",
+        "captures",
+        "crawl",
+        "indicators prefecture",
+        "documents",
+        "indicators",
+        "check",
+        "attempts",
+        "exhibits",
+        "letters",
+        "bundle",
+        "xlsx",
+        "map",
+        "verify",
     ]
     for path in result.outputs.values():
         assert Path(path).exists(), path

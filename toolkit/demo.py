@@ -178,14 +178,18 @@ def _documents(ws: Workspace, sample: Path, applicant: str, step: Any) -> None:
             dated=d.get("dated"),
         )
         if report.problems:
-            raise InputError("sample documents were rejected: " + "; ".join(map(str, report.problems)))
+            raise InputError(
+                "sample documents were rejected: " + "; ".join(map(str, report.problems))
+            )
         recorded += report.rows
     step("documents", f"{recorded} document(s) recorded")
 
 
 def _write_json(result: DemoResult, name: str, data: Any) -> Path:
     path = result.out / f"{name}.json"
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
+    )
     result.outputs[name] = path
     result.data[name] = data
     return path

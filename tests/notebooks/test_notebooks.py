@@ -12,7 +12,9 @@ NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 pytestmark = pytest.mark.xdist_group("demo")
 
 
-@pytest.mark.parametrize(("name", "figures"), [("press_saturation.ipynb", 2), ("case_review.ipynb", 1)])
+@pytest.mark.parametrize(
+    ("name", "figures"), [("press_saturation.ipynb", 2), ("case_review.ipynb", 1)]
+)
 def test_notebook_runs(name: str, figures: int, demo_run, monkeypatch: pytest.MonkeyPatch) -> None:
     import nbformat
     from nbclient import NotebookClient
@@ -20,11 +22,21 @@ def test_notebook_runs(name: str, figures: int, demo_run, monkeypatch: pytest.Mo
     monkeypatch.setenv("GUICHETS_DEMO_DIR", str(demo_run.out))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
-    client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client = NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    )
     client.execute(env=dict(os.environ))
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ]
     assert errors == []
-    images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
+    images = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if "image/png" in o.get("data", {})
+    ]
     assert len(images) >= figures
 
 
