@@ -130,7 +130,9 @@ def test_cli_busy_is_one_line_exit_1(held_workspace: Path) -> None:
     assert "Traceback" not in r.stderr
 
 
-def test_read_only_open_migrates_an_older_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_read_only_open_migrates_an_older_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     init_workspace(tmp_path / "w").close()
     real = wsmod.migrations()
     extra = (real[-1][0] + 1, "test_extra", "CREATE TABLE test_extra (x INTEGER);")
