@@ -32,7 +32,7 @@ PREFECTURES = ("01", "13", "2A", "38", "59", "69", "75-PP", "76", "93", "94", "9
                "974", "975", "976")  # fmt: skip
 
 
-def generate(path: Path, rows: int) -> None:
+def generate(path: Path, rows: int, start: str = "2024-01-01") -> None:
     import duckdb
 
     from toolkit.reference import get_prefecture
@@ -46,7 +46,7 @@ def generate(path: Path, rows: int) -> None:
         COPY (
             WITH base AS (
                 SELECT i, [{codes}][1 + i % 15] AS prefecture,
-                       TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_minutes((i // 45) * 2) AS utc,
+                       TIMESTAMPTZ '{start} 00:00:00+00' + to_minutes((i // 45) * 2) AS utc,
                        ['renouvellement', 'premiere-demande', 'naturalisation'][1 + (i // 15) % 3]
                            AS procedure,
                        hash(i) % 100 AS r
@@ -119,14 +119,19 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="folder for the CSV and databases (kept)")
+    parser.add_argument(
+        "--start", default="2024-01-01",
+        help="first day of the generated crawl (10 M rows cover 309 days; from 2024-11-01 "
+        "they miss the autumn clock change and so have no repeated rows)",
+    )  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        csv_path = work / f"crawl-{args.rows}.csv"
+        csv_path = work / f"crawl-{args.rows}-{args.start}.csv"
         if not csv_path.exists():
             t = time.perf_counter()
-            generate(csv_path, args.rows)
+            generate(csv_path, args.rows, args.start)
             size = csv_path.stat().st_size / 2**20
             print(
                 f"generated {args.rows:,} rows, {size:,.0f} MB in {time.perf_counter() - t:.1f} s"

@@ -18,9 +18,14 @@ Outcome, when the file has none: HTTP 403/429 → ``blocked``, another status ou
 ``no_slot`` (also an empty first date when the file has first dates but no slot count),
 otherwise ``unknown``.
 
-Speed: on a first ingest the rows go straight into ``probes``; the file's line count (taken
-while copying) tells whether any row was refused, and only then is the file read a second
-time to list the problems.
+Speed (bench/bench_crawl.py): the rows go straight from the file into ``probes`` in one
+parallel INSERT — no join, ``IN`` list or row numbering in it, each of which would make
+DuckDB insert on one thread — and ``probes`` has no primary-key index (schema 002). The
+line count taken while copying tells whether any row was refused; only then is the file
+read again to list the problems with their lines. Later ingests anti-join on the id (one
+thread). A file whose rows repeat an id (naive times through the autumn clock change) costs
+a rewrite of the batch at commit: DuckDB re-appends rows inserted and then deleted in the
+same transaction.
 """
 
 from __future__ import annotations
