@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,21 +15,10 @@ from toolkit.documents.docx import docx_text
 
 
 @pytest.fixture(scope="module")
-def app() -> Iterator[Any]:
-    """The CLI app with the two command groups, registered here (and removed afterwards) for
-    as long as toolkit/cli/app.py does not register them itself."""
-    from toolkit.cli import exhibits, letter
+def app() -> Any:
     from toolkit.cli.app import app
 
-    commands, groups = list(app.registered_commands), list(app.registered_groups)
-    names = {c.name for c in commands} | {g.name for g in groups}
-    if "exhibits" not in names:
-        exhibits.register(app)
-    if "letter" not in names:
-        letter.register(app)
-    yield app
-    app.registered_commands[:] = commands
-    app.registered_groups[:] = groups
+    return app
 
 
 @pytest.fixture

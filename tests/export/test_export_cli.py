@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,25 +11,6 @@ from identity_data import BAPTISTIN, PROBES_A, ZEPHYRINE, add_person, add_probes
 
 from toolkit.export.bundle import export_bundle
 from toolkit.workspace import open_workspace
-
-
-@pytest.fixture(autouse=True)
-def commands() -> Iterator[None]:
-    """Register the commands of this issue for the test only (the lead wires them in app.py)."""
-    from toolkit.cli import aggregate, chart, chart_map, export
-    from toolkit.cli.app import app
-
-    saved = (list(app.registered_groups), list(app.registered_commands))
-    saved_chart = list(chart.app.registered_commands)
-    if not any(g.name == "export" for g in app.registered_groups):
-        export.register(app)
-    if not any(c.name == "aggregate" for c in app.registered_commands):
-        aggregate.register(app)
-    if not any(c.name == "map" for c in chart.app.registered_commands):
-        chart_map.register(chart.app)
-    yield
-    app.registered_groups[:], app.registered_commands[:] = saved
-    chart.app.registered_commands[:] = saved_chart
 
 
 @pytest.fixture

@@ -26,11 +26,13 @@ class GuichetsGroup(TyperGroup):
                 raise
             render.problems(e.problems)
             render.error(str(e))
+            e.__traceback__ = None
             raise typer.Exit(1) from None
         except GuichetsError as e:
             if settings.debug:
                 raise
             render.error(str(e))
+            e.__traceback__ = None  # drop the frames (and the workspace objects they hold)
             raise typer.Exit(e.exit_code) from None
         except KeyboardInterrupt:
             render.error("interrupted; nothing was recorded for the step in progress")
