@@ -67,12 +67,22 @@ class Vault:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
-            os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-            os.replace(tmp, target)
+            return digest, self.adopt(Path(tmp), digest)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        return digest, True
+
+    def adopt(self, tmp: Path, digest: str) -> bool:
+        """Move a fully written (and fsynced) file from the vault's own tree to its place,
+        read-only; return whether it was new (an existing copy is kept and ``tmp`` removed)."""
+        target = self.path_for(digest)
+        if target.exists():
+            tmp.unlink(missing_ok=True)
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        os.replace(tmp, target)
+        return True
 
     def read(self, sha256: str) -> bytes:
         return self.path_for(sha256).read_bytes()

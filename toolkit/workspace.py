@@ -163,14 +163,31 @@ class Workspace:
     def store_file(self, data: bytes, original_name: str, media_type: str | None) -> str:
         """Copy an original into the vault and the ``files`` table; return its sha256."""
         digest, created = self.vault.store(data)
+        self._list_file(digest, created, len(data), media_type, original_name)
+        return digest
+
+    def adopt_file(
+        self, tmp: Path, digest: str, size: int, original_name: str, media_type: str | None
+    ) -> None:
+        """Like :meth:`store_file` for a large original already copied (and hashed) into a
+        temporary file inside the vault folder, so it is never held in memory."""
+        created = self.vault.adopt(tmp, digest)
+        self._list_file(digest, created, size, media_type, original_name)
+
+    def list_file(self, digest: str, size: int, original_name: str, media_type: str | None) -> None:
+        """List an original that is already in the vault."""
+        self._list_file(digest, False, size, media_type, original_name)
+
+    def _list_file(
+        self, digest: str, created: bool, size: int, media_type: str | None, name: str
+    ) -> None:
         if created and self._txn is not None:
             self._txn.new_files.append(digest)
         self.con.execute(
             "INSERT INTO files (sha256, size, media_type, original_name, first_ingested_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [digest, len(data), media_type, original_name, now()],
+            [digest, size, media_type, name, now()],
         )
-        return digest
 
     def new_source(self, kind: str, path: str | None, options: dict[str, Any]) -> str:
         source_id = uuid.uuid4().hex[:16]

@@ -33,7 +33,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import os
-import stat
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -47,7 +46,7 @@ from toolkit.ingest.crawl_staging import Staged, copy_to_vault_dir
 from toolkit.ingest.inputs import is_junk
 from toolkit.ingest.records import IngestReport
 from toolkit.progress import ProgressCallback, noop
-from toolkit.workspace import Transaction, Workspace, now
+from toolkit.workspace import Transaction, Workspace
 
 if TYPE_CHECKING:
     import duckdb
@@ -341,20 +340,10 @@ def _drop_repeated(con: duckdb.DuckDBPyConnection, source_id: str, digest: str) 
 
 def _commit_vault(ws: Workspace, txn: Transaction, staged: Staged) -> None:
     """Move the copy into the vault (after fsync) and list it in ``files``."""
-    target = ws.vault.path_for(staged.digest)
     if staged.fsync is not None:
         staged.fsync.join()
     if staged.tmp is not None:
-        if target.exists():
-            staged.tmp.unlink()
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(staged.tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-            os.replace(staged.tmp, target)
-            txn.new_files.append(staged.digest)
+        ws.adopt_file(staged.tmp, staged.digest, staged.size, staged.name, staged.media_type)
         staged.tmp = None
-    ws.con.execute(
-        "INSERT INTO files (sha256, size, media_type, original_name, first_ingested_at) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [staged.digest, staged.size, staged.media_type, staged.name, now()],
-    )
+    else:
+        ws.list_file(staged.digest, staged.size, staged.name, staged.media_type)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from toolkit.ingest.textdates import norm_key
-from toolkit.model import Channel, Outcome
+from toolkit.model import Outcome
 
 # Checked in order: "indisponible" must win over "disponible".
 _OUTCOME_WORDS: tuple[tuple[Outcome, tuple[str, ...]], ...] = (
@@ -61,24 +61,4 @@ def outcome_from_text(text: str | None) -> str | None:
         for w in words:
             if (w == "" and key == "") or (w and w in key):
                 return outcome.value
-    return None
-
-
-_CHANNEL_WORDS: dict[Channel, tuple[str, ...]] = {
-    Channel.ONLINE: ("online", "en ligne", "internet", "site"),
-    Channel.EMAIL: ("email", "e-mail", "mail", "courriel"),
-    Channel.LETTER: ("letter", "courrier", "lettre", "lrar", "recommande"),
-    Channel.PHONE: ("phone", "telephone", "tel", "appel", "ccc", "0806"),
-    Channel.COUNTER: ("counter", "guichet", "visite", "sur place"),
-    Channel.OTHER: ("other", "autre"),
-}
-
-
-def channel_from_text(text: str | None) -> str | None:
-    key = norm_key(text or "")
-    if key in {c.value for c in Channel}:
-        return key
-    for channel, words in _CHANNEL_WORDS.items():
-        if any(w in key for w in words):
-            return channel.value
     return None
