@@ -46,7 +46,7 @@ from toolkit.ingest.crawl_staging import Staged, copy_to_vault_dir
 from toolkit.ingest.inputs import is_junk
 from toolkit.ingest.records import IngestReport
 from toolkit.progress import ProgressCallback, noop
-from toolkit.workspace import Transaction, Workspace
+from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
     import duckdb
@@ -126,7 +126,7 @@ def _record(
 ) -> None:
     """One transaction: every file's rows, then the originals moved into the vault."""
     total = len(staged) * 2
-    with ws.transaction() as txn:
+    with ws.transaction():
         source_id = ws.new_source(
             "crawl",
             ", ".join(sorted({str(s.display) for s, _ in staged})),
@@ -137,7 +137,7 @@ def _record(
             progress(len(staged) + i, total, item.name)
             _ingest_file(ws, item, found, mapping, source_id, report)
         for item, _ in staged:
-            _commit_vault(ws, txn, item)
+            _commit_vault(ws, item)
         progress(total, total, "")
         if strict and report.problems:
             raise ProblemsFound(
@@ -338,7 +338,7 @@ def _drop_repeated(con: duckdb.DuckDBPyConnection, source_id: str, digest: str) 
     )
 
 
-def _commit_vault(ws: Workspace, txn: Transaction, staged: Staged) -> None:
+def _commit_vault(ws: Workspace, staged: Staged) -> None:
     """Move the copy into the vault (after fsync) and list it in ``files``."""
     if staged.fsync is not None:
         staged.fsync.join()
