@@ -40,8 +40,8 @@ def timeline(ws, applicant: str) -> str:
     add_contact(ws, applicant, channel="email", at="2025-03-05 08:30", direction="sent")
     add_contact(ws, applicant, channel="phone", at="2025-03-12")
     ws.sql(
-        "INSERT INTO probes (id, prefecture, procedure, observed_at, outcome, slots) "
-        "SELECT 'p' || i, '76', 'renouvellement', "
+        "INSERT INTO probe_rows (prefecture, procedure, observed_at, outcome, slots) "
+        "SELECT '76', 'renouvellement', "
         "TIMESTAMPTZ '2025-02-24 00:00:00+00' + to_hours(CAST(i * 7 AS BIGINT)), "
         "CASE WHEN i % 25 = 0 THEN 'slots_available' ELSE 'no_slot' END, "
         "CASE WHEN i % 25 = 0 THEN 2 ELSE 0 END FROM range(100) t(i)"

@@ -35,9 +35,9 @@ def add_probes(
     with ws.transaction():
         for r in rows:
             ws.sql(
-                "INSERT INTO probes (id, prefecture, procedure, observed_at, outcome) "
-                "VALUES (?, ?, ?, ?, ?)",
-                list(r),
+                "INSERT INTO probe_rows (prefecture, procedure, observed_at, outcome) "
+                "VALUES (?, ?, ?, ?)",
+                list(r[1:]),
             )
 
 

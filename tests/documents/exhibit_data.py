@@ -132,9 +132,9 @@ def populate(ws: Workspace, *, with_documents: bool = True) -> None:
                                   original_name="impression-2025-03-26.pdf"), "pdf_header")  # fmt: skip
         for when, outcome, slots in PROBES:
             ws.sql(
-                "INSERT INTO probes (id, prefecture, site, procedure, observed_at, outcome, slots) "
-                "VALUES (?, '76', 'ezbooking', 'renouvellement', ?, ?, ?)",
-                [content_id("probe", when), local(when), outcome, slots],
+                "INSERT INTO probe_rows (prefecture, site, procedure, observed_at, outcome, slots) "
+                "VALUES ('76', 'ezbooking', 'renouvellement', ?, ?, ?)",
+                [local(when), outcome, slots],
             )
         if with_documents:
             docs = [

@@ -168,12 +168,10 @@ class ProbeSpec:
 
 
 _PROBES_SQL = """
-INSERT INTO probes (id, prefecture, site, procedure, observed_at, outcome, slots, first_slot,
+INSERT INTO probe_rows (prefecture, site, procedure, observed_at, outcome, slots, first_slot,
                     second_slot, http_status, system, url, file_sha256)
 SELECT * FROM (
-    SELECT left(sha256(concat_ws('|', 'probe', $pref, $proc, $site, CAST(ts AS VARCHAR))), 20)
-               AS id,
-           $pref, $site, $proc, ts,
+    SELECT $pref AS prefecture, $site AS site, $proc AS procedure, ts AS observed_at,
            CASE WHEN k < 4 THEN 'no_slot' WHEN k < 6 THEN 'slots_available' ELSE 'error' END,
            CASE WHEN k IN (4, 5) THEN 1 + hh % 2 ELSE 0 END,
            CASE WHEN k IN (4, 5) THEN CAST(ts AS DATE) + CAST(10 + 25 * (hh % 4) AS INTEGER) END,
@@ -193,7 +191,9 @@ SELECT * FROM (
         )
     )
 ) n
-WHERE NOT EXISTS (SELECT 1 FROM probes p WHERE p.id = n.id)  -- probes has no key index
+WHERE NOT EXISTS (  -- probes has no key index
+    SELECT 1 FROM probes p WHERE p.prefecture = n.prefecture AND p.site = n.site
+    AND p.procedure = n.procedure AND p.observed_at = n.observed_at)
 """
 
 

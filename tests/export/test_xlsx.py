@@ -211,8 +211,8 @@ def test_formula_injection_is_neutralised(ws: Workspace, tmp_path: Path) -> None
     add_cohort(ws, "76", "@SUM(1+1)", 5, prefix="s")
     add_cohort(ws, "76", "-2+3", 5, prefix="m")
     ws.sql(
-        "INSERT INTO probes (id, prefecture, site, procedure, observed_at, outcome) VALUES "
-        "('p1', '76', '=cmd|'' /C calc''!A0', '+33 6 00 00 00 00', TIMESTAMPTZ '2025-01-06 10:00:00+00', "
+        "INSERT INTO probe_rows (prefecture, site, procedure, observed_at, outcome) VALUES "
+        "('76', '=cmd|'' /C calc''!A0', '+33 6 00 00 00 00', TIMESTAMPTZ '2025-01-06 10:00:00+00', "
         "'no_slot')"
     )
     out = export_xlsx(ws, tmp_path / "r.xlsx")

@@ -57,12 +57,11 @@ def crawl(ws, applicant: str) -> dict[str, str]:
             original_name=f"{name}.png",
         )  # fmt: skip
         ids[name] = insert_attempt(ws, attempt, a, source)
-    for i, (pref, proc, when, outcome, slots) in enumerate(PROBES):
+    for pref, proc, when, outcome, slots in PROBES:
         ws.sql(
-            "INSERT INTO probes (id, prefecture, procedure, observed_at, outcome, slots, first_slot) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO probe_rows (prefecture, procedure, observed_at, outcome, slots, first_slot) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             [
-                f"p{i}",
                 pref,
                 proc,
                 local(when),
@@ -146,8 +145,8 @@ def test_overseas_probe_matched_on_the_instant(ws) -> None:
     )  # fmt: skip
     insert_attempt(ws, attempt, a, ws.new_source("test", None, {}))
     ws.sql(
-        "INSERT INTO probes (id, prefecture, procedure, observed_at, outcome) VALUES "
-        "('r1', '974', 'renouvellement', TIMESTAMPTZ '2025-03-09 23:10:00+00', 'no_slot')"
+        "INSERT INTO probe_rows (prefecture, procedure, observed_at, outcome) VALUES "
+        "('974', 'renouvellement', TIMESTAMPTZ '2025-03-09 23:10:00+00', 'no_slot')"
     )
     assert corroborate(ws, "r-974").attrs["summary"]["corroborated"] == 1
 

@@ -198,9 +198,9 @@ def test_corroboration_finding(ws, applicant: str, tmp_path: Path) -> None:
     who = build_three_weeks(ws, tmp_path)
     assert "corroboration" not in {f["rule"] for f in check_readiness(ws, who)["findings"]}
     ws.sql(
-        "INSERT INTO probes (id, prefecture, procedure, observed_at, outcome, slots) VALUES "
-        "('a', '76', 'renouvellement', TIMESTAMPTZ '2025-02-24 06:30:00+00', 'no_slot', 0), "
-        "('b', '76', 'renouvellement', TIMESTAMPTZ '2025-03-03 13:30:00+00', 'slots_available', 4)"
+        "INSERT INTO probe_rows (prefecture, procedure, observed_at, outcome, slots) VALUES "
+        "('76', 'renouvellement', TIMESTAMPTZ '2025-02-24 06:30:00+00', 'no_slot', 0), "
+        "('76', 'renouvellement', TIMESTAMPTZ '2025-03-03 13:30:00+00', 'slots_available', 4)"
     )
     found = {f["rule"]: f for f in check_readiness(ws, who)["findings"]}
     assert found["corroboration"]["level"] == "warn"

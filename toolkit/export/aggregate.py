@@ -104,6 +104,9 @@ def _count(ws: Workspace, table: str) -> int:
 def _insert(ws: Workspace, c: CheckedBundle, name: str, source_id: str) -> None:
     target, allowed = TABLES[name]
     cols = [col for col in allowed if col in c.columns[name]]
+    table = target
+    if target == "probes":  # a view adding the id to probe_rows (schema/003_probe_id.sql)
+        cols, table = [col for col in cols if col != "id"], "probe_rows"
     exprs = list(cols)
     if target in ("attempts", "documents", "probes"):
         cols.append("source_id")
@@ -117,7 +120,7 @@ def _insert(ws: Workspace, c: CheckedBundle, name: str, source_id: str) -> None:
     params = [source_id] if "?" in exprs else []
     # An anti-join rather than ON CONFLICT: `probes` has no key index (002_crawl.sql).
     ws.con.execute(
-        f"INSERT INTO {target} ({', '.join(cols)}) "
+        f"INSERT INTO {table} ({', '.join(cols)}) "
         f"SELECT {', '.join(exprs)} FROM {src} s "
         f"WHERE NOT EXISTS (SELECT 1 FROM {target} t WHERE t.{key} = s.{key}) "
         f"QUALIFY row_number() OVER (PARTITION BY s.{key} ORDER BY s.{key}) = 1",

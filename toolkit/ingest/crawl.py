@@ -39,9 +39,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.errors import InputError, Problem, ProblemsFound
+from toolkit.ingest.crawl_fast import FastQuery, plan
 from toolkit.ingest.crawl_mapping import Mapping, load_mapping, resolve_columns
 from toolkit.ingest.crawl_readers import EXTENSIONS, REJECTS, detect_format, prepare
-from toolkit.ingest.crawl_sql import CrawlQuery, build_query
+from toolkit.ingest.crawl_sql import COLUMNS, KEY, NOT_RECORDED, CrawlQuery, build_query
 from toolkit.ingest.crawl_staging import Staged, copy_to_vault_dir
 from toolkit.ingest.inputs import is_junk
 from toolkit.ingest.records import IngestReport
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     import duckdb
 
 PROBLEMS_PER_FILE = 20  # rows listed one by one; the rest are counted by reason
+LEFTOVERS = "crawl_leftovers"
 
 
 def probe_id(
@@ -209,17 +211,14 @@ def _ingest_file(
     digest = staged.digest
     _drop_rejects(con)
     try:
-        inserted = _count(con.execute(query.insert(source_id, digest, dedupe=dedupe)))
-        repeated = _drop_repeated(con, source_id, digest)
-        inserted -= repeated
-        rejects = _rejects(con) if staged.format in ("csv", "xlsx") else []
-        if staged.expected_rows == inserted + repeated and not rejects:
-            read, bad, valid = staged.expected_rows, 0, staged.expected_rows
-            problems: list[Problem] = []
+        fast = plan(con, staged, found, mapping)
+        if fast is not None:
+            counts = _ingest_fast(con, staged, fast, query, found, source_id, dedupe)
         else:
-            read, bad, valid, problems = _validate(con, staged, query, found, rejects)
+            counts = _ingest_general(con, staged, query, found, source_id, dedupe)
     except duckdb.Error as e:
         raise InputError(f"{staged.display}: cannot read the file ({_short(e)})") from None
+    inserted, repeated, read, bad, valid, problems = counts
     duplicates = valid - inserted
     report.rows += inserted
     report.problems.extend(problems)
@@ -241,6 +240,84 @@ def _ingest_file(
         "sha256": digest, "format": staged.format, "detected_by": staged.detected_by,
         "rows": read, "recorded": inserted, "skipped": bad, "duplicates": duplicates,
     }  # fmt: skip
+
+
+Counts = tuple[int, int, int, int, int, list[Problem]]  # inserted, repeated, read, bad, valid
+
+
+def _ingest_general(
+    con: duckdb.DuckDBPyConnection,
+    staged: Staged,
+    query: CrawlQuery,
+    found: dict[str, str],
+    source_id: str,
+    dedupe: bool,
+) -> Counts:
+    """Every row through the general query; a second read lists the problems, if any."""
+    digest = staged.digest
+    inserted = _count(con.execute(query.insert(source_id, digest, dedupe=dedupe)))
+    repeated = _drop_repeated(con, source_id, digest)
+    inserted -= repeated
+    rejects = _rejects(con) if staged.format in ("csv", "xlsx") else []
+    if staged.expected_rows == inserted + repeated and not rejects:
+        rows = staged.expected_rows
+        return inserted, repeated, rows, 0, rows, []
+    read, bad, valid, problems = _validate(con, staged, query, found, rejects)
+    return inserted, repeated, read, bad, valid, problems
+
+
+def _ingest_fast(
+    con: duckdb.DuckDBPyConnection,
+    staged: Staged,
+    fast: FastQuery,
+    query: CrawlQuery,
+    found: dict[str, str],
+    source_id: str,
+    dedupe: bool,
+) -> Counts:
+    """The typed read (``crawl_fast``); what it cannot type goes through the general path.
+
+    Rows it reads but leaves out (failed checks, the repeated autumn hour) are read again,
+    in file order, into a temporary table: the first of each id among the latter is recorded.
+    """
+    digest = staged.digest
+    first = _count(con.execute(fast.insert(source_id, digest, dedupe=dedupe)))
+    if _rejects(con):  # values the typed reader could not read: the general path
+        _drop_rejects(con)
+        more = _ingest_general(con, staged, query, found, source_id, dedupe=True)
+        return (first + more[0], *more[1:])
+    inserted, left, invalid, repeated = first, 0, 0, 0
+    if first != staged.expected_rows:
+        con.execute(fast.leftovers(source_id, digest, LEFTOVERS))
+        row = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE NOT ok), count(*) FILTER (WHERE ok AND "
+            f"repeated) - count(DISTINCT ({KEY})) FILTER (WHERE ok AND repeated) "
+            f"FROM temp.{LEFTOVERS}"
+        ).fetchone()
+        assert row is not None
+        left, invalid, repeated = int(row[0]), int(row[1]), int(row[2])
+        cols = ", ".join(COLUMNS)
+        inserted += _count(
+            con.execute(
+                f"INSERT INTO probe_rows ({cols}) SELECT {cols} FROM ("
+                f"SELECT *, row_number() OVER (PARTITION BY {KEY} ORDER BY rowid) AS n "
+                f"FROM temp.{LEFTOVERS} WHERE ok AND repeated) v "
+                f"WHERE n = 1 AND {NOT_RECORDED}"
+            )
+        )
+        con.execute(f"DROP TABLE temp.{LEFTOVERS}")
+    exact = _drop_repeated(con, source_id, digest)  # the same line twice
+    inserted -= exact
+    repeated += exact
+    if invalid:
+        read, bad, valid, problems = _validate(con, staged, query, found, [])
+        return inserted, repeated, read, bad, valid, problems
+    if first + left == staged.expected_rows:
+        read = staged.expected_rows
+    else:  # rows already recorded, or a record spanning lines: count them
+        row = con.execute(f"SELECT count(*) FROM ({fast.body})").fetchone()
+        read = int(row[0]) if row else 0
+    return inserted, repeated, read, 0, read, []
 
 
 def _count(cursor: duckdb.DuckDBPyConnection) -> int:
@@ -265,7 +342,8 @@ def _rejects(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str | None, str]
     if not has or not has[0]:
         return []
     rows = con.execute(
-        f"SELECT line, column_name, error_type, error_message FROM temp.{REJECTS[0]} ORDER BY line"
+        f"SELECT DISTINCT line, column_name, error_type, error_message FROM temp.{REJECTS[0]} "
+        "ORDER BY ALL"  # a plan may scan the file more than once
     ).fetchall()
     return [(int(r[0]), r[1], f"{r[2].lower()}: {r[3]}") for r in rows]
 
@@ -319,18 +397,18 @@ def _drop_repeated(con: duckdb.DuckDBPyConnection, source_id: str, digest: str) 
     of the ids are grouped first (cheaper than the text). Costly only when there are
     repeats: DuckDB then rewrites the batch's new rows at commit.
     """
-    mine = "FROM probes WHERE source_id = ? AND file_sha256 = ?"
-    colliding = f"SELECT hash(id) AS h {mine} GROUP BY h HAVING count(*) > 1"
+    mine = "FROM probe_rows WHERE source_id = ? AND file_sha256 = ?"
+    colliding = f"SELECT hash({KEY}) AS h {mine} GROUP BY h HAVING count(*) > 1"
     row = con.execute(f"SELECT count(*) FROM ({colliding})", [source_id, digest]).fetchone()
     if not row or not row[0]:
         return 0
     return _count(
         con.execute(
             f"""
-            DELETE FROM probes WHERE rowid IN (
+            DELETE FROM probe_rows WHERE rowid IN (
                 SELECT rowid FROM (
-                    SELECT rowid, row_number() OVER (PARTITION BY id ORDER BY rowid) AS n {mine}
-                    AND hash(id) IN ({colliding})
+                    SELECT rowid, row_number() OVER (PARTITION BY {KEY} ORDER BY rowid) AS n
+                    {mine} AND hash({KEY}) IN ({colliding})
                 ) WHERE n > 1)
             """,
             [source_id, digest, source_id, digest],

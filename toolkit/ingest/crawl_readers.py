@@ -137,6 +137,7 @@ def _csv(
     quote = opts.quote if opts.quote is not None else '"'
     escape = quote
     staged.header = mapping.header
+    staged.dialect = (delimiter, quote or "", escape or "")
     staged.options = ", ".join(
         [
             "all_varchar = true",
@@ -263,6 +264,7 @@ def _xlsx(
     xlsx_mapping = Mapping(csv=ReaderOptions(delimiter=",", quote='"', header=True))
     _csv(con, staged, xlsx_mapping, dest, work, detected="utf-8")
     staged.header = mapping.header
+    staged.dialect = None  # the sheet's CSV carries row numbers: the general path
     staged.columns = [c for c in staged.columns if c != "__row"]
     staged.expected_rows = rows_written
 

@@ -15,17 +15,14 @@ One SELECT over the reader's VARCHAR columns, in steps:
    (``dd/mm/yy[yy] HH:MM[:SS]``, ``yy-mm-dd HH:MM``, ``dd.mm.yyyy``…: a two-digit year is tried
    before a four-digit one, because ``%Y`` also accepts ``25``), else an Excel serial
    (``45731.42``, rounded to the second) or Unix seconds/milliseconds.
-4. ``z``: a naive time becomes an instant in the préfecture's zone (or the mapping's ``zone``).
-   DuckDB's ``timezone()`` reads a time in the spring-forward gap with the offset in force
-   before the change (02:30 on 30 March 2025 in Paris is 01:30 UTC, i.e. 03:30 CEST) and a
-   time in the repeated autumn hour as its *second* occurrence; we move the latter to its
-   first (02:30 on 26 October 2025 is 00:30 UTC, summer time), as
-   ``toolkit.ingest.timestamps.localize`` does for screenshots. A robot's second pass through
-   the repeated hour thus lands on the instants of its first, and those rows count as
-   duplicates (give times with their offset to keep both). A time in the spring gap, which
-   no correct clock shows, is refused rather than moved: moved, it would take the place of
-   the real observation an hour later. France's changes happen between 01:00 and 03:00
-   local time, so only times before 04:00 are checked.
+4. ``z``: a naive time becomes an instant in the préfecture's zone (or the mapping's ``zone``)
+   by arithmetic on the zone's transitions (``crawl_zones``), not by ``timezone()`` per row.
+   A time in the repeated autumn hour is read as its *first* occurrence (02:30 on 26 October
+   2025 in Paris is 00:30 UTC, summer time), as ``toolkit.ingest.timestamps.localize`` does
+   for screenshots. A robot's second pass through the repeated hour thus lands on the
+   instants of its first, and those rows count as duplicates (give times with their offset
+   to keep both). A time in the spring gap, which no correct clock shows, is refused rather
+   than moved: moved, it would take the place of the real observation an hour later.
 
 ``problem_no`` is the first failed check (NULL: the row is recorded); messages are built
 only for the rows reported.
@@ -39,6 +36,7 @@ from dataclasses import dataclass
 from toolkit.ingest.crawl_mapping import Mapping
 from toolkit.ingest.crawl_staging import ident, lit
 from toolkit.ingest.crawl_vocab import NULL_DATES, fold_sql, prefecture_keys, value_key, vocabulary
+from toolkit.ingest.crawl_zones import GAP, zone_code_sql
 
 EARLIEST = "2015-01-01"  # online booking of préfecture appointments is later than this
 # Tried in order after ISO 8601; two-digit years first (see the module doc).
@@ -56,12 +54,26 @@ TIME_FORMATS = ("%Hh%M", "%Hh", "%H.%M", "%H:%M:%S.%f")
 RAW = ("observed_at", "date", "time", "prefecture", "site", "procedure", "url", "outcome",
        "slots", "first_slot", "second_slot", "http_status", "system")  # fmt: skip
 COLUMNS = (
-    "id", "prefecture", "site", "procedure", "observed_at", "outcome", "slots", "first_slot",
-    "second_slot", "http_status", "system", "url", "source_id", "file_sha256",
-)  # fmt: skip
-ID_SQL = (
-    "left(md5(concat_ws(chr(31), 'probe', prefecture, coalesce(site, ''), "
-    "coalesce(procedure, ''), CAST(epoch_us(observed_at) AS VARCHAR))), 20)"
+    "prefecture",
+    "site",
+    "procedure",
+    "observed_at",
+    "outcome",
+    "slots",
+    "first_slot",
+    "second_slot",
+    "http_status",
+    "system",
+    "url",
+    "source_id",
+    "file_sha256",
+)  # fmt: skip  (``probe_rows``: the view ``probes`` adds ``id``, schema/003_probe_id.sql)
+# The natural key the id is computed from, as a tuple and as an anti-join with ``probes``.
+KEY = "prefecture, coalesce(site, ''), coalesce(procedure, ''), observed_at"
+NOT_RECORDED = (
+    "NOT EXISTS (SELECT 1 FROM probe_rows p WHERE p.prefecture = v.prefecture "
+    "AND p.observed_at = v.observed_at AND coalesce(p.site, '') = coalesce(v.site, '') "
+    "AND coalesce(p.procedure, '') = coalesce(v.procedure, ''))"
 )
 
 
@@ -81,9 +93,9 @@ class CrawlQuery:
     checks: list[Check]
 
     def insert(self, source_id: str, digest: str, *, dedupe: bool) -> str:
-        """Insert the valid rows; ``dedupe``: skip ids already in ``probes`` (an anti-join,
+        """Insert the valid rows; ``dedupe``: skip probes already in ``probes`` (an anti-join,
         which makes DuckDB insert on one thread: only when the table has rows)."""
-        where = ["NOT EXISTS (SELECT 1 FROM probes p WHERE p.id = v.id)"] if dedupe else []
+        where = [NOT_RECORDED] if dedupe else []
         return self._insert(self.select, source_id, digest, where)
 
     @staticmethod
@@ -91,7 +103,7 @@ class CrawlQuery:
         cols = ", ".join(COLUMNS)
         condition = f" WHERE {' AND '.join(where)}" if where else ""
         return (
-            f"INSERT INTO probes ({cols}) SELECT {cols} FROM (SELECT {ID_SQL} AS id, prefecture, "
+            f"INSERT INTO probe_rows ({cols}) SELECT {cols} FROM (SELECT prefecture, "
             "site, procedure, observed_at, outcome, slots, first_slot, second_slot, http_status, "
             f"system, url, {lit(source_id)} AS source_id, {lit(digest)} AS file_sha256 "
             f"FROM ({select}) WHERE problem_no IS NULL) v{condition}"
@@ -158,7 +170,7 @@ def _build(
     )
     prefecture = (
         f"CASE WHEN r_prefecture IS NULL THEN {default} {first_try}"
-        f"WHEN {_map_sql(zones)}[r_prefecture] IS NOT NULL THEN r_prefecture "
+        f"WHEN TRY_CAST(r_prefecture AS {enum_sql(zones)}) IS NOT NULL THEN r_prefecture "
         f"WHEN trim(r_prefecture) = '' THEN {default} "
         f"ELSE coalesce({_map_sql(written)}[trim(r_prefecture)], "
         f"{_map_sql(folded)}[{fold_sql('r_prefecture')}]) END"
@@ -174,12 +186,13 @@ def _build(
         f"SELECT s.*, {prefecture} AS prefecture, {vocab}, coalesce(r_url, {url_default}) AS url, "
         f"{_offset_sql(f'r_{when_col}')} AS has_offset FROM ({src}) s"
     )
+    zone_no, tz, zone_list = zone_sql("prefecture", zones, mapping.zone)
     naive, aware, epoch = _datetime_sql(f"r_{when_col}", fmt.get(when_col))
     if split:
         aware = epoch = "CAST(NULL AS TIMESTAMPTZ)"
     time_part = _time_sql("r_time", fmt.get("time")) if split else "CAST(NULL AS TIME)"
     t = (
-        f"SELECT k.*, {_map_sql(zones)}[prefecture] AS tz, {aware} AS aware_at, "
+        f"SELECT k.*, {zone_no} AS zone_no, {tz} AS tz, {aware} AS aware_at, "
         f"{naive} AS when_naive, {time_part} AS time_part, "
         f"TRY_CAST(r_slots AS INTEGER) AS slots, TRY_CAST(r_http_status AS INTEGER) AS http_status, "
         f"{_date_sql('r_first_slot', fmt.get('first_slot'))} AS first_slot, "
@@ -190,7 +203,8 @@ def _build(
         f"SELECT t.*, {naive_at} AS naive_at, CASE WHEN aware_at IS NULL AND when_naive IS NULL "
         f"THEN {epoch} END AS epoch_at FROM ({t}) t"
     )
-    at = _localize_sql("naive_at", mapping.zone, sorted(set(zones.values()), key=_zone_order))
+    u = f"SELECT u.*, {zone_code_case('naive_at', zone_list)} AS zone_code FROM ({u}) u"
+    at = "CAST(naive_at - to_seconds(zone_code // 4) AS TIMESTAMPTZ)"
     only_dates = "first_slot" in found and "slots" not in found
     derived = (
         "CASE WHEN http_status IN (403, 429) THEN 'blocked' "
@@ -209,26 +223,31 @@ def _build(
     return f"SELECT *, CASE {problem} END AS problem_no FROM ({z}) z", checks
 
 
-def _zone_order(zone: str) -> tuple[int, str]:
-    return (0 if zone == "Europe/Paris" else 1, zone)
+def enum_sql(values: dict[str, str] | list[str]) -> str:
+    """An inline ENUM of the values: casting to it is a hash look-up (a MAP is a list scan)."""
+    return "ENUM(" + ", ".join(lit(v) for v in sorted(values)) + ")"
 
 
-def _localize_sql(naive: str, zone: str | None, zones: list[str]) -> str:
-    """Naive local time -> instant, the repeated autumn hour read as its first occurrence.
+def zone_sql(
+    prefecture: str, zones: dict[str, str], fixed: str | None
+) -> tuple[str, str, list[str]]:
+    """(zone number, zone name, zones by number) for a préfecture code column (or ``fixed``)."""
+    if fixed is not None:
+        return "0", lit(fixed), [fixed]
+    names = sorted(set(zones.values()), key=lambda z: (z != "Europe/Paris", z))
+    codes = sorted(zones)
+    numbers = "[" + ", ".join(str(names.index(zones[c])) for c in codes) + "]"
+    number = f"{numbers}[1 + enum_code(TRY_CAST({prefecture} AS {enum_sql(codes)}))]"
+    name = "[" + ", ".join(lit(z) for z in names) + "][1 + zone_no]"
+    return number, name, names
 
-    One branch per zone, so that ``timezone()`` gets a constant zone.
-    """
 
-    def one(z: str) -> str:
-        at = f"timezone({lit(z)}, {naive})"
-        return (
-            f"CASE WHEN hour({naive}) <= 3 AND timezone({lit(z)}, {at} - INTERVAL 1 HOUR) "
-            f"= {naive} THEN {at} - INTERVAL 1 HOUR ELSE {at} END"
-        )
-
-    if zone is not None:
-        return one(zone)
-    return "CASE tz " + " ".join(f"WHEN {lit(z)} THEN {one(z)}" for z in zones) + " END"
+def zone_code_case(naive: str, zone_list: list[str]) -> str:
+    """The zone code (``crawl_zones``) of ``naive`` in the row's zone (column ``zone_no``)."""
+    if len(zone_list) == 1:
+        return zone_code_sql(naive, zone_list[0])
+    branches = " ".join(f"WHEN {i} THEN {zone_code_sql(naive, z)}" for i, z in enumerate(zone_list))
+    return f"CASE zone_no {branches} END"
 
 
 def _vocab_sql(column: str, mapped: dict[str, str], default: str | None) -> str:
@@ -325,7 +344,7 @@ def _checks(found: dict[str, str], mapping: Mapping, split: bool) -> list[Check]
     when_raw = f"r_{when_col}"
     hint = f"expected {fmt[when_col]}" if when_col in fmt else "give its format in [formats]"
     quoted = "'''' || left({}, 60) || ''''"
-    local_date = "CAST(timezone(tz, observed_at) AS DATE)"
+    local_date = "CAST(coalesce(naive_at, timezone(tz, observed_at)) AS DATE)"
     everything = ", ".join(f"r_{c}" for c in RAW)
     out = [
         Check(when_col, f"coalesce({everything}) IS NULL", "'empty or unreadable record'"),
@@ -361,7 +380,7 @@ def _checks(found: dict[str, str], mapping: Mapping, split: bool) -> list[Check]
         ),
         Check(
             when_col,
-            f"hour(naive_at) <= 3 AND timezone({zone}, observed_at) <> naive_at",
+            f"zone_code % 4 = {GAP}",
             "'local time ' || strftime(naive_at, '%Y-%m-%d %H:%M') || ' does not exist in ' || "
             f"{zone} || ' (the clocks went forward); fix the robot''s clock or give times "
             "with their UTC offset'",

@@ -54,6 +54,7 @@ class Staged:
     read_path: Path | None = None  # what DuckDB reads (the vault file or a UTF-8 copy)
     columns: list[str] = field(default_factory=list)
     options: str = ""  # reader arguments after the path
+    dialect: tuple[str, str, str] | None = None  # CSV delimiter, quote, escape
     header: bool = True
     expected_rows: int | None = None  # None: unknown, count while validating
     line_sql: str = "row_number() OVER ()"

@@ -1,0 +1,260 @@
+"""The typed fast path for CSV crawls: DuckDB's reader does the typing, SQL only the rest.
+
+A robot writes one format all along: ISO times, préfecture codes, slugs, whole numbers. When
+a sample of the file's first rows shows that, the file is read with explicit column types —
+TIMESTAMP with the one format seen, DATE, INTEGER, and ENUMs of the canonical codes and
+slugs — so the CSV reader parses each value once, in C++, in parallel. What is left for SQL
+is cheap: the zone arithmetic (``crawl_zones``), the derived outcome and the checks.
+
+It gives the same rows as the general path (``crawl_sql``), by construction a subset of its
+readings: a value the typed reader cannot read (a French date, an alias, « 3.0 ») makes the
+reader refuse its line, and ``crawl.py`` then runs the general path over the file, which
+records what the fast pass could not (and skips what it did: same ids). Rows the fast pass
+reads but does not record — a failed check, or a naive time in the repeated autumn hour,
+whose twins must be told apart in file order — are taken again by :meth:`FastQuery.leftovers`,
+an order-keeping read that keeps only them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from toolkit.ingest.crawl_mapping import Mapping
+from toolkit.ingest.crawl_sql import (
+    COLUMNS,
+    EARLIEST,
+    NOT_RECORDED,
+    enum_sql,
+    zone_code_case,
+    zone_sql,
+)  # fmt: skip
+from toolkit.ingest.crawl_staging import Staged, ident, lit
+from toolkit.ingest.crawl_vocab import prefecture_keys, vocabulary
+from toolkit.ingest.crawl_zones import GAP, REPEATED
+
+SAMPLE_ROWS = 5000
+TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M")
+DATE_FORMAT = "%Y-%m-%d"
+TRIMMED = "nullif(trim({}), '')"  # as the general path reads site (part of the id)
+BLANK_NULL = "nullif({}, '')"
+INTEGERS = ("slots", "http_status")
+DATES = ("first_slot", "second_slot")
+VOCABULARIES = ("procedure", "outcome", "system")
+GENERAL_ONLY = ("date", "time")  # split date and time: the general path
+
+
+@dataclass
+class FastQuery:
+    """The typed read of one CSV file and the SQL over it."""
+
+    source: str  # read_csv(...) with explicit types
+    body: str  # typed rows with ``ok`` and ``zone_code``
+
+    def insert(self, source_id: str, digest: str, *, dedupe: bool) -> str:
+        """Rows that pass every check, outside the repeated autumn hour."""
+        where = f"ok AND zone_code % 4 <> {REPEATED}"
+        if dedupe:
+            where += f" AND {NOT_RECORDED}"
+        cols = ", ".join(COLUMNS)
+        return (
+            f"INSERT INTO probe_rows ({cols}) SELECT {cols} FROM ({self._rows(source_id, digest)}) v "
+            f"WHERE {where}"
+        )
+
+    def leftovers(self, source_id: str, digest: str, table: str) -> str:
+        """A temporary table, in file order, of the rows :meth:`insert` left out."""
+        return (
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT *, zone_code % 4 = {REPEATED} "
+            f"AS repeated FROM ({self._rows(source_id, digest)}) v "
+            f"WHERE NOT ok OR zone_code % 4 = {REPEATED}"
+        )
+
+    def _rows(self, source_id: str, digest: str) -> str:
+        return (
+            f"SELECT *, {lit(source_id)} AS source_id, "
+            f"{lit(digest)} AS file_sha256 FROM ({self.body})"
+        )
+
+
+def plan(con: object, staged: Staged, found: dict[str, str], mapping: Mapping) -> FastQuery | None:
+    """The fast query for this file, or None when its sample needs the general path."""
+    import duckdb
+
+    assert isinstance(con, duckdb.DuckDBPyConnection)
+    if staged.format != "csv" or staged.dialect is None or "observed_at" not in found:
+        return None
+    if any(c in found for c in GENERAL_ONLY) or _needs_default(found, mapping, "prefecture"):
+        return None
+    if mapping.csv.decimal == "," and any(c in found for c in INTEGERS):
+        return None
+    sample = f"(SELECT * FROM {staged.source_sql()} LIMIT {SAMPLE_ROWS})"
+    try:
+        timestamp = _timestamp_format(con, sample, found["observed_at"], mapping)
+        date = _date_format(con, sample, found, mapping)
+        if timestamp is None or date is None:
+            return None
+        types = _types(con, sample, found, mapping)
+    except duckdb.Error:
+        return None
+    if types is None:
+        return None
+    return _build(staged, found, mapping, timestamp, date, types)
+
+
+def _epoch_us(at: datetime) -> int:
+    return int((at - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds()) * 1_000_000
+
+
+def _needs_default(found: dict[str, str], mapping: Mapping, column: str) -> bool:
+    return column not in found and column not in mapping.defaults
+
+
+def _all(con: object, sample: str, condition: str) -> bool:
+    row = con.execute(f"SELECT bool_and({condition}) FROM {sample}").fetchone()  # type: ignore[attr-defined]
+    return bool(row and row[0] is not False)
+
+
+def _timestamp_format(con: object, sample: str, column: str, mapping: Mapping) -> str | None:
+    r = ident(column)
+    given = mapping.formats.get("observed_at")
+    if given and ("%z" in given or "%Z" in given):
+        return None
+    offset = f"regexp_matches({r}, '([Zz]|[+-]\\d\\d(:?\\d\\d)?)\\s*$')"
+    for fmt in (given,) if given else TIMESTAMP_FORMATS:
+        if _all(con, sample, f"{r} IS NULL OR (try_strptime({r}, {lit(fmt)}) IS NOT NULL "
+                f"AND NOT {offset})"):  # fmt: skip
+            return fmt
+    return None
+
+
+def _date_format(con: object, sample: str, found: dict[str, str], mapping: Mapping) -> str | None:
+    columns = [c for c in DATES if c in found]
+    given = {mapping.formats[c] for c in columns if c in mapping.formats}
+    if len(given) > 1:
+        return None
+    fmt = given.pop() if given else DATE_FORMAT
+    for c in columns:
+        r = ident(found[c])
+        if not _all(con, sample, f"{r} IS NULL OR try_strptime({r}, {lit(fmt)}) IS NOT NULL"):
+            return None
+    return fmt
+
+
+def _types(
+    con: object, sample: str, found: dict[str, str], mapping: Mapping
+) -> dict[str, str] | None:
+    """The reader type of each mapped column (VARCHAR for the others), or None."""
+    types: dict[str, str] = {found["observed_at"]: "TIMESTAMP"}
+    zones, _, _ = prefecture_keys()
+    enums = {"prefecture": list(zones)}
+    for column in VOCABULARIES:
+        exact, _ = vocabulary(column)
+        enums[column] = [k for k, v in exact.items() if k == v]
+    for column, values in enums.items():
+        if column not in found:
+            continue
+        if mapping.values.get(column):
+            return None
+        r = ident(found[column])
+        enum = enum_sql(values)
+        if not _all(con, sample, f"{r} IS NULL OR TRY_CAST({r} AS {enum}) IS NOT NULL"):
+            return None
+        types[found[column]] = enum
+    for column in INTEGERS:
+        if column in found:
+            r = ident(found[column])
+            if not _all(con, sample, f"{r} IS NULL OR TRY_CAST({r} AS INTEGER) IS NOT NULL "
+                        f"AND NOT contains({r}, '.')"):  # fmt: skip
+                return None
+            types[found[column]] = "INTEGER"
+    for column in DATES:
+        if column in found:
+            types[found[column]] = "DATE"
+    if "site" in found and mapping.values.get("site"):
+        return None
+    return types
+
+
+def _build(
+    staged: Staged, found: dict[str, str], mapping: Mapping, timestamp: str, date: str,
+    types: dict[str, str],
+) -> FastQuery:  # fmt: skip
+    assert staged.dialect is not None
+    delimiter, quote, escape = staged.dialect
+    columns = ", ".join(f"{lit(n)}: {lit(types.get(n, 'VARCHAR'))}" for n in staged.columns)
+    source = (
+        f"read_csv({lit(str(staged.read_path))}, auto_detect = false, "
+        f"header = {str(staged.header).lower()}, delim = {lit(delimiter)}, "
+        f"quote = {lit(quote)}, escape = {lit(escape)}, columns = {{{columns}}}, "
+        f"timestampformat = {lit(timestamp)}, dateformat = {lit(date)}, "
+        "ignore_errors = true, store_rejects = true, "
+        "rejects_table = 'crawl_rejects', rejects_scan = 'crawl_reject_scans')"
+    )
+    defaults = mapping.defaults
+    zones, _, _ = prefecture_keys()
+
+    def given(column: str, cast: str = "VARCHAR", clean: str = "CAST({} AS VARCHAR)") -> str:
+        """The column as read (``clean`` applied), else the default when blank or absent."""
+        default = f"CAST({lit(defaults[column])} AS {cast})" if column in defaults else "NULL"
+        if column not in found:
+            return default
+        value = clean.format(ident(found[column]))
+        return f"coalesce({value}, {default})" if column in defaults else value
+
+    codes = enum_sql(list(zones))
+    number, _, zone_list = zone_sql("prefecture", zones, mapping.zone)
+    first = [
+        f"CAST({given('prefecture', codes, '{}')} AS VARCHAR) AS prefecture",
+        f"{given('site', clean=TRIMMED)} AS site",
+        f"{given('procedure')} AS procedure",
+        f"{given('outcome')} AS outcome_given",
+        f"{given('system')} AS system",
+        f"{given('url', clean=BLANK_NULL)} AS url",
+        f"{ident(found['observed_at'])} AS naive_at",
+        *(f"{ident(found[c])} AS {c}" if c in found else f"CAST(NULL AS INTEGER) AS {c}"
+          for c in INTEGERS),
+        *(f"{ident(found[c])} AS {c}" if c in found else f"CAST(NULL AS DATE) AS {c}"
+          for c in DATES),
+    ]  # fmt: skip
+    step1 = f"SELECT {', '.join(first)} FROM {source}"
+    step2 = (
+        f"SELECT s.*, {number} AS zone_no, {zone_code_case('naive_at', zone_list)} AS zone_code "
+        f"FROM ({step1}) s"
+    )
+    only_dates = "first_slot" in found and "slots" not in found
+    derived = (
+        "CASE WHEN http_status IN (403, 429) THEN 'blocked' "
+        "WHEN NOT (http_status BETWEEN 200 AND 399) THEN 'error' "
+        "WHEN slots > 0 OR first_slot IS NOT NULL THEN 'slots_available' "
+        "WHEN slots = 0 THEN 'no_slot' "
+        + ("WHEN first_slot IS NULL THEN 'no_slot' " if only_dates else "")
+        + "ELSE 'unknown' END"
+    )
+    local_date = "CAST(naive_at AS DATE)"
+    earliest = _epoch_us(datetime.fromisoformat(EARLIEST).replace(tzinfo=UTC))
+    latest = _epoch_us(datetime.now(UTC) + timedelta(days=2))  # as the general path's now()
+    failures = [
+        "naive_at IS NULL",
+        "prefecture IS NULL",
+        f"zone_code % 4 = {GAP}",
+        f"utc_us < {earliest} OR utc_us > {latest}",
+        "slots < 0",
+        "http_status NOT BETWEEN 100 AND 599",
+        *(f"{c} <= utc_date AND {c} < {local_date}" for c in DATES),
+        *(f"{c} > utc_date + 1000 AND {c} > {local_date} + INTERVAL 3 YEAR" for c in DATES),
+        "second_slot < first_slot",
+        "outcome_given = 'no_slot' AND (slots > 0 OR first_slot IS NOT NULL)",
+        "outcome_given = 'slots_available' AND slots = 0 AND first_slot IS NULL",
+    ]  # fmt: skip
+    ok = "CASE " + " ".join(f"WHEN {f} THEN false" for f in failures) + " ELSE true END"
+    # Instants from microseconds (make_timestamptz), not by casting, which goes through ICU.
+    step3 = (
+        "SELECT u.* EXCLUDE (outcome_given, utc_us, utc_date), "
+        f"coalesce(outcome_given, {derived}) AS outcome, {ok} AS ok FROM ("
+        "SELECT v.*, make_timestamptz(utc_us) AS observed_at, "
+        "CAST(make_timestamp(utc_us) AS DATE) AS utc_date FROM ("
+        "SELECT t.*, epoch_us(naive_at) - CAST(zone_code // 4 AS BIGINT) * 1000000 AS utc_us "
+        f"FROM ({step2}) t) v) u"
+    )
+    return FastQuery(source=source, body=step3)
