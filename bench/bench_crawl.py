@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -104,6 +105,8 @@ print(json.dumps({"seconds": elapsed, "rows": rows, "peak_mb": usage.ru_maxrss /
 
 def run(kind: str, csv_path: Path, work: Path, n: int) -> dict[str, float]:
     target = work / f"{kind}-{n}" / ("bare.duckdb" if kind == "bare" else "ws")
+    if target.parent.exists():  # a --keep folder reused
+        shutil.rmtree(target.parent)
     target.parent.mkdir(parents=True)
     out = subprocess.run(
         [sys.executable, "-c", CHILD, kind, str(csv_path), str(target), str(ROOT)],
@@ -121,8 +124,8 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="folder for the CSV and databases (kept)")
     parser.add_argument(
         "--start", default="2024-01-01",
-        help="first day of the generated crawl (10 M rows cover 309 days; from 2024-11-01 "
-        "they miss the autumn clock change and so have no repeated rows)",
+        help="first day of the generated crawl (10 M rows cover 309 days; from 2024-11-04 "
+        "they miss the autumn clock changes of Paris and Miquelon, so no row repeats)",
     )  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:

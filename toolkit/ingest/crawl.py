@@ -1,11 +1,12 @@
 """Robot crawl exports become probes: one row per observation of a booking page.
 
 Each file is copied into the vault (streaming: the whole file is never in memory), then
-read, mapped, typed and validated by one DuckDB query over the file (see ``crawl_readers``
-for the formats, ``crawl_mapping`` for the TOML mapping and header aliases, ``crawl_sql``
-for the typing and the checks). Bad rows are reported with file, line, column and reason;
-without ``strict`` they are skipped and counted, with it nothing is recorded. Everything
-happens in one transaction: an error leaves neither rows nor vault files behind.
+read, mapped, typed and validated by DuckDB over the file: by the typed fast path
+(``crawl_fast``) when a sample shows a robot's usual forms, else by the general query
+(``crawl_sql``; ``crawl_readers`` for the formats, ``crawl_mapping`` for the TOML mapping
+and header aliases). Bad rows are reported with file, line, column and reason; without
+``strict`` they are skipped and counted, with it nothing is recorded. Everything happens in
+one transaction: an error leaves neither rows nor vault files behind.
 
 Probe id: the first 20 hex digits of the MD5 of ``probe␟prefecture␟site␟procedure␟µs``
 (``␟`` = U+001F, blank site or procedure as empty text, µs = microseconds since the epoch,
@@ -18,14 +19,16 @@ Outcome, when the file has none: HTTP 403/429 → ``blocked``, another status ou
 ``no_slot`` (also an empty first date when the file has first dates but no slot count),
 otherwise ``unknown``.
 
-Speed (bench/bench_crawl.py): the rows go straight from the file into ``probes`` in one
+Speed (bench/bench_crawl.py): rows go straight from the file into ``probe_rows`` in one
 parallel INSERT — no join, ``IN`` list or row numbering in it, each of which would make
-DuckDB insert on one thread — and ``probes`` has no primary-key index (schema 002). The
-line count taken while copying tells whether any row was refused; only then is the file
-read again to list the problems with their lines. Later ingests anti-join on the id (one
-thread). A file whose rows repeat an id (naive times through the autumn clock change) costs
-a rewrite of the batch at commit: DuckDB re-appends rows inserted and then deleted in the
-same transaction.
+DuckDB insert on one thread; no primary-key index (schema 002); the id is computed by the
+view ``probes`` when read (schema 003); naive times are placed by arithmetic, not ICU
+(``crawl_zones``). The line count taken while copying tells whether every row was recorded;
+only otherwise is the file read again: the rows of a repeated autumn hour (typed only after
+a cheap test on the time), a count, and the problems with their lines. Rows are never
+deleted, except the later copies of a line that appears twice: DuckDB rewrites the batch at
+commit when rows inserted in a transaction are deleted in it. Later ingests anti-join on the
+natural key (one thread).
 """
 
 from __future__ import annotations
@@ -277,8 +280,9 @@ def _ingest_fast(
 ) -> Counts:
     """The typed read (``crawl_fast``); what it cannot type goes through the general path.
 
-    Rows it reads but leaves out (failed checks, the repeated autumn hour) are read again,
-    in file order, into a temporary table: the first of each id among the latter is recorded.
+    Rows in a repeated autumn hour are read again, in file order, into a temporary table,
+    and the first of each probe among them is recorded. Rows are counted again only when
+    the two reads do not account for every line; a failed check lists the problems.
     """
     digest = staged.digest
     first = _count(con.execute(fast.insert(source_id, digest, dedupe=dedupe)))
@@ -286,38 +290,36 @@ def _ingest_fast(
         _drop_rejects(con)
         more = _ingest_general(con, staged, query, found, source_id, dedupe=True)
         return (first + more[0], *more[1:])
-    inserted, left, invalid, repeated = first, 0, 0, 0
+    inserted, repeated, again, again_bad = first, 0, 0, 0
     if first != staged.expected_rows:
-        con.execute(fast.leftovers(source_id, digest, LEFTOVERS))
+        con.execute(fast.repeated_hour(source_id, digest, LEFTOVERS))
         row = con.execute(
-            "SELECT count(*), count(*) FILTER (WHERE NOT ok), count(*) FILTER (WHERE ok AND "
-            f"repeated) - count(DISTINCT ({KEY})) FILTER (WHERE ok AND repeated) "
-            f"FROM temp.{LEFTOVERS}"
+            f"SELECT count(*), count(*) FILTER (WHERE NOT ok), count(*) FILTER (WHERE ok) - "
+            f"count(DISTINCT ({KEY})) FILTER (WHERE ok) FROM temp.{LEFTOVERS}"
         ).fetchone()
         assert row is not None
-        left, invalid, repeated = int(row[0]), int(row[1]), int(row[2])
+        again, again_bad, repeated = int(row[0]), int(row[1]), int(row[2])
         cols = ", ".join(COLUMNS)
         inserted += _count(
             con.execute(
                 f"INSERT INTO probe_rows ({cols}) SELECT {cols} FROM ("
                 f"SELECT *, row_number() OVER (PARTITION BY {KEY} ORDER BY rowid) AS n "
-                f"FROM temp.{LEFTOVERS} WHERE ok AND repeated) v "
-                f"WHERE n = 1 AND {NOT_RECORDED}"
+                f"FROM temp.{LEFTOVERS} WHERE ok) v WHERE n = 1 AND {NOT_RECORDED}"
             )
         )
         con.execute(f"DROP TABLE temp.{LEFTOVERS}")
     exact = _drop_repeated(con, source_id, digest)  # the same line twice
     inserted -= exact
     repeated += exact
-    if invalid:
+    if first + again == staged.expected_rows and not again_bad and not dedupe:
+        rows = first + again
+        return inserted, repeated, rows, 0, rows, []
+    row = con.execute(fast.counts()).fetchone()
+    assert row is not None
+    if row[1]:  # a failed check: list the problems with their lines
         read, bad, valid, problems = _validate(con, staged, query, found, [])
         return inserted, repeated, read, bad, valid, problems
-    if first + left == staged.expected_rows:
-        read = staged.expected_rows
-    else:  # rows already recorded, or a record spanning lines: count them
-        row = con.execute(f"SELECT count(*) FROM ({fast.body})").fetchone()
-        read = int(row[0]) if row else 0
-    return inserted, repeated, read, 0, read, []
+    return inserted, repeated, int(row[0]), 0, int(row[0]), []
 
 
 def _count(cursor: duckdb.DuckDBPyConnection) -> int:

@@ -31,7 +31,7 @@ from toolkit.ingest.crawl_sql import (
 )  # fmt: skip
 from toolkit.ingest.crawl_staging import Staged, ident, lit
 from toolkit.ingest.crawl_vocab import prefecture_keys, vocabulary
-from toolkit.ingest.crawl_zones import GAP, REPEATED
+from toolkit.ingest.crawl_zones import GAP, OFFSET_SQL, REPEATED, repeated_hours, sql_timestamp
 
 SAMPLE_ROWS = 5000
 TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M")
@@ -48,8 +48,9 @@ GENERAL_ONLY = ("date", "time")  # split date and time: the general path
 class FastQuery:
     """The typed read of one CSV file and the SQL over it."""
 
-    source: str  # read_csv(...) with explicit types
-    body: str  # typed rows with ``ok`` and ``zone_code``
+    body: str  # typed rows with ``ok`` and ``zone_code``, read from ``{source}``
+    source: str  # the reader, every column typed
+    window_source: str  # the rows in some zone's repeated autumn hour, typed after the test
 
     def insert(self, source_id: str, digest: str, *, dedupe: bool) -> str:
         """Rows that pass every check, outside the repeated autumn hour."""
@@ -57,23 +58,30 @@ class FastQuery:
         if dedupe:
             where += f" AND {NOT_RECORDED}"
         cols = ", ".join(COLUMNS)
+        rows = self._rows(source_id, digest, self.source)
+        return f"INSERT INTO probe_rows ({cols}) SELECT {cols} FROM ({rows}) v WHERE {where}"
+
+    def repeated_hour(self, source_id: str, digest: str, table: str) -> str:
+        """A temporary table, in file order, of the rows in a repeated autumn hour.
+
+        The file is read again with only the time typed; the rows whose time falls in such
+        an hour (in any zone: a superset) are then typed like the first read's.
+        """
+        rows = self._rows(source_id, digest, self.window_source)
         return (
-            f"INSERT INTO probe_rows ({cols}) SELECT {cols} FROM ({self._rows(source_id, digest)}) v "
-            f"WHERE {where}"
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM ({rows}) v "
+            f"WHERE zone_code % 4 = {REPEATED}"
         )
 
-    def leftovers(self, source_id: str, digest: str, table: str) -> str:
-        """A temporary table, in file order, of the rows :meth:`insert` left out."""
-        return (
-            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT *, zone_code % 4 = {REPEATED} "
-            f"AS repeated FROM ({self._rows(source_id, digest)}) v "
-            f"WHERE NOT ok OR zone_code % 4 = {REPEATED}"
-        )
+    def counts(self) -> str:
+        """Rows read, rows that fail a check."""
+        body = self.body.replace("{source}", self.source)
+        return f"SELECT count(*), count(*) FILTER (WHERE NOT ok) FROM ({body})"
 
-    def _rows(self, source_id: str, digest: str) -> str:
+    def _rows(self, source_id: str, digest: str, source: str) -> str:
         return (
             f"SELECT *, {lit(source_id)} AS source_id, "
-            f"{lit(digest)} AS file_sha256 FROM ({self.body})"
+            f"{lit(digest)} AS file_sha256 FROM ({self.body.replace('{source}', source)})"
         )
 
 
@@ -81,7 +89,6 @@ def plan(con: object, staged: Staged, found: dict[str, str], mapping: Mapping) -
     """The fast query for this file, or None when its sample needs the general path."""
     import duckdb
 
-    assert isinstance(con, duckdb.DuckDBPyConnection)
     if staged.format != "csv" or staged.dialect is None or "observed_at" not in found:
         return None
     if any(c in found for c in GENERAL_ONLY) or _needs_default(found, mapping, "prefecture"):
@@ -182,15 +189,26 @@ def _build(
 ) -> FastQuery:  # fmt: skip
     assert staged.dialect is not None
     delimiter, quote, escape = staged.dialect
-    columns = ", ".join(f"{lit(n)}: {lit(types.get(n, 'VARCHAR'))}" for n in staged.columns)
-    source = (
-        f"read_csv({lit(str(staged.read_path))}, auto_detect = false, "
-        f"header = {str(staged.header).lower()}, delim = {lit(delimiter)}, "
-        f"quote = {lit(quote)}, escape = {lit(escape)}, columns = {{{columns}}}, "
-        f"timestampformat = {lit(timestamp)}, dateformat = {lit(date)}, "
-        "ignore_errors = true, store_rejects = true, "
-        "rejects_table = 'crawl_rejects', rejects_scan = 'crawl_reject_scans')"
-    )
+
+    def reader(typed: dict[str, str]) -> str:
+        columns = ", ".join(f"{lit(n)}: {lit(typed.get(n, 'VARCHAR'))}" for n in staged.columns)
+        return (
+            f"read_csv({lit(str(staged.read_path))}, auto_detect = false, "
+            f"header = {str(staged.header).lower()}, delim = {lit(delimiter)}, "
+            f"quote = {lit(quote)}, escape = {lit(escape)}, columns = {{{columns}}}, "
+            f"timestampformat = {lit(timestamp)}, dateformat = {lit(date)}, "
+            "ignore_errors = true, store_rejects = true, "
+            "rejects_table = 'crawl_rejects', rejects_scan = 'crawl_reject_scans')"
+        )
+
+    source = reader(types)
+    when = found["observed_at"]
+    later = ", ".join(
+        ident(n) if types.get(n, "VARCHAR") in ("VARCHAR", "TIMESTAMP")
+        else f"CAST(strptime({ident(n)}, {lit(date)}) AS DATE) AS {ident(n)}"
+        if types[n] == "DATE" else f"CAST({ident(n)} AS {types[n]}) AS {ident(n)}"
+        for n in staged.columns
+    )  # fmt: skip
     defaults = mapping.defaults
     zones, _, _ = prefecture_keys()
 
@@ -217,7 +235,7 @@ def _build(
         *(f"{ident(found[c])} AS {c}" if c in found else f"CAST(NULL AS DATE) AS {c}"
           for c in DATES),
     ]  # fmt: skip
-    step1 = f"SELECT {', '.join(first)} FROM {source}"
+    step1 = f"SELECT {', '.join(first)} FROM {{source}}"
     step2 = (
         f"SELECT s.*, {number} AS zone_no, {zone_code_case('naive_at', zone_list)} AS zone_code "
         f"FROM ({step1}) s"
@@ -254,7 +272,18 @@ def _build(
         f"coalesce(outcome_given, {derived}) AS outcome, {ok} AS ok FROM ("
         "SELECT v.*, make_timestamptz(utc_us) AS observed_at, "
         "CAST(make_timestamp(utc_us) AS DATE) AS utc_date FROM ("
-        "SELECT t.*, epoch_us(naive_at) - CAST(zone_code // 4 AS BIGINT) * 1000000 AS utc_us "
+        f"SELECT t.*, epoch_us(naive_at) - CAST({OFFSET_SQL} AS BIGINT) * 1000000 AS utc_us "
         f"FROM ({step2}) t) v) u"
     )
-    return FastQuery(source=source, body=step3)
+    window = _window(ident(when), zone_list)
+    lean = f"(SELECT {later} FROM {reader({when: 'TIMESTAMP'})} WHERE {window})"
+    return FastQuery(body=step3, source=source, window_source=lean)
+
+
+def _window(column: str, zones: list[str]) -> str:
+    """Whether the naive ``column`` lies in the repeated autumn hour of one of ``zones``."""
+    ranges = []
+    for zone in zones:
+        for lo, hi in repeated_hours(zone):
+            ranges.append(f"({column} >= {sql_timestamp(lo)} AND {column} < {sql_timestamp(hi)})")
+    return " OR ".join(sorted(set(ranges))) or "false"

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from toolkit.ingest.crawl_mapping import Mapping
 from toolkit.ingest.crawl_staging import ident, lit
 from toolkit.ingest.crawl_vocab import NULL_DATES, fold_sql, prefecture_keys, value_key, vocabulary
-from toolkit.ingest.crawl_zones import GAP, zone_code_sql
+from toolkit.ingest.crawl_zones import GAP, OFFSET_SQL, zone_code_sql
 
 EARLIEST = "2015-01-01"  # online booking of préfecture appointments is later than this
 # Tried in order after ISO 8601; two-digit years first (see the module doc).
@@ -204,7 +204,7 @@ def _build(
         f"THEN {epoch} END AS epoch_at FROM ({t}) t"
     )
     u = f"SELECT u.*, {zone_code_case('naive_at', zone_list)} AS zone_code FROM ({u}) u"
-    at = "CAST(naive_at - to_seconds(zone_code // 4) AS TIMESTAMPTZ)"
+    at = f"CAST(naive_at - to_seconds({OFFSET_SQL}) AS TIMESTAMPTZ)"
     only_dates = "first_slot" in found and "slots" not in found
     derived = (
         "CASE WHEN http_status IN (403, 429) THEN 'blocked' "

@@ -9,7 +9,7 @@ the same rules ``toolkit.ingest.timestamps.localize`` applies to screenshots —
 For a naive time ``x`` the query computes one integer, the *zone code*: the offset in
 seconds times 4, plus a flag — 0 ordinary, 1 in the repeated autumn hour (read as its first
 occurrence, the offset in force before the change), 2 in the spring gap (a time no correct
-clock shows). A nested ``CASE`` finds the interval between transitions in a handful of
+clock shows). The offset is shifted by a day first, so that the code is never negative. A nested ``CASE`` finds the interval between transitions in a handful of
 comparisons. For a transition at the instant ``T`` from offset ``a`` to offset ``b``, wall
 times ``[T + min(a, b), T + max(a, b))`` are the gap (``b > a``) or the repeated hour
 (``b < a``); at and after ``T + max(a, b)`` the offset is ``b``.
@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 FIRST_YEAR = 2014  # crawls before online booking are refused anyway (crawl_sql.EARLIEST)
 YEARS_AHEAD = 4
 NORMAL, REPEATED, GAP = 0, 1, 2
+SHIFT = 86_400  # added to offsets so that codes are never negative: SQL's // and % truncate
+OFFSET_SQL = f"(zone_code // 4 - {SHIFT})"  # the offset in seconds, from a ``zone_code`` column
 
 
 @functools.lru_cache(maxsize=64)
@@ -65,7 +67,7 @@ def zone_code_sql(naive: str, zone: str, last_year: int | None = None) -> str:
     last_year = last_year or datetime.now(UTC).year + YEARS_AHEAD
     first, changes = transitions(zone, last_year)
     if not changes:
-        return str(first * 4)
+        return str(_code(first, NORMAL))
     # interval i: wall times before boundary i (and from boundary i-1); its offset and the
     # window of transition i, which lies at its end
     bounds, leaves = [], []
@@ -76,11 +78,16 @@ def zone_code_sql(naive: str, zone: str, last_year: int | None = None) -> str:
         hi = naive_at + timedelta(seconds=max(before, after))
         flag = GAP if after > before else REPEATED
         leaves.append(
-            f"CASE WHEN {naive} >= {_ts(lo)} THEN {before * 4 + flag} ELSE {offsets[i] * 4} END"
+            f"CASE WHEN {naive} >= {sql_timestamp(lo)} THEN {_code(before, flag)} "
+            f"ELSE {_code(offsets[i], NORMAL)} END"
         )
         bounds.append(hi)
-    leaves.append(str(offsets[-1] * 4))
+    leaves.append(str(_code(offsets[-1], NORMAL)))
     return _search(naive, bounds, leaves, 0, len(leaves))
+
+
+def _code(offset: int, flag: int) -> int:
+    return (offset + SHIFT) * 4 + flag
 
 
 def _search(naive: str, bounds: list[datetime], leaves: list[str], lo: int, hi: int) -> str:
@@ -90,11 +97,22 @@ def _search(naive: str, bounds: list[datetime], leaves: list[str], lo: int, hi: 
     mid = (lo + hi) // 2
     left = _search(naive, bounds, leaves, lo, mid)
     right = _search(naive, bounds, leaves, mid, hi)
-    return f"CASE WHEN {naive} < {_ts(bounds[mid - 1])} THEN {left} ELSE {right} END"
+    return f"CASE WHEN {naive} < {sql_timestamp(bounds[mid - 1])} THEN {left} ELSE {right} END"
 
 
-def _ts(value: datetime) -> str:
+def sql_timestamp(value: datetime) -> str:
     return f"TIMESTAMP '{value:%Y-%m-%d %H:%M:%S}'"
+
+
+def repeated_hours(zone: str) -> list[tuple[datetime, datetime]]:
+    """The wall-clock windows ``[start, end)`` that happen twice in ``zone`` (autumn)."""
+    _, changes = transitions(zone, datetime.now(UTC).year + YEARS_AHEAD)
+    out = []
+    for at, before, after in changes:
+        if after < before:
+            base = at.replace(tzinfo=None)
+            out.append((base + timedelta(seconds=after), base + timedelta(seconds=before)))
+    return out
 
 
 def localize_python(naive: datetime, zone: str) -> tuple[datetime | None, int]:

@@ -1,0 +1,240 @@
+"""The typed fast path and the zone arithmetic give what the general path and ICU give."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import toolkit.ingest.crawl as crawl
+from toolkit.ingest.crawl import ingest_crawl, probe_id
+from toolkit.ingest.crawl_zones import (
+    GAP,
+    NORMAL,
+    OFFSET_SQL,
+    REPEATED,
+    localize_python,
+    repeated_hours,
+    transitions,
+    zone_code_sql,
+)
+from toolkit.workspace import Workspace, init_workspace, migrations
+
+ROOT = Path(__file__).resolve().parents[2]
+CRAWL = ROOT / "tests" / "fixtures" / "crawl"
+SAMPLE = ROOT / "evidence" / "sample" / "crawl"
+ZONES = ("Europe/Paris", "America/Miquelon", "America/Cayenne", "Indian/Reunion")
+
+
+# -- zone arithmetic ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_zone_codes_match_icu_and_python(zone: str) -> None:
+    """Every 7 hours 2015-2028, and every half hour around each change: the SQL offset is
+    ICU's, the flags are where Python puts them."""
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    changes = transitions(zone, 2028)[1] or ((datetime(2020, 6, 1, tzinfo=UTC), 0, 0),)
+    days = ", ".join(f"TIMESTAMP '{at:%Y-%m-%d} 00:00:00'" for at, _, _ in changes)
+    rows = con.execute(
+        f"SELECT x, {OFFSET_SQL}, zone_code % 4, timezone('{zone}', x) FROM ("
+        f"SELECT x, {zone_code_sql('x', zone)} AS zone_code FROM (SELECT unnest(range("
+        "TIMESTAMP '2015-01-01', TIMESTAMP '2028-12-31', INTERVAL 7 HOUR)) AS x "
+        f"UNION SELECT unnest(range(d - INTERVAL 1 DAY, d + INTERVAL 1 DAY, INTERVAL 30 MINUTE)) "
+        f"FROM (SELECT unnest([{days}]) AS d)))"
+    ).fetchall()
+    flags = {NORMAL: 0, REPEATED: 0, GAP: 0}
+    for naive, offset, flag, icu in rows:
+        instant, expected_flag = localize_python(naive, zone)
+        assert flag == expected_flag, naive
+        flags[flag] += 1
+        utc = naive - timedelta(seconds=offset)
+        if instant is not None:
+            assert utc == instant.replace(tzinfo=None), naive
+        if flag == NORMAL:  # ICU reads ambiguous and missing times its own way
+            assert utc == icu.astimezone(UTC).replace(tzinfo=None), naive
+    has_dst = zone in ("Europe/Paris", "America/Miquelon")
+    # two half-hour steps in each repeated hour (autumn) and each gap (spring)
+    assert flags[REPEATED] == flags[GAP] == (len(changes) if has_dst else 0)
+    assert not has_dst or len(changes) == 30  # 2014-2028
+
+
+def test_negative_offsets_keep_their_flag() -> None:
+    """Miquelon (UTC-3/-2): 01:30 on 3 November 2024 happens twice; its first time is 04:30 UTC."""
+    con = duckdb.connect()
+    code = zone_code_sql("TIMESTAMP '2024-11-03 01:30:00'", "America/Miquelon")
+    offset, flag = con.execute(
+        f"SELECT {OFFSET_SQL}, zone_code % 4 FROM (SELECT {code} AS zone_code)"
+    ).fetchone()  # type: ignore[misc]
+    assert (offset, flag) == (-7200, REPEATED)
+    assert repeated_hours("America/Miquelon")[-3:][0][0].month == 11
+
+
+def test_transitions_of_mainland_france() -> None:
+    first, changes = transitions("Europe/Paris", 2026)
+    assert first == 3600
+    spring = [c for c in changes if c[0].year == 2025]
+    assert [(c[0].isoformat(), c[1], c[2]) for c in spring] == [
+        ("2025-03-30T01:00:00+00:00", 3600, 7200),
+        ("2025-10-26T01:00:00+00:00", 7200, 3600),
+    ]
+    assert transitions("Indian/Reunion", 2026)[1] == ()
+
+
+# -- fast path = general path ------------------------------------------------------------------
+
+
+def _general_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(crawl, "plan", lambda *a, **k: None)
+
+
+def _snapshot(ws: Workspace, report) -> tuple:  # type: ignore[no-untyped-def]
+    rows = ws.sql(
+        "SELECT id, prefecture, site, procedure, observed_at, outcome, slots, first_slot, "
+        "second_slot, http_status, system, url FROM probes ORDER BY ALL"
+    ).fetchall()
+    files = [
+        {k: v for k, v in f.items() if k != "sha256"} for f in report.details["files"].values()
+    ]
+    problems = [(p.line, p.column, p.message) for p in report.problems]
+    return rows, files, problems, report.warnings
+
+
+EXTRA = {
+    "exact-duplicates.csv": (
+        "observed_at,prefecture,site,procedure,outcome,slots,first_slot\n"
+        "2025-03-12 09:00:00,76,r,renouvellement,no_slot,0,\n"
+        "2025-03-12 09:00:00,76,r,renouvellement,no_slot,0,\n"
+        "2025-03-12 10:00:00,13,r,renouvellement,slots_available,2,2025-04-02\n"
+    ),
+    "miquelon-autumn.csv": (
+        "observed_at,prefecture,site,outcome\n"
+        "2024-11-03 00:30:00,975,r,no_slot\n"
+        "2024-11-03 01:30:00,975,r,no_slot\n"  # first pass through the repeated hour
+        "2024-11-03 01:30:00,975,r,slots_available\n"  # second pass: recorded once
+        "2024-11-03 02:30:00,975,r,no_slot\n"
+        "2024-11-03 01:30:00,976,r,no_slot\n"  # Mayotte has no clock change
+    ),
+    "checks-fail.csv": (
+        "observed_at,prefecture,site,outcome,slots,first_slot,second_slot,http_status\n"
+        "2025-03-12 09:00:00,76,r,no_slot,0,,,200\n"
+        "2025-03-12 10:00:00,76,r,no_slot,-1,,,200\n"  # negative count
+        "2025-03-30 02:30:00,76,r,no_slot,0,,,200\n"  # spring gap in Paris
+        "2025-03-12 11:00:00,76,r,slots_available,2,2025-03-01,,200\n"  # first slot before
+        "2025-03-12 12:00:00,76,r,slots_available,2,2025-04-01,2025-03-20,200\n"
+        "2014-03-12 12:00:00,76,r,no_slot,0,,,200\n"  # before online booking
+        "2025-03-12 13:00:00,76,r,no_slot,0,,,700\n"  # not an HTTP status
+        "2025-03-12 14:00:00,76,r,no_slot,3,,,200\n"  # outcome contradicts the count
+    ),
+    "mixed-forms.csv": (  # the sample looks typed; a later line is not
+        "observed_at,prefecture,procedure,outcome,slots\n"
+        "2025-03-12 09:00:00,76,renouvellement,no_slot,0\n"
+        "2025-03-12 10:00:00,Seine-Maritime,Renouvellement,no_slot,0\n"
+        "2025-03-12 11:00:00+01:00,76,renouvellement,slots_available,1\n"
+    ),
+}
+
+
+def _fixtures(tmp_path: Path) -> list[Path]:
+    out = sorted(CRAWL.glob("*.csv"))
+    out += sorted(SAMPLE.glob("*.csv"))
+    for name, text in EXTRA.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        out.append(path)
+    return out
+
+
+def test_fast_path_is_taken_for_canonical_files(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    taken: list[bool] = []
+    real = crawl.plan
+
+    def spy(*a, **k):  # type: ignore[no-untyped-def]
+        result = real(*a, **k)
+        taken.append(result is not None)
+        return result
+
+    monkeypatch.setattr(crawl, "plan", spy)
+    ws = init_workspace(tmp_path / "ws")
+    # naive ISO times: typed; French dates and offsets (the sample robot): the general path
+    ingest_crawl(ws, [CRAWL / "dst-2025-10-26.csv", CRAWL / "french-dates.csv"])
+    ingest_crawl(ws, [SAMPLE / "robot-canonical.csv"])
+    ws.close()
+    assert taken == [True, False, False]
+
+
+@pytest.mark.parametrize("sample", [5000, 2])
+def test_fast_and_general_paths_record_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample: int
+) -> None:
+    """Every fixture, both ways. With a 2-row sample, files whose later lines the typed
+    reader refuses (mixed-forms.csv) go through the fallback after the fast pass."""
+    import toolkit.ingest.crawl_fast as fast
+
+    monkeypatch.setattr(fast, "SAMPLE_ROWS", sample)
+    files = _fixtures(tmp_path)
+    assert len(files) >= 15
+    for path in files:
+        mapping = path.with_suffix(".toml") if path.with_suffix(".toml").exists() else None
+        results = []
+        for general in (False, True):
+            with monkeypatch.context() as m:
+                if general:
+                    _general_only(m)
+                root = tmp_path / f"{path.stem}-{general}"
+                ws = init_workspace(root)
+                report = ingest_crawl(ws, [path], mapping=mapping)
+                results.append(_snapshot(ws, report))
+                ws.close()
+                shutil.rmtree(root)
+        assert results[0] == results[1], path.name
+
+
+def test_repeated_hour_in_a_negative_zone_is_recorded_once(tmp_path: Path) -> None:
+    path = tmp_path / "miquelon.csv"
+    path.write_text(EXTRA["miquelon-autumn.csv"], encoding="utf-8")
+    ws = init_workspace(tmp_path / "ws")
+    report = ingest_crawl(ws, [path])
+    rows = ws.sql(
+        "SELECT prefecture, strftime(timezone('UTC', observed_at), '%H:%M'), outcome "
+        "FROM probes ORDER BY observed_at, prefecture"
+    ).fetchall()
+    assert rows == [
+        ("976", "22:30", "no_slot"),  # 01:30 in Mayotte (UTC+3), no clock change
+        ("975", "02:30", "no_slot"),  # summer time, UTC-2
+        ("975", "03:30", "no_slot"),  # the repeated hour's first pass (the second is dropped)
+        ("975", "05:30", "no_slot"),  # winter time, UTC-3
+    ]
+    assert len(rows) == 4 and report.rows == 4
+    assert any("1 row(s) repeat" in w for w in report.warnings)
+    first = datetime(2024, 11, 3, 3, 30, tzinfo=UTC)
+    assert ws.scalar(
+        "SELECT id FROM probes WHERE prefecture = '975' AND observed_at = ?", [first]
+    ) == probe_id("975", "r", None, first)
+    ws.close()
+
+
+def test_schema_3_keeps_ids_of_an_older_workspace(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import toolkit.workspace as wsmod
+
+    real = migrations()
+    monkeypatch.setattr(wsmod, "migrations", lambda: [m for m in real if m[0] < 3])
+    ws = init_workspace(tmp_path / "ws")
+    at = datetime(2025, 3, 12, 8, 0, tzinfo=UTC)
+    ws.sql(
+        "INSERT INTO probes (id, prefecture, site, procedure, observed_at, outcome) "
+        "VALUES (?, '76', 'r', NULL, ?, 'no_slot')",
+        [probe_id("76", "r", None, at), at],
+    )
+    ws.close()
+    monkeypatch.setattr(wsmod, "migrations", lambda: real)
+    ws = wsmod.open_workspace(tmp_path / "ws")
+    assert ws.sql("SELECT id, prefecture FROM probes").fetchall() == [
+        (probe_id("76", "r", None, at), "76")
+    ]
+    assert ws.scalar("SELECT count(*) FROM probe_rows") == 1
+    ws.close()
