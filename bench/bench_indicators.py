@@ -79,8 +79,8 @@ def fill(ws: object, rows: int) -> None:
     codes = ", ".join(f"'{c}'" for c in PREFECTURES)
     ws.con.execute(  # type: ignore[attr-defined]
         f"""
-        INSERT INTO probes (id, prefecture, site, procedure, observed_at, outcome, slots,
-                            first_slot, second_slot, http_status, source_id, file_sha256)
+        INSERT INTO probe_rows (prefecture, site, procedure, observed_at, outcome, slots,
+                                first_slot, second_slot, http_status, source_id, file_sha256)
         WITH base AS (
             SELECT i, [{codes}][1 + i % 15] AS prefecture,
                    TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_minutes((i // 45) * 2) AS t,
@@ -89,7 +89,7 @@ def fill(ws: object, rows: int) -> None:
                    hash(i) % 100 AS r
             FROM range({rows}) t(i)
         )
-        SELECT md5(CAST(i AS VARCHAR)), prefecture, 'site-' || ((i // 15) % 3), procedure, t,
+        SELECT prefecture, 'site-' || ((i // 15) % 3), procedure, t,
                CASE WHEN r < 70 THEN 'no_slot' WHEN r < 90 THEN 'slots_available'
                     ELSE 'error' END,
                CASE WHEN r < 70 THEN 0 WHEN r < 90 THEN r - 69 END,

@@ -23,6 +23,7 @@ SELECT prefecture,
        CASE WHEN split THEN procedure END AS procedure,
        probe_period(local_date, iso_week, by_period) AS period,
        id, site, observed_at, outcome, usable, first_slot, lead_days, bucket, tz,
+       procedure AS probe_procedure,  -- with site and time, a probe's key (cheaper than id)
        local_time, local_date, local_hour, local_weekday
 FROM probes_local
 WHERE (pref IS NULL OR prefecture = pref)
@@ -42,7 +43,7 @@ marked AS (
     SELECT prefecture, procedure, period, observed_at, outcome,
            sum(CASE WHEN outcome = 'no_slot' THEN 0 ELSE 1 END) OVER (
                PARTITION BY prefecture, procedure, period
-               ORDER BY observed_at, site, id
+               ORDER BY observed_at, site, probe_procedure
                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run
     FROM p
 ),
