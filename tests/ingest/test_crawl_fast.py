@@ -71,7 +71,9 @@ def test_negative_offsets_keep_their_flag() -> None:
         f"SELECT {OFFSET_SQL}, zone_code % 4 FROM (SELECT {code} AS zone_code)"
     ).fetchone()  # type: ignore[misc]
     assert (offset, flag) == (-7200, REPEATED)
-    assert repeated_hours("America/Miquelon")[-3:][0][0].month == 11
+    assert (datetime(2024, 11, 3, 1), datetime(2024, 11, 3, 2)) in repeated_hours(
+        "America/Miquelon"
+    )
 
 
 def test_transitions_of_mainland_france() -> None:
@@ -238,3 +240,20 @@ def test_schema_3_keeps_ids_of_an_older_workspace(tmp_path: Path, monkeypatch) -
     ]
     assert ws.scalar("SELECT count(*) FROM probe_rows") == 1
     ws.close()
+
+
+def test_cli_ingests_a_naive_iso_crawl_through_the_fast_path(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    taken: list[bool] = []
+    real = crawl.plan
+
+    def spy(*a, **k):  # type: ignore[no-untyped-def]
+        query = real(*a, **k)
+        taken.append(query is not None)
+        return query
+
+    monkeypatch.setattr(crawl, "plan", spy)
+    r = cli("ingest", "crawl", str(CRAWL / "indicators-small.csv"), "--source", "robot")
+    assert r.exit_code == 0, r.output
+    assert taken == [True] and "probe(s) recorded" in r.stderr
+    r = cli("ingest", "crawl", str(CRAWL / "indicators-small.csv"))
+    assert r.exit_code == 0 and "Already ingested" in r.stderr

@@ -21,17 +21,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from toolkit.ingest.crawl_mapping import Mapping
-from toolkit.ingest.crawl_sql import (
-    COLUMNS,
-    EARLIEST,
-    NOT_RECORDED,
-    enum_sql,
+from toolkit.ingest.crawl_sql import COLUMNS, EARLIEST, NOT_RECORDED, derived_outcome_sql
+from toolkit.ingest.crawl_staging import Staged, ident, lit
+from toolkit.ingest.crawl_vocab import enum_sql, prefecture_keys, vocabulary
+from toolkit.ingest.crawl_zones import (
+    GAP,
+    OFFSET_SQL,
+    REPEATED,
+    repeated_hours,
+    sql_timestamp,
     zone_code_case,
     zone_sql,
 )  # fmt: skip
-from toolkit.ingest.crawl_staging import Staged, ident, lit
-from toolkit.ingest.crawl_vocab import prefecture_keys, vocabulary
-from toolkit.ingest.crawl_zones import GAP, OFFSET_SQL, REPEATED, repeated_hours, sql_timestamp
 
 SAMPLE_ROWS = 5000
 TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M")
@@ -241,14 +242,7 @@ def _build(
         f"FROM ({step1}) s"
     )
     only_dates = "first_slot" in found and "slots" not in found
-    derived = (
-        "CASE WHEN http_status IN (403, 429) THEN 'blocked' "
-        "WHEN NOT (http_status BETWEEN 200 AND 399) THEN 'error' "
-        "WHEN slots > 0 OR first_slot IS NOT NULL THEN 'slots_available' "
-        "WHEN slots = 0 THEN 'no_slot' "
-        + ("WHEN first_slot IS NULL THEN 'no_slot' " if only_dates else "")
-        + "ELSE 'unknown' END"
-    )
+    derived = derived_outcome_sql(only_dates)
     local_date = "CAST(naive_at AS DATE)"
     earliest = _epoch_us(datetime.fromisoformat(EARLIEST).replace(tzinfo=UTC))
     latest = _epoch_us(datetime.now(UTC) + timedelta(days=2))  # as the general path's now()

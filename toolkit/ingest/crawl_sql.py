@@ -35,8 +35,15 @@ from dataclasses import dataclass
 
 from toolkit.ingest.crawl_mapping import Mapping
 from toolkit.ingest.crawl_staging import ident, lit
-from toolkit.ingest.crawl_vocab import NULL_DATES, fold_sql, prefecture_keys, value_key, vocabulary
-from toolkit.ingest.crawl_zones import GAP, OFFSET_SQL, zone_code_sql
+from toolkit.ingest.crawl_vocab import (
+    NULL_DATES,
+    enum_sql,
+    fold_sql,
+    prefecture_keys,
+    value_key,
+    vocabulary,
+)  # fmt: skip
+from toolkit.ingest.crawl_zones import GAP, OFFSET_SQL, zone_code_case, zone_sql
 
 EARLIEST = "2015-01-01"  # online booking of préfecture appointments is later than this
 # Tried in order after ISO 8601; two-digit years first (see the module doc).
@@ -206,14 +213,7 @@ def _build(
     u = f"SELECT u.*, {zone_code_case('naive_at', zone_list)} AS zone_code FROM ({u}) u"
     at = f"CAST(naive_at - to_seconds({OFFSET_SQL}) AS TIMESTAMPTZ)"
     only_dates = "first_slot" in found and "slots" not in found
-    derived = (
-        "CASE WHEN http_status IN (403, 429) THEN 'blocked' "
-        "WHEN NOT (http_status BETWEEN 200 AND 399) THEN 'error' "
-        "WHEN slots > 0 OR first_slot IS NOT NULL THEN 'slots_available' "
-        "WHEN slots = 0 THEN 'no_slot' "
-        + ("WHEN first_slot IS NULL THEN 'no_slot' " if only_dates else "")
-        + "ELSE 'unknown' END"
-    )
+    derived = derived_outcome_sql(only_dates)
     z = (
         f"SELECT u.* EXCLUDE (outcome), coalesce(aware_at, epoch_at, {at}) AS observed_at, "
         f"u.outcome AS outcome_given, coalesce(u.outcome, {derived}) AS outcome FROM ({u}) u"
@@ -223,31 +223,16 @@ def _build(
     return f"SELECT *, CASE {problem} END AS problem_no FROM ({z}) z", checks
 
 
-def enum_sql(values: dict[str, str] | list[str]) -> str:
-    """An inline ENUM of the values: casting to it is a hash look-up (a MAP is a list scan)."""
-    return "ENUM(" + ", ".join(lit(v) for v in sorted(values)) + ")"
-
-
-def zone_sql(
-    prefecture: str, zones: dict[str, str], fixed: str | None
-) -> tuple[str, str, list[str]]:
-    """(zone number, zone name, zones by number) for a préfecture code column (or ``fixed``)."""
-    if fixed is not None:
-        return "0", lit(fixed), [fixed]
-    names = sorted(set(zones.values()), key=lambda z: (z != "Europe/Paris", z))
-    codes = sorted(zones)
-    numbers = "[" + ", ".join(str(names.index(zones[c])) for c in codes) + "]"
-    number = f"{numbers}[1 + enum_code(TRY_CAST({prefecture} AS {enum_sql(codes)}))]"
-    name = "[" + ", ".join(lit(z) for z in names) + "][1 + zone_no]"
-    return number, name, names
-
-
-def zone_code_case(naive: str, zone_list: list[str]) -> str:
-    """The zone code (``crawl_zones``) of ``naive`` in the row's zone (column ``zone_no``)."""
-    if len(zone_list) == 1:
-        return zone_code_sql(naive, zone_list[0])
-    branches = " ".join(f"WHEN {i} THEN {zone_code_sql(naive, z)}" for i, z in enumerate(zone_list))
-    return f"CASE zone_no {branches} END"
+def derived_outcome_sql(only_dates: bool) -> str:
+    """The outcome of a row whose file gives none (see ``toolkit.ingest.crawl``)."""
+    return (
+        "CASE WHEN http_status IN (403, 429) THEN 'blocked' "
+        "WHEN NOT (http_status BETWEEN 200 AND 399) THEN 'error' "
+        "WHEN slots > 0 OR first_slot IS NOT NULL THEN 'slots_available' "
+        "WHEN slots = 0 THEN 'no_slot' "
+        + ("WHEN first_slot IS NULL THEN 'no_slot' " if only_dates else "")
+        + "ELSE 'unknown' END"
+    )
 
 
 def _vocab_sql(column: str, mapped: dict[str, str], default: str | None) -> str:

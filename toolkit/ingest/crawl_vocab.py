@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from toolkit.ingest.crawl_staging import lit
 from toolkit.model import Outcome, System
 
 # Words that mean "no date" in a first/second slot column (not a problem, just no date).
@@ -103,3 +104,8 @@ def vocabulary(column: str) -> tuple[dict[str, str], dict[str, str]]:
     else:
         exact, folded = {}, {}
     return exact, folded
+
+
+def enum_sql(values: dict[str, str] | list[str]) -> str:
+    """An inline ENUM of the values: casting to it is a hash look-up (a MAP is a list scan)."""
+    return "ENUM(" + ", ".join(lit(v) for v in sorted(values)) + ")"

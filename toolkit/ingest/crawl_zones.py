@@ -21,6 +21,9 @@ import functools
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from toolkit.ingest.crawl_staging import lit
+from toolkit.ingest.crawl_vocab import enum_sql
+
 FIRST_YEAR = 2014  # crawls before online booking are refused anyway (crawl_sql.EARLIEST)
 YEARS_AHEAD = 4
 NORMAL, REPEATED, GAP = 0, 1, 2
@@ -132,3 +135,25 @@ def localize_python(naive: datetime, zone: str) -> tuple[datetime | None, int]:
             break
     instant = (naive - timedelta(seconds=offset)).replace(tzinfo=UTC)
     return (None if flag == GAP else instant), flag
+
+
+def zone_sql(
+    prefecture: str, zones: dict[str, str], fixed: str | None
+) -> tuple[str, str, list[str]]:
+    """(zone number, zone name, zones by number) for a préfecture code column (or ``fixed``)."""
+    if fixed is not None:
+        return "0", lit(fixed), [fixed]
+    names = sorted(set(zones.values()), key=lambda z: (z != "Europe/Paris", z))
+    codes = sorted(zones)
+    numbers = "[" + ", ".join(str(names.index(zones[c])) for c in codes) + "]"
+    number = f"{numbers}[1 + enum_code(TRY_CAST({prefecture} AS {enum_sql(codes)}))]"
+    name = "[" + ", ".join(lit(z) for z in names) + "][1 + zone_no]"
+    return number, name, names
+
+
+def zone_code_case(naive: str, zone_list: list[str]) -> str:
+    """The zone code (``crawl_zones``) of ``naive`` in the row's zone (column ``zone_no``)."""
+    if len(zone_list) == 1:
+        return zone_code_sql(naive, zone_list[0])
+    branches = " ".join(f"WHEN {i} THEN {zone_code_sql(naive, z)}" for i, z in enumerate(zone_list))
+    return f"CASE zone_no {branches} END"
