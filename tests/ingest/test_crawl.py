@@ -317,6 +317,45 @@ def test_strict_refuses_and_records_nothing(ws: Workspace) -> None:
     assert not list(ws.vault.root.glob(".incoming-*"))
 
 
+def _nothing_recorded(ws: Workspace) -> None:
+    assert ws.scalar("SELECT count(*) FROM probes") == 0
+    assert ws.scalar("SELECT count(*) FROM files") == 0
+    assert list(ws.vault.iter_files()) == []
+    assert not list(ws.vault.root.glob(".incoming-*"))
+
+
+def test_file_changed_while_read_is_refused(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import toolkit.ingest.crawl as crawl
+
+    path = tmp_path / "growing.csv"
+    path.write_bytes((CRAWL / "bom-utf8.csv").read_bytes())
+    real_plan = crawl.plan
+
+    def plan_then_append(*args):  # type: ignore[no-untyped-def]
+        with open(path, "ab") as f:  # the robot writes on while DuckDB reads
+            f.write(b"2025-03-12T10:00:00,76,,,no_slot\n")
+        return real_plan(*args)
+
+    monkeypatch.setattr(crawl, "plan", plan_then_append)
+    with pytest.raises(InputError, match=r"growing\.csv: the file changed while it was being read"):
+        ingest_crawl(ws, [path])
+    _nothing_recorded(ws)
+
+
+def test_failed_vault_copy_records_nothing(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    def full_disk(src, dst):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfile", full_disk)
+    with pytest.raises(InputError, match=r"cannot copy into the vault \(No space left on device"):
+        ingest_crawl(ws, [CRAWL / "bom-utf8.csv"])
+    _nothing_recorded(ws)
+
+
 def test_lines_after_a_quoted_newline_and_a_refused_line(ws: Workspace, tmp_path: Path) -> None:
     f = tmp_path / "quoted.csv"
     f.write_text(

@@ -132,6 +132,13 @@ EXTRA = {
         "2025-03-12 13:00:00,76,r,no_slot,0,,,700\n"  # not an HTTP status
         "2025-03-12 14:00:00,76,r,no_slot,3,,,200\n"  # outcome contradicts the count
     ),
+    "blank-values.csv": (  # empty and quoted-empty text, padded and blank sites
+        "observed_at,prefecture,site,procedure,url,outcome\n"
+        '2025-03-12 09:00:00,76,"",renouvellement,"",no_slot\n'
+        "2025-03-12 10:00:00,76, rouen ,renouvellement,,no_slot\n"
+        '2025-03-12 11:00:00,76,"   ",,"https://rdv.example/1",no_slot\n'
+        "2025-03-12 12:00:00,76,rouen,renouvellement,https://rdv.example/2,no_slot\n"
+    ),
     "mixed-forms.csv": (  # the sample looks typed; a later line is not
         "observed_at,prefecture,procedure,outcome,slots\n"
         "2025-03-12 09:00:00,76,renouvellement,no_slot,0\n"
@@ -167,6 +174,30 @@ def test_fast_path_is_taken_for_canonical_files(tmp_path: Path, monkeypatch) -> 
     ingest_crawl(ws, [SAMPLE / "robot-canonical.csv"])
     ws.close()
     assert taken == [True, False, False]
+
+
+def test_blank_text_is_null_and_sites_are_trimmed_on_the_fast_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taken: list[bool] = []
+    real = crawl.plan
+    monkeypatch.setattr(crawl, "plan", lambda *a: taken.append(real(*a) is not None) or real(*a))
+    path = tmp_path / "blank-values.csv"
+    path.write_text(EXTRA["blank-values.csv"], encoding="utf-8")
+    ws = init_workspace(tmp_path / "ws")
+    ingest_crawl(ws, [path])
+    rows = ws.sql(
+        "SELECT strftime(timezone('Europe/Paris', observed_at), '%H'), site, procedure, url "
+        "FROM probes ORDER BY observed_at"
+    ).fetchall()
+    ws.close()
+    assert taken == [True]
+    assert rows == [
+        ("09", None, "renouvellement", None),
+        ("10", "rouen", "renouvellement", None),
+        ("11", None, None, "https://rdv.example/1"),
+        ("12", "rouen", "renouvellement", "https://rdv.example/2"),
+    ]
 
 
 @pytest.mark.parametrize("sample", [5000, 2])

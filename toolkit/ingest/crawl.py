@@ -1,7 +1,8 @@
 """Robot crawl exports become probes: one row per observation of a booking page.
 
-Each file is copied into the vault (streaming: the whole file is never in memory), then
-read, mapped, typed and validated by DuckDB over the file: by the typed fast path
+Each file is hashed, then read, mapped, typed and validated by DuckDB over the original
+while the kernel copies it into the vault (``crawl_staging``; nothing large is ever in
+memory): by the typed fast path
 (``crawl_fast``) when a sample shows a robot's usual forms, else by the general query
 (``crawl_sql``; ``crawl_readers`` for the formats, ``crawl_mapping`` for the TOML mapping
 and header aliases). Bad rows are reported with file, line, column and reason; without
@@ -23,7 +24,7 @@ Speed (bench/bench_crawl.py): rows go straight from the file into ``probe_rows``
 parallel INSERT — no join, ``IN`` list or row numbering in it, each of which would make
 DuckDB insert on one thread; no primary-key index (schema 002); the id is computed by the
 view ``probes`` when read (schema 003); naive times are placed by arithmetic, not ICU
-(``crawl_zones``). The line count taken while copying tells whether every row was recorded;
+(``crawl_zones``). The line count taken while hashing tells whether every row was recorded;
 only otherwise is the file read again: the rows of a repeated autumn hour (typed only after
 a cheap test on the time), a count, and the problems with their lines. Rows are never
 deleted, except the later copies of a line that appears twice: DuckDB rewrites the batch at
@@ -115,8 +116,7 @@ def ingest_crawl(
             _record(ws, staged, base, source, strict, report, progress)
         finally:
             for item, _ in staged:
-                if item.tmp is not None:
-                    item.tmp.unlink(missing_ok=True)
+                item.discard()
     return report
 
 
@@ -182,12 +182,11 @@ def _stage(
     try:
         staged = copy_to_vault_dir(path, ws.vault.root, str(path))
         detect_format(staged, mapping)
-        assert staged.tmp is not None
-        prepare(ws.con, staged, mapping, staged.tmp, work)
+        prepare(ws.con, staged, mapping, path, work)
         found = resolve_columns(mapping, staged.columns, str(path))
     except InputError as e:
-        if staged is not None and staged.tmp is not None:
-            staged.tmp.unlink(missing_ok=True)
+        if staged is not None:
+            staged.discard()
         message = str(e).removeprefix(f"{path}: ")
         report.problems.append(Problem(str(path), message))
         return None
@@ -206,9 +205,6 @@ def _ingest_file(
     import duckdb
 
     con = ws.con
-    target = ws.vault.path_for(staged.digest)
-    if staged.read_path is None or staged.read_path.name.startswith(".incoming-"):
-        staged.read_path = target if target.exists() else staged.tmp
     query = build_query(staged.source_sql(), staged.line_sql, found, mapping)
     dedupe = bool(ws.scalar("SELECT count(*) FROM probes"))
     digest = staged.digest
@@ -221,6 +217,7 @@ def _ingest_file(
             counts = _ingest_general(con, staged, query, found, source_id, dedupe)
     except duckdb.Error as e:
         raise InputError(f"{staged.display}: cannot read the file ({_short(e)})") from None
+    staged.check_unchanged()  # DuckDB read the original: it must be what was hashed
     inserted, repeated, read, bad, valid, problems = counts
     duplicates = valid - inserted
     report.rows += inserted
@@ -395,15 +392,18 @@ def _validate(
 def _drop_repeated(con: duckdb.DuckDBPyConnection, source_id: str, digest: str) -> int:
     """Delete the later copies of this file's rows that share an id; return how many.
 
-    Rows are appended in file order, so the lowest rowid is the first line. 64-bit hashes
-    of the ids are grouped first (cheaper than the text). Costly only when there are
-    repeats: DuckDB then rewrites the batch's new rows at commit.
+    Rows are appended in file order, so the lowest rowid is the first line. Distinct 64-bit
+    hashes of the keys are counted first (cheaper than grouping the text, and cheaper than
+    listing the colliding hashes). Costly only when there are repeats: DuckDB then rewrites
+    the batch's new rows at commit.
     """
     mine = "FROM probe_rows WHERE source_id = ? AND file_sha256 = ?"
-    colliding = f"SELECT hash({KEY}) AS h {mine} GROUP BY h HAVING count(*) > 1"
-    row = con.execute(f"SELECT count(*) FROM ({colliding})", [source_id, digest]).fetchone()
+    row = con.execute(
+        f"SELECT count(*) - count(DISTINCT hash({KEY})) {mine}", [source_id, digest]
+    ).fetchone()
     if not row or not row[0]:
         return 0
+    colliding = f"SELECT hash({KEY}) AS h {mine} GROUP BY h HAVING count(*) > 1"
     return _count(
         con.execute(
             f"""
@@ -420,8 +420,7 @@ def _drop_repeated(con: duckdb.DuckDBPyConnection, source_id: str, digest: str) 
 
 def _commit_vault(ws: Workspace, staged: Staged) -> None:
     """Move the copy into the vault (after fsync) and list it in ``files``."""
-    if staged.fsync is not None:
-        staged.fsync.join()
+    staged.finish_copy()
     if staged.tmp is not None:
         ws.adopt_file(staged.tmp, staged.digest, staged.size, staged.name, staged.media_type)
         staged.tmp = None

@@ -38,7 +38,6 @@ SAMPLE_ROWS = 5000
 TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M")
 DATE_FORMAT = "%Y-%m-%d"
 TRIMMED = "nullif(trim({}), '')"  # as the general path reads site (part of the id)
-BLANK_NULL = "nullif({}, '')"
 INTEGERS = ("slots", "http_status")
 DATES = ("first_slot", "second_slot")
 VOCABULARIES = ("procedure", "outcome", "system")
@@ -155,7 +154,7 @@ def _types(
     """The reader type of each mapped column (VARCHAR for the others), or None."""
     types: dict[str, str] = {found["observed_at"]: "TIMESTAMP"}
     zones, _, _ = prefecture_keys()
-    enums = {"prefecture": list(zones)}
+    enums = {"prefecture": sorted(zones)}
     for column in VOCABULARIES:
         exact, _ = vocabulary(column)
         enums[column] = [k for k, v in exact.items() if k == v]
@@ -221,15 +220,15 @@ def _build(
         value = clean.format(ident(found[column]))
         return f"coalesce({value}, {default})" if column in defaults else value
 
-    codes = enum_sql(list(zones))
-    number, _, zone_list = zone_sql("prefecture", zones, mapping.zone)
+    codes = enum_sql(sorted(zones))
+    number, _, zone_list = zone_sql("prefecture_code", zones, mapping.zone, typed=True)
     first = [
-        f"CAST({given('prefecture', codes, '{}')} AS VARCHAR) AS prefecture",
+        f"{given('prefecture', codes, '{}')} AS prefecture_code",
         f"{given('site', clean=TRIMMED)} AS site",
         f"{given('procedure')} AS procedure",
         f"{given('outcome')} AS outcome_given",
         f"{given('system')} AS system",
-        f"{given('url', clean=BLANK_NULL)} AS url",
+        f"{given('url')} AS url",  # the reader reads "" and an empty field as NULL
         f"{ident(found['observed_at'])} AS naive_at",
         *(f"{ident(found[c])} AS {c}" if c in found else f"CAST(NULL AS INTEGER) AS {c}"
           for c in INTEGERS),
@@ -238,7 +237,8 @@ def _build(
     ]  # fmt: skip
     step1 = f"SELECT {', '.join(first)} FROM {{source}}"
     step2 = (
-        f"SELECT s.*, {number} AS zone_no, {zone_code_case('naive_at', zone_list)} AS zone_code "
+        f"SELECT s.* EXCLUDE (prefecture_code), CAST(prefecture_code AS VARCHAR) AS prefecture, "
+        f"{number} AS zone_no, {zone_code_case('naive_at', zone_list)} AS zone_code "
         f"FROM ({step1}) s"
     )
     only_dates = "first_slot" in found and "slots" not in found

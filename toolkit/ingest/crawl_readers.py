@@ -59,8 +59,8 @@ def detect_format(staged: Staged, mapping: Mapping) -> None:
         raise InputError("old Excel .xls workbook; save it as .xlsx or CSV")
     if ext == ".zip":
         raise InputError("zip archives are not read for crawls; unzip it and give the files")
-    assert staged.tmp is not None
-    with open(staged.tmp, "rb") as f:
+    assert staged.origin is not None
+    with open(staged.origin, "rb") as f:
         head = f.read(4096)
     staged.detected_by = "content"
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")

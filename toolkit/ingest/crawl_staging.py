@@ -1,10 +1,13 @@
-"""A crawl file on its way into the vault: copied beside it, hashed, then understood.
+"""A crawl file on its way into the vault: hashed, understood, read, then copied beside it.
 
-The copy is made by the kernel (``shutil.copyfile``) into ``vault/.incoming-*`` while this
-thread reads the original once to hash it, count its newlines and check that it is UTF-8;
-a file that changes meanwhile is refused. The copy is flushed to disk (``fsync``) in the
-background while DuckDB reads it, and moved to ``vault/<sha256[:2]>/<sha256>`` only once the
-rows are recorded — nothing of a large file is ever held in memory.
+Three things happen at once, none holding a large file in memory: a thread hashes the
+original (SHA-256 releases the GIL), this thread counts its newlines and checks that it is
+UTF-8, and the kernel copies it into ``vault/.incoming-*`` (``shutil.copyfile``, then
+``fsync``) — a copy that goes on while DuckDB reads the original. The copy is moved to
+``vault/<sha256[:2]>/<sha256>`` only once the rows are recorded. The original's size and
+modification time are taken before the hash and compared after DuckDB's last read
+(:meth:`Staged.check_unchanged`) and before the copy is kept (:meth:`Staged.finish_copy`):
+a file that changes meanwhile is refused.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ def ident(name: str) -> str:
 
 @dataclass
 class Staged:
-    """A crawl file copied (streaming) beside the vault, hashed, and understood."""
+    """A crawl file hashed and understood, its copy beside the vault under way."""
 
     display: str
     name: str
@@ -47,11 +50,14 @@ class Staged:
     tmp: Path | None  # the copy inside the vault folder, until it is committed
     newlines: int
     ends_with_newline: bool
-    encoding: str  # as detected in the copy pass: utf-8, utf-8-sig, utf-16, cp1252
-    fsync: threading.Thread | None = None
+    encoding: str  # as detected in the hash pass: utf-8, utf-8-sig, utf-16, cp1252
+    origin: Path | None = None  # the file as given (read by DuckDB, never written)
+    stamp: tuple[int, int] | None = None  # its size and mtime before the hash
+    copier: threading.Thread | None = None  # the kernel copy into ``tmp``, then its fsync
+    copy_failure: list[BaseException] = field(default_factory=list)
     format: str = "csv"
     detected_by: str = "extension"
-    read_path: Path | None = None  # what DuckDB reads (the vault file or a UTF-8 copy)
+    read_path: Path | None = None  # what DuckDB reads (the original, or a UTF-8 copy)
     columns: list[str] = field(default_factory=list)
     options: str = ""  # reader arguments after the path
     dialect: tuple[str, str, str] | None = None  # CSV delimiter, quote, escape
@@ -73,59 +79,83 @@ class Staged:
             return f"read_json({where}, {self.options})"
         return f"read_parquet({where})"
 
+    def check_unchanged(self) -> None:
+        """Refuse the file if it changed since it was hashed (call after the last read)."""
+        if self.origin is None or self.stamp is None:
+            return
+        try:
+            now = _stamp(self.origin)
+        except OSError:
+            now = None
+        if now != self.stamp:
+            raise InputError(
+                f"{self.display}: the file changed while it was being read; ingest it again"
+            )
+
+    def finish_copy(self) -> None:
+        """Wait for the copy (and its fsync); refuse it if it failed or differs in size."""
+        if self.copier is not None:
+            self.copier.join()
+            self.copier = None
+        if self.copy_failure:
+            e = self.copy_failure[0]
+            reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+            raise InputError(f"{self.display}: cannot copy into the vault ({reason})")
+        self.check_unchanged()
+        if self.tmp is not None and self.tmp.stat().st_size != self.size:
+            raise InputError(f"{self.display}: the vault copy is incomplete; ingest it again")
+
+    def discard(self) -> None:
+        """Stop caring about the copy: wait for it, then remove it."""
+        if self.copier is not None:
+            self.copier.join()
+            self.copier = None
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)
+            self.tmp = None
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns
+
 
 def copy_to_vault_dir(path: Path, vault_root: Path, display: str) -> Staged:
-    """Copy ``path`` beside the vault (kernel copy) while hashing it, counting newlines and
-    checking UTF-8 in this thread; refuse a file that changed meanwhile."""
+    """Hash ``path`` (a thread), count its newlines and check UTF-8 (this thread), and start
+    the kernel copy into the vault folder, which goes on after this returns."""
     import hashlib
-    import shutil
 
     vault_root.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=vault_root, prefix=".incoming-")
     os.close(fd)
     tmp = Path(tmp_name)
     failure: list[BaseException] = []
+    digest = hashlib.sha256()
+    hashed: list[int] = []
 
-    def copy() -> None:
+    def hash_file() -> None:
         try:
-            shutil.copyfile(path, tmp)
+            with open(path, "rb") as src:
+                total = 0
+                while chunk := src.read(CHUNK):
+                    digest.update(chunk)
+                    total += len(chunk)
+            hashed.append(total)
         except BaseException as e:  # reported by the caller's thread
             failure.append(e)
 
-    digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    valid_utf8, newlines, size, head, last = True, 0, 0, b"", b""
     try:
-        before = os.stat(path)
-        copier = threading.Thread(target=copy, daemon=True)
-        copier.start()
+        before = _stamp(path)
+        hasher = threading.Thread(target=hash_file, daemon=True)
+        hasher.start()
         try:
-            with open(path, "rb") as src:
-                while chunk := src.read(CHUNK):
-                    digest.update(chunk)
-                    newlines += chunk.count(b"\n")
-                    size += len(chunk)
-                    head = head or chunk[:4]
-                    last = chunk[-1:]
-                    if valid_utf8 and not (chunk.isascii() and not decoder.getstate()[0]):
-                        try:
-                            decoder.decode(chunk)
-                        except UnicodeDecodeError:
-                            valid_utf8 = False
+            newlines, size, head, last, valid_utf8 = _scan(path)
         finally:
-            copier.join()
+            hasher.join()
         if failure:
             raise failure[0]
-        after = os.stat(path)
-        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or (
-            size != after.st_size
-        ):
-            raise InputError("the file changed while it was being copied; ingest it again")
-        if valid_utf8:
-            try:
-                decoder.decode(b"", final=True)
-            except UnicodeDecodeError:
-                valid_utf8 = False
+        if _stamp(path) != before or size != before[0] or hashed != [size]:
+            raise InputError("the file changed while it was being read; ingest it again")
     except OSError as e:
         tmp.unlink(missing_ok=True)
         raise InputError(f"cannot read ({e.strerror or e}); check the file's permissions") from None
@@ -147,19 +177,50 @@ def copy_to_vault_dir(path: Path, vault_root: Path, display: str) -> Staged:
         newlines=newlines,
         ends_with_newline=last == b"\n",
         encoding=encoding,
+        origin=path,
+        stamp=before,
     )
-    # The bytes reach the disk while DuckDB reads them from the page cache.
-    staged.fsync = threading.Thread(target=_fsync, args=(tmp,), daemon=True)
-    staged.fsync.start()
+    # The copy reaches the disk while DuckDB reads the original from the page cache.
+    staged.copier = threading.Thread(
+        target=_copy, args=(path, tmp, staged.copy_failure), daemon=True
+    )
+    staged.copier.start()
     return staged
 
 
-def _fsync(path: Path) -> None:
+def _scan(path: Path) -> tuple[int, int, bytes, bytes, bool]:
+    """Newlines, size, first bytes, last byte, and whether the whole file is UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    valid_utf8, newlines, size, head, last = True, 0, 0, b"", b""
+    with open(path, "rb") as src:
+        while chunk := src.read(CHUNK):
+            newlines += chunk.count(b"\n")
+            size += len(chunk)
+            head = head or chunk[:4]
+            last = chunk[-1:]
+            if valid_utf8 and not (chunk.isascii() and not decoder.getstate()[0]):
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    valid_utf8 = False
+    if valid_utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            valid_utf8 = False
+    return newlines, size, head, last, valid_utf8
+
+
+def _copy(path: Path, tmp: Path, failure: list[BaseException]) -> None:
+    """Kernel copy, then fsync; an error is kept for :meth:`Staged.finish_copy`."""
+    import shutil
+
     try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        shutil.copyfile(path, tmp)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException as e:  # reported by the caller's thread
+        failure.append(e)

@@ -138,15 +138,19 @@ def localize_python(naive: datetime, zone: str) -> tuple[datetime | None, int]:
 
 
 def zone_sql(
-    prefecture: str, zones: dict[str, str], fixed: str | None
+    prefecture: str, zones: dict[str, str], fixed: str | None, *, typed: bool = False
 ) -> tuple[str, str, list[str]]:
-    """(zone number, zone name, zones by number) for a préfecture code column (or ``fixed``)."""
+    """(zone number, zone name, zones by number) for a préfecture code column (or ``fixed``).
+
+    ``typed``: the column is already the ENUM of the sorted codes (no lookup by text).
+    """
     if fixed is not None:
         return "0", lit(fixed), [fixed]
     names = sorted(set(zones.values()), key=lambda z: (z != "Europe/Paris", z))
     codes = sorted(zones)
     numbers = "[" + ", ".join(str(names.index(zones[c])) for c in codes) + "]"
-    number = f"{numbers}[1 + enum_code(TRY_CAST({prefecture} AS {enum_sql(codes)}))]"
+    code = prefecture if typed else f"TRY_CAST({prefecture} AS {enum_sql(codes)})"
+    number = f"{numbers}[1 + enum_code({code})]"
     name = "[" + ", ".join(lit(z) for z in names) + "][1 + zone_no]"
     return number, name, names
 
