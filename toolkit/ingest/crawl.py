@@ -34,7 +34,6 @@ natural key (one thread).
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import os
 import tempfile
@@ -45,7 +44,15 @@ from typing import TYPE_CHECKING
 from toolkit.errors import InputError, Problem, ProblemsFound
 from toolkit.ingest.crawl_fast import FastQuery, plan
 from toolkit.ingest.crawl_mapping import Mapping, load_mapping, resolve_columns
-from toolkit.ingest.crawl_readers import EXTENSIONS, REJECTS, detect_format, prepare
+from toolkit.ingest.crawl_problems import (
+    drop_rejects,
+    drop_repeated,
+    reader_rejects,
+    row_count,
+    short_error,
+    validate,
+)
+from toolkit.ingest.crawl_readers import EXTENSIONS, detect_format, prepare
 from toolkit.ingest.crawl_sql import COLUMNS, KEY, NOT_RECORDED, CrawlQuery, build_query
 from toolkit.ingest.crawl_staging import Staged, copy_to_vault_dir
 from toolkit.ingest.inputs import is_junk
@@ -56,7 +63,6 @@ from toolkit.workspace import Workspace
 if TYPE_CHECKING:
     import duckdb
 
-PROBLEMS_PER_FILE = 20  # rows listed one by one; the rest are counted by reason
 LEFTOVERS = "crawl_leftovers"
 
 
@@ -208,7 +214,7 @@ def _ingest_file(
     query = build_query(staged.source_sql(), staged.line_sql, found, mapping)
     dedupe = bool(ws.scalar("SELECT count(*) FROM probes"))
     digest = staged.digest
-    _drop_rejects(con)
+    drop_rejects(con)
     try:
         fast = plan(con, staged, found, mapping)
         if fast is not None:
@@ -216,7 +222,7 @@ def _ingest_file(
         else:
             counts = _ingest_general(con, staged, query, found, source_id, dedupe)
     except duckdb.Error as e:
-        raise InputError(f"{staged.display}: cannot read the file ({_short(e)})") from None
+        raise InputError(f"{staged.display}: cannot read the file ({short_error(e)})") from None
     staged.check_unchanged()  # DuckDB read the original: it must be what was hashed
     inserted, repeated, read, bad, valid, problems = counts
     duplicates = valid - inserted
@@ -255,14 +261,14 @@ def _ingest_general(
 ) -> Counts:
     """Every row through the general query; a second read lists the problems, if any."""
     digest = staged.digest
-    inserted = _count(con.execute(query.insert(source_id, digest, dedupe=dedupe)))
-    repeated = _drop_repeated(con, source_id, digest)
+    inserted = row_count(con.execute(query.insert(source_id, digest, dedupe=dedupe)))
+    repeated = drop_repeated(con, source_id, digest)
     inserted -= repeated
-    rejects = _rejects(con) if staged.format in ("csv", "xlsx") else []
+    rejects = reader_rejects(con) if staged.format in ("csv", "xlsx") else []
     if staged.expected_rows == inserted + repeated and not rejects:
         rows = staged.expected_rows
         return inserted, repeated, rows, 0, rows, []
-    read, bad, valid, problems = _validate(con, staged, query, found, rejects)
+    read, bad, valid, problems = validate(con, staged, query, found, rejects)
     return inserted, repeated, read, bad, valid, problems
 
 
@@ -282,9 +288,9 @@ def _ingest_fast(
     the two reads do not account for every line; a failed check lists the problems.
     """
     digest = staged.digest
-    first = _count(con.execute(fast.insert(source_id, digest, dedupe=dedupe)))
-    if _rejects(con):  # values the typed reader could not read: the general path
-        _drop_rejects(con)
+    first = row_count(con.execute(fast.insert(source_id, digest, dedupe=dedupe)))
+    if reader_rejects(con):  # values the typed reader could not read: the general path
+        drop_rejects(con)
         more = _ingest_general(con, staged, query, found, source_id, dedupe=True)
         return (first + more[0], *more[1:])
     inserted, repeated, again, again_bad = first, 0, 0, 0
@@ -297,7 +303,7 @@ def _ingest_fast(
         assert row is not None
         again, again_bad, repeated = int(row[0]), int(row[1]), int(row[2])
         cols = ", ".join(COLUMNS)
-        inserted += _count(
+        inserted += row_count(
             con.execute(
                 f"INSERT INTO probe_rows ({cols}) SELECT {cols} FROM ("
                 f"SELECT *, row_number() OVER (PARTITION BY {KEY} ORDER BY rowid) AS n "
@@ -305,7 +311,7 @@ def _ingest_fast(
             )
         )
         con.execute(f"DROP TABLE temp.{LEFTOVERS}")
-    exact = _drop_repeated(con, source_id, digest)  # the same line twice
+    exact = drop_repeated(con, source_id, digest)  # the same line twice
     inserted -= exact
     repeated += exact
     if first + again == staged.expected_rows and not again_bad and not dedupe:
@@ -314,108 +320,9 @@ def _ingest_fast(
     row = con.execute(fast.counts()).fetchone()
     assert row is not None
     if row[1]:  # a failed check: list the problems with their lines
-        read, bad, valid, problems = _validate(con, staged, query, found, [])
+        read, bad, valid, problems = validate(con, staged, query, found, [])
         return inserted, repeated, read, bad, valid, problems
     return inserted, repeated, int(row[0]), 0, int(row[0]), []
-
-
-def _count(cursor: duckdb.DuckDBPyConnection) -> int:
-    row = cursor.fetchone()
-    return int(row[0]) if row else 0
-
-
-def _short(e: Exception) -> str:
-    return str(e).split("\n")[0].replace("Invalid Input Error: ", "").strip()
-
-
-def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
-    for name in REJECTS:
-        con.execute(f"DROP TABLE IF EXISTS temp.{name}")
-
-
-def _rejects(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str | None, str]]:
-    """Lines DuckDB could not split (wrong field count, invalid UTF-8, stray quote)."""
-    has = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [REJECTS[0]]
-    ).fetchone()
-    if not has or not has[0]:
-        return []
-    rows = con.execute(
-        f"SELECT DISTINCT line, column_name, error_type, error_message FROM temp.{REJECTS[0]} "
-        "ORDER BY ALL"  # a plan may scan the file more than once
-    ).fetchall()
-    return [(int(r[0]), r[1], f"{r[2].lower()}: {r[3]}") for r in rows]
-
-
-def _validate(
-    con: duckdb.DuckDBPyConnection,
-    staged: Staged,
-    query: CrawlQuery,
-    found: dict[str, str],
-    rejects: list[tuple[int, str | None, str]],
-) -> tuple[int, int, int, list[Problem]]:
-    """Second read: counts, and the first problems with their line (rows read, bad, valid)."""
-    _drop_rejects(con)  # the first read's rejects are in ``rejects`` already
-    row = con.execute(query.counts()).fetchone()
-    assert row is not None
-    read, bad, valid = int(row[0]) + len(rejects), int(row[1]) + len(rejects), int(row[2])
-    shifts = [line - i for i, (line, _, _) in enumerate(rejects, start=1)]
-    listed: list[tuple[int, str | None, str]] = [
-        (line, column, f"line refused by the CSV reader ({message})")
-        for line, column, message in rejects[:PROBLEMS_PER_FILE]
-    ]
-    found_rows = con.execute(query.problems(PROBLEMS_PER_FILE)).fetchall() if row[1] else []
-    for line, number, message in found_rows:
-        if staged.format == "csv":  # count the refused lines before this one
-            line = int(line) + bisect.bisect_left(shifts, int(line))
-        check = query.checks[int(number) - 1]
-        listed.append((line, found.get(check.column, check.column), str(message)))
-    listed.sort(key=lambda x: x[0])
-    problems = [
-        Problem(staged.display, message, line=line, column=column)
-        for line, column, message in listed[:PROBLEMS_PER_FILE]
-    ]
-    if bad > len(problems):
-        kinds = con.execute(query.problem_kinds()).fetchall() if row[1] else []
-        reasons = ", ".join(
-            f"{n} × {found.get(query.checks[int(k) - 1].column, query.checks[int(k) - 1].column)}"
-            for k, n in kinds
-        )
-        if rejects:
-            reasons = f"{len(rejects)} × unreadable line" + (", " + reasons if reasons else "")
-        problems.append(
-            Problem(staged.display, f"{bad - len(problems)} more bad row(s) skipped ({reasons})")
-        )
-    return read, bad, valid, problems
-
-
-def _drop_repeated(con: duckdb.DuckDBPyConnection, source_id: str, digest: str) -> int:
-    """Delete the later copies of this file's rows that share an id; return how many.
-
-    Rows are appended in file order, so the lowest rowid is the first line. Distinct 64-bit
-    hashes of the keys are counted first (cheaper than grouping the text, and cheaper than
-    listing the colliding hashes). Costly only when there are repeats: DuckDB then rewrites
-    the batch's new rows at commit.
-    """
-    mine = "FROM probe_rows WHERE source_id = ? AND file_sha256 = ?"
-    row = con.execute(
-        f"SELECT count(*) - count(DISTINCT hash({KEY})) {mine}", [source_id, digest]
-    ).fetchone()
-    if not row or not row[0]:
-        return 0
-    colliding = f"SELECT hash({KEY}) AS h {mine} GROUP BY h HAVING count(*) > 1"
-    return _count(
-        con.execute(
-            f"""
-            DELETE FROM probe_rows WHERE rowid IN (
-                SELECT rowid FROM (
-                    SELECT rowid, row_number() OVER (PARTITION BY {KEY} ORDER BY rowid) AS n
-                    {mine} AND hash({KEY}) IN ({colliding})
-                ) WHERE n > 1)
-            """,
-            [source_id, digest, source_id, digest],
-        )
-    )
 
 
 def _commit_vault(ws: Workspace, staged: Staged) -> None:
