@@ -35,13 +35,21 @@ PREFECTURES = ("01", "13", "2A", "38", "59", "69", "75-PP", "76", "93", "94", "9
                "974", "975", "976")  # fmt: skip
 
 
-def generate(path: Path, rows: int, start: str = "2024-01-01") -> None:
+def generate(path: Path, rows: int, start: str = "2024-01-01", offsets: bool = False) -> None:
     import duckdb
 
     from toolkit.reference import get_prefecture
 
     codes = ", ".join(f"'{c}'" for c in PREFECTURES)
     zones = " ".join(f"WHEN '{c}' THEN '{get_prefecture(c).tz}'" for c in PREFECTURES)
+    when = "strftime(observed_at, '%Y-%m-%d %H:%M:%S')"
+    if offsets:  # ISO 8601 with the UTC offset, as the sample robot writes
+        minutes = "CAST((epoch_us(observed_at) - epoch_us(utc)) // 60000000 AS INTEGER)"
+        when = (
+            f"strftime(observed_at, '%Y-%m-%dT%H:%M:%S') || CASE WHEN {minutes} < 0 THEN '-' "
+            f"ELSE '+' END || lpad(CAST(abs({minutes}) // 60 AS VARCHAR), 2, '0') || ':' || "
+            f"lpad(CAST(abs({minutes}) % 60 AS VARCHAR), 2, '0')"
+        )
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false; SET TimeZone = 'UTC'")
     con.execute(
@@ -58,7 +66,7 @@ def generate(path: Path, rows: int, start: str = "2024-01-01") -> None:
             , local AS (
                 SELECT *, timezone(CASE prefecture {zones} END, utc) AS observed_at FROM base
             )
-            SELECT strftime(observed_at, '%Y-%m-%d %H:%M:%S') AS observed_at, prefecture,
+            SELECT {when} AS observed_at, prefecture,
                    'site-' || ((i // 15) % 3) AS site, procedure,
                    'https://www.example.gouv.fr/booking/create/' || (1000 + i % 50) || '/1' AS url,
                    CASE WHEN r < 70 THEN 'no_slot' WHEN r < 90 THEN 'slots_available'
@@ -139,14 +147,19 @@ def main() -> None:
         help="first day of the generated crawl (10 M rows cover 309 days; from 2024-11-04 "
         "they miss the autumn clock changes of Paris and Miquelon, so no row repeats)",
     )  # fmt: skip
+    parser.add_argument(
+        "--offsets", action="store_true",
+        help="write times with their UTC offset (2024-03-12T09:00:00+01:00) instead of naive",
+    )  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        csv_path = work / f"crawl-{args.rows}-{args.start}.csv"
+        kind = "-offsets" if args.offsets else ""
+        csv_path = work / f"crawl-{args.rows}-{args.start}{kind}.csv"
         if not csv_path.exists():
             t = time.perf_counter()
-            generate(csv_path, args.rows, args.start)
+            generate(csv_path, args.rows, args.start, args.offsets)
             size = csv_path.stat().st_size / 2**20
             print(
                 f"generated {args.rows:,} rows, {size:,.0f} MB in {time.perf_counter() - t:.1f} s"

@@ -139,6 +139,26 @@ EXTRA = {
         '2025-03-12 11:00:00,76,"   ",,"https://rdv.example/1",no_slot\n'
         "2025-03-12 12:00:00,76,rouen,renouvellement,https://rdv.example/2,no_slot\n"
     ),
+    "offsets.csv": (  # times with their UTC offset: the typed reader gives UTC
+        "observed_at,prefecture,site,outcome,slots,first_slot\n"
+        "2024-10-27T02:30:00+02:00,75-PP,r,no_slot,0,\n"  # the same wall time twice in
+        "2024-10-27T02:30:00+01:00,75-PP,r,no_slot,0,\n"  # the autumn: two instants
+        "2025-03-12T02:00:00+04:00,974,r,slots_available,1,2025-03-12\n"  # local day 12, UTC 11
+        "2025-03-12T02:00:00+04:00,974,s,slots_available,1,2025-03-11\n"  # before the local day
+        "2025-03-12T22:00:00-03:00,975,r,slots_available,2,2025-03-12\n"  # UTC day 13
+        "2025-03-12T09:00:00-0300,973,r,no_slot,0,\n"
+        "2025-03-30T02:30:00+01:00,76,r,no_slot,-1,\n"  # negative count
+        "2025-03-30T02:30:00+01:00,76,r,no_slot,0,\n"  # 02:30 does not exist, 01:30Z does
+        "2025-03-12T09:00:00+01:00,76,r,no_slot,0,\n"  # the same line twice
+        "2025-03-12T09:00:00+01:00,76,r,no_slot,0,\n"
+    ),
+    "offsets-then-z.csv": (  # the sample has offsets; a later « Z » sends the file on
+        "observed_at,prefecture,outcome\n"
+        "2025-03-12T09:00:00+01:00,76,no_slot\n"
+        "2025-03-12T10:00:00+01:00,76,no_slot\n"
+        "2025-03-12T10:00:00Z,76,no_slot\n"
+        "2025-03-12T12:00:00,76,no_slot\n"
+    ),
     "mixed-forms.csv": (  # the sample looks typed; a later line is not
         "observed_at,prefecture,procedure,outcome,slots\n"
         "2025-03-12 09:00:00,76,renouvellement,no_slot,0\n"
@@ -169,11 +189,11 @@ def test_fast_path_is_taken_for_canonical_files(tmp_path: Path, monkeypatch) -> 
 
     monkeypatch.setattr(crawl, "plan", spy)
     ws = init_workspace(tmp_path / "ws")
-    # naive ISO times: typed; French dates and offsets (the sample robot): the general path
+    # ISO times, naive or with offsets (the sample robot): typed; French dates: general
     ingest_crawl(ws, [CRAWL / "dst-2025-10-26.csv", CRAWL / "french-dates.csv"])
     ingest_crawl(ws, [SAMPLE / "robot-canonical.csv"])
     ws.close()
-    assert taken == [True, False, False]
+    assert taken == [True, False, True]
 
 
 def test_blank_text_is_null_and_sites_are_trimmed_on_the_fast_path(
@@ -198,6 +218,49 @@ def test_blank_text_is_null_and_sites_are_trimmed_on_the_fast_path(
         ("11", None, None, "https://rdv.example/1"),
         ("12", "rouen", "renouvellement", "https://rdv.example/2"),
     ]
+
+
+def test_times_with_offsets_take_the_fast_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taken: list[bool] = []
+    real = crawl.plan
+    monkeypatch.setattr(crawl, "plan", lambda *a: taken.append(real(*a) is not None) or real(*a))
+    ws = init_workspace(tmp_path / "ws")
+    paths = []
+    for name in ("offsets.csv", "offsets-then-z.csv"):
+        paths.append(tmp_path / name)
+        paths[-1].write_text(EXTRA[name], encoding="utf-8")
+    report = ingest_crawl(ws, [paths[0]])
+    rows = ws.sql(
+        "SELECT strftime(timezone('UTC', observed_at), '%Y-%m-%d %H:%M'), prefecture, site "
+        "FROM probes ORDER BY observed_at, prefecture, site"
+    ).fetchall()
+    assert rows == [
+        ("2024-10-27 00:30", "75-PP", "r"),  # summer time
+        ("2024-10-27 01:30", "75-PP", "r"),  # winter time: another instant, kept
+        ("2025-03-11 22:00", "974", "r"),
+        ("2025-03-12 08:00", "76", "r"),  # recorded once
+        ("2025-03-12 12:00", "973", "r"),
+        ("2025-03-13 01:00", "975", "r"),
+        ("2025-03-30 01:30", "76", "r"),
+    ]
+    assert [(p.line, p.column) for p in report.problems] == [(5, "first_slot"), (8, "slots")]
+    details = report.details["files"][str(paths[0])]
+    assert (details["rows"], details["recorded"], details["skipped"]) == (10, 7, 2)
+    assert details["duplicates"] == 1
+    import toolkit.ingest.crawl_fast as fast
+
+    monkeypatch.setattr(fast, "SAMPLE_ROWS", 2)  # the sample sees only offsets
+    again = ingest_crawl(ws, [paths[1]])
+    assert again.rows == 4 and not again.problems
+    assert ws.sql(
+        "SELECT strftime(timezone('UTC', observed_at), '%H:%M') FROM probes "
+        "WHERE source_id = ? ORDER BY observed_at",
+        [again.source_id],
+    ).fetchall() == [("08:00",), ("09:00",), ("10:00",), ("11:00",)]
+    ws.close()
+    assert taken == [True, True]  # the second: planned, then sent on by the « Z »
 
 
 @pytest.mark.parametrize("sample", [5000, 2])

@@ -294,7 +294,7 @@ def _ingest_fast(
         more = _ingest_general(con, staged, query, found, source_id, dedupe=True)
         return (first + more[0], *more[1:])
     inserted, repeated, again, again_bad = first, 0, 0, 0
-    if first != staged.expected_rows:
+    if first != staged.expected_rows and not fast.aware:  # no repeated hour with offsets
         con.execute(fast.repeated_hour(source_id, digest, LEFTOVERS))
         row = con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE NOT ok), count(*) FILTER (WHERE ok) - "

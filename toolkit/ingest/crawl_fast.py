@@ -6,13 +6,20 @@ TIMESTAMP with the one format seen, DATE, INTEGER, and ENUMs of the canonical co
 slugs — so the CSV reader parses each value once, in C++, in parallel. What is left for SQL
 is cheap: the zone arithmetic (``crawl_zones``), the derived outcome and the checks.
 
+Times with a UTC offset (``2025-03-12T09:00:00+01:00``, the form ``evidence/README.md`` advises) are
+read with ``%z`` into the UTC time, which the reader refuses for a line without an offset —
+a TIMESTAMPTZ column would silently read such a line as UTC. They need no zone arithmetic
+and have no repeated hour; the zone serves only the checks on slot dates (ICU, and only for
+the rows whose slot date is near the probe's).
+
 It gives the same rows as the general path (``crawl_sql``), by construction a subset of its
-readings: a value the typed reader cannot read (a French date, an alias, « 3.0 ») makes the
-reader refuse its line, and ``crawl.py`` then runs the general path over the file, which
-records what the fast pass could not (and skips what it did: same ids). Rows the fast pass
-reads but does not record — a failed check, or a naive time in the repeated autumn hour,
-whose twins must be told apart in file order — are taken again by :meth:`FastQuery.leftovers`,
-an order-keeping read that keeps only them.
+readings: a value the typed reader cannot read (a French date, an alias, « 3.0 », a « Z »)
+makes the reader refuse its line, and ``crawl.py`` then runs the general path over the file,
+which records what the fast pass could not (and skips what it did: same key). Rows the fast
+pass reads but does not record — a failed check, or a naive time in the repeated autumn
+hour, whose twins must be told apart in file order — are taken again: the failed checks by
+the general path's problem listing, the repeated hour by :meth:`FastQuery.repeated_hour`, an
+order-keeping read that keeps only those rows.
 """
 
 from __future__ import annotations
@@ -51,6 +58,7 @@ class FastQuery:
     body: str  # typed rows with ``ok`` and ``zone_code``, read from ``{source}``
     source: str  # the reader, every column typed
     window_source: str  # the rows in some zone's repeated autumn hour, typed after the test
+    aware: bool = False  # times carry their UTC offset: no repeated hour, no gap
 
     def insert(self, source_id: str, digest: str, *, dedupe: bool) -> str:
         """Rows that pass every check, outside the repeated autumn hour."""
@@ -106,7 +114,7 @@ def plan(con: object, staged: Staged, found: dict[str, str], mapping: Mapping) -
         return None
     if types is None:
         return None
-    return _build(staged, found, mapping, timestamp, date, types)
+    return _build(staged, found, mapping, *timestamp, date, types)
 
 
 def _epoch_us(at: datetime) -> int:
@@ -122,16 +130,23 @@ def _all(con: object, sample: str, condition: str) -> bool:
     return bool(row and row[0] is not False)
 
 
-def _timestamp_format(con: object, sample: str, column: str, mapping: Mapping) -> str | None:
+def _timestamp_format(
+    con: object, sample: str, column: str, mapping: Mapping
+) -> tuple[str, bool] | None:
+    """(format, aware) that reads every time of the sample: naive ISO, or ISO with a UTC
+    offset (``%z``: +01:00 or +0100; the reader then gives the UTC time and refuses a line
+    without offset, a « Z » or a fraction of a second, which the general path reads)."""
     r = ident(column)
     given = mapping.formats.get("observed_at")
-    if given and ("%z" in given or "%Z" in given):
+    if given and "%Z" in given:
         return None
     offset = f"regexp_matches({r}, '([Zz]|[+-]\\d\\d(:?\\d\\d)?)\\s*$')"
-    for fmt in (given,) if given else TIMESTAMP_FORMATS:
-        if _all(con, sample, f"{r} IS NULL OR (try_strptime({r}, {lit(fmt)}) IS NOT NULL "
-                f"AND NOT {offset})"):  # fmt: skip
-            return fmt
+    candidates = [given] if given else [*TIMESTAMP_FORMATS, *(f + "%z" for f in TIMESTAMP_FORMATS)]
+    for fmt in candidates:
+        aware = "%z" in fmt
+        test = f"try_strptime({r}, {lit(fmt)}) IS NOT NULL"
+        if _all(con, sample, f"{r} IS NULL OR ({test} AND {'' if aware else 'NOT '}{offset})"):
+            return fmt, aware
     return None
 
 
@@ -184,8 +199,8 @@ def _types(
 
 
 def _build(
-    staged: Staged, found: dict[str, str], mapping: Mapping, timestamp: str, date: str,
-    types: dict[str, str],
+    staged: Staged, found: dict[str, str], mapping: Mapping, timestamp: str, aware: bool,
+    date: str, types: dict[str, str],
 ) -> FastQuery:  # fmt: skip
     assert staged.dialect is not None
     delimiter, quote, escape = staged.dialect
@@ -221,7 +236,9 @@ def _build(
         return f"coalesce({value}, {default})" if column in defaults else value
 
     codes = enum_sql(sorted(zones))
-    number, _, zone_list = zone_sql("prefecture_code", zones, mapping.zone, typed=True)
+    number, zone_name, zone_list = zone_sql("prefecture_code", zones, mapping.zone, typed=True)
+    # naive_at: the time as written (naive), or the UTC time the reader made of an offset
+    zone_code = "0" if aware else zone_code_case("naive_at", zone_list)
     first = [
         f"{given('prefecture', codes, '{}')} AS prefecture_code",
         f"{given('site', clean=TRIMMED)} AS site",
@@ -238,12 +255,22 @@ def _build(
     step1 = f"SELECT {', '.join(first)} FROM {{source}}"
     step2 = (
         f"SELECT s.* EXCLUDE (prefecture_code), CAST(prefecture_code AS VARCHAR) AS prefecture, "
-        f"{number} AS zone_no, {zone_code_case('naive_at', zone_list)} AS zone_code "
+        f"{number} AS zone_no, {zone_code} AS zone_code "
         f"FROM ({step1}) s"
     )
     only_dates = "first_slot" in found and "slots" not in found
     derived = derived_outcome_sql(only_dates)
-    local_date = "CAST(naive_at AS DATE)"
+    if aware:  # the zone's date by ICU, only for the rows that need it (a CASE is lazy)
+        local_date = f"CAST(timezone({zone_name}, observed_at) AS DATE)"
+        before = [f"CASE WHEN {c} <= utc_date THEN {c} < {local_date} END" for c in DATES]
+        after = [f"CASE WHEN {c} > utc_date + 1000 THEN {c} > {local_date} + INTERVAL 3 YEAR END"
+                 for c in DATES]  # fmt: skip
+        utc_us = "epoch_us(naive_at)"
+    else:
+        local_date = "CAST(naive_at AS DATE)"
+        before = [f"{c} <= utc_date AND {c} < {local_date}" for c in DATES]
+        after = [f"{c} > utc_date + 1000 AND {c} > {local_date} + INTERVAL 3 YEAR" for c in DATES]
+        utc_us = f"epoch_us(naive_at) - CAST({OFFSET_SQL} AS BIGINT) * 1000000"
     earliest = _epoch_us(datetime.fromisoformat(EARLIEST).replace(tzinfo=UTC))
     latest = _epoch_us(datetime.now(UTC) + timedelta(days=2))  # as the general path's now()
     failures = [
@@ -253,8 +280,8 @@ def _build(
         f"utc_us < {earliest} OR utc_us > {latest}",
         "slots < 0",
         "http_status NOT BETWEEN 100 AND 599",
-        *(f"{c} <= utc_date AND {c} < {local_date}" for c in DATES),
-        *(f"{c} > utc_date + 1000 AND {c} > {local_date} + INTERVAL 3 YEAR" for c in DATES),
+        *before,
+        *after,
         "second_slot < first_slot",
         "outcome_given = 'no_slot' AND (slots > 0 OR first_slot IS NOT NULL)",
         "outcome_given = 'slots_available' AND slots = 0 AND first_slot IS NULL",
@@ -266,12 +293,12 @@ def _build(
         f"coalesce(outcome_given, {derived}) AS outcome, {ok} AS ok FROM ("
         "SELECT v.*, make_timestamptz(utc_us) AS observed_at, "
         "CAST(make_timestamp(utc_us) AS DATE) AS utc_date FROM ("
-        f"SELECT t.*, epoch_us(naive_at) - CAST({OFFSET_SQL} AS BIGINT) * 1000000 AS utc_us "
+        f"SELECT t.*, {utc_us} AS utc_us "
         f"FROM ({step2}) t) v) u"
     )
-    window = _window(ident(when), zone_list)
+    window = "false" if aware else _window(ident(when), zone_list)
     lean = f"(SELECT {later} FROM {reader({when: 'TIMESTAMP'})} WHERE {window})"
-    return FastQuery(body=step3, source=source, window_source=lean)
+    return FastQuery(body=step3, source=source, window_source=lean, aware=aware)
 
 
 def _window(column: str, zones: list[str]) -> str:
