@@ -1,21 +1,23 @@
 """Benchmark: ingest of a robot crawl CSV against DuckDB's own read_csv into a table.
 
-    python bench/bench_crawl.py [--rows 10000000] [--repeat 1] [--keep DIR]
+    python bench/bench_crawl.py [--rows 10000000] [--repeat 1] [--keep DIR] [--start DAY]
+                                [--offsets]
 
-Generates a canonical crawl CSV (header, naive local times as the robot's clock shows them,
-15 préfectures in six time zones, three sites and procedures, about 110 bytes a row), then
-runs, side by side and each in a fresh process and a fresh database file:
+Generates a canonical crawl CSV (header, 15 préfectures in six time zones, three sites and
+procedures, about 110 bytes a row; times as a robot's local clock shows them, or with their
+UTC offset with ``--offsets``), then runs, side by side and each in a fresh process and a
+fresh database file:
 
 - bare: ``CREATE TABLE t AS SELECT * FROM read_csv(path)`` (DuckDB's type sniffing);
 - kept: what any evidence tool must add to it, done one after the other — the file's
   SHA-256, a copy beside the database (flushed to disk), then the same ``read_csv``;
-- guichets: ``ingest_crawl`` into a fresh workspace (vault copy + hash, mapping, typing,
+- guichets: ``ingest_crawl`` into a fresh workspace (hash, vault copy, mapping, typing,
   time zones, validation, dedupe, one transaction).
 
 Prints the times, the ratio to bare (the issue's target: under 1.3), the ratio to kept, the
-CPU-time ratio (steadier on a shared machine) and each process's peak RSS. The generated data, like a real robot's naive local
-clock, goes through the autumn clock change: its repeated hour yields rows with the same
-id, which ``ingest_crawl`` records once.
+CPU-time ratio (steadier on a shared machine) and each process's peak RSS. By default the
+naive times go through the autumn clock change: the rows of its repeated hour share their
+key, and ``ingest_crawl`` records the first of each (``--start 2024-11-04`` avoids it).
 """
 
 from __future__ import annotations

@@ -324,24 +324,95 @@ def _nothing_recorded(ws: Workspace) -> None:
     assert not list(ws.vault.root.glob(".incoming-*"))
 
 
+def _change_during_read(monkeypatch: pytest.MonkeyPatch, change) -> None:  # type: ignore[no-untyped-def]
+    """Run ``change`` when DuckDB starts reading, and take the check after the copy away,
+    so that only the check after the last read can refuse the file."""
+    import toolkit.ingest.crawl as crawl
+    from toolkit.ingest.crawl_staging import Staged
+
+    real_plan = crawl.plan
+
+    def plan_after_change(*args):  # type: ignore[no-untyped-def]
+        change()
+        return real_plan(*args)
+
+    def finish_without_check(self: Staged) -> None:
+        if self.copier is not None:
+            self.copier.join()
+            self.copier = None
+
+    monkeypatch.setattr(crawl, "plan", plan_after_change)
+    monkeypatch.setattr(Staged, "finish_copy", finish_without_check)
+
+
 def test_file_changed_while_read_is_refused(
     ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import toolkit.ingest.crawl as crawl
-
     path = tmp_path / "growing.csv"
     path.write_bytes((CRAWL / "bom-utf8.csv").read_bytes())
-    real_plan = crawl.plan
 
-    def plan_then_append(*args):  # type: ignore[no-untyped-def]
-        with open(path, "ab") as f:  # the robot writes on while DuckDB reads
+    def append() -> None:  # the robot writes on while DuckDB reads
+        with open(path, "ab") as f:
             f.write(b"2025-03-12T10:00:00,76,,,no_slot\n")
-        return real_plan(*args)
 
-    monkeypatch.setattr(crawl, "plan", plan_then_append)
+    _change_during_read(monkeypatch, append)
     with pytest.raises(InputError, match=r"growing\.csv: the file changed while it was being read"):
         ingest_crawl(ws, [path])
     _nothing_recorded(ws)
+
+
+def test_file_replaced_by_one_of_same_size_and_time_is_refused(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    path = tmp_path / "export.csv"
+    text = (CRAWL / "bom-utf8.csv").read_bytes()
+    path.write_bytes(text)
+    other = tmp_path / "other.csv"
+    other.write_bytes(text.replace(b"no_slot,0", b"no_slot,9"))  # same size
+    st = os.stat(path)
+
+    def replace() -> None:  # e.g. rsync -t or cp -p over the file
+        os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns))
+        os.replace(other, path)
+
+    _change_during_read(monkeypatch, replace)
+    with pytest.raises(InputError, match="the file changed while it was being read"):
+        ingest_crawl(ws, [path])
+    _nothing_recorded(ws)
+
+
+def test_pattern_characters_in_a_name_are_not_a_pattern(ws: Workspace, tmp_path: Path) -> None:
+    rows = "observed_at,prefecture,outcome\n2025-03-12 09:00,{},no_slot\n"
+    (tmp_path / "crawl1.csv").write_text(rows.format("13"), encoding="utf-8")
+    (tmp_path / "crawl-b.csv").write_text(rows.format("69"), encoding="utf-8")
+    odd = [tmp_path / "crawl[1].csv", tmp_path / "crawl-*.csv", tmp_path / "crawl?1.parquet"]
+    odd[0].write_text(rows.format("76"), encoding="utf-8")
+    odd[1].write_text(rows.format("59"), encoding="utf-8")
+    duckdb.sql(
+        f"COPY (SELECT '2025-03-12 10:00' AS observed_at, '38' AS prefecture, "
+        f"'no_slot' AS outcome) TO '{odd[2]}' (FORMAT parquet)"
+    )
+    report = ingest_crawl(ws, odd)
+    assert report.rows == 3 and not report.problems
+    assert sorted(r[1] for r in probes(ws)) == ["38", "59", "76"]
+
+
+def test_reingest_makes_no_copy_of_a_kept_file(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    ingest_crawl(ws, [CRAWL / "french-dates.csv"])
+
+    def no_copy(src, dst):  # type: ignore[no-untyped-def]
+        raise AssertionError("the vault already holds these bytes")
+
+    monkeypatch.setattr(shutil, "copyfile", no_copy)
+    again = ingest_crawl(ws, [CRAWL / "french-dates.csv"])
+    assert again.rows == 0 and again.duplicates == [str(CRAWL / "french-dates.csv")]
+    assert len(list(ws.vault.iter_files())) == 1
 
 
 def test_failed_vault_copy_records_nothing(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -159,6 +159,24 @@ EXTRA = {
         "2025-03-12T10:00:00Z,76,no_slot\n"
         "2025-03-12T12:00:00,76,no_slot\n"
     ),
+    "offsets-odd.csv": (  # forms the typed reader takes after a clean sample
+        "observed_at,prefecture,outcome,slots,first_slot\n"
+        "2025-03-12T08:00:00+01:00,76,no_slot,0,\n"
+        "2025-03-12T08:30:00+01:00,76,no_slot,0,\n"
+        "2025-03-12T09:00:00-03:00:00,975,no_slot,0,\n"  # an offset with seconds
+        '"2025-03-12T09:00:00+00:00\t",76,no_slot,0,\n'  # a tab after
+        '"\t2025-03-12T10:00:00+01:00",76,no_slot,0,\n'  # a tab before
+        '"2025-03-12T11:00:00+01:00\r",76,no_slot,0,\n'  # a carriage return
+        '2025-03-12T12:00:00+0100,76,slots_available," 3","\t2025-04-02"\n'
+    ),
+    "naive-odd.csv": (
+        "observed_at,prefecture,outcome,slots,first_slot\n"
+        "2025-03-12 08:00:00,76,no_slot,0,\n"
+        "2025-03-12 08:30:00,76,no_slot,0,\n"
+        '"\t2025-03-12 09:00:00",76,no_slot,0,\n'
+        '"2025-03-12 10:00:00\t",76,slots_available,2,"2025-04-02 "\n'
+        '"2025-03-12 11:00:00\r",76,no_slot,"0\t",\n'
+    ),
     "mixed-forms.csv": (  # the sample looks typed; a later line is not
         "observed_at,prefecture,procedure,outcome,slots\n"
         "2025-03-12 09:00:00,76,renouvellement,no_slot,0\n"
@@ -178,30 +196,39 @@ def _fixtures(tmp_path: Path) -> list[Path]:
     return out
 
 
+def _paths_taken(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """For each file ingested: "fast", "general", or "fast+general" (the fallback)."""
+    taken: list[str] = []
+    real_plan, real_general = crawl.plan, crawl._ingest_general
+
+    def plan(*a, **k):  # type: ignore[no-untyped-def]
+        query = real_plan(*a, **k)
+        taken.append("fast" if query is not None else "")
+        return query
+
+    def general(*a, **k):  # type: ignore[no-untyped-def]
+        taken[-1] = "+".join(filter(None, (taken[-1], "general")))
+        return real_general(*a, **k)
+
+    monkeypatch.setattr(crawl, "plan", plan)
+    monkeypatch.setattr(crawl, "_ingest_general", general)
+    return taken
+
+
 def test_fast_path_is_taken_for_canonical_files(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    taken: list[bool] = []
-    real = crawl.plan
-
-    def spy(*a, **k):  # type: ignore[no-untyped-def]
-        result = real(*a, **k)
-        taken.append(result is not None)
-        return result
-
-    monkeypatch.setattr(crawl, "plan", spy)
+    taken = _paths_taken(monkeypatch)
     ws = init_workspace(tmp_path / "ws")
     # ISO times, naive or with offsets (the sample robot): typed; French dates: general
     ingest_crawl(ws, [CRAWL / "dst-2025-10-26.csv", CRAWL / "french-dates.csv"])
     ingest_crawl(ws, [SAMPLE / "robot-canonical.csv"])
     ws.close()
-    assert taken == [True, False, True]
+    assert taken == ["fast", "general", "fast"]
 
 
 def test_blank_text_is_null_and_sites_are_trimmed_on_the_fast_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    taken: list[bool] = []
-    real = crawl.plan
-    monkeypatch.setattr(crawl, "plan", lambda *a: taken.append(real(*a) is not None) or real(*a))
+    taken = _paths_taken(monkeypatch)
     path = tmp_path / "blank-values.csv"
     path.write_text(EXTRA["blank-values.csv"], encoding="utf-8")
     ws = init_workspace(tmp_path / "ws")
@@ -211,7 +238,7 @@ def test_blank_text_is_null_and_sites_are_trimmed_on_the_fast_path(
         "FROM probes ORDER BY observed_at"
     ).fetchall()
     ws.close()
-    assert taken == [True]
+    assert taken == ["fast"]
     assert rows == [
         ("09", None, "renouvellement", None),
         ("10", "rouen", "renouvellement", None),
@@ -223,9 +250,7 @@ def test_blank_text_is_null_and_sites_are_trimmed_on_the_fast_path(
 def test_times_with_offsets_take_the_fast_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    taken: list[bool] = []
-    real = crawl.plan
-    monkeypatch.setattr(crawl, "plan", lambda *a: taken.append(real(*a) is not None) or real(*a))
+    taken = _paths_taken(monkeypatch)
     ws = init_workspace(tmp_path / "ws")
     paths = []
     for name in ("offsets.csv", "offsets-then-z.csv"):
@@ -260,7 +285,7 @@ def test_times_with_offsets_take_the_fast_path(
         [again.source_id],
     ).fetchall() == [("08:00",), ("09:00",), ("10:00",), ("11:00",)]
     ws.close()
-    assert taken == [True, True]  # the second: planned, then sent on by the « Z »
+    assert taken == ["fast", "fast+general"]  # the « Z » sends the second file on
 
 
 @pytest.mark.parametrize("sample", [5000, 2])
@@ -337,17 +362,10 @@ def test_schema_3_keeps_ids_of_an_older_workspace(tmp_path: Path, monkeypatch) -
 
 
 def test_cli_ingests_a_naive_iso_crawl_through_the_fast_path(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    taken: list[bool] = []
-    real = crawl.plan
-
-    def spy(*a, **k):  # type: ignore[no-untyped-def]
-        query = real(*a, **k)
-        taken.append(query is not None)
-        return query
-
-    monkeypatch.setattr(crawl, "plan", spy)
+    taken = _paths_taken(monkeypatch)
     r = cli("ingest", "crawl", str(CRAWL / "indicators-small.csv"), "--source", "robot")
     assert r.exit_code == 0, r.output
-    assert taken == [True] and "probe(s) recorded" in r.stderr
+    assert taken == ["fast"] and "probe(s) recorded" in r.stderr
     r = cli("ingest", "crawl", str(CRAWL / "indicators-small.csv"))
     assert r.exit_code == 0 and "Already ingested" in r.stderr
+    assert taken == ["fast", "fast"]  # the anti-join on the fast path

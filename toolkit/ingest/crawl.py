@@ -54,7 +54,7 @@ from toolkit.ingest.crawl_problems import (
 )
 from toolkit.ingest.crawl_readers import EXTENSIONS, detect_format, prepare
 from toolkit.ingest.crawl_sql import COLUMNS, KEY, NOT_RECORDED, CrawlQuery, build_query
-from toolkit.ingest.crawl_staging import Staged, copy_to_vault_dir
+from toolkit.ingest.crawl_staging import Staged, read_link, stage
 from toolkit.ingest.inputs import is_junk
 from toolkit.ingest.records import IngestReport
 from toolkit.progress import ProgressCallback, noop
@@ -112,7 +112,7 @@ def ingest_crawl(
         try:
             for i, path in enumerate(inputs):
                 progress(i, len(inputs) * 2, path.name)
-                ready = _stage(ws, path, base, work, report)
+                ready = _stage(ws, path, base, work, i, report)
                 if ready is not None:
                     staged.append(ready)
             if not staged:  # nothing readable: no batch to record
@@ -121,9 +121,17 @@ def ingest_crawl(
                 return report
             _record(ws, staged, base, source, strict, report, progress)
         finally:
-            for item, _ in staged:
-                item.discard()
+            _discard([item for item, _ in staged])
     return report
+
+
+def _discard(items: list[Staged]) -> None:
+    """Remove every unkept copy, even when one removal fails or is interrupted."""
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        for item in items:
+            stack.callback(item.discard)
 
 
 def _record(
@@ -181,18 +189,15 @@ def _inputs(paths: list[str | os.PathLike[str]], problems: list[Problem]) -> lis
 
 
 def _stage(
-    ws: Workspace, path: Path, mapping: Mapping, work: Path, report: IngestReport
+    ws: Workspace, path: Path, mapping: Mapping, work: Path, number: int, report: IngestReport
 ) -> tuple[Staged, dict[str, str]] | None:
-    """Copy, hash and understand one file before the transaction; a refusal is a Problem."""
-    staged: Staged | None = None
+    """Hash and understand one file before the transaction; a refusal is a Problem."""
     try:
-        staged = copy_to_vault_dir(path, ws.vault.root, str(path))
+        staged = stage(path, ws.vault.root, str(path))
         detect_format(staged, mapping)
-        prepare(ws.con, staged, mapping, path, work)
+        prepare(ws.con, staged, mapping, read_link(path, work, number), work)
         found = resolve_columns(mapping, staged.columns, str(path))
     except InputError as e:
-        if staged is not None:
-            staged.discard()
         message = str(e).removeprefix(f"{path}: ")
         report.problems.append(Problem(str(path), message))
         return None
@@ -211,6 +216,8 @@ def _ingest_file(
     import duckdb
 
     con = ws.con
+    # the copy into the vault runs while DuckDB reads the original
+    staged.start_copy(already_kept=ws.vault.path_for(staged.digest).exists())
     query = build_query(staged.source_sql(), staged.line_sql, found, mapping)
     dedupe = bool(ws.scalar("SELECT count(*) FROM probes"))
     digest = staged.digest
@@ -222,6 +229,7 @@ def _ingest_file(
         else:
             counts = _ingest_general(con, staged, query, found, source_id, dedupe)
     except duckdb.Error as e:
+        staged.check_unchanged()  # a file changed under DuckDB: say so, not "cannot read"
         raise InputError(f"{staged.display}: cannot read the file ({short_error(e)})") from None
     staged.check_unchanged()  # DuckDB read the original: it must be what was hashed
     inserted, repeated, read, bad, valid, problems = counts

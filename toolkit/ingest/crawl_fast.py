@@ -169,7 +169,7 @@ def _types(
     """The reader type of each mapped column (VARCHAR for the others), or None."""
     types: dict[str, str] = {found["observed_at"]: "TIMESTAMP"}
     zones, _, _ = prefecture_keys()
-    enums = {"prefecture": sorted(zones)}
+    enums = {"prefecture": list(zones)}
     for column in VOCABULARIES:
         exact, _ = vocabulary(column)
         enums[column] = [k for k, v in exact.items() if k == v]
@@ -235,10 +235,10 @@ def _build(
         value = clean.format(ident(found[column]))
         return f"coalesce({value}, {default})" if column in defaults else value
 
-    codes = enum_sql(sorted(zones))
+    codes = enum_sql(list(zones))
     number, zone_name, zone_list = zone_sql("prefecture_code", zones, mapping.zone, typed=True)
-    # naive_at: the time as written (naive), or the UTC time the reader made of an offset
-    zone_code = "0" if aware else zone_code_case("naive_at", zone_list)
+    # read_at: the time as written (naive), or the UTC time the reader made of an offset
+    zone_code = "0" if aware else zone_code_case("read_at", zone_list)
     first = [
         f"{given('prefecture', codes, '{}')} AS prefecture_code",
         f"{given('site', clean=TRIMMED)} AS site",
@@ -246,7 +246,7 @@ def _build(
         f"{given('outcome')} AS outcome_given",
         f"{given('system')} AS system",
         f"{given('url')} AS url",  # the reader reads "" and an empty field as NULL
-        f"{ident(found['observed_at'])} AS naive_at",
+        f"{ident(found['observed_at'])} AS read_at",
         *(f"{ident(found[c])} AS {c}" if c in found else f"CAST(NULL AS INTEGER) AS {c}"
           for c in INTEGERS),
         *(f"{ident(found[c])} AS {c}" if c in found else f"CAST(NULL AS DATE) AS {c}"
@@ -265,16 +265,16 @@ def _build(
         before = [f"CASE WHEN {c} <= utc_date THEN {c} < {local_date} END" for c in DATES]
         after = [f"CASE WHEN {c} > utc_date + 1000 THEN {c} > {local_date} + INTERVAL 3 YEAR END"
                  for c in DATES]  # fmt: skip
-        utc_us = "epoch_us(naive_at)"
+        utc_us = "epoch_us(read_at)"
     else:
-        local_date = "CAST(naive_at AS DATE)"
+        local_date = "CAST(read_at AS DATE)"
         before = [f"{c} <= utc_date AND {c} < {local_date}" for c in DATES]
         after = [f"{c} > utc_date + 1000 AND {c} > {local_date} + INTERVAL 3 YEAR" for c in DATES]
-        utc_us = f"epoch_us(naive_at) - CAST({OFFSET_SQL} AS BIGINT) * 1000000"
+        utc_us = f"epoch_us(read_at) - CAST({OFFSET_SQL} AS BIGINT) * 1000000"
     earliest = _epoch_us(datetime.fromisoformat(EARLIEST).replace(tzinfo=UTC))
     latest = _epoch_us(datetime.now(UTC) + timedelta(days=2))  # as the general path's now()
     failures = [
-        "naive_at IS NULL",
+        "read_at IS NULL",
         "prefecture IS NULL",
         f"zone_code % 4 = {GAP}",
         f"utc_us < {earliest} OR utc_us > {latest}",

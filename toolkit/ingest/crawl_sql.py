@@ -45,6 +45,8 @@ from toolkit.ingest.crawl_vocab import (
 )  # fmt: skip
 from toolkit.ingest.crawl_zones import GAP, OFFSET_SQL, zone_code_case, zone_sql
 
+WHITESPACE = "' \t\n\r'"  # a SQL literal holding a space, a tab, a line feed, a return
+TIMES = ("observed_at", "date", "time", "first_slot", "second_slot")  # read without WHITESPACE
 EARLIEST = "2015-01-01"  # online booking of préfecture appointments is later than this
 # Tried in order after ISO 8601; two-digit years first (see the module doc).
 DATETIME_FORMATS = (
@@ -160,7 +162,12 @@ def _build(
             raw.append(f"CAST(NULL AS VARCHAR) AS r_{c}")
             continue
         expr = f"CAST({ident(found[c])} AS VARCHAR)"
-        expr = f"nullif(trim({expr}), '')" if c == "site" else f"nullif({expr}, '')"
+        if c == "site":
+            expr = f"nullif(trim({expr}), '')"
+        elif c in TIMES:  # once here: repeated in every parse, DuckDB's planner crawls
+            expr = f"nullif(trim({expr}, {WHITESPACE}), '')"
+        else:
+            expr = f"nullif({expr}, '')"
         if mapping.csv.decimal == "," and c in ("slots", "http_status"):
             expr = f"replace({expr}, ',', '.')"
         raw.append(f"{expr} AS r_{c}")
@@ -263,13 +270,14 @@ def _serial_sql(r: str, cast: str) -> str:
 
 
 def _offset_sql(r: str) -> str:
-    """Whether a date-time ends with a UTC offset: a cheap look at its last characters, and a
-    regular expression only for the few that might (a CASE: DuckDB evaluates both sides of
-    an AND in a projection)."""
+    """Whether a date-time ends with a UTC offset (Z, ±hh, ±hhmm, ±hh:mm, ±hh:mm:ss): a cheap
+    look at its last characters, and a regular expression only for the few that might (a
+    CASE: DuckDB evaluates both sides of an AND in a projection). It must not miss one: a
+    TIMESTAMP cast drops the offset without a word."""
+    signs = " OR ".join(f"{r}[-{i}] IN ('+', '-')" for i in (3, 5, 6, 7, 9))
     return (
-        f"CASE WHEN length({r}) > 10 AND ({r}[-1] IN ('Z', 'z', ' ') OR {r}[-6] IN ('+', '-') "
-        f"OR {r}[-5] IN ('+', '-') OR {r}[-3] IN ('+', '-')) "
-        f"THEN regexp_matches({r}, '\\d([Zz]|[+-]\\d\\d(:?\\d\\d)?)\\s*$') ELSE false END"
+        f"CASE WHEN length({r}) > 10 AND ({r}[-1] IN ('Z', 'z', ' ') OR {signs}) "
+        f"THEN regexp_matches({r}, '\\d([Zz]|[+-]\\d\\d(:?\\d\\d){{0,2}})\\s*$') ELSE false END"
     )
 
 

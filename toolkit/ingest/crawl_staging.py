@@ -1,13 +1,16 @@
-"""A crawl file on its way into the vault: hashed, understood, read, then copied beside it.
+"""A crawl file on its way into the vault: hashed and understood, then read while copied.
 
-Three things happen at once, none holding a large file in memory: a thread hashes the
-original (SHA-256 releases the GIL), this thread counts its newlines and checks that it is
-UTF-8, and the kernel copies it into ``vault/.incoming-*`` (``shutil.copyfile``, then
-``fsync``) — a copy that goes on while DuckDB reads the original. The copy is moved to
-``vault/<sha256[:2]>/<sha256>`` only once the rows are recorded. The original's size and
-modification time are taken before the hash and compared after DuckDB's last read
-(:meth:`Staged.check_unchanged`) and before the copy is kept (:meth:`Staged.finish_copy`):
-a file that changes meanwhile is refused.
+Staging (before the transaction) reads the original twice at once, never holding it in
+memory: a thread hashes it (SHA-256 releases the GIL) while this thread counts its newlines
+and checks that it is UTF-8. DuckDB then reads the original through a symbolic link in the
+ingest's work folder, so that a name with ``*``, ``?`` or ``[`` is never taken for a
+pattern. When the file's turn comes in the transaction, the kernel copies it into
+``vault/.incoming-*`` (``shutil.copyfile``, then ``fsync``) while DuckDB reads it; the copy
+is moved to ``vault/<sha256[:2]>/<sha256>`` once the rows are recorded, and skipped when the
+vault already holds those bytes. The original's size, times, inode and device are taken
+before the hash and compared after DuckDB's last read (:meth:`Staged.check_unchanged`) and
+once the copy is made (:meth:`Staged.finish_copy`): a file changed or replaced meanwhile is
+refused.
 """
 
 from __future__ import annotations
@@ -52,12 +55,13 @@ class Staged:
     ends_with_newline: bool
     encoding: str  # as detected in the hash pass: utf-8, utf-8-sig, utf-16, cp1252
     origin: Path | None = None  # the file as given (read by DuckDB, never written)
-    stamp: tuple[int, int] | None = None  # its size and mtime before the hash
+    stamp: tuple[int, ...] | None = None  # its size, times, inode and device before the hash
+    vault_root: Path | None = None
     copier: threading.Thread | None = None  # the kernel copy into ``tmp``, then its fsync
     copy_failure: list[BaseException] = field(default_factory=list)
     format: str = "csv"
     detected_by: str = "extension"
-    read_path: Path | None = None  # what DuckDB reads (the original, or a UTF-8 copy)
+    read_path: Path | None = None  # what DuckDB reads: a link to the original, or a copy
     columns: list[str] = field(default_factory=list)
     options: str = ""  # reader arguments after the path
     dialect: tuple[str, str, str] | None = None  # CSV delimiter, quote, escape
@@ -92,6 +96,20 @@ class Staged:
                 f"{self.display}: the file changed while it was being read; ingest it again"
             )
 
+    def start_copy(self, already_kept: bool) -> None:
+        """Start the kernel copy into the vault folder, unless the vault has these bytes."""
+        if self.copier is not None or self.tmp is not None or already_kept:
+            return
+        assert self.origin is not None and self.vault_root is not None
+        self.vault_root.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=self.vault_root, prefix=".incoming-")
+        os.close(fd)
+        self.tmp = Path(name)
+        self.copier = threading.Thread(
+            target=_copy, args=(self.origin, self.tmp, self.copy_failure), daemon=True
+        )
+        self.copier.start()
+
     def finish_copy(self) -> None:
         """Wait for the copy (and its fsync); refuse it if it failed or differs in size."""
         if self.copier is not None:
@@ -106,29 +124,45 @@ class Staged:
             raise InputError(f"{self.display}: the vault copy is incomplete; ingest it again")
 
     def discard(self) -> None:
-        """Stop caring about the copy: wait for it, then remove it."""
-        if self.copier is not None:
-            self.copier.join()
-            self.copier = None
-        if self.tmp is not None:
-            self.tmp.unlink(missing_ok=True)
-            self.tmp = None
+        """Give up the copy: wait for it, then remove it (even if the wait is interrupted;
+        a copy still running then fails on its own, its file gone)."""
+        try:
+            if self.copier is not None:
+                self.copier.join()
+                self.copier = None
+        finally:
+            if self.tmp is not None:
+                self.tmp.unlink(missing_ok=True)
+                self.tmp = None
 
 
-def _stamp(path: Path) -> tuple[int, int]:
+def _stamp(path: Path) -> tuple[int, ...]:
+    """What changes when a file is written or replaced: size, modification and change times
+    (the change time cannot be set back), inode and device."""
     st = os.stat(path)
-    return st.st_size, st.st_mtime_ns
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev
 
 
-def copy_to_vault_dir(path: Path, vault_root: Path, display: str) -> Staged:
-    """Hash ``path`` (a thread), count its newlines and check UTF-8 (this thread), and start
-    the kernel copy into the vault folder, which goes on after this returns."""
+def read_link(path: Path, work: Path, number: int) -> Path:
+    """A name for DuckDB to read ``path`` by, free of pattern characters: a symbolic link in
+    the work folder (a copy where links cannot be made)."""
+    import re
+    import shutil
+
+    suffix = path.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,8}", path.suffix.lower()) else ""
+    link = work / f"original-{number}{suffix}"
+    try:
+        link.symlink_to(path.resolve())
+    except OSError:
+        shutil.copyfile(path, link)
+    return link
+
+
+def stage(path: Path, vault_root: Path, display: str) -> Staged:
+    """Hash ``path`` (a thread) while counting its newlines and checking UTF-8 (this thread);
+    the copy into the vault waits for :meth:`Staged.start_copy`."""
     import hashlib
 
-    vault_root.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=vault_root, prefix=".incoming-")
-    os.close(fd)
-    tmp = Path(tmp_name)
     failure: list[BaseException] = []
     digest = hashlib.sha256()
     hashed: list[int] = []
@@ -157,35 +191,26 @@ def copy_to_vault_dir(path: Path, vault_root: Path, display: str) -> Staged:
         if _stamp(path) != before or size != before[0] or hashed != [size]:
             raise InputError("the file changed while it was being read; ingest it again")
     except OSError as e:
-        tmp.unlink(missing_ok=True)
         raise InputError(f"cannot read ({e.strerror or e}); check the file's permissions") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"
     elif head.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
     else:
         encoding = "utf-8" if valid_utf8 else "cp1252"
-    staged = Staged(
+    return Staged(
         display=display,
         name=path.name,
         digest=digest.hexdigest(),
         size=size,
-        tmp=tmp,
+        tmp=None,
         newlines=newlines,
         ends_with_newline=last == b"\n",
         encoding=encoding,
         origin=path,
         stamp=before,
+        vault_root=vault_root,
     )
-    # The copy reaches the disk while DuckDB reads the original from the page cache.
-    staged.copier = threading.Thread(
-        target=_copy, args=(path, tmp, staged.copy_failure), daemon=True
-    )
-    staged.copier.start()
-    return staged
 
 
 def _scan(path: Path) -> tuple[int, int, bytes, bytes, bool]:

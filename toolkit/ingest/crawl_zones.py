@@ -147,7 +147,7 @@ def zone_sql(
     if fixed is not None:
         return "0", lit(fixed), [fixed]
     names = sorted(set(zones.values()), key=lambda z: (z != "Europe/Paris", z))
-    codes = sorted(zones)
+    codes = sorted(zones)  # the order of enum_sql's ENUM: enum_code indexes ``numbers``
     numbers = "[" + ", ".join(str(names.index(zones[c])) for c in codes) + "]"
     code = prefecture if typed else f"TRY_CAST({prefecture} AS {enum_sql(codes)})"
     number = f"{numbers}[1 + enum_code({code})]"
