@@ -103,8 +103,12 @@ def plan(con: object, staged: Staged, found: dict[str, str], mapping: Mapping) -
         return None
     if mapping.csv.decimal == "," and any(c in found for c in INTEGERS):
         return None
-    sample = f"(SELECT * FROM {staged.source_sql()} LIMIT {SAMPLE_ROWS})"
+    sample = "temp.crawl_sample"  # read once, then looked at by every test
     try:
+        con.execute(  # type: ignore[attr-defined]
+            f"CREATE OR REPLACE TEMP TABLE crawl_sample AS "
+            f"SELECT * FROM {staged.source_sql()} LIMIT {SAMPLE_ROWS}"
+        )
         timestamp = _timestamp_format(con, sample, found["observed_at"], mapping)
         date = _date_format(con, sample, found, mapping)
         if timestamp is None or date is None:
@@ -112,6 +116,8 @@ def plan(con: object, staged: Staged, found: dict[str, str], mapping: Mapping) -
         types = _types(con, sample, found, mapping)
     except duckdb.Error:
         return None
+    finally:
+        con.execute("DROP TABLE IF EXISTS temp.crawl_sample")  # type: ignore[attr-defined]
     if types is None:
         return None
     return _build(staged, found, mapping, *timestamp, date, types)
