@@ -3,18 +3,16 @@
 One SELECT over the reader's VARCHAR columns, in steps:
 
 1. ``src``: the mapped columns, empty text as NULL (``site`` trimmed: it is part of the id;
-   other values are trimmed only when they fail to parse as written).
+   times and dates stripped of spaces, tabs and line breaks, once, here).
 2. ``k``: vocabularies, by constant MAP look-ups — never a join, an ``IN`` list or
    ``list_contains`` of constants, which DuckDB plans as joins and which then stop it from
    inserting in parallel: a préfecture code as written (``76``, ``2A``, ``75-PP``, ``1``), else its folded
    form (« Seine-Maritime », « rouen », « 2a »); procedure, outcome and system by slug, else
    folded (see ``crawl_vocab``). The mapping's ``[values.*]`` come first; blank cells take the
    ``[defaults]`` / command-line constants.
-3. ``t``: times and numbers. A time with an offset (``Z``, ``+01:00``) keeps its instant. A
-   naive time is read with the mapping's format, else ISO 8601, else the usual French forms
-   (``dd/mm/yy[yy] HH:MM[:SS]``, ``yy-mm-dd HH:MM``, ``dd.mm.yyyy``…: a two-digit year is tried
-   before a four-digit one, because ``%Y`` also accepts ``25``), else an Excel serial
-   (``45731.42``, rounded to the second) or Unix seconds/milliseconds.
+3. ``t``: times and numbers (``crawl_parse``): a time with an offset keeps its instant; a
+   naive time is read with the mapping's format, else ISO 8601, else the usual French forms,
+   an Excel serial or Unix seconds.
 4. ``z``: a naive time becomes an instant in the préfecture's zone (or the mapping's ``zone``)
    by arithmetic on the zone's transitions (``crawl_zones``), not by ``timezone()`` per row.
    A time in the repeated autumn hour is read as its *first* occurrence (02:30 on 26 October
@@ -34,6 +32,13 @@ import re
 from dataclasses import dataclass
 
 from toolkit.ingest.crawl_mapping import Mapping
+from toolkit.ingest.crawl_parse import (
+    WHITESPACE,
+    date_sql,
+    datetime_sql,
+    offset_sql,
+    time_sql,
+)
 from toolkit.ingest.crawl_staging import ident, lit
 from toolkit.ingest.crawl_vocab import (
     NULL_DATES,
@@ -45,21 +50,8 @@ from toolkit.ingest.crawl_vocab import (
 )  # fmt: skip
 from toolkit.ingest.crawl_zones import GAP, OFFSET_SQL, zone_code_case, zone_sql
 
-WHITESPACE = "' \t\n\r'"  # a SQL literal holding a space, a tab, a line feed, a return
 TIMES = ("observed_at", "date", "time", "first_slot", "second_slot")  # read without WHITESPACE
 EARLIEST = "2015-01-01"  # online booking of préfecture appointments is later than this
-# Tried in order after ISO 8601; two-digit years first (see the module doc).
-DATETIME_FORMATS = (
-    "%d/%m/%y %H:%M:%S", "%d/%m/%y %H:%M", "%d/%m/%y %Hh%M", "%d/%m/%y",
-    "%y-%m-%d %H:%M:%S", "%y-%m-%d %H:%M", "%y-%m-%d",
-    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y",
-    "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
-    "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y",
-    "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d",
-)  # fmt: skip
-DATE_FORMATS = ("%d/%m/%y", "%d/%m/%Y", "%d.%m.%Y", "%y-%m-%d", "%d-%m-%Y", "%Y-%m-%d",
-                "%Y/%m/%d", "%d/%m/%y %H:%M", "%d/%m/%Y %H:%M")  # fmt: skip
-TIME_FORMATS = ("%Hh%M", "%Hh", "%H.%M", "%H:%M:%S.%f")
 RAW = ("observed_at", "date", "time", "prefecture", "site", "procedure", "url", "outcome",
        "slots", "first_slot", "second_slot", "http_status", "system")  # fmt: skip
 COLUMNS = (
@@ -164,7 +156,7 @@ def _build(
         expr = f"CAST({ident(found[c])} AS VARCHAR)"
         if c == "site":
             expr = f"nullif(trim({expr}), '')"
-        elif c in TIMES:  # once here: repeated in every parse, DuckDB's planner crawls
+        elif c in TIMES:  # once here (see crawl_parse)
             expr = f"nullif(trim({expr}, {WHITESPACE}), '')"
         else:
             expr = f"nullif({expr}, '')"
@@ -198,19 +190,19 @@ def _build(
     when_col = "date" if "date" in found else "observed_at"
     k = (
         f"SELECT s.*, {prefecture} AS prefecture, {vocab}, coalesce(r_url, {url_default}) AS url, "
-        f"{_offset_sql(f'r_{when_col}')} AS has_offset FROM ({src}) s"
+        f"{offset_sql(f'r_{when_col}')} AS has_offset FROM ({src}) s"
     )
     zone_no, tz, zone_list = zone_sql("prefecture", zones, mapping.zone)
-    naive, aware, epoch = _datetime_sql(f"r_{when_col}", fmt.get(when_col))
+    naive, aware, epoch = datetime_sql(f"r_{when_col}", fmt.get(when_col))
     if split:
         aware = epoch = "CAST(NULL AS TIMESTAMPTZ)"
-    time_part = _time_sql("r_time", fmt.get("time")) if split else "CAST(NULL AS TIME)"
+    time_part = time_sql("r_time", fmt.get("time")) if split else "CAST(NULL AS TIME)"
     t = (
         f"SELECT k.*, {zone_no} AS zone_no, {tz} AS tz, {aware} AS aware_at, "
         f"{naive} AS when_naive, {time_part} AS time_part, "
         f"TRY_CAST(r_slots AS INTEGER) AS slots, TRY_CAST(r_http_status AS INTEGER) AS http_status, "
-        f"{_date_sql('r_first_slot', fmt.get('first_slot'))} AS first_slot, "
-        f"{_date_sql('r_second_slot', fmt.get('second_slot'))} AS second_slot FROM ({k}) k"
+        f"{date_sql('r_first_slot', fmt.get('first_slot'))} AS first_slot, "
+        f"{date_sql('r_second_slot', fmt.get('second_slot'))} AS second_slot FROM ({k}) k"
     )
     naive_at = "CAST(when_naive AS DATE) + time_part" if split else "when_naive"
     u = (
@@ -258,72 +250,6 @@ def _vocab_sql(column: str, mapped: dict[str, str], default: str | None) -> str:
         f"CASE WHEN {r} IS NULL THEN {fallback} ELSE coalesce({_map_sql(exact)}[{r}], "
         f"CASE WHEN trim({r}) = '' THEN {fallback} ELSE {other} END) END"
     )
-
-
-def _serial_sql(r: str, cast: str) -> str:
-    days = f"CAST(replace(trim({r}), ',', '.') AS DOUBLE)"
-    if cast == "DATE":
-        value = f"CAST(DATE '1899-12-30' + CAST(floor({days}) AS INTEGER) AS DATE)"
-    else:
-        value = f"TIMESTAMP '1899-12-30' + to_seconds(CAST(round({days} * 86400) AS BIGINT))"
-    return f"CASE WHEN regexp_full_match(trim({r}), '\\d{{5}}([.,]\\d+)?') THEN {value} END"
-
-
-def _offset_sql(r: str) -> str:
-    """Whether a date-time ends with a UTC offset (Z, ±hh, ±hhmm, ±hh:mm, ±hh:mm:ss): a cheap
-    look at its last characters, and a regular expression only for the few that might (a
-    CASE: DuckDB evaluates both sides of an AND in a projection). It must not miss one: a
-    TIMESTAMP cast drops the offset without a word."""
-    signs = " OR ".join(f"{r}[-{i}] IN ('+', '-')" for i in (3, 5, 6, 7, 9))
-    return (
-        f"CASE WHEN length({r}) > 10 AND ({r}[-1] IN ('Z', 'z', ' ') OR {signs}) "
-        f"THEN regexp_matches({r}, '\\d([Zz]|[+-]\\d\\d(:?\\d\\d){{0,2}})\\s*$') ELSE false END"
-    )
-
-
-def _datetime_sql(r: str, fmt: str | None) -> tuple[str, str, str]:
-    """(naive TIMESTAMP, aware TIMESTAMPTZ, last-resort TIMESTAMPTZ) for a date-time column;
-    ``has_offset`` must be computed before (:func:`_offset_sql`)."""
-    serial = _serial_sql(r, "TIMESTAMP")
-    none = "CAST(NULL AS TIMESTAMPTZ)"
-    if fmt:
-        if "%z" in fmt or "%Z" in fmt:
-            return "CAST(NULL AS TIMESTAMP)", f"try_strptime(trim({r}), {lit(fmt)})", none
-        naive = f"coalesce(try_strptime({r}, {lit(fmt)}), try_strptime(trim({r}), {lit(fmt)}), {serial})"
-        return naive, none, none
-    s = f"trim({r})"
-    epoch = (
-        f"CASE WHEN regexp_full_match({s}, '\\d{{10}}') THEN to_timestamp(CAST({s} AS BIGINT)) "
-        f"WHEN regexp_full_match({s}, '\\d{{13}}') THEN epoch_ms(CAST({s} AS BIGINT)) END"
-    )
-    # ISO casts only for a four-digit year: DuckDB reads "25-03-12" as the year 25
-    aware = f"CASE WHEN has_offset AND {s}[5] = '-' THEN TRY_CAST({s} AS TIMESTAMPTZ) END"
-    tries = ", ".join(f"try_strptime({s}, {lit(f)})" for f in DATETIME_FORMATS)
-    iso = f"CASE WHEN {r}[5] = '-' THEN TRY_CAST({r} AS TIMESTAMP) END"
-    naive = f"CASE WHEN NOT has_offset THEN coalesce({iso}, {tries}, {serial}) END"
-    return naive, aware, epoch
-
-
-def _time_sql(r: str, fmt: str | None) -> str:
-    s = f"trim({r})"
-    fraction = (
-        f"CASE WHEN regexp_full_match({s}, '0?[.,]\\d+') THEN TIME '00:00:00' + "
-        f"to_seconds(CAST(round(CAST(replace({s}, ',', '.') AS DOUBLE) * 86400) AS BIGINT)) END"
-    )
-    if fmt:
-        return f"coalesce(CAST(try_strptime({s}, {lit(fmt)}) AS TIME), {fraction})"
-    tries = ", ".join(f"CAST(try_strptime({s}, {lit(f)}) AS TIME)" for f in TIME_FORMATS)
-    return f"coalesce(TRY_CAST({s} AS TIME), {tries}, {fraction})"
-
-
-def _date_sql(r: str, fmt: str | None) -> str:
-    s = f"trim({r})"
-    if fmt:
-        parsed = f"CAST(try_strptime({s}, {lit(fmt)}) AS DATE)"
-    else:
-        tries = ", ".join(f"CAST(try_strptime({s}, {lit(f)}) AS DATE)" for f in DATE_FORMATS)
-        parsed = f"CASE WHEN {s}[5] = '-' THEN TRY_CAST({s} AS DATE) END, {tries}"
-    return f"CASE WHEN {r} IS NULL THEN NULL ELSE coalesce({parsed}, {_serial_sql(r, 'DATE')}) END"
 
 
 def _blank(r: str) -> str:
