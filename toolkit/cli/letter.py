@@ -50,40 +50,32 @@ def _build(
         render.info(f"PDF written: {path.with_suffix('.pdf')}")
 
 
-@app.command("ddd")
-def ddd(
-    applicant_id: ApplicantArg,
-    out: OutFileOpt,
-    templates: TemplatesOpt = None,
-    pdf: PdfOpt = False,
-    exhibits: ExhibitsOpt = None,
-) -> None:
-    """Réclamation to the Défenseur des droits (Libre réponse 71120, 75342 Paris Cedex 07)."""
-    _build("ddd", applicant_id, out, templates, pdf, exhibits)
+LETTERS = {  # command and kind -> its help
+    "ddd": "Réclamation to the Défenseur des droits (Libre réponse 71120, 75342 Paris Cedex 07).",
+    "prefecture": "Written request to the préfet: an appointment or the « solution de "
+    "substitution ».",
+    "requete": "Draft référé « mesures utiles » for the lawyer to complete (article L.521-3 CJA).",
+}
 
 
-@app.command("prefecture")
-def prefecture(
-    applicant_id: ApplicantArg,
-    out: OutFileOpt,
-    templates: TemplatesOpt = None,
-    pdf: PdfOpt = False,
-    exhibits: ExhibitsOpt = None,
-) -> None:
-    """Written request to the préfet: an appointment or the « solution de substitution »."""
-    _build("prefecture", applicant_id, out, templates, pdf, exhibits)
+def _command(kind: str, help: str) -> None:
+    """Register ``guichets letter KIND``: every letter takes the same arguments."""
+
+    def command(
+        applicant_id: ApplicantArg,
+        out: OutFileOpt,
+        templates: TemplatesOpt = None,
+        pdf: PdfOpt = False,
+        exhibits: ExhibitsOpt = None,
+    ) -> None:
+        _build(kind, applicant_id, out, templates, pdf, exhibits)
+
+    command.__doc__ = help
+    app.command(kind)(command)
 
 
-@app.command("requete")
-def requete(
-    applicant_id: ApplicantArg,
-    out: OutFileOpt,
-    templates: TemplatesOpt = None,
-    pdf: PdfOpt = False,
-    exhibits: ExhibitsOpt = None,
-) -> None:
-    """Draft référé « mesures utiles » for the lawyer to complete (article L.521-3 CJA)."""
-    _build("requete", applicant_id, out, templates, pdf, exhibits)
+for _kind, _help in LETTERS.items():
+    _command(_kind, _help)
 
 
 def register(root: typer.Typer) -> None:
