@@ -56,7 +56,7 @@ from toolkit.ingest.crawl_readers import EXTENSIONS, detect_format, prepare
 from toolkit.ingest.crawl_sql import COLUMNS, KEY, NOT_RECORDED, CrawlQuery, build_query
 from toolkit.ingest.crawl_staging import Staged, read_link, stage
 from toolkit.ingest.inputs import is_junk
-from toolkit.ingest.records import IngestReport
+from toolkit.ingest.records import IngestReport, close_batch
 from toolkit.progress import ProgressCallback, noop
 from toolkit.workspace import Workspace
 
@@ -158,17 +158,19 @@ def _record(
         for item, _ in staged:
             _commit_vault(ws, item)
         progress(total, total, "")
-        if strict and report.problems:
-            raise ProblemsFound(
-                report.problems,
-                f"{len(report.problems)} problem(s) with --strict; nothing was recorded",
-            )
-        ws.set_source_rows(source_id, report.rows)
-        ws.log_custody(
+        close_batch(
+            ws,
+            report,
+            source_id,
+            strict,
             "ingest.crawl",
-            {"source": source_id, "name": source, "mapping": mapping.origin,
-             "files": report.details["files"]},
-        )  # fmt: skip
+            {
+                "source": source_id,
+                "name": source,
+                "mapping": mapping.origin,
+                "files": report.details["files"],
+            },
+        )
 
 
 def _inputs(paths: list[str | os.PathLike[str]], problems: list[Problem]) -> list[Path]:

@@ -20,9 +20,9 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from toolkit.errors import InputError, Problem, ProblemsFound
+from toolkit.errors import InputError, Problem
 from toolkit.ingest.inputs import EntryError, InputFile, expand
-from toolkit.ingest.records import IngestReport, content_id
+from toolkit.ingest.records import IngestReport, close_batch, content_id
 from toolkit.progress import ProgressCallback, noop
 from toolkit.workspace import Workspace, now
 
@@ -268,13 +268,11 @@ def ingest_documents(
             report.recorded.append(f.display)
             report.rows += 1
         progress(len(inputs), len(inputs), "")
-        if strict and report.problems:
-            raise ProblemsFound(
-                report.problems,
-                f"{len(report.problems)} problem(s) with --strict; nothing was recorded",
-            )
-        ws.set_source_rows(source_id, report.rows)
-        ws.log_custody(
+        close_batch(
+            ws,
+            report,
+            source_id,
+            strict,
             "ingest.documents",
             {
                 "applicant": applicant.id,

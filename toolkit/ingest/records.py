@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import Problem
+from toolkit.errors import Problem, ProblemsFound
 from toolkit.workspace import Workspace, now
 
 if TYPE_CHECKING:
@@ -65,6 +65,22 @@ class IngestReport:
             "warnings": self.warnings,
             "notices": self.notices,
         }
+
+
+def close_batch(
+    ws: Workspace, report: IngestReport, source_id: str, strict: bool, action: str,
+    detail: dict[str, Any],
+) -> None:  # fmt: skip
+    """The end of an ingest's transaction: with ``strict``, any problem refuses the whole
+    batch (ProblemsFound rolls it back); otherwise the batch's row count and the custody
+    entry ``action`` with ``detail`` are written."""
+    if strict and report.problems:
+        raise ProblemsFound(
+            report.problems,
+            f"{len(report.problems)} problem(s) with --strict; nothing was recorded",
+        )
+    ws.set_source_rows(source_id, report.rows)
+    ws.log_custody(action, detail)
 
 
 ATTEMPT_COLUMNS = (

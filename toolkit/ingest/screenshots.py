@@ -17,11 +17,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from toolkit.errors import GuichetsError, InputError, MissingDependency, Problem, ProblemsFound
+from toolkit.errors import GuichetsError, InputError, MissingDependency, Problem
 from toolkit.ingest.inputs import EntryError, InputFile, expand
 from toolkit.ingest.records import (
     IngestReport,
     attempt_id,
+    close_batch,
     insert_attempt,
     known_attempt_ids,
     store_text,
@@ -319,13 +320,11 @@ def ingest_screenshots(
             report.warnings.append(
                 f"{log}:{entries[key].line}: {entries[key].file} is not among the files given"
             )
-        if strict and report.problems:
-            raise ProblemsFound(
-                report.problems,
-                f"{len(report.problems)} problem(s) with --strict; nothing was recorded",
-            )
-        ws.set_source_rows(source_id, report.rows)
-        ws.log_custody(
+        close_batch(
+            ws,
+            report,
+            source_id,
+            strict,
             "ingest.screenshots",
             {
                 "applicant": applicant.id,

@@ -15,13 +15,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from toolkit.errors import InputError, Problem, ProblemsFound
+from toolkit.errors import InputError, Problem
 from toolkit.ingest.captures import READERS, detect
 from toolkit.ingest.captures.base import CaptureRecord, NoTextLayer, OcrFunction
 from toolkit.ingest.inputs import EntryError, InputFile, expand
 from toolkit.ingest.records import (
     IngestReport,
     attempt_id,
+    close_batch,
     insert_attempt,
     known_attempt_ids,
     store_text,
@@ -164,13 +165,11 @@ def run(
             report.recorded.append(f.display)
             report.details["formats"][f.display] = read.fmt
         progress(len(inputs), len(inputs), "")
-        if strict and report.problems:
-            raise ProblemsFound(
-                report.problems,
-                f"{len(report.problems)} problem(s) with --strict; nothing was recorded",
-            )
-        ws.set_source_rows(source_id, report.rows)
-        ws.log_custody(
+        close_batch(
+            ws,
+            report,
+            source_id,
+            strict,
             "ingest.captures",
             {
                 "applicant": applicant.id,
