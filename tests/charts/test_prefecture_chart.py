@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from toolkit.charts.prefecture import prefecture_chart
-from toolkit.charts.style import date_fr, month_fr, period_fr, save_figure, short_date_fr
+from toolkit.charts.style import save_figure
 from toolkit.errors import InputError
 from toolkit.ingest.crawl import ingest_crawl
 from toolkit.workspace import Workspace
@@ -47,7 +46,7 @@ def test_french_labels_source_and_period(crawled: Workspace, tmp_path: Path) -> 
         "lun.",
         "Délai jusqu'au premier créneau proposé",
         "Médiane",
-        "Source : observatoire-test — 14 sondages du 10 mars au 12 mars 2025.",
+        "Source : observatoire-test — 14 sondages du 10 au 12 mars 2025.",
     ):
         assert label in text, label
 
@@ -83,17 +82,6 @@ def test_save_figure_refuses_unknown_suffix(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match=r"unknown chart format '\.gif'"):
         save_figure(new_figure(2, 2), tmp_path / "x.gif")
-
-
-def test_french_dates_without_locale() -> None:
-    assert date_fr(date(2025, 3, 1)) == "1er mars 2025"
-    assert date_fr(date(2025, 8, 15)) == "15 août 2025"
-    assert month_fr(date(2025, 2, 3)) == "février 2025"
-    assert short_date_fr(date(2025, 12, 24)) == "24 déc."
-    assert (
-        period_fr(date(2024, 12, 30), date(2025, 1, 6)) == "du 30 décembre 2024 au 6 janvier 2025"
-    )
-    assert period_fr(date(2025, 3, 10), date(2025, 3, 12)) == "du 10 mars au 12 mars 2025"
 
 
 def test_cli_chart(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import InputError
+from toolkit.frenchdates import date_fr, short_date_fr
 from toolkit.model import TimeSource
 from toolkit.workspace import Workspace, now
 
@@ -48,8 +49,6 @@ CONTACT_COLOUR = "#1b2631"
 EXPIRY_COLOUR = "#c0392b"
 WEAK_SOURCES = frozenset(t.value for t in TimeSource if t.weak)
 EXPIRY_REACH_DAYS = 60  # show the expiry line when it is this close to the attempts
-_MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
-              "oct.", "nov.", "déc.")  # fmt: skip
 
 
 def _rows(ws: Workspace, applicant_id: str) -> list[dict[str, Any]]:
@@ -101,14 +100,8 @@ def _date_fr(value: float, pos: int | None = None) -> str:
     from matplotlib.dates import num2date
 
     d = num2date(value)
-    label = f"{d.day} {_MONTHS_FR[d.month - 1]}"
+    label = short_date_fr(d)
     return f"{label}\n{d.year}" if pos == 0 or (d.month == 1 and d.day <= 7) else label
-
-
-def _long_date_fr(d: date) -> str:
-    from toolkit.indicators.readiness import date_fr
-
-    return date_fr(d)
 
 
 def applicant_chart(
@@ -243,9 +236,9 @@ def _figure(
     if expiry is not None and show_expiry:
         ax.axvline(_day(expiry), color=EXPIRY_COLOUR, linestyle="--", linewidth=1.6, zorder=2)
         handles.append(Line2D([], [], color=EXPIRY_COLOUR, linestyle="--", linewidth=1.6,
-                              label=f"Fin de validité du titre ({_long_date_fr(expiry)})"))  # fmt: skip
+                              label=f"Fin de validité du titre ({date_fr(expiry)})"))  # fmt: skip
     elif expiry is not None:
-        subtitle += f" · fin de validité du titre : {_long_date_fr(expiry)}"
+        subtitle += f" · fin de validité du titre : {date_fr(expiry)}"
     ax.set_xlim(_day(lo) - 1, _day(hi) + 1)
     ax.set_ylim(-0.4, 25.2)
     ax.yaxis.set_major_locator(FixedLocator(list(range(0, 25, 3))))

@@ -227,7 +227,7 @@ def _figure(shades: dict[str, Shade], title: str, subtitle: str, caption: str) -
 
 def _period_fr(ws: Workspace, since: date | None, until: date | None) -> str:
     """« du 5 janvier au 7 avril 2025 »: the dates asked for, else those of the probes."""
-    from toolkit.charts.style import period_fr
+    from toolkit.frenchdates import period_fr
 
     row = ws.con.execute(
         "SELECT min(local_date), max(local_date) FROM probes_local "

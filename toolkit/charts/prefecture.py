@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 from toolkit._version import __version__
 from toolkit.charts import style
 from toolkit.errors import InputError
+from toolkit.frenchdates import WEEKDAYS_SHORT_FR, period_fr
 from toolkit.workspace import Workspace, now
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def prefecture_chart(
     count = f"{probes:,}".replace(",", "\u202f")  # thousands: narrow no-break space
     caption = (
         f"Source : {_sources(ws, pref.code, slug, start, end)} — {count} sondages "
-        f"{style.period_fr(first, last)}."
+        f"{period_fr(first, last)}."
         " Parts sur l'ensemble des sondages ; carte horaire sur les sondages lisibles "
         "(« aucun créneau » ou « créneaux disponibles ») ; délai = date du premier créneau "
         f"proposé − date du sondage. Document établi avec guichets {__version__}."
@@ -205,7 +206,7 @@ def _heatmap(fig: Figure, ax: Axes, heat: list[dict[str, Any]]) -> None:
                 ink = "white" if value > top * 0.55 else "black"
                 ax.text(col, row, f"{100 * value:.0f}", ha="center", va="center",
                         fontsize=5.2, color=ink)  # fmt: skip
-    ax.set_yticks(range(7), style.WEEKDAYS_SHORT_FR)
+    ax.set_yticks(range(7), WEEKDAYS_SHORT_FR)
     ax.set_xticks(range(0, 24, 2), [f"{h} h" for h in range(0, 24, 2)])
     ax.set_xlabel("Heure locale du sondage")
     ax.set_title(

@@ -10,27 +10,21 @@ so the same data gives the same bytes — exhibits need that.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import InputError
+from toolkit.frenchdates import (
+    month_fr,
+    short_date_fr,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 FORMATS = ("png", "svg", "pdf")
 DPI = 150
-MONTHS_FR = (
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-    "octobre", "novembre", "décembre",
-)  # fmt: skip
-MONTHS_SHORT_FR = (
-    "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
-    "déc.",
-)  # fmt: skip
-WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-WEEKDAYS_SHORT_FR = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 
 # Readable in black and white: shades of grey, and a line style and marker for each series.
 INK = "#000000"
@@ -62,38 +56,6 @@ _METADATA: dict[str, dict[str, Any]] = {
     "svg": {"Date": None, "Creator": None},
     "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
 }
-
-
-def date_fr(day: date | datetime) -> str:
-    """« 12 mars 2025 » (« 1er » for the first of the month)."""
-    d = day.day
-    return f"{'1er' if d == 1 else d} {MONTHS_FR[day.month - 1]} {day.year}"
-
-
-def month_fr(day: date | datetime) -> str:
-    """« mars 2025 »."""
-    return f"{MONTHS_FR[day.month - 1]} {day.year}"
-
-
-def short_date_fr(day: date | datetime, *, year: bool = False) -> str:
-    """« 12 mars », or « 12 mars 2025 » with ``year``."""
-    text = f"{day.day} {MONTHS_SHORT_FR[day.month - 1]}"
-    return f"{text} {day.year}" if year else text
-
-
-def period_fr(first: date | datetime, last: date | datetime) -> str:
-    """« du 6 janvier au 6 avril 2025 », « le 12 mars 2025 »."""
-    a, b = _as_date(first), _as_date(last)
-    if a == b:
-        return f"le {date_fr(a)}"
-    start = f"{'1er' if a.day == 1 else a.day} {MONTHS_FR[a.month - 1]}"
-    if a.year != b.year:
-        start += f" {a.year}"
-    return f"du {start} au {date_fr(b)}"
-
-
-def _as_date(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
 
 
 def new_figure(width: float, height: float) -> Figure:

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.documents.docx import save_docx
-from toolkit.documents.frenchdates import date_fr, period_fr
 from toolkit.documents.layout import A4_LANDSCAPE, BODY, ITALIC, TITLE, Canvas, Column, Style, Table
 from toolkit.documents.pdf import write_pdf
 from toolkit.documents.plan import Piece
+from toolkit.frenchdates import date_fr, period_fr
 
 if TYPE_CHECKING:
     from pypdf import PdfReader

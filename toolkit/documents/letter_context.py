@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.documents.evidence import Entry, Evidence, gather
-from toolkit.documents.frenchdates import date_fr, period_fr, plural_fr
 from toolkit.errors import InputError
+from toolkit.frenchdates import date_fr, period_fr, plural_fr
 from toolkit.workspace import Workspace
 
 PLACEHOLDERS = {

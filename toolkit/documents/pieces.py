@@ -22,7 +22,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from toolkit.documents.evidence import Entry, Evidence, file_texts
-from toolkit.documents.frenchdates import date_fr, utc_offset
 from toolkit.documents.layout import (
     A4_LANDSCAPE,
     A4_PORTRAIT,
@@ -36,6 +35,7 @@ from toolkit.documents.layout import (
 )
 from toolkit.documents.pdf import PT_PER_MM, STAMP_BAND_PT, fit, image_info, image_page
 from toolkit.documents.plan import Piece
+from toolkit.frenchdates import date_fr, utc_offset
 from toolkit.model import CHANNEL_LABELS_FR, OUTCOME_LABELS_FR, TIME_SOURCE_LABELS_FR
 
 if TYPE_CHECKING:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from toolkit.documents.evidence import Entry, Evidence
-from toolkit.documents.frenchdates import date_fr, month_fr, period_fr, plural_fr
 from toolkit.documents.naming import exhibit_filename
+from toolkit.frenchdates import date_fr, month_fr, period_fr, plural_fr
 
 GROUPS = ("month", "week")
 SECTION_ORDER = (

@@ -6,7 +6,6 @@ import tempfile
 from pathlib import Path
 
 from toolkit.documents.evidence import Entry
-from toolkit.documents.frenchdates import period_fr, plural_fr, utc_offset
 from toolkit.documents.layout import A4_LANDSCAPE, HASH, SMALL, TITLE, Column, Style, Table
 from toolkit.documents.pdf import PT_PER_MM, fit, image_info
 from toolkit.documents.pieces import (
@@ -19,6 +18,7 @@ from toolkit.documents.pieces import (
     stamp_text,
 )
 from toolkit.documents.plan import Piece
+from toolkit.frenchdates import period_fr, plural_fr, utc_offset
 from toolkit.model import CHANNEL_LABELS_FR, OUTCOME_LABELS_FR, TIME_SOURCE_LABELS_FR
 
 CELL = Style(7, leading=1.25)

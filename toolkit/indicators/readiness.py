@@ -22,17 +22,12 @@ VERDICTS_FR = {"ready": "prêt", "weak": "fragile", "insufficient": "insuffisant
 LEVELS = ("fail", "warn", "ok")
 MAX_FILES_SHOWN = 10
 
-_MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-              "septembre", "octobre", "novembre", "décembre")  # fmt: skip
-
 
 def date_fr(value: str | date | None) -> str:
     """« 13 septembre 2019 », « 1er mars 2025 »; « — » for no date."""
-    if value is None:
-        return "—"
-    d = date.fromisoformat(value) if isinstance(value, str) else value
-    day = "1er" if d.day == 1 else str(d.day)
-    return f"{day} {_MONTHS_FR[d.month - 1]} {d.year}"
+    from toolkit.frenchdates import date_fr as french
+
+    return french(value) if value else "—"
 
 
 def _plural(n: int, one: str, many: str) -> str:

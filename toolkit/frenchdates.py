@@ -9,6 +9,11 @@ MONTHS_FR = (
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )  # fmt: skip
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS_SHORT_FR = (
+    "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+    "déc.",
+)  # fmt: skip
+WEEKDAYS_SHORT_FR = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 
 
 def as_date(value: date | datetime | str | None) -> date | None:
@@ -46,6 +51,15 @@ def month_fr(value: date | datetime | str) -> str:
     if d is None:
         raise ValueError("month_fr: no date given")
     return f"{MONTHS_FR[d.month - 1]} {d.year}"
+
+
+def short_date_fr(value: date | datetime | str, *, year: bool = False) -> str:
+    """« 12 mars », or « 12 mars 2025 » with ``year`` (chart ticks)."""
+    d = as_date(value)
+    if d is None:
+        raise ValueError("short_date_fr: no date given")
+    text = f"{d.day} {MONTHS_SHORT_FR[d.month - 1]}"
+    return f"{text} {d.year}" if year else text
 
 
 def time_fr(dt: datetime, *, seconds: bool = False) -> str:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from toolkit.documents.frenchdates import (
+from toolkit.frenchdates import (
     as_date,
     date_fr,
     datetime_fr,
@@ -15,6 +15,7 @@ from toolkit.documents.frenchdates import (
     numeric_fr,
     period_fr,
     plural_fr,
+    short_date_fr,
     time_fr,
     utc_offset,
 )
@@ -41,6 +42,8 @@ def test_weekday_month_and_numeric() -> None:
     assert date_fr(date(2025, 6, 1), weekday=True) == "dimanche 1er juin 2025"
     assert month_fr(date(2025, 2, 10)) == "février 2025"
     assert numeric_fr(date(2025, 3, 3)) == "03/03/2025"
+    assert short_date_fr(date(2025, 9, 16)) == "16 sept."
+    assert short_date_fr("2025-02-01", year=True) == "1 févr. 2025"  # ticks: no « 1er »
 
 
 def test_times() -> None:
