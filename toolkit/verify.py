@@ -86,12 +86,7 @@ def verify_folder(folder: str | Path) -> VerifyResult:
     for entry in entries:
         rel, digest = entry["path"], entry["sha256"]
         listed.add(rel)
-        p = folder / rel
-        result.checked += 1
-        if not p.is_file():
-            result.missing.append(rel)
-        elif sha256_file(p) != digest:
-            result.altered.append(rel)
+        _check_file(folder, rel, digest, result)
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder).as_posix()
         if p.is_file() and rel not in listed and rel not in (MANIFEST, SUMS):
@@ -115,9 +110,14 @@ def _check_sums(folder: Path, manifest: dict[str, str], result: VerifyResult) ->
             if manifest[rel] != digest and rel not in result.altered:
                 result.altered.append(f"{rel} (SHA256SUMS and {MANIFEST} disagree)")
             continue
-        p = folder / rel
-        result.checked += 1
-        if not p.is_file():
-            result.missing.append(rel)
-        elif sha256_file(p) != digest:
-            result.altered.append(rel)
+        _check_file(folder, rel, digest, result)
+
+
+def _check_file(folder: Path, rel: str, digest: str, result: VerifyResult) -> None:
+    """One listed file: missing, altered, or as listed."""
+    p = folder / rel
+    result.checked += 1
+    if not p.is_file():
+        result.missing.append(rel)
+    elif sha256_file(p) != digest:
+        result.altered.append(rel)
