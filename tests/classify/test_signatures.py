@@ -18,7 +18,7 @@ from toolkit.classify import (
     signatures,
     system_rules,
 )
-from toolkit.classify.signatures import _parse, compile_marker
+from toolkit.classify.signatures import _parse
 from toolkit.model import Classification, Outcome, System
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
@@ -403,23 +403,6 @@ def test_duplicate_ids_and_missing_fallback_are_refused() -> None:
         _parse({"signature": [row, row]})
     with pytest.raises(ValueError, match="fallback"):
         _parse({"signature": [row]})
-
-
-def test_marker_syntax() -> None:
-    marker = compile_marker("td.status-1.free")
-    assert marker.count('<td class="free status-1">') == 1
-    assert marker.count('<TD CLASS="status-1 free-text">') == 0
-    assert marker.count("<td data-x='1' class='status-1 free'><td class=status-1>") == 1
-    assert (
-        compile_marker("form#FormBookingCreate").count("<form method=post id=FormBookingCreate>")
-        == 1
-    )
-    assert compile_marker("[src*=captchetat]").count('<img alt="" src="/captchetat/image">') == 1
-    assert compile_marker("[data-captchastylename]").count("<div data-captchastylename>") == 1
-    with pytest.raises(ValueError, match="cannot read"):
-        compile_marker("td > a")
-    with pytest.raises(ValueError, match="needs an"):
-        compile_marker("td")
 
 
 def test_import_loads_neither_lxml_nor_the_table() -> None:
