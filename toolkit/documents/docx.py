@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from toolkit.errors import InputError
+from toolkit.zips import normalize_zip
 
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 AUTHOR = "guichets"
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
@@ -41,20 +40,6 @@ def pin_properties(document: Any, *, when: datetime, title: str = "") -> None:
     cp.category = ""
     cp.identifier = ""
     cp.version = ""
-
-
-def normalize_zip(data: bytes) -> bytes:
-    """The same zip with fixed timestamps and attributes, entries in their original order."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            fixed.create_system = 3
-            dst.writestr(fixed, src.read(info.filename), compresslevel=6)
-    return out.getvalue()
 
 
 def save_docx(document: Any, path: Path, *, when: datetime, title: str = "") -> None:

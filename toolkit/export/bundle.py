@@ -72,6 +72,7 @@ from toolkit.export.pseudonym import (
 )
 from toolkit.vault import sha256_file
 from toolkit.workspace import Workspace, now, schema_version
+from toolkit.zips import fixed_entry
 
 if TYPE_CHECKING:
     import duckdb
@@ -79,7 +80,6 @@ if TYPE_CHECKING:
 FORMAT = "guichets-bundle"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 # Column names a bundle must never hold (identity, or free text that can hold it).
 IDENTITY_COLUMNS = ("full_name", "birth_date", "nationality", "agdref", "address", "email", "phone")
@@ -316,14 +316,10 @@ def _write_zip(out: Path, members: list[tuple[str, Path | bytes]]) -> str:
     try:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
             for name, content in members:
-                info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-                info.create_system = 3
-                info.external_attr = 0o644 << 16
                 if isinstance(content, bytes):
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    z.writestr(info, content)
+                    z.writestr(fixed_entry(name), content)
                     continue
-                info.compress_type = zipfile.ZIP_STORED  # screenshots are compressed already
+                info = fixed_entry(name, stored=True)  # screenshots are compressed already
                 info.file_size = content.stat().st_size
                 with open(content, "rb") as src, z.open(info, "w") as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)

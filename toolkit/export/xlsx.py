@@ -36,13 +36,13 @@ from toolkit.errors import InputError
 from toolkit.export.safecell import write_cell
 from toolkit.export.smallcells import SMALL, applicant_facts, applicant_rows
 from toolkit.workspace import Workspace, now, schema_version
+from toolkit.zips import normalize_zip
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
 ALL_PROCEDURES = "Toutes procédures"
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 PINNED_EPOCH = datetime(2000, 1, 1)
 
 PCT, INT, DAYS, WHEN = "0.0%", "#,##0", "0.0", "dd/mm/yyyy hh:mm"
@@ -304,21 +304,14 @@ def _write(wb: Workbook, out: Path) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()
-    fixed = io.BytesIO()
-    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(fixed, "w") as dst:
-        for info in src.infolist():
-            new = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            new.compress_type = zipfile.ZIP_DEFLATED
-            new.create_system = 3
-            new.external_attr = 0o644 << 16
-            dst.writestr(new, src.read(info.filename), compresslevel=6)
+    fixed = normalize_zip(buf.getvalue())
     if out.with_name("~$" + out.name).exists():
         raise _locked(out)
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}.", suffix=".part")
         with os.fdopen(fd, "wb") as f:
-            f.write(fixed.getvalue())
+            f.write(fixed)
         os.replace(tmp, out)
         tmp = None
     except PermissionError:

@@ -1,0 +1,35 @@
+"""Zips with the same bytes every time."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from toolkit.zips import ZIP_TIME, fixed_entry, normalize_zip
+
+
+def _zip(when: tuple[int, ...], mode: int) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        for name, text in (("word/document.xml", "<w:document/>"), ("[Content_Types].xml", "x")):
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.external_attr = mode << 16
+            z.writestr(info, text * 50)
+    return buf.getvalue()
+
+
+def test_normalize_zip_forgets_time_and_mode_and_keeps_order() -> None:
+    a = normalize_zip(_zip((2025, 3, 12, 9, 0, 0), 0o600))
+    b = normalize_zip(_zip((2026, 11, 22, 10, 0, 0), 0o755))
+    assert a == b
+    with zipfile.ZipFile(io.BytesIO(a)) as z:
+        assert [i.filename for i in z.infolist()] == ["word/document.xml", "[Content_Types].xml"]
+        assert {i.date_time for i in z.infolist()} == {ZIP_TIME}
+        assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_DEFLATED}
+        assert z.read("[Content_Types].xml") == b"x" * 50
+
+
+def test_fixed_entry_can_be_stored() -> None:
+    info = fixed_entry("files/ab12", stored=True)
+    assert info.compress_type == zipfile.ZIP_STORED
+    assert info.external_attr >> 16 == 0o644 and info.date_time == ZIP_TIME
