@@ -26,8 +26,9 @@ from typing import Any
 
 from toolkit.errors import InputError
 from toolkit.export.bundle import TABLES, table_path
-from toolkit.export.bundle_check import CheckedBundle, check_bundle, sql_str
+from toolkit.export.bundle_check import CheckedBundle, check_bundle
 from toolkit.export.pseudonym import read_key_file
+from toolkit.sqltext import lit
 from toolkit.workspace import Workspace
 
 # NOT NULL columns of the store filled when an older bundle lacks them.
@@ -116,7 +117,7 @@ def _insert(ws: Workspace, c: CheckedBundle, name: str, source_id: str) -> None:
             cols.append(col)
             exprs.append(default)
     key = "sha256" if target == "files" else "id"
-    src = f"read_parquet({sql_str(c.dir / table_path(name))})"
+    src = f"read_parquet({lit(c.dir / table_path(name))})"
     params = [source_id] if "?" in exprs else []
     # An anti-join rather than ON CONFLICT: `probes` has no key index (002_crawl.sql).
     ws.con.execute(
@@ -161,7 +162,7 @@ def _merge(ws: Workspace, c: CheckedBundle) -> BundleMerge:
         before = _count(ws, "files")
         media = dict(
             ws.con.execute(
-                f"SELECT sha256, media_type FROM read_parquet({sql_str(c.dir / table_path('files'))})"
+                f"SELECT sha256, media_type FROM read_parquet({lit(c.dir / table_path('files'))})"
             ).fetchall()
         )
         for e in manifest["files"]:

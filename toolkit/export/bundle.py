@@ -70,6 +70,7 @@ from toolkit.export.pseudonym import (
     url_pattern,
     workspace_key,
 )
+from toolkit.sqltext import lit
 from toolkit.vault import sha256_file
 from toolkit.workspace import Workspace, now, schema_version
 from toolkit.zips import fixed_entry
@@ -154,10 +155,6 @@ class BundleResult:
 
 def canonical_json(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def _sql_str(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 @contextmanager
@@ -286,7 +283,7 @@ def _assert_no_identity(
     if not values:
         return
     for name in APPLICANT_TABLES:
-        src = f"read_parquet({_sql_str(tables[name])})"
+        src = f"read_parquet({lit(tables[name])})"
         cols = [
             r[0]
             for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()
@@ -367,13 +364,12 @@ def export_bundle(
                 target = work / table_path(name)
                 params = {"ids": selected} if "$ids" in query else {}
                 con.execute(
-                    f"COPY ({query}) TO {_sql_str(target)} "
-                    "(FORMAT parquet, COMPRESSION uncompressed)",
+                    f"COPY ({query}) TO {lit(target)} (FORMAT parquet, COMPRESSION uncompressed)",
                     params,
                 )
                 paths[name] = target
                 counted = con.execute(
-                    f"SELECT count(*) FROM read_parquet({_sql_str(target)})"
+                    f"SELECT count(*) FROM read_parquet({lit(target)})"
                 ).fetchone()
                 rows[name] = int(counted[0]) if counted else 0
         _assert_no_identity(con, paths, identity_values(con))
@@ -390,7 +386,7 @@ def export_bundle(
         n_files = 0
         if with_files:
             for (sha,) in con.execute(
-                f"SELECT sha256 FROM read_parquet({_sql_str(paths['files'])}) ORDER BY 1"
+                f"SELECT sha256 FROM read_parquet({lit(paths['files'])}) ORDER BY 1"
             ).fetchall():
                 if sha not in ws.vault:
                     raise IntegrityError(
@@ -408,7 +404,7 @@ def export_bundle(
         pseudonyms = [
             r[0]
             for r in con.execute(
-                f"SELECT id FROM read_parquet({_sql_str(paths['applicants'])}) ORDER BY 1"
+                f"SELECT id FROM read_parquet({lit(paths['applicants'])}) ORDER BY 1"
             ).fetchall()
         ]
         manifest: dict[str, Any] = {

@@ -34,6 +34,7 @@ from toolkit.export.bundle import (
     table_path,
 )
 from toolkit.export.pseudonym import key_fingerprint, manifest_mac, url_pattern
+from toolkit.sqltext import lit
 from toolkit.workspace import Workspace, schema_version
 
 # Required columns per bundle table (others may be missing in older bundles).
@@ -59,10 +60,6 @@ class CheckedBundle:
     manifest: dict[str, Any]
     dir: Path
     columns: dict[str, list[str]]
-
-
-def sql_str(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _hash_member(z: zipfile.ZipFile, name: str) -> str:
@@ -184,7 +181,7 @@ def _check_tables(
     columns: dict[str, list[str]] = {}
     known_prefs = {r[0] for r in con.execute("SELECT code FROM prefectures").fetchall()}
     for name, rel in members.items():
-        src = f"read_parquet({sql_str(d / rel)})"
+        src = f"read_parquet({lit(d / rel)})"
         try:
             cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
             counted = con.execute(f"SELECT count(*) FROM {src}").fetchone()
@@ -229,9 +226,9 @@ def _check_tables(
         if rows != manifest["tables"][name].get("rows"):
             raise IntegrityError(f"{where}: {rel} holds {rows} rows, the manifest says otherwise")
         columns[name] = cols
-    applicants = f"read_parquet({sql_str(d / members['applicants'])})"
+    applicants = f"read_parquet({lit(d / members['applicants'])})"
     for name in ("attempts", "contacts", "documents"):
-        src = f"read_parquet({sql_str(d / members[name])})"
+        src = f"read_parquet({lit(d / members[name])})"
         orphans = con.execute(
             f"SELECT count(*) FROM {src} WHERE applicant_id NOT IN (SELECT id FROM {applicants})"
         ).fetchone()

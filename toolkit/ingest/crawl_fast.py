@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 from toolkit.ingest.crawl_mapping import Mapping
 from toolkit.ingest.crawl_sql import COLUMNS, EARLIEST, NOT_RECORDED, derived_outcome_sql
-from toolkit.ingest.crawl_staging import Staged, ident, lit
+from toolkit.ingest.crawl_staging import Staged
 from toolkit.ingest.crawl_vocab import enum_sql, prefecture_keys, vocabulary
 from toolkit.ingest.crawl_zones import (
     GAP,
@@ -40,6 +40,7 @@ from toolkit.ingest.crawl_zones import (
     zone_code_case,
     zone_sql,
 )  # fmt: skip
+from toolkit.sqltext import ident, lit
 
 SAMPLE_ROWS = 5000
 TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M")

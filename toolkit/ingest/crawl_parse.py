@@ -11,7 +11,7 @@ of the many tries, makes DuckDB's planner crawl.
 
 from __future__ import annotations
 
-from toolkit.ingest.crawl_staging import lit
+from toolkit.sqltext import lit
 
 WHITESPACE = "' \t\n\r'"  # a SQL literal holding a space, a tab, a line feed, a return
 # Tried in order after ISO 8601; two-digit years first (see the module doc).

@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import InputError
 from toolkit.ingest.crawl_mapping import Mapping, ReaderOptions
-from toolkit.ingest.crawl_staging import CHUNK, Staged, lit
+from toolkit.ingest.crawl_staging import CHUNK, Staged
+from toolkit.sqltext import lit
 
 if TYPE_CHECKING:
     import duckdb

@@ -39,7 +39,6 @@ from toolkit.ingest.crawl_parse import (
     offset_sql,
     time_sql,
 )
-from toolkit.ingest.crawl_staging import ident, lit
 from toolkit.ingest.crawl_vocab import (
     NULL_DATES,
     enum_sql,
@@ -49,6 +48,7 @@ from toolkit.ingest.crawl_vocab import (
     vocabulary,
 )  # fmt: skip
 from toolkit.ingest.crawl_zones import GAP, OFFSET_SQL, zone_code_case, zone_sql
+from toolkit.sqltext import ident, lit
 
 TIMES = ("observed_at", "date", "time", "first_slot", "second_slot")  # read without WHITESPACE
 EARLIEST = "2015-01-01"  # online booking of préfecture appointments is later than this

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import InputError
+from toolkit.sqltext import lit
 
 CHUNK = 4 << 20
 MEDIA_TYPES = {
@@ -30,16 +31,6 @@ MEDIA_TYPES = {
     "parquet": "application/vnd.apache.parquet",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }  # fmt: skip
-
-
-def lit(value: str) -> str:
-    """A SQL string literal."""
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def ident(name: str) -> str:
-    """A SQL identifier, quoted."""
-    return '"' + str(name).replace('"', '""') + '"'
 
 
 @dataclass

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from toolkit.ingest.crawl_staging import lit
 from toolkit.model import Outcome, System
+from toolkit.sqltext import lit
 
 # Words that mean "no date" in a first/second slot column (not a problem, just no date).
 NULL_DATES = ("-", "—", "aucun", "aucune", "none", "null", "nan", "nat", "n/a", "na", "/")

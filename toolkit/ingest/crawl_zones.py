@@ -21,8 +21,8 @@ import functools
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from toolkit.ingest.crawl_staging import lit
 from toolkit.ingest.crawl_vocab import enum_sql
+from toolkit.sqltext import lit
 
 FIRST_YEAR = 2014  # crawls before online booking are refused anyway (crawl_sql.EARLIEST)
 YEARS_AHEAD = 4
