@@ -33,3 +33,24 @@ def test_fixed_entry_can_be_stored() -> None:
     info = fixed_entry("files/ab12", stored=True)
     assert info.compress_type == zipfile.ZIP_STORED
     assert info.external_attr >> 16 == 0o644 and info.date_time == ZIP_TIME
+
+
+def test_write_zip_is_atomic_and_the_same_twice(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from toolkit.errors import InputError
+    from toolkit.zips import write_zip
+
+    shot = tmp_path / "shot.png"
+    shot.write_bytes(b"\x89PNG" + bytes(range(256)) * 40)
+    members = [("manifest.json", b"{}"), ("files/ab", shot)]
+    a = write_zip(tmp_path / "a.zip", members)
+    b = write_zip(tmp_path / "b.zip", members)
+    assert a == b and (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "a.zip") as z:
+        assert z.getinfo("files/ab").compress_type == zipfile.ZIP_STORED
+        assert z.read("files/ab") == shot.read_bytes()
+    assert not list(tmp_path.glob("*.part"))
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InputError, match=r"file/c\.zip: cannot write the bundle here"):
+        write_zip(tmp_path / "file" / "c.zip", members, "the bundle")

@@ -7,7 +7,14 @@ two builds from the same facts hash alike and ``guichets verify`` can compare th
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import tempfile
 import zipfile
+from pathlib import Path
+
+from toolkit.errors import InputError
+from toolkit.vault import sha256_file
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 
@@ -28,3 +35,33 @@ def normalize_zip(data: bytes) -> bytes:
         for info in src.infolist():
             dst.writestr(fixed_entry(info.filename), src.read(info.filename), compresslevel=6)
     return out.getvalue()
+
+
+def write_zip(out: Path, members: list[tuple[str, Path | bytes]], what: str = "the file") -> str:
+    """Write a zip of ``members`` (bytes deflated, files streamed and stored) atomically, with
+    fixed entry headers; return its sha256. ``what`` names it in errors."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+        os.close(fd)
+    except OSError as e:
+        raise InputError(f"{out}: cannot write {what} here ({e.strerror or e})") from None
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+            for name, content in members:
+                if isinstance(content, bytes):
+                    z.writestr(fixed_entry(name), content)
+                    continue
+                info = fixed_entry(name, stored=True)  # screenshots are compressed already
+                info.file_size = content.stat().st_size
+                with open(content, "rb") as src, z.open(info, "w") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+        digest = sha256_file(Path(tmp))
+        os.replace(tmp, out)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"{out}: cannot write {what} ({e.strerror or e})") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return digest

@@ -49,7 +49,6 @@ import os
 import shutil
 import tempfile
 import uuid
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -58,6 +57,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit._version import __version__
 from toolkit.errors import InputError, IntegrityError
+from toolkit.export.identity_guard import assert_no_identity, identity_values
 from toolkit.export.pseudonym import (
     KEY_NAME,
     key_fingerprint,
@@ -73,7 +73,7 @@ from toolkit.export.pseudonym import (
 from toolkit.sqltext import lit
 from toolkit.vault import sha256_file
 from toolkit.workspace import Workspace, now, schema_version
-from toolkit.zips import fixed_entry
+from toolkit.zips import write_zip
 
 if TYPE_CHECKING:
     import duckdb
@@ -82,12 +82,6 @@ FORMAT = "guichets-bundle"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 
-# Column names a bundle must never hold (identity, or free text that can hold it).
-IDENTITY_COLUMNS = ("full_name", "birth_date", "nationality", "agdref", "address", "email", "phone")
-IDENTITY_WORDS = (
-    "name", "nom", "birth", "naissance", "nationalit", "agdref", "address", "adresse", "mail",
-    "courriel", "phone", "telephone",
-)  # fmt: skip
 FREE_TEXT_COLUMNS = ("note", "subject", "title", "text", "original_name", "path", "options")
 
 # What each bundle table holds (the SELECTs in _queries produce exactly these).
@@ -116,11 +110,6 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 # Tables linked to applicants: the identity check reads them.
 APPLICANT_TABLES = ("applicants", "attempts", "contacts", "documents")
-
-
-def is_identity_column(name: str) -> bool:
-    low = name.lower()
-    return low in IDENTITY_COLUMNS or any(w in low for w in IDENTITY_WORDS)
 
 
 def table_path(name: str) -> str:
@@ -265,72 +254,6 @@ def _selected_ids(ws: Workspace, applicants: Sequence[str] | None) -> list[str] 
     return ids
 
 
-def identity_values(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Lower-cased identity values of the workspace worth searching for (5+ characters)."""
-    values: set[str] = set()
-    for row in con.execute(
-        "SELECT full_name, email, phone, agdref, address FROM identities"
-    ).fetchall():
-        for v in row:
-            if v is not None and len(str(v).strip()) >= 5:
-                values.add(str(v).strip().lower())
-    return sorted(values)
-
-
-def _assert_no_identity(
-    con: duckdb.DuckDBPyConnection, tables: dict[str, Path], values: list[str]
-) -> None:
-    if not values:
-        return
-    for name in APPLICANT_TABLES:
-        src = f"read_parquet({lit(tables[name])})"
-        cols = [
-            r[0]
-            for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()
-            if r[1] == "VARCHAR"
-        ]
-        for col in cols:
-            hit = con.execute(
-                f"SELECT count(*) FROM {src} t, (SELECT unnest(?::VARCHAR[]) AS v) i "
-                f'WHERE contains(lower(t."{col}"), i.v)',
-                [values],
-            ).fetchone()
-            if hit and hit[0]:
-                raise IntegrityError(
-                    f"an identity value reached {name}.{col} of the bundle; nothing was "
-                    "written. This is a bug: report it (without the data)"
-                )
-
-
-def _write_zip(out: Path, members: list[tuple[str, Path | bytes]]) -> str:
-    """Write a deterministic zip atomically (originals streamed, stored); return its sha256."""
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
-        os.close(fd)
-    except OSError as e:
-        raise InputError(f"{out}: cannot write the bundle here ({e.strerror or e})") from None
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-            for name, content in members:
-                if isinstance(content, bytes):
-                    z.writestr(fixed_entry(name), content)
-                    continue
-                info = fixed_entry(name, stored=True)  # screenshots are compressed already
-                info.file_size = content.stat().st_size
-                with open(content, "rb") as src, z.open(info, "w") as dst:
-                    shutil.copyfileobj(src, dst, 1 << 20)
-        digest = sha256_file(Path(tmp))
-        os.replace(tmp, out)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"{out}: cannot write the bundle ({e.strerror or e})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return digest
-
-
 def export_bundle(
     ws: Workspace,
     out: str | os.PathLike[str],
@@ -372,7 +295,7 @@ def export_bundle(
                     f"SELECT count(*) FROM read_parquet({lit(target)})"
                 ).fetchone()
                 rows[name] = int(counted[0]) if counted else 0
-        _assert_no_identity(con, paths, identity_values(con))
+        assert_no_identity(con, {n: paths[n] for n in APPLICANT_TABLES}, identity_values(con))
         members: list[tuple[str, Path | bytes]] = []
         entries: list[dict[str, Any]] = []
         tables: dict[str, dict[str, Any]] = {}
@@ -422,7 +345,7 @@ def export_bundle(
         manifest["manifest_hmac"] = manifest_mac(key, canonical_json(manifest))
         manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
         members.sort(key=lambda m: m[0])
-        digest = _write_zip(out, [(MANIFEST, manifest_bytes), *members])
+        digest = write_zip(out, [(MANIFEST, manifest_bytes), *members], "the bundle")
     finally:
         con.close()
         shutil.rmtree(work, ignore_errors=True)

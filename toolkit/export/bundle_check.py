@@ -30,9 +30,9 @@ from toolkit.export.bundle import (
     MANIFEST,
     TABLES,
     canonical_json,
-    is_identity_column,
     table_path,
 )
+from toolkit.export.identity_guard import is_identity_column
 from toolkit.export.pseudonym import key_fingerprint, manifest_mac, url_pattern
 from toolkit.sqltext import lit
 from toolkit.workspace import Workspace, schema_version
