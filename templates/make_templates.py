@@ -104,6 +104,13 @@ class Letter:
         self.p("Pièce n° {{ p.numero }} : {{ p.intitule }}", indent_cm=0.8)
         self.tag("{%p endfor %}")
 
+    def close(self, courtesy: str) -> None:
+        """The end of a letter: the pièces, the courtesy formula, the name and signature."""
+        self.pieces("Pièces jointes")
+        self.p(courtesy, before=10)
+        self.p("{{ nom }}", align="left", indent_cm=9, before=12)
+        self.p("Signature :", align="left", indent_cm=9)
+
     def save(self, path: Path, title: str) -> None:
         save_docx(self.doc, path, when=FIXED, title=title)
 
@@ -201,13 +208,7 @@ def ddd() -> Letter:
         "Je sais que cette réclamation ne suspend pas les délais de recours devant le juge "
         "administratif."
     )
-    d.pieces("Pièces jointes")
-    d.p(
-        "Je vous prie d'agréer, Madame, Monsieur, l'expression de ma considération distinguée.",
-        before=10,
-    )
-    d.p("{{ nom }}", align="left", indent_cm=9, before=12)
-    d.p("Signature :", align="left", indent_cm=9)
+    d.close("Je vous prie d'agréer, Madame, Monsieur, l'expression de ma considération distinguée.")
     return d
 
 
@@ -281,13 +282,7 @@ def prefecture() -> Letter:
         "À défaut de réponse utile dans ce délai, je saisirai le juge des référés du "
         "{{ tribunal }} sur le fondement de l'article L. 521-3 du code de justice administrative."
     )
-    d.pieces("Pièces jointes")
-    d.p(
-        "Je vous prie d'agréer, {{ formule_appel }} l'expression de ma haute considération.",
-        before=10,
-    )
-    d.p("{{ nom }}", align="left", indent_cm=9, before=12)
-    d.p("Signature :", align="left", indent_cm=9)
+    d.close("Je vous prie d'agréer, {{ formule_appel }} l'expression de ma haute considération.")
     return d
 
 
