@@ -339,6 +339,46 @@ def test_repeated_hour_in_a_negative_zone_is_recorded_once(tmp_path: Path) -> No
     ws.close()
 
 
+def test_a_repeated_line_keeps_its_first_copy_when_the_insert_loses_file_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast insert does not keep file order; a file that repeats a probe is inserted
+    again in order, so the copy kept is the first by line. Here the unordered insert is made
+    to store the rows in reverse, the worst order it could give."""
+    real = crawl._unordered
+
+    def reversed_insert(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+        n = real(con, sql)
+        con.execute("CREATE TEMP TABLE turned AS SELECT * FROM probe_rows ORDER BY rowid DESC")
+        con.execute("DELETE FROM probe_rows")
+        con.execute("INSERT INTO probe_rows SELECT * FROM temp.turned")
+        con.execute("DROP TABLE temp.turned")
+        return n
+
+    monkeypatch.setattr(crawl, "_unordered", reversed_insert)
+    taken = _paths_taken(monkeypatch)
+    path = tmp_path / "same-probe-twice.csv"
+    path.write_text(
+        "observed_at,prefecture,site,outcome,slots\n"
+        "2025-03-12 09:00:00,76,r,no_slot,0\n"
+        "2025-03-12 10:00:00,76,r,no_slot,0\n"
+        "2025-03-12 09:00:00,76,r,slots_available,2\n",  # the 09:00 probe again
+        encoding="utf-8",
+    )
+    ws = init_workspace(tmp_path / "ws")
+    report = ingest_crawl(ws, [path])
+    rows = ws.sql(
+        "SELECT strftime(timezone('Europe/Paris', observed_at), '%H:%M'), outcome, slots "
+        "FROM probes ORDER BY observed_at"
+    ).fetchall()
+    ws.close()
+    assert taken == ["fast"]
+    assert rows == [("09:00", "no_slot", 0), ("10:00", "no_slot", 0)]
+    assert report.rows == 2
+    assert report.details["files"][str(path)]["duplicates"] == 1
+    assert any("1 row(s) repeat" in w for w in report.warnings)
+
+
 def test_schema_3_keeps_ids_of_an_older_workspace(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import toolkit.workspace as wsmod
 

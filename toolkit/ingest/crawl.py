@@ -21,15 +21,17 @@ Outcome, when the file has none: HTTP 403/429 → ``blocked``, another status ou
 otherwise ``unknown``.
 
 Speed (bench/bench_crawl.py): rows go straight from the file into ``probe_rows`` in one
-parallel INSERT — no join, ``IN`` list or row numbering in it, each of which would make
-DuckDB insert on one thread; no primary-key index (schema 002); the id is computed by the
-view ``probes`` when read (schema 003); naive times are placed by arithmetic, not ICU
-(``crawl_zones``). The line count taken while hashing tells whether every row was recorded;
-only otherwise is the file read again: the rows of a repeated autumn hour (typed only after
-a cheap test on the time), a count, and the problems with their lines. Rows are never
-deleted, except the later copies of a line that appears twice: DuckDB rewrites the batch at
-commit when rows inserted in a transaction are deleted in it. Later ingests anti-join on the
-natural key (one thread).
+parallel INSERT that need not keep file order (a file that repeats a line is inserted again,
+in order, so that the first copy is kept) — no join, ``IN`` list or row numbering in it,
+each of which would make DuckDB insert on one thread; no primary-key index (schema 002); the
+id is computed by the view ``probes`` when read (schema 003); naive times are placed by
+arithmetic, not ICU (``crawl_zones``). The line count taken while hashing tells whether
+every row was recorded; only otherwise is the file read again: the rows of a repeated autumn
+hour (typed only after a cheap test on the time), a count, and the problems with their
+lines. Rows are never deleted, except for a file with a line that appears twice (its
+unordered rows, then the later copies): DuckDB rewrites the batch at commit when rows
+inserted in a transaction are deleted in it. Later ingests anti-join on the natural key (one
+thread).
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ from toolkit.errors import InputError, Problem, ProblemsFound
 from toolkit.ingest.crawl_fast import FastQuery, plan
 from toolkit.ingest.crawl_mapping import Mapping, load_mapping, resolve_columns
 from toolkit.ingest.crawl_problems import (
+    MINE,
+    count_repeated,
     drop_rejects,
     drop_repeated,
     reader_rejects,
@@ -293,17 +297,27 @@ def _ingest_fast(
 ) -> Counts:
     """The typed read (``crawl_fast``); what it cannot type goes through the general path.
 
-    Rows in a repeated autumn hour are read again, in file order, into a temporary table,
-    and the first of each probe among them is recorded. Rows are counted again only when
-    the two reads do not account for every line; a failed check lists the problems.
+    The typed read is inserted without keeping file order (DuckDB then inserts faster);
+    a file with a line that appears twice is inserted again in file order, so that the
+    first copy is the one kept. Rows in a repeated autumn hour are read again, in file
+    order, into a temporary table, and the first of each probe among them is recorded. Rows
+    are counted again only when the reads do not account for every line; a failed check
+    lists the problems.
     """
     digest = staged.digest
-    first = row_count(con.execute(fast.insert(source_id, digest, dedupe=dedupe)))
+    insert = fast.insert(source_id, digest, dedupe=dedupe)
+    first = _unordered(con, insert)
+    exact = count_repeated(con, source_id, digest)  # the same line twice
+    if exact:
+        con.execute(f"DELETE {MINE}", [source_id, digest])
+        drop_rejects(con)
+        first = row_count(con.execute(insert))
+        drop_repeated(con, source_id, digest, known=exact)
     if reader_rejects(con):  # values the typed reader could not read: the general path
         drop_rejects(con)
         more = _ingest_general(con, staged, query, found, source_id, dedupe=True)
-        return (first + more[0], *more[1:])
-    inserted, repeated, again, again_bad = first, 0, 0, 0
+        return (first - exact + more[0], more[1] + exact, *more[2:])
+    inserted, repeated, again, again_bad = first - exact, exact, 0, 0
     if first != staged.expected_rows and not fast.aware:  # no repeated hour with offsets
         con.execute(fast.repeated_hour(source_id, digest, LEFTOVERS))
         row = con.execute(
@@ -311,7 +325,8 @@ def _ingest_fast(
             f"count(DISTINCT ({KEY})) FILTER (WHERE ok) FROM temp.{LEFTOVERS}"
         ).fetchone()
         assert row is not None
-        again, again_bad, repeated = int(row[0]), int(row[1]), int(row[2])
+        again, again_bad, hour = int(row[0]), int(row[1]), int(row[2])
+        repeated += hour
         cols = ", ".join(COLUMNS)
         inserted += row_count(
             con.execute(
@@ -321,9 +336,6 @@ def _ingest_fast(
             )
         )
         con.execute(f"DROP TABLE temp.{LEFTOVERS}")
-    exact = drop_repeated(con, source_id, digest)  # the same line twice
-    inserted -= exact
-    repeated += exact
     if first + again == staged.expected_rows and not again_bad and not dedupe:
         rows = first + again
         return inserted, repeated, rows, 0, rows, []
@@ -333,6 +345,16 @@ def _ingest_fast(
         read, bad, valid, problems = validate(con, staged, query, found, [])
         return inserted, repeated, read, bad, valid, problems
     return inserted, repeated, int(row[0]), 0, int(row[0]), []
+
+
+def _unordered(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    """Run an INSERT without keeping the source's order: DuckDB then inserts on every
+    thread without waiting to put batches in order (about 1.5 s less on 10 M rows)."""
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        return row_count(con.execute(sql))
+    finally:
+        con.execute("RESET preserve_insertion_order")
 
 
 def _commit_vault(ws: Workspace, staged: Staged) -> None:

@@ -92,28 +92,40 @@ def validate(
     return read, bad, valid, problems
 
 
-def drop_repeated(con: duckdb.DuckDBPyConnection, source_id: str, digest: str) -> int:
+MINE = "FROM probe_rows WHERE source_id = ? AND file_sha256 = ?"  # one file's rows in a batch
+
+
+def count_repeated(con: duckdb.DuckDBPyConnection, source_id: str, digest: str) -> int:
+    """How many of this file's rows share an id with another of them.
+
+    Distinct 64-bit hashes of the keys are counted (cheaper than grouping the text, and
+    cheaper than listing the colliding hashes).
+    """
+    row = con.execute(
+        f"SELECT count(*) - count(DISTINCT hash({KEY})) {MINE}", [source_id, digest]
+    ).fetchone()
+    return int(row[0]) if row and row[0] else 0
+
+
+def drop_repeated(
+    con: duckdb.DuckDBPyConnection, source_id: str, digest: str, known: int | None = None
+) -> int:
     """Delete the later copies of this file's rows that share an id; return how many.
 
-    Rows are appended in file order, so the lowest rowid is the first line. Distinct 64-bit
-    hashes of the keys are counted first (cheaper than grouping the text, and cheaper than
-    listing the colliding hashes). Costly only when there are repeats: DuckDB then rewrites
-    the batch's new rows at commit.
+    Rows are appended in file order, so the lowest rowid is the first line. ``known``: the
+    count from :func:`count_repeated`, when already taken. Costly only when there are
+    repeats: DuckDB then rewrites the batch's new rows at commit.
     """
-    mine = "FROM probe_rows WHERE source_id = ? AND file_sha256 = ?"
-    row = con.execute(
-        f"SELECT count(*) - count(DISTINCT hash({KEY})) {mine}", [source_id, digest]
-    ).fetchone()
-    if not row or not row[0]:
+    if not (count_repeated(con, source_id, digest) if known is None else known):
         return 0
-    colliding = f"SELECT hash({KEY}) AS h {mine} GROUP BY h HAVING count(*) > 1"
+    colliding = f"SELECT hash({KEY}) AS h {MINE} GROUP BY h HAVING count(*) > 1"
     return row_count(
         con.execute(
             f"""
             DELETE FROM probe_rows WHERE rowid IN (
                 SELECT rowid FROM (
                     SELECT rowid, row_number() OVER (PARTITION BY {KEY} ORDER BY rowid) AS n
-                    {mine} AND hash({KEY}) IN ({colliding})
+                    {MINE} AND hash({KEY}) IN ({colliding})
                 ) WHERE n > 1)
             """,
             [source_id, digest, source_id, digest],
