@@ -14,10 +14,12 @@ fresh database file:
 - guichets: ``ingest_crawl`` into a fresh workspace (hash, vault copy, mapping, typing,
   time zones, validation, dedupe, one transaction).
 
-Prints the times, the ratio to bare (the issue's target: under 1.3), the ratio to kept, the
-CPU-time ratio (steadier on a shared machine) and each process's peak RSS. By default the
-naive times go through the autumn clock change: the rows of its repeated hour share their
-key, and ``ingest_crawl`` records the first of each (``--start 2024-11-04`` avoids it).
+Prints the times, the ratio to bare (the issue's target: under 1.3), the median of each
+run's own ratio (the three kinds run one after the other in each run, so a drift in the
+machine's speed between runs cancels out), the ratio to kept, the CPU-time ratio and each
+process's peak RSS. By default the naive times go through the autumn clock change: the rows
+of its repeated hour share their key, and ``ingest_crawl`` records the first of each
+(``--start 2024-11-04`` avoids it).
 """
 
 from __future__ import annotations
@@ -181,6 +183,10 @@ def main() -> None:
         print(f"hash + copy + read_csv:        {kept:.2f} s (median of {args.repeat})")
         print(f"guichets ingest crawl:         {ours:.2f} s (median of {args.repeat})")
         print(f"ingest ratio: {ours / bare:.2f} (target < 1.3)")
+        runs = zip(results["guichets"], results["bare"], strict=True)
+        pairs = [g["seconds"] / b["seconds"] for g, b in runs]
+        print(f"median of each run's ratio (steadier when the machine's speed drifts): "
+              f"{statistics.median(pairs):.2f} ({', '.join(f'{r:.2f}' for r in pairs)})")  # fmt: skip
         print(f"ratio to hash + copy + read_csv: {ours / kept:.2f}")
         cpu_bare = statistics.median(r["cpu"] for r in results["bare"])
         cpu_ours = statistics.median(r["cpu"] for r in results["guichets"])
