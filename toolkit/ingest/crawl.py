@@ -312,7 +312,7 @@ def _ingest_fast(
         con.execute(f"DELETE {MINE}", [source_id, digest])
         drop_rejects(con)
         first = row_count(con.execute(insert))
-        drop_repeated(con, source_id, digest, known=exact)
+        exact = drop_repeated(con, source_id, digest, known=exact)  # the rows deleted
     if reader_rejects(con):  # values the typed reader could not read: the general path
         drop_rejects(con)
         more = _ingest_general(con, staged, query, found, source_id, dedupe=True)
@@ -349,7 +349,7 @@ def _ingest_fast(
 
 def _unordered(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     """Run an INSERT without keeping the source's order: DuckDB then inserts on every
-    thread without waiting to put batches in order (about 1.5 s less on 10 M rows)."""
+    thread without waiting to put batches in order (about 1.2 s less on 10 M rows)."""
     con.execute("SET preserve_insertion_order = false")
     try:
         return row_count(con.execute(sql))
