@@ -31,6 +31,13 @@ def as_date(value: date | datetime | str | None) -> date | None:
         return datetime.fromisoformat(text).date()
 
 
+def _given(value: date | datetime | str, caller: str) -> date:
+    d = as_date(value)
+    if d is None:
+        raise ValueError(f"{caller}: no date given")
+    return d
+
+
 def day_fr(d: date) -> str:
     """« 1er » for the first of the month, the plain number otherwise."""
     return "1er" if d.day == 1 else str(d.day)
@@ -38,26 +45,20 @@ def day_fr(d: date) -> str:
 
 def date_fr(value: date | datetime | str, *, weekday: bool = False) -> str:
     """« 3 mars 2025 », « 1er mars 2025 »; with ``weekday``: « lundi 3 mars 2025 »."""
-    d = as_date(value)
-    if d is None:
-        raise ValueError("date_fr: no date given")
+    d = _given(value, "date_fr")
     text = f"{day_fr(d)} {MONTHS_FR[d.month - 1]} {d.year}"
     return f"{WEEKDAYS_FR[d.weekday()]} {text}" if weekday else text
 
 
 def month_fr(value: date | datetime | str) -> str:
     """« mars 2025 »."""
-    d = as_date(value)
-    if d is None:
-        raise ValueError("month_fr: no date given")
+    d = _given(value, "month_fr")
     return f"{MONTHS_FR[d.month - 1]} {d.year}"
 
 
 def short_date_fr(value: date | datetime | str, *, year: bool = False) -> str:
     """« 12 mars », or « 12 mars 2025 » with ``year`` (chart ticks)."""
-    d = as_date(value)
-    if d is None:
-        raise ValueError("short_date_fr: no date given")
+    d = _given(value, "short_date_fr")
     text = f"{d.day} {MONTHS_SHORT_FR[d.month - 1]}"
     return f"{text} {d.year}" if year else text
 
@@ -75,9 +76,7 @@ def datetime_fr(dt: datetime, *, weekday: bool = False, seconds: bool = False) -
 
 def numeric_fr(value: date | datetime | str) -> str:
     """« 03/03/2025 »."""
-    d = as_date(value)
-    if d is None:
-        raise ValueError("numeric_fr: no date given")
+    d = _given(value, "numeric_fr")
     return d.strftime("%d/%m/%Y")
 
 

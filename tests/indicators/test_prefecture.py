@@ -17,6 +17,7 @@ on the 11th: longest 1 h, the first of the two ties.
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -123,6 +124,12 @@ def test_filters(small: Workspace) -> None:
     )
     assert [r["probes"] for r in since] == [3]
     assert prefecture_indicator_records(small, since="2026-01-01") == []
+    # dates and datetimes (their own day) as a notebook passes them
+    objects = prefecture_indicator_records(
+        small, prefecture="76", procedure="renouvellement",
+        since=datetime(2025, 3, 11, 23, 59), until=date(2025, 3, 11),
+    )  # fmt: skip
+    assert [r["probes"] for r in objects] == [3]
 
 
 @pytest.mark.parametrize(
@@ -130,6 +137,7 @@ def test_filters(small: Workspace) -> None:
     [
         ({"by": "year"}, InputError, "--by 'year': use day, week or month"),
         ({"since": "12/03/2025"}, InputError, "--since '12/03/2025': give a date as YYYY-MM-DD"),
+        ({"until": "2025-03-12T10:00"}, InputError, "give a date as YYYY-MM-DD"),  # no time
         ({"since": "2025-03-12", "until": "2025-03-01"}, InputError, "is after --until"),
         ({"prefecture": "Atlantide"}, NotFound, "unknown préfecture 'Atlantide'"),
         ({"procedure": "visa"}, NotFound, "unknown procedure 'visa'"),

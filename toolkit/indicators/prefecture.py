@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from toolkit.errors import InputError
+from toolkit.frenchdates import as_date
 from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -82,14 +83,12 @@ def check_filters(
 
 
 def _day(value: date | datetime | str | None, option: str) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+    """A date object as ``as_date`` takes it; text only as YYYY-MM-DD (a time given in an
+    option would otherwise be dropped without a word)."""
+    if not isinstance(value, str):
+        return as_date(value)
     try:
-        return date.fromisoformat(str(value).strip())
+        return date.fromisoformat(value.strip()) if value else None
     except ValueError:
         raise InputError(f"{option} {value!r}: give a date as YYYY-MM-DD") from None
 
