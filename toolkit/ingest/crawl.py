@@ -27,8 +27,8 @@ each of which would make DuckDB insert on one thread; no primary-key index (sche
 id is computed by the view ``probes`` when read (schema 003); naive times are placed by
 arithmetic, not ICU (``crawl_zones``). The line count taken while hashing tells whether
 every row was recorded; only otherwise is the file read again: the rows of a repeated autumn
-hour (typed only after a cheap test on the time), a count, and the problems with their
-lines. Rows are never deleted, except for a file with a line that appears twice (its
+hour (from a slice of the file around it, ``crawl_window``; typed only after a cheap test on
+the time), a count, and the problems with their lines. Rows are never deleted, except for a file with a line that appears twice (its
 unordered rows, then the later copies): DuckDB rewrites the batch at commit when rows
 inserted in a transaction are deleted in it. Later ingests anti-join on the natural key (one
 thread).
@@ -59,6 +59,7 @@ from toolkit.ingest.crawl_problems import (
 from toolkit.ingest.crawl_readers import EXTENSIONS, detect_format, prepare
 from toolkit.ingest.crawl_sql import COLUMNS, KEY, NOT_RECORDED, CrawlQuery, build_query
 from toolkit.ingest.crawl_staging import Staged, read_link, stage
+from toolkit.ingest.crawl_window import window_slice
 from toolkit.ingest.inputs import is_junk
 from toolkit.ingest.records import IngestReport, close_batch
 from toolkit.progress import ProgressCallback, noop
@@ -319,13 +320,7 @@ def _ingest_fast(
         return (first - exact + more[0], more[1] + exact, *more[2:])
     inserted, repeated, again, again_bad = first - exact, exact, 0, 0
     if first != staged.expected_rows and not fast.aware:  # no repeated hour with offsets
-        con.execute(fast.repeated_hour(source_id, digest, LEFTOVERS))
-        row = con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE NOT ok), count(*) FILTER (WHERE ok) - "
-            f"count(DISTINCT ({KEY})) FILTER (WHERE ok) FROM temp.{LEFTOVERS}"
-        ).fetchone()
-        assert row is not None
-        again, again_bad, hour = int(row[0]), int(row[1]), int(row[2])
+        again, again_bad, hour = _repeated_hour(con, staged, fast, source_id, first)
         repeated += hour
         cols = ", ".join(COLUMNS)
         inserted += row_count(
@@ -345,6 +340,37 @@ def _ingest_fast(
         read, bad, valid, problems = validate(con, staged, query, found, [])
         return inserted, repeated, read, bad, valid, problems
     return inserted, repeated, int(row[0]), 0, int(row[0]), []
+
+
+def _repeated_hour(
+    con: duckdb.DuckDBPyConnection, staged: Staged, fast: FastQuery, source_id: str, first: int
+) -> tuple[int, int, int]:
+    """Read the rows of the repeated autumn hours into ``temp.crawl_leftovers``, in file order:
+    from a slice of the file (``crawl_window``) when the slice accounts for every row the
+    first read did not record, else from the whole file. Returns (rows, bad, repeats)."""
+    assert staged.read_path is not None
+    sliced = window_slice(
+        staged, fast.time_column, fast.time_format, fast.windows,
+        staged.read_path.with_name(f"window-{staged.digest[:16]}.csv"),
+    )  # fmt: skip
+
+    def read(path: Path) -> tuple[int, int, int]:
+        con.execute(fast.repeated_hour(source_id, staged.digest, LEFTOVERS, path))
+        row = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE NOT ok), count(*) FILTER (WHERE ok) - "
+            f"count(DISTINCT ({KEY})) FILTER (WHERE ok) FROM temp.{LEFTOVERS}"
+        ).fetchone()
+        assert row is not None
+        return int(row[0]), int(row[1]), int(row[2])
+
+    if sliced is not None:
+        try:
+            counts = read(sliced)
+        finally:
+            sliced.unlink()
+        if first + counts[0] == staged.expected_rows:
+            return counts
+    return read(staged.read_path)
 
 
 def _unordered(con: duckdb.DuckDBPyConnection, sql: str) -> int:

@@ -19,18 +19,21 @@ which records what the fast pass could not (and skips what it did: same key). Ro
 pass reads but does not record — a failed check, or a naive time in the repeated autumn
 hour, whose twins must be told apart in file order — are taken again: the failed checks by
 the general path's problem listing, the repeated hour by :meth:`FastQuery.repeated_hour`, an
-order-keeping read that keeps only those rows.
+order-keeping read that keeps only those rows, of a slice of the file when it can
+(``crawl_window``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from toolkit.ingest.crawl_mapping import Mapping
 from toolkit.ingest.crawl_sql import COLUMNS, EARLIEST, NOT_RECORDED, derived_outcome_sql
 from toolkit.ingest.crawl_staging import Staged
 from toolkit.ingest.crawl_vocab import enum_sql, prefecture_keys, vocabulary
+from toolkit.ingest.crawl_window import Window
 from toolkit.ingest.crawl_zones import (
     GAP,
     OFFSET_SQL,
@@ -58,8 +61,11 @@ class FastQuery:
 
     body: str  # typed rows with ``ok`` and ``zone_code``, read from ``{source}``
     source: str  # the reader, every column typed
-    window_source: str  # the rows in some zone's repeated autumn hour, typed after the test
+    window_source: str  # the rows in some zone's repeated autumn hour, read from ``{path}``
     aware: bool = False  # times carry their UTC offset: no repeated hour, no gap
+    time_column: str = ""  # the column of the time, as the reader names it
+    time_format: str = ""  # and its format
+    windows: list[Window] = field(default_factory=list)  # the repeated hours, wall clock
 
     def insert(self, source_id: str, digest: str, *, dedupe: bool) -> str:
         """Rows that pass every check, outside the repeated autumn hour."""
@@ -70,13 +76,14 @@ class FastQuery:
         rows = self._rows(source_id, digest, self.source)
         return f"INSERT INTO probe_rows ({cols}) SELECT {cols} FROM ({rows}) v WHERE {where}"
 
-    def repeated_hour(self, source_id: str, digest: str, table: str) -> str:
+    def repeated_hour(self, source_id: str, digest: str, table: str, path: Path) -> str:
         """A temporary table, in file order, of the rows in a repeated autumn hour.
 
-        The file is read again with only the time typed; the rows whose time falls in such
-        an hour (in any zone: a superset) are then typed like the first read's.
+        The file at ``path`` (the file, or a slice of it: ``crawl_window``) is read again
+        with only the time typed; the rows whose time falls in such an hour (in any zone: a
+        superset) are then typed like the first read's.
         """
-        rows = self._rows(source_id, digest, self.window_source)
+        rows = self._rows(source_id, digest, self.window_source.replace("{path}", lit(str(path))))
         return (
             f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM ({rows}) v "
             f"WHERE zone_code % 4 = {REPEATED}"
@@ -212,10 +219,10 @@ def _build(
     assert staged.dialect is not None
     delimiter, quote, escape = staged.dialect
 
-    def reader(typed: dict[str, str]) -> str:
+    def reader(typed: dict[str, str], path: str = lit(str(staged.read_path))) -> str:
         columns = ", ".join(f"{lit(n)}: {lit(typed.get(n, 'VARCHAR'))}" for n in staged.columns)
         return (
-            f"read_csv({lit(str(staged.read_path))}, auto_detect = false, "
+            f"read_csv({path}, auto_detect = false, "
             f"header = {str(staged.header).lower()}, delim = {lit(delimiter)}, "
             f"quote = {lit(quote)}, escape = {lit(escape)}, columns = {{{columns}}}, "
             f"timestampformat = {lit(timestamp)}, dateformat = {lit(date)}, "
@@ -303,15 +310,17 @@ def _build(
         f"SELECT t.*, {utc_us} AS utc_us "
         f"FROM ({step2}) t) v) u"
     )
-    window = "false" if aware else _window(ident(when), zone_list)
-    lean = f"(SELECT {later} FROM {reader({when: 'TIMESTAMP'})} WHERE {window})"
-    return FastQuery(body=step3, source=source, window_source=lean, aware=aware)
+    windows = [] if aware else sorted({w for zone in zone_list for w in repeated_hours(zone)})
+    window = _window(ident(when), windows)
+    lean = f"(SELECT {later} FROM {reader({when: 'TIMESTAMP'}, '{path}')} WHERE {window})"
+    return FastQuery(
+        body=step3, source=source, window_source=lean, aware=aware, time_column=when,
+        time_format=timestamp, windows=windows,
+    )  # fmt: skip
 
 
-def _window(column: str, zones: list[str]) -> str:
-    """Whether the naive ``column`` lies in the repeated autumn hour of one of ``zones``."""
-    ranges = []
-    for zone in zones:
-        for lo, hi in repeated_hours(zone):
-            ranges.append(f"({column} >= {sql_timestamp(lo)} AND {column} < {sql_timestamp(hi)})")
-    return " OR ".join(sorted(set(ranges))) or "false"
+def _window(column: str, windows: list[Window]) -> str:
+    """Whether the naive ``column`` lies in one of ``windows``."""
+    ranges = [f"({column} >= {sql_timestamp(lo)} AND {column} < {sql_timestamp(hi)})"
+              for lo, hi in windows]  # fmt: skip
+    return " OR ".join(ranges) or "false"

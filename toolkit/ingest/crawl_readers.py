@@ -127,6 +127,7 @@ def _csv(
         if opts.encoding is None:
             staged.notices.append(f"{staged.display}: encoding {encoding} (detected)")
         path, newlines, ends = _transcode(path, encoding, work / (staged.digest + ".csv"))
+        staged.marks = []  # offsets in the original, not in the copy
     staged.read_path = path
     delimiter = opts.delimiter
     if delimiter is None and Path(staged.name).suffix.lower() in (".tsv", ".tab"):

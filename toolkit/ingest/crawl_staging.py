@@ -1,8 +1,9 @@
 """A crawl file on its way into the vault: hashed and understood, then read while copied.
 
 Staging (before the transaction) reads the original twice at once, never holding it in
-memory: a thread hashes it (SHA-256 releases the GIL) while this thread counts its newlines
-and checks that it is UTF-8. DuckDB then reads the original through a symbolic link in the
+memory: a thread hashes it (SHA-256 releases the GIL) while this thread counts its newlines,
+checks that it is UTF-8, notes where a line starts in each 4 MiB chunk and whether a quote
+character appears at all (``crawl_window`` uses both). DuckDB then reads the original through a symbolic link in the
 ingest's work folder, so that a name with ``*``, ``?`` or ``[`` is never taken for a
 pattern. When the file's turn comes in the transaction, the kernel copies it into
 ``vault/.incoming-*`` (``shutil.copyfile``, then ``fsync``) while DuckDB reads it; the copy
@@ -26,6 +27,7 @@ from toolkit.errors import InputError
 from toolkit.sqltext import lit
 
 CHUNK = 4 << 20
+QUOTES = ('"', "'")  # whose presence the scan notes
 MEDIA_TYPES = {
     "csv": "text/csv", "json": "application/json", "jsonl": "application/x-ndjson",
     "parquet": "application/vnd.apache.parquet",
@@ -60,6 +62,8 @@ class Staged:
     expected_rows: int | None = None  # None: unknown, count while validating
     line_sql: str = "row_number() OVER ()"
     notices: list[str] = field(default_factory=list)
+    marks: list[int] = field(default_factory=list)  # the first line start in each later chunk
+    quotes: frozenset[str] = frozenset(QUOTES)  # the QUOTES found in the file (all: unknown)
 
     @property
     def media_type(self) -> str:
@@ -174,7 +178,7 @@ def stage(path: Path, vault_root: Path, display: str) -> Staged:
         hasher = threading.Thread(target=hash_file, daemon=True)
         hasher.start()
         try:
-            newlines, size, head, last, valid_utf8 = _scan(path)
+            newlines, size, head, last, valid_utf8, marks, quotes = _scan(path)
         finally:
             hasher.join()
         if failure:
@@ -201,16 +205,26 @@ def stage(path: Path, vault_root: Path, display: str) -> Staged:
         origin=path,
         stamp=before,
         vault_root=vault_root,
+        marks=marks,
+        quotes=quotes,
     )
 
 
-def _scan(path: Path) -> tuple[int, int, bytes, bytes, bool]:
-    """Newlines, size, first bytes, last byte, and whether the whole file is UTF-8."""
+def _scan(path: Path) -> tuple[int, int, bytes, bytes, bool, list[int], frozenset[str]]:
+    """Newlines, size, first bytes, last byte, whether the whole file is UTF-8, the offset of
+    the first line start in each chunk after the first, and which :data:`QUOTES` appear."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     valid_utf8, newlines, size, head, last = True, 0, 0, b"", b""
+    marks: list[int] = []
+    quotes: set[str] = set()
     with open(path, "rb") as src:
         while chunk := src.read(CHUNK):
             newlines += chunk.count(b"\n")
+            if size:  # a line starts here, or after the chunk's first newline
+                start = 0 if last == b"\n" else chunk.find(b"\n") + 1
+                if start or last == b"\n":
+                    marks.append(size + start)
+            quotes.update(q for q in QUOTES if q not in quotes and q.encode() in chunk)
             size += len(chunk)
             head = head or chunk[:4]
             last = chunk[-1:]
@@ -224,7 +238,8 @@ def _scan(path: Path) -> tuple[int, int, bytes, bytes, bool]:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             valid_utf8 = False
-    return newlines, size, head, last, valid_utf8
+    marks = sorted({m for m in marks if m < size})
+    return newlines, size, head, last, valid_utf8, marks, frozenset(quotes)
 
 
 def _copy(path: Path, tmp: Path, failure: list[BaseException]) -> None:

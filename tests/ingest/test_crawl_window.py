@@ -1,0 +1,171 @@
+"""The repeated autumn hour read from a slice of the file: the same rows as a whole read."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+import toolkit.ingest.crawl as crawl
+import toolkit.ingest.crawl_staging as staging
+from toolkit.ingest.crawl import ingest_crawl
+from toolkit.ingest.crawl_fast import FastQuery
+from toolkit.ingest.crawl_staging import stage
+from toolkit.ingest.crawl_window import window_slice
+from toolkit.workspace import init_workspace
+
+HEADER = "observed_at,prefecture,site,outcome,slots\n"
+PARIS_2024 = (datetime(2024, 10, 27, 2), datetime(2024, 10, 27, 3))  # the hour seen twice
+
+
+def _crawl(start: datetime, hours: int, step: int = 10) -> list[str]:
+    """A robot's naive log for Rouen (76), one probe every ``step`` minutes, in time order;
+    the wall clock goes through 02:00–03:00 twice on 27 October 2024."""
+    lines, at, end = [], start, start + timedelta(hours=hours)
+    while at < end:
+        lines.append(f"{at:%Y-%m-%d %H:%M:%S},76,r,no_slot,0\n")
+        if at == datetime(2024, 10, 27, 2, 50):  # the clock goes back to 02:00
+            lines.extend(
+                f"{datetime(2024, 10, 27, 2, m):%Y-%m-%d %H:%M:%S},76,r,slots_available,1\n"
+                for m in range(0, 60, step)
+            )
+        at += timedelta(minutes=step)
+    return lines
+
+
+def _paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files each read of the repeated hour took: 'slice' or 'whole'."""
+    taken: list[str] = []
+    real = FastQuery.repeated_hour
+
+    def spy(self: FastQuery, source_id: str, digest: str, table: str, path: Path) -> str:
+        taken.append("slice" if path.name.startswith("window-") else "whole")
+        return real(self, source_id, digest, table, path)
+
+    monkeypatch.setattr(FastQuery, "repeated_hour", spy)
+    return taken
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(staging, "CHUNK", 1024)
+
+
+def test_marks_are_line_starts_one_per_chunk(tmp_path: Path, small_chunks: None) -> None:
+    path = tmp_path / "crawl.csv"
+    path.write_text(HEADER + "".join(_crawl(datetime(2024, 10, 25), 72)), encoding="utf-8")
+    data = path.read_bytes()
+    staged = stage(path, tmp_path, str(path))
+    assert len(data) > 10 * 1024
+    assert len(staged.marks) == len(data) // 1024  # every chunk after the first
+    for k, mark in enumerate(staged.marks, start=1):
+        assert data[mark - 1 : mark] == b"\n"
+        assert k * 1024 <= mark < k * 1024 + 64  # the first line start in chunk k
+    assert staged.quotes == frozenset()
+
+
+def test_quotes_are_noticed(tmp_path: Path) -> None:
+    path = tmp_path / "quoted.csv"
+    path.write_text(HEADER + '2024-10-27 02:10:00,76,"r",no_slot,0\n', encoding="utf-8")
+    assert stage(path, tmp_path, str(path)).quotes == frozenset({'"'})
+
+
+def _slice(path: Path, tmp_path: Path) -> tuple[Path | None, bytes]:
+    staged = stage(path, tmp_path, str(path))
+    staged.read_path, staged.columns = path, HEADER.strip().split(",")
+    staged.dialect, staged.header = (",", '"', '"'), True
+    dest = tmp_path / "window.csv"
+    got = window_slice(staged, "observed_at", "%Y-%m-%d %H:%M:%S", [PARIS_2024], dest)
+    return got, dest.read_bytes() if got else b""
+
+
+def test_a_slice_holds_the_header_and_every_line_of_the_window(
+    tmp_path: Path, small_chunks: None
+) -> None:
+    lines = _crawl(datetime(2024, 10, 20), 24 * 14)
+    path = tmp_path / "crawl.csv"
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    got, sliced = _slice(path, tmp_path)
+    assert got is not None
+    text = sliced.decode()
+    assert text.startswith(HEADER)
+    window = [ln for ln in lines if ln.startswith("2024-10-27 02:")]
+    assert len(window) == 12  # both passes through the hour
+    body = text.removeprefix(HEADER)
+    assert "".join(window) in body  # all of them, in file order
+    assert body in "".join(lines)  # whole lines, a run of the file
+    assert len(sliced) < 3 * 1024 < path.stat().st_size // 20  # two chunks at most
+
+
+def test_no_slice_when_the_file_misses_the_window_or_has_quotes(
+    tmp_path: Path, small_chunks: None
+) -> None:
+    path = tmp_path / "march.csv"
+    path.write_text(HEADER + "".join(_crawl(datetime(2024, 3, 1), 24 * 5)), encoding="utf-8")
+    assert _slice(path, tmp_path)[0] is None  # the window is after the last line
+    lines = _crawl(datetime(2024, 10, 25), 72)
+    lines[3] = lines[3].replace(",r,", ',"r",')
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    assert _slice(path, tmp_path)[0] is None
+
+
+def _ingest(path: Path, tmp_path: Path) -> tuple[list[tuple[str, str, int]], int, list[str]]:
+    ws = init_workspace(tmp_path / f"ws-{path.stem}")
+    report = ingest_crawl(ws, [path])
+    rows = ws.sql(
+        "SELECT strftime(timezone('UTC', observed_at), '%m-%d %H:%M'), outcome, slots "
+        "FROM probes ORDER BY observed_at"
+    ).fetchall()
+    ws.close()
+    return rows, report.details["files"][str(path)]["duplicates"], report.warnings
+
+
+def test_ingest_reads_the_repeated_hour_from_a_slice(
+    tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = _crawl(datetime(2024, 10, 20), 24 * 14)
+    path = tmp_path / "sorted.csv"
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    taken = _paths(monkeypatch)
+    rows, duplicates, warnings = _ingest(path, tmp_path)
+    assert taken == ["slice"]
+    assert len(rows) == len(lines) - 6 and duplicates == 6
+    # 02:00–02:50 read as summer time (UTC+2); the first copy, by line, is the one kept
+    hour = [r for r in rows if "10-27 00:00" <= r[0] < "10-27 01:00"]
+    assert hour == [(f"10-27 00:{m:02d}", "no_slot", 0) for m in range(0, 60, 10)]
+    assert any("6 row(s) repeat" in w for w in warnings)
+    assert not list(tmp_path.glob("**/window-*"))
+
+
+def test_a_file_out_of_time_order_is_read_whole(
+    tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The slice is found by assuming time order; moving the first pass through the hour to
+    the end of the file breaks it, and the count check sends the read to the whole file."""
+    lines = _crawl(datetime(2024, 10, 20), 24 * 14)
+    first_pass = [i for i, ln in enumerate(lines) if ln.startswith("2024-10-27 02:")][:6]
+    moved = [lines[i] for i in first_pass]
+    rest = [ln for i, ln in enumerate(lines) if i not in first_pass]
+    path = tmp_path / "unsorted.csv"
+    path.write_text(HEADER + "".join(rest + moved), encoding="utf-8")
+    taken = _paths(monkeypatch)
+    rows, duplicates, _ = _ingest(path, tmp_path)
+    assert taken == ["slice", "whole"]
+    assert len(rows) == len(lines) - 6 and duplicates == 6
+    # the slots_available copies now come first in the file: they are the ones kept
+    hour = [r for r in rows if "10-27 00:00" <= r[0] < "10-27 01:00"]
+    assert hour == [(f"10-27 00:{m:02d}", "slots_available", 1) for m in range(0, 60, 10)]
+
+
+def test_the_whole_read_is_the_same_as_the_slice(
+    tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "sorted.csv"
+    path.write_text(HEADER + "".join(_crawl(datetime(2024, 10, 26), 48)), encoding="utf-8")
+    sliced = _ingest(path, tmp_path)
+    monkeypatch.setattr(crawl, "window_slice", lambda *a, **k: None)
+    path2 = tmp_path / "sorted2.csv"
+    path2.write_bytes(path.read_bytes())
+    whole = _ingest(path2, tmp_path)
+    assert sliced[:2] == whole[:2]
