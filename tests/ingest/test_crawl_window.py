@@ -71,10 +71,10 @@ def test_quotes_are_noticed(tmp_path: Path) -> None:
     assert stage(path, tmp_path, str(path)).quotes == frozenset({'"'})
 
 
-def _slice(path: Path, tmp_path: Path) -> tuple[Path | None, bytes]:
+def _slice(path: Path, tmp_path: Path, quote: str = '"') -> tuple[Path | None, bytes]:
     staged = stage(path, tmp_path, str(path))
     staged.read_path, staged.columns = path, HEADER.strip().split(",")
-    staged.dialect, staged.header = (",", '"', '"'), True
+    staged.dialect, staged.header = (",", quote, quote), True
     dest = tmp_path / "window.csv"
     got = window_slice(staged, "observed_at", "%Y-%m-%d %H:%M:%S", [PARIS_2024], dest)
     return got, dest.read_bytes() if got else b""
@@ -105,6 +105,10 @@ def test_no_slice_when_the_file_misses_the_window_or_has_quotes(
     path.write_text(HEADER + "".join(_crawl(datetime(2024, 3, 1), 24 * 5)), encoding="utf-8")
     assert _slice(path, tmp_path)[0] is None  # the window is after the last line
     lines = _crawl(datetime(2024, 10, 25), 72)
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    assert _slice(path, tmp_path)[0] is not None
+    assert _slice(path, tmp_path, quote="'")[0] is None  # a quote the scan did not look for
+    assert _slice(path, tmp_path, quote="")[0] is not None  # no quoting: no newline in a field
     lines[3] = lines[3].replace(",r,", ',"r",')
     path.write_text(HEADER + "".join(lines), encoding="utf-8")
     assert _slice(path, tmp_path)[0] is None

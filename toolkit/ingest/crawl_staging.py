@@ -2,8 +2,8 @@
 
 Staging (before the transaction) reads the original twice at once, never holding it in
 memory: a thread hashes it (SHA-256 releases the GIL) while this thread counts its newlines,
-checks that it is UTF-8, notes where a line starts in each 4 MiB chunk and whether a quote
-character appears at all (``crawl_window`` uses both). DuckDB then reads the original through a symbolic link in the
+checks that it is UTF-8, notes where a line starts in each 4 MiB chunk and whether a double
+quote appears at all (``crawl_window`` uses both). DuckDB then reads the original through a symbolic link in the
 ingest's work folder, so that a name with ``*``, ``?`` or ``[`` is never taken for a
 pattern. When the file's turn comes in the transaction, the kernel copies it into
 ``vault/.incoming-*`` (``shutil.copyfile``, then ``fsync``) while DuckDB reads it; the copy
@@ -27,7 +27,7 @@ from toolkit.errors import InputError
 from toolkit.sqltext import lit
 
 CHUNK = 4 << 20
-QUOTES = ('"', "'")  # whose presence the scan notes
+QUOTES = ('"',)  # whose presence the scan notes (another quote: unknown)
 MEDIA_TYPES = {
     "csv": "text/csv", "json": "application/json", "jsonl": "application/x-ndjson",
     "parquet": "application/vnd.apache.parquet",
@@ -63,7 +63,7 @@ class Staged:
     line_sql: str = "row_number() OVER ()"
     notices: list[str] = field(default_factory=list)
     marks: list[int] = field(default_factory=list)  # the first line start in each later chunk
-    quotes: frozenset[str] = frozenset(QUOTES)  # the QUOTES found in the file (all: unknown)
+    quotes: frozenset[str] = frozenset(QUOTES)  # the QUOTES in the file (all of them: unknown)
 
     @property
     def media_type(self) -> str:
