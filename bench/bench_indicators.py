@@ -80,7 +80,7 @@ def fill(ws: object, rows: int) -> None:
     ws.con.execute(  # type: ignore[attr-defined]
         f"""
         INSERT INTO probe_rows (prefecture, site, procedure, observed_at, outcome, slots,
-                                first_slot, second_slot, http_status, source_id, file_sha256)
+                                first_slot, second_slot, http_status, batch)
         WITH base AS (
             SELECT i, [{codes}][1 + i % 15] AS prefecture,
                    TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_minutes((i // 45) * 2) AS t,
@@ -95,10 +95,11 @@ def fill(ws: object, rows: int) -> None:
                CASE WHEN r < 70 THEN 0 WHEN r < 90 THEN r - 69 END,
                CASE WHEN r BETWEEN 70 AND 89 THEN CAST(t AS DATE) + CAST(r AS INT) END,
                CASE WHEN r BETWEEN 75 AND 89 THEN CAST(t AS DATE) + CAST(r AS INT) + 3 END,
-               CASE WHEN r < 90 THEN 200 ELSE 503 END, 'bench', 'bench'
+               CASE WHEN r < 90 THEN 200 ELSE 503 END, 0
         FROM base
         """
     )
+    ws.con.execute("INSERT INTO probe_batches VALUES (0, 'bench', 'bench', NULL)")  # type: ignore[attr-defined]
     ws.con.execute("CHECKPOINT")  # type: ignore[attr-defined]
 
 

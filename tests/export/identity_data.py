@@ -169,7 +169,7 @@ class ProbeSpec:
 
 _PROBES_SQL = """
 INSERT INTO probe_rows (prefecture, site, procedure, observed_at, outcome, slots, first_slot,
-                    second_slot, http_status, system, url, file_sha256)
+                    second_slot, http_status, url, batch)
 SELECT * FROM (
     SELECT $pref AS prefecture, $site AS site, $proc AS procedure, ts AS observed_at,
            CASE WHEN k < 4 THEN 'no_slot' WHEN k < 6 THEN 'slots_available' ELSE 'error' END,
@@ -178,10 +178,9 @@ SELECT * FROM (
            CASE WHEN k IN (4, 5) AND hh % 2 = 1
                 THEN CAST(ts AS DATE) + CAST(13 + 25 * (hh % 4) AS INTEGER) END,
            CASE WHEN k = 6 THEN 503 ELSE 200 END,
-           'ezbooking',
            'https://www.seine-maritime.gouv.fr/booking/create/' || (4000 + hh % 3)
                || '/1?session=abc' || hh,
-           NULL
+           0  -- the batch of EZBOOKING
     FROM (
         SELECT ts, hh, hh % 7 AS k
         FROM (
@@ -197,9 +196,16 @@ WHERE NOT EXISTS (  -- probes has no key index
 """
 
 
+EZBOOKING = """
+INSERT INTO probe_batches (batch, system)
+SELECT 0, 'ezbooking' WHERE NOT EXISTS (SELECT 1 FROM probe_batches WHERE batch = 0)
+"""
+
+
 def add_probes(ws: Workspace, spec: ProbeSpec) -> int:
     """Hourly probes: no slot, slots at leads of 10 to 88 days, or an error, by the hour."""
     with ws.transaction():
+        ws.con.execute(EZBOOKING)
         ws.con.execute(
             _PROBES_SQL,
             {

@@ -144,6 +144,12 @@ def test_aggregate_adds_the_bundle_and_records_it(
     }
     sources = target.rows("SELECT kind, path FROM sources")
     assert sources == [{"kind": "bundle", "path": "bundle.zip"}]
+    # probes keep their booking system and name the bundle as their source, by one batch
+    bundle_source = target.scalar("SELECT id FROM sources")
+    assert target.sql("SELECT DISTINCT system, source_id, file_sha256 FROM probes").fetchall() == [
+        ("ezbooking", bundle_source, None)
+    ]
+    assert target.scalar("SELECT count(*) FROM probe_batches") == 1
 
 
 def test_the_same_bundle_twice_adds_nothing(bundle: Path, target: Workspace) -> None:
@@ -176,6 +182,11 @@ def test_two_lawyers_bundles_add_up_to_one_workspace_holding_both(
     ids_b = {r[0] for r in lawyers.b.sql("SELECT id FROM probes").fetchall()}
     assert ids_a & ids_b
     assert merged.scalar("SELECT count(*) FROM probes") == len(ids_a | ids_b)
+    # one batch per bundle, none left without rows
+    assert merged.sql(
+        "SELECT count(*), count(*) FILTER (WHERE batch NOT IN (SELECT batch FROM probe_rows)) "
+        "FROM probe_batches"
+    ).fetchall() == [(2, 0)]
     # the same facts, grouped as indicators group them
     facts = (
         "SELECT prefecture, procedure, channel, outcome, system, count(*) AS n, "

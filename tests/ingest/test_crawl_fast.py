@@ -409,3 +409,74 @@ def test_cli_ingests_a_naive_iso_crawl_through_the_fast_path(cli, monkeypatch) -
     r = cli("ingest", "crawl", str(CRAWL / "indicators-small.csv"))
     assert r.exit_code == 0 and "Already ingested" in r.stderr
     assert taken == ["fast", "fast"]  # the anti-join on the fast path
+
+
+def test_schema_4_moves_provenance_to_batches(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Rows of a schema-3 workspace keep their id, system, source and file once their three
+    text columns become one batch number."""
+    import toolkit.workspace as wsmod
+
+    real = migrations()
+    monkeypatch.setattr(wsmod, "migrations", lambda: [m for m in real if m[0] < 4])
+    ws = init_workspace(tmp_path / "ws")
+    at = datetime(2025, 3, 12, 8, 0, tzinfo=UTC)
+    rows = [
+        ("r", at, "ezbooking", "src-1", "aa"),
+        ("r", at + timedelta(hours=1), "ezbooking", "src-1", "aa"),
+        ("r", at + timedelta(hours=2), None, "src-1", "aa"),
+        ("s", at, "anef", "src-2", "bb"),
+        ("t", at, None, None, None),  # written by hand, no provenance
+    ]
+    for site, when, system, source, sha in rows:
+        ws.sql(
+            "INSERT INTO probe_rows (prefecture, site, observed_at, outcome, system, source_id, "
+            "file_sha256) VALUES ('76', ?, ?, 'no_slot', ?, ?, ?)",
+            [site, when, system, source, sha],
+        )
+    ws.close()
+    monkeypatch.setattr(wsmod, "migrations", lambda: real)
+    ws = wsmod.open_workspace(tmp_path / "ws")
+    got = ws.sql(
+        "SELECT id, site, observed_at, system, source_id, file_sha256 FROM probes "
+        "ORDER BY site, observed_at"
+    ).fetchall()
+    assert got == [
+        (probe_id("76", site, None, when), site, when, system, source, sha)
+        for site, when, system, source, sha in rows
+    ]
+    assert ws.scalar("SELECT count(*) FROM probe_batches") == 4  # distinct provenances
+    assert ws.scalar("SELECT count(DISTINCT batch) FROM probe_rows") == 4
+    ws.close()
+
+
+@pytest.mark.parametrize(
+    ("written", "path"), [(("ezbooking", "anef"), "fast"), (("EZBooking", "ANEF"), "general")]
+)
+def test_each_row_keeps_its_system_and_file_through_its_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: tuple[str, str], path: str
+) -> None:
+    taken = _paths_taken(monkeypatch)
+    crawl_file = tmp_path / "systems.csv"
+    crawl_file.write_text(
+        "observed_at,prefecture,site,outcome,system\n"
+        f"2025-03-12 09:00:00,76,r,no_slot,{written[0]}\n"
+        "2025-03-12 10:00:00,76,r,no_slot,\n"
+        f"2025-03-12 11:00:00,76,r,no_slot,{written[1]}\n"
+        f"2025-03-12 12:00:00,76,r,no_slot,{written[0]}\n",
+        encoding="utf-8",
+    )
+    ws = init_workspace(tmp_path / "ws")
+    report = ingest_crawl(ws, [crawl_file])
+    digest = report.details["files"][str(crawl_file)]["sha256"]
+    got = ws.sql(
+        "SELECT strftime(timezone('Europe/Paris', observed_at), '%H'), system, source_id, "
+        "file_sha256 FROM probes ORDER BY observed_at"
+    ).fetchall()
+    batches = ws.sql("SELECT system FROM probe_batches ORDER BY batch").fetchall()
+    ws.close()
+    assert taken == [path]
+    assert got == [
+        (hour, system, report.source_id, digest)
+        for hour, system in (("09", "ezbooking"), ("10", None), ("11", "anef"), ("12", "ezbooking"))
+    ]
+    assert batches == [(None,), ("anef",), ("ezbooking",)]  # the unused ones dropped

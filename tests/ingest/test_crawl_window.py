@@ -11,6 +11,7 @@ import toolkit.ingest.crawl as crawl
 import toolkit.ingest.crawl_staging as staging
 from toolkit.ingest.crawl import ingest_crawl
 from toolkit.ingest.crawl_fast import FastQuery
+from toolkit.ingest.crawl_sql import Batches
 from toolkit.ingest.crawl_staging import stage
 from toolkit.ingest.crawl_window import window_slice
 from toolkit.workspace import init_workspace
@@ -39,9 +40,9 @@ def _paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     taken: list[str] = []
     real = FastQuery.repeated_hour
 
-    def spy(self: FastQuery, source_id: str, digest: str, table: str, path: Path) -> str:
+    def spy(self: FastQuery, batches: Batches, table: str, path: Path) -> str:
         taken.append("slice" if path.name.startswith("window-") else "whole")
-        return real(self, source_id, digest, table, path)
+        return real(self, batches, table, path)
 
     monkeypatch.setattr(FastQuery, "repeated_hour", spy)
     return taken

@@ -105,11 +105,12 @@ def _count(ws: Workspace, table: str) -> int:
 def _insert(ws: Workspace, c: CheckedBundle, name: str, source_id: str) -> None:
     target, allowed = TABLES[name]
     cols = [col for col in allowed if col in c.columns[name]]
+    if target == "probes":
+        _insert_probes(ws, c, name, cols, source_id)
+        return
     table = target
-    if target == "probes":  # a view adding the id to probe_rows (schema/003_probe_id.sql)
-        cols, table = [col for col in cols if col != "id"], "probe_rows"
     exprs = list(cols)
-    if target in ("attempts", "documents", "probes"):
+    if target in ("attempts", "documents"):
         cols.append("source_id")
         exprs.append("?")
     for col, default in _DEFAULTS.get(target, {}).items():
@@ -119,13 +120,43 @@ def _insert(ws: Workspace, c: CheckedBundle, name: str, source_id: str) -> None:
     key = "sha256" if target == "files" else "id"
     src = f"read_parquet({lit(c.dir / table_path(name))})"
     params = [source_id] if "?" in exprs else []
-    # An anti-join rather than ON CONFLICT: `probes` has no key index (002_crawl.sql).
     ws.con.execute(
         f"INSERT INTO {table} ({', '.join(cols)}) "
         f"SELECT {', '.join(exprs)} FROM {src} s "
         f"WHERE NOT EXISTS (SELECT 1 FROM {target} t WHERE t.{key} = s.{key}) "
         f"QUALIFY row_number() OVER (PARTITION BY s.{key} ORDER BY s.{key}) = 1",
         params,
+    )
+
+
+def _insert_probes(
+    ws: Workspace, c: CheckedBundle, name: str, cols: list[str], source_id: str
+) -> None:
+    """Probes go to ``probe_rows`` (the view ``probes`` adds the id) with a batch for each of
+    the bundle's (file, booking system) pairs (schema/004_probe_batches.sql)."""
+    src = f"read_parquet({lit(c.dir / table_path(name))})"
+    file_sha = "s.file_sha256" if "file_sha256" in cols else "CAST(NULL AS VARCHAR)"
+    system = "s.system" if "system" in cols else "CAST(NULL AS VARCHAR)"
+    data = [col for col in cols if col not in ("id", "file_sha256", "system", "source_id")]
+    base = int(ws.scalar("SELECT coalesce(max(batch) + 1, 0) FROM probe_batches") or 0)
+    ws.con.execute(
+        f"INSERT INTO probe_batches (batch, source_id, file_sha256, system) "
+        f"SELECT CAST({base} + row_number() OVER (ORDER BY f, y) - 1 AS INTEGER), ?, f, y "
+        f"FROM (SELECT DISTINCT {file_sha} AS f, {system} AS y FROM {src} s)",
+        [source_id],
+    )
+    # An anti-join rather than ON CONFLICT: `probe_rows` has no key index (002_crawl.sql).
+    ws.con.execute(
+        f"INSERT INTO probe_rows ({', '.join(data)}, batch) "
+        f"SELECT {', '.join('s.' + col for col in data)}, b.batch FROM {src} s "
+        f"JOIN probe_batches b ON b.batch >= {base} AND b.file_sha256 IS NOT DISTINCT FROM {file_sha} "
+        f"AND b.system IS NOT DISTINCT FROM {system} "
+        "WHERE NOT EXISTS (SELECT 1 FROM probes t WHERE t.id = s.id) "
+        "QUALIFY row_number() OVER (PARTITION BY s.id ORDER BY s.id) = 1"
+    )
+    ws.con.execute(
+        f"DELETE FROM probe_batches WHERE batch >= {base} "
+        f"AND batch NOT IN (SELECT DISTINCT batch FROM probe_rows WHERE batch >= {base})"
     )
 
 

@@ -51,13 +51,14 @@ from toolkit.ingest.crawl_problems import (
     count_repeated,
     drop_rejects,
     drop_repeated,
+    drop_unused_batches,
     reader_rejects,
     row_count,
     short_error,
     validate,
 )
 from toolkit.ingest.crawl_readers import EXTENSIONS, detect_format, prepare
-from toolkit.ingest.crawl_sql import COLUMNS, KEY, NOT_RECORDED, CrawlQuery, build_query
+from toolkit.ingest.crawl_sql import COLUMNS, KEY, NOT_RECORDED, Batches, CrawlQuery, build_query
 from toolkit.ingest.crawl_staging import Staged, read_link, stage
 from toolkit.ingest.crawl_window import window_slice
 from toolkit.ingest.inputs import is_junk
@@ -226,15 +227,17 @@ def _ingest_file(
     # the copy into the vault runs while DuckDB reads the original
     staged.start_copy(already_kept=ws.vault.path_for(staged.digest).exists())
     query = build_query(staged.source_sql(), staged.line_sql, found, mapping)
-    dedupe = bool(ws.scalar("SELECT count(*) FROM probes"))
+    dedupe = bool(ws.scalar("SELECT count(*) FROM probe_rows"))
     digest = staged.digest
+    batches = _register_batches(con, source_id, digest)
     drop_rejects(con)
     try:
         fast = plan(con, staged, found, mapping)
         if fast is not None:
-            counts = _ingest_fast(con, staged, fast, query, found, source_id, dedupe)
+            counts = _ingest_fast(con, staged, fast, query, found, batches, dedupe)
         else:
-            counts = _ingest_general(con, staged, query, found, source_id, dedupe)
+            counts = _ingest_general(con, staged, query, found, batches, dedupe)
+        drop_unused_batches(con, batches)
     except duckdb.Error as e:
         staged.check_unchanged()  # a file changed under DuckDB: say so, not "cannot read"
         raise InputError(f"{staged.display}: cannot read the file ({short_error(e)})") from None
@@ -271,13 +274,12 @@ def _ingest_general(
     staged: Staged,
     query: CrawlQuery,
     found: dict[str, str],
-    source_id: str,
+    batches: Batches,
     dedupe: bool,
 ) -> Counts:
     """Every row through the general query; a second read lists the problems, if any."""
-    digest = staged.digest
-    inserted = row_count(con.execute(query.insert(source_id, digest, dedupe=dedupe)))
-    repeated = drop_repeated(con, source_id, digest)
+    inserted = row_count(con.execute(query.insert(batches, dedupe=dedupe)))
+    repeated = drop_repeated(con, batches)
     inserted -= repeated
     rejects = reader_rejects(con) if staged.format in ("csv", "xlsx") else []
     if staged.expected_rows == inserted + repeated and not rejects:
@@ -293,7 +295,7 @@ def _ingest_fast(
     fast: FastQuery,
     query: CrawlQuery,
     found: dict[str, str],
-    source_id: str,
+    batches: Batches,
     dedupe: bool,
 ) -> Counts:
     """The typed read (``crawl_fast``); what it cannot type goes through the general path.
@@ -305,22 +307,21 @@ def _ingest_fast(
     are counted again only when the reads do not account for every line; a failed check
     lists the problems.
     """
-    digest = staged.digest
-    insert = fast.insert(source_id, digest, dedupe=dedupe)
+    insert = fast.insert(batches, dedupe=dedupe)
     first = _unordered(con, insert)
-    exact = count_repeated(con, source_id, digest)  # the same line twice
+    exact = count_repeated(con, batches)  # the same line twice
     if exact:
-        con.execute(f"DELETE {MINE}", [source_id, digest])
+        con.execute(f"DELETE {MINE}", batches.bounds)
         drop_rejects(con)
         first = row_count(con.execute(insert))
-        exact = drop_repeated(con, source_id, digest, known=exact)  # the rows deleted
+        exact = drop_repeated(con, batches, known=exact)  # the rows deleted
     if reader_rejects(con):  # values the typed reader could not read: the general path
         drop_rejects(con)
-        more = _ingest_general(con, staged, query, found, source_id, dedupe=True)
+        more = _ingest_general(con, staged, query, found, batches, dedupe=True)
         return (first - exact + more[0], more[1] + exact, *more[2:])
     inserted, repeated, again, again_bad = first - exact, exact, 0, 0
     if first != staged.expected_rows and not fast.aware:  # no repeated hour with offsets
-        again, again_bad, hour = _repeated_hour(con, staged, fast, source_id, first)
+        again, again_bad, hour = _repeated_hour(con, staged, fast, batches, first)
         repeated += hour
         cols = ", ".join(COLUMNS)
         inserted += row_count(
@@ -343,7 +344,7 @@ def _ingest_fast(
 
 
 def _repeated_hour(
-    con: duckdb.DuckDBPyConnection, staged: Staged, fast: FastQuery, source_id: str, first: int
+    con: duckdb.DuckDBPyConnection, staged: Staged, fast: FastQuery, batches: Batches, first: int
 ) -> tuple[int, int, int]:
     """Read the rows of the repeated autumn hours into ``temp.crawl_leftovers``, in file order:
     from a slice of the file (``crawl_window``) when the slice accounts for every row the
@@ -355,7 +356,7 @@ def _repeated_hour(
     )  # fmt: skip
 
     def read(path: Path) -> tuple[int, int, int]:
-        con.execute(fast.repeated_hour(source_id, staged.digest, LEFTOVERS, path))
+        con.execute(fast.repeated_hour(batches, LEFTOVERS, path))
         row = con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE NOT ok), count(*) FILTER (WHERE ok) - "
             f"count(DISTINCT ({KEY})) FILTER (WHERE ok) FROM temp.{LEFTOVERS}"
@@ -371,6 +372,18 @@ def _repeated_hour(
         if first + counts[0] == staged.expected_rows:
             return counts
     return read(staged.read_path)
+
+
+def _register_batches(con: duckdb.DuckDBPyConnection, source_id: str, digest: str) -> Batches:
+    """This file's rows of ``probe_batches``, numbered after the last."""
+    row = con.execute("SELECT coalesce(max(batch) + 1, 0) FROM probe_batches").fetchone()
+    batches = Batches(int(row[0]) if row else 0)
+    values = ", ".join("(?, ?, ?, ?)" for _ in range(batches.last - batches.base + 1))
+    con.execute(
+        f"INSERT INTO probe_batches (batch, source_id, file_sha256, system) VALUES {values}",
+        [v for r in batches.rows(source_id, digest) for v in r],
+    )
+    return batches
 
 
 def _unordered(con: duckdb.DuckDBPyConnection, sql: str) -> int:

@@ -30,7 +30,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from toolkit.ingest.crawl_mapping import Mapping
-from toolkit.ingest.crawl_sql import COLUMNS, EARLIEST, NOT_RECORDED, derived_outcome_sql
+from toolkit.ingest.crawl_sql import (
+    COLUMNS,
+    EARLIEST,
+    NOT_RECORDED,
+    Batches,
+    derived_outcome_sql,
+)  # fmt: skip
 from toolkit.ingest.crawl_staging import Staged
 from toolkit.ingest.crawl_vocab import enum_sql, prefecture_keys, vocabulary
 from toolkit.ingest.crawl_window import Window
@@ -67,23 +73,23 @@ class FastQuery:
     time_format: str = ""  # and its format
     windows: list[Window] = field(default_factory=list)  # the repeated hours, wall clock
 
-    def insert(self, source_id: str, digest: str, *, dedupe: bool) -> str:
+    def insert(self, batches: Batches, *, dedupe: bool) -> str:
         """Rows that pass every check, outside the repeated autumn hour."""
         where = f"ok AND zone_code % 4 <> {REPEATED}"
         if dedupe:
             where += f" AND {NOT_RECORDED}"
         cols = ", ".join(COLUMNS)
-        rows = self._rows(source_id, digest, self.source)
+        rows = self._rows(batches, self.source)
         return f"INSERT INTO probe_rows ({cols}) SELECT {cols} FROM ({rows}) v WHERE {where}"
 
-    def repeated_hour(self, source_id: str, digest: str, table: str, path: Path) -> str:
+    def repeated_hour(self, batches: Batches, table: str, path: Path) -> str:
         """A temporary table, in file order, of the rows in a repeated autumn hour.
 
         The file at ``path`` (the file, or a slice of it: ``crawl_window``) is read again
         with only the time typed; the rows whose time falls in such an hour (in any zone: a
         superset) are then typed like the first read's.
         """
-        rows = self._rows(source_id, digest, self.window_source.replace("{path}", lit(str(path))))
+        rows = self._rows(batches, self.window_source.replace("{path}", lit(str(path))))
         return (
             f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM ({rows}) v "
             f"WHERE zone_code % 4 = {REPEATED}"
@@ -94,11 +100,8 @@ class FastQuery:
         body = self.body.replace("{source}", self.source)
         return f"SELECT count(*), count(*) FILTER (WHERE NOT ok) FROM ({body})"
 
-    def _rows(self, source_id: str, digest: str, source: str) -> str:
-        return (
-            f"SELECT *, {lit(source_id)} AS source_id, "
-            f"{lit(digest)} AS file_sha256 FROM ({self.body.replace('{source}', source)})"
-        )
+    def _rows(self, batches: Batches, source: str) -> str:
+        return f"SELECT *, {batches.sql()} AS batch FROM ({self.body.replace('{source}', source)})"
 
 
 def plan(con: object, staged: Staged, found: dict[str, str], mapping: Mapping) -> FastQuery | None:

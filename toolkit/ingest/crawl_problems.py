@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.errors import Problem
 from toolkit.ingest.crawl_readers import REJECTS
-from toolkit.ingest.crawl_sql import KEY, CrawlQuery
+from toolkit.ingest.crawl_sql import KEY, Batches, CrawlQuery
 from toolkit.ingest.crawl_staging import Staged
 
 if TYPE_CHECKING:
@@ -92,23 +92,23 @@ def validate(
     return read, bad, valid, problems
 
 
-MINE = "FROM probe_rows WHERE source_id = ? AND file_sha256 = ?"  # one file's rows in a batch
+MINE = "FROM probe_rows WHERE batch BETWEEN ? AND ?"  # one file's rows (Batches.bounds)
 
 
-def count_repeated(con: duckdb.DuckDBPyConnection, source_id: str, digest: str) -> int:
+def count_repeated(con: duckdb.DuckDBPyConnection, batches: Batches) -> int:
     """How many of this file's rows share an id with another of them.
 
     Distinct 64-bit hashes of the keys are counted (cheaper than grouping the text, and
     cheaper than listing the colliding hashes).
     """
     row = con.execute(
-        f"SELECT count(*) - count(DISTINCT hash({KEY})) {MINE}", [source_id, digest]
+        f"SELECT count(*) - count(DISTINCT hash({KEY})) {MINE}", batches.bounds
     ).fetchone()
     return int(row[0]) if row and row[0] else 0
 
 
 def drop_repeated(
-    con: duckdb.DuckDBPyConnection, source_id: str, digest: str, known: int | None = None
+    con: duckdb.DuckDBPyConnection, batches: Batches, known: int | None = None
 ) -> int:
     """Delete the later copies of this file's rows that share an id; return how many.
 
@@ -116,7 +116,7 @@ def drop_repeated(
     count from :func:`count_repeated`, when already taken. Costly only when there are
     repeats: DuckDB then rewrites the batch's new rows at commit.
     """
-    if not (count_repeated(con, source_id, digest) if known is None else known):
+    if not (count_repeated(con, batches) if known is None else known):
         return 0
     colliding = f"SELECT hash({KEY}) AS h {MINE} GROUP BY h HAVING count(*) > 1"
     return row_count(
@@ -128,6 +128,15 @@ def drop_repeated(
                     {MINE} AND hash({KEY}) IN ({colliding})
                 ) WHERE n > 1)
             """,
-            [source_id, digest, source_id, digest],
+            [*batches.bounds, *batches.bounds],
         )
+    )
+
+
+def drop_unused_batches(con: duckdb.DuckDBPyConnection, batches: Batches) -> None:
+    """Remove the file's batches that no row points to (registered before the insert)."""
+    con.execute(
+        f"DELETE FROM probe_batches WHERE batch BETWEEN ? AND ? "
+        f"AND batch NOT IN (SELECT DISTINCT batch {MINE})",
+        [*batches.bounds, *batches.bounds],
     )

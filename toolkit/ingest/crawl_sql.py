@@ -64,11 +64,9 @@ COLUMNS = (
     "first_slot",
     "second_slot",
     "http_status",
-    "system",
     "url",
-    "source_id",
-    "file_sha256",
-)  # fmt: skip  (``probe_rows``: the view ``probes`` adds ``id``, schema/003_probe_id.sql)
+    "batch",
+)  # fmt: skip  (``probe_rows``: the view ``probes`` adds ``id`` and the batch's columns)
 # The natural key the id is computed from, as a tuple and as an anti-join with ``probes``.
 KEY = "prefecture, coalesce(site, ''), coalesce(procedure, ''), observed_at"
 NOT_RECORDED = (
@@ -85,6 +83,46 @@ class Check:
     message: str  # a SQL expression
 
 
+def systems() -> list[str]:
+    """The booking systems a probe may name, in the order of their batches."""
+    from toolkit.model import System
+
+    return sorted(s.value for s in System)
+
+
+@dataclass(frozen=True)
+class Batches:
+    """One file's rows of ``probe_batches`` (schema/004_probe_batches.sql): ``base`` for the
+    rows that name no booking system, ``base + i`` for those naming the i-th of
+    :func:`systems`. All are registered before the insert; the unused ones are dropped after."""
+
+    base: int
+
+    @property
+    def last(self) -> int:
+        return self.base + len(systems())
+
+    @property
+    def bounds(self) -> list[int]:
+        """Parameters for ``batch BETWEEN ? AND ?``."""
+        return [self.base, self.last]
+
+    def rows(
+        self, source_id: str, digest: str | None
+    ) -> list[tuple[int, str, str | None, str | None]]:
+        return [(self.base, source_id, digest, None)] + [
+            (self.base + i, source_id, digest, name) for i, name in enumerate(systems(), 1)
+        ]
+
+    def sql(self, system: str = "system") -> str:
+        """The row's batch from its ``system`` column (one of :func:`systems`, or NULL; any
+        other value fails the statement rather than lose the system)."""
+        return (
+            f"CASE WHEN {system} IS NULL THEN {self.base} ELSE {self.base + 1} + "
+            f"enum_code(CAST({system} AS {enum_sql(systems())})) END"
+        )
+
+
 @dataclass
 class CrawlQuery:
     """The typed, validated rows of one file, and the checks behind ``problem_no``."""
@@ -93,21 +131,16 @@ class CrawlQuery:
     numbered: str  # the same with ``__line``, to report problems
     checks: list[Check]
 
-    def insert(self, source_id: str, digest: str, *, dedupe: bool) -> str:
+    def insert(self, batches: Batches, *, dedupe: bool) -> str:
         """Insert the valid rows; ``dedupe``: skip probes already in ``probes`` (an anti-join,
         which makes DuckDB insert on one thread: only when the table has rows)."""
-        where = [NOT_RECORDED] if dedupe else []
-        return self._insert(self.select, source_id, digest, where)
-
-    @staticmethod
-    def _insert(select: str, source_id: str, digest: str, where: list[str]) -> str:
         cols = ", ".join(COLUMNS)
-        condition = f" WHERE {' AND '.join(where)}" if where else ""
+        condition = f" WHERE {NOT_RECORDED}" if dedupe else ""
         return (
             f"INSERT INTO probe_rows ({cols}) SELECT {cols} FROM (SELECT prefecture, "
             "site, procedure, observed_at, outcome, slots, first_slot, second_slot, http_status, "
-            f"system, url, {lit(source_id)} AS source_id, {lit(digest)} AS file_sha256 "
-            f"FROM ({select}) WHERE problem_no IS NULL) v{condition}"
+            f"url, {batches.sql()} AS batch "
+            f"FROM ({self.select}) WHERE problem_no IS NULL) v{condition}"
         )
 
     def counts(self) -> str:
