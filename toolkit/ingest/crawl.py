@@ -24,14 +24,15 @@ Speed (bench/bench_crawl.py): rows go straight from the file into ``probe_rows``
 parallel INSERT that need not keep file order (a file that repeats a line is inserted again,
 in order, so that the first copy is kept) — no join, ``IN`` list or row numbering in it,
 each of which would make DuckDB insert on one thread; no primary-key index (schema 002); the
-id is computed by the view ``probes`` when read (schema 003); naive times are placed by
+id is computed by the view ``probes`` when read (schema 003); a row names its file, source
+and booking system by one integer, ``batch`` (schema 004); naive times are placed by
 arithmetic, not ICU (``crawl_zones``). The line count taken while hashing tells whether
 every row was recorded; only otherwise is the file read again: the rows of a repeated autumn
 hour (from a slice of the file around it, ``crawl_window``; typed only after a cheap test on
-the time), a count, and the problems with their lines. Rows are never deleted, except for a file with a line that appears twice (its
-unordered rows, then the later copies): DuckDB rewrites the batch at commit when rows
-inserted in a transaction are deleted in it. Later ingests anti-join on the natural key (one
-thread).
+the time), a count, and the problems with their lines. Rows are never deleted, except for a
+file with a line that appears twice (its unordered rows, then the later copies): DuckDB
+rewrites the batch at commit when rows inserted in a transaction are deleted in it. Later
+ingests anti-join on the natural key (one thread).
 """
 
 from __future__ import annotations
