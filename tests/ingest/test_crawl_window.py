@@ -174,3 +174,44 @@ def test_the_whole_read_is_the_same_as_the_slice(
     path2.write_bytes(path.read_bytes())
     whole = _ingest(path2, tmp_path)
     assert sliced[:2] == whole[:2]
+
+
+@pytest.mark.parametrize(("bom", "newline"), [("\ufeff", "\n"), ("", "\r\n")])
+def test_a_slice_of_a_file_with_a_bom_or_crlf(
+    tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch, bom: str, newline: str
+) -> None:
+    lines = [ln.replace("\n", newline) for ln in _crawl(datetime(2024, 10, 25), 24 * 4)]
+    path = tmp_path / "robot.csv"
+    path.write_bytes((bom + HEADER.replace("\n", newline) + "".join(lines)).encode("utf-8"))
+    taken = _paths(monkeypatch)
+    rows, duplicates, _ = _ingest(path, tmp_path)
+    assert taken == ["slice"]
+    assert len(rows) == len(lines) - 6 and duplicates == 6
+    hour = [r for r in rows if "10-27 00:00" <= r[0] < "10-27 01:00"]
+    assert hour == [(f"10-27 00:{m:02d}", "no_slot", 0) for m in range(0, 60, 10)]
+
+
+def test_a_slice_of_a_headerless_file(
+    tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = _crawl(datetime(2024, 10, 25), 24 * 4)
+    path = tmp_path / "robot.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    mapping = tmp_path / "robot.toml"
+    mapping.write_text(
+        "[csv]\nheader = false\n[columns]\nobserved_at = 1\nprefecture = 2\nsite = 3\n"
+        "outcome = 4\nslots = 5\n",
+        encoding="utf-8",
+    )
+    taken = _paths(monkeypatch)
+    ws = init_workspace(tmp_path / "ws")
+    report = ingest_crawl(ws, [path], mapping=mapping)
+    hour = ws.sql(
+        "SELECT strftime(timezone('UTC', observed_at), '%H:%M'), outcome FROM probes "
+        "WHERE timezone('UTC', observed_at) BETWEEN '2024-10-27 00:00' AND '2024-10-27 00:59' "
+        "ORDER BY observed_at"
+    ).fetchall()
+    ws.close()
+    assert taken == ["slice"]
+    assert report.rows == len(lines) - 6
+    assert hour == [(f"00:{m:02d}", "no_slot") for m in range(0, 60, 10)]
