@@ -126,12 +126,15 @@ def _ingest(path: Path, tmp_path: Path) -> tuple[list[tuple[str, str, int]], int
     return rows, report.details["files"][str(path)]["duplicates"], report.warnings
 
 
+@pytest.mark.parametrize(
+    ("bom", "newline"), [("", "\n"), ("\ufeff", "\n"), ("", "\r\n")], ids=["plain", "bom", "crlf"]
+)
 def test_ingest_reads_the_repeated_hour_from_a_slice(
-    tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch, bom: str, newline: str
 ) -> None:
-    lines = _crawl(datetime(2024, 10, 20), 24 * 14)
+    lines = [ln.replace("\n", newline) for ln in _crawl(datetime(2024, 10, 20), 24 * 14)]
     path = tmp_path / "sorted.csv"
-    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    path.write_bytes((bom + HEADER.replace("\n", newline) + "".join(lines)).encode("utf-8"))
     taken = _paths(monkeypatch)
     rows, duplicates, warnings = _ingest(path, tmp_path)
     assert taken == ["slice"]
@@ -174,21 +177,6 @@ def test_the_whole_read_is_the_same_as_the_slice(
     path2.write_bytes(path.read_bytes())
     whole = _ingest(path2, tmp_path)
     assert sliced[:2] == whole[:2]
-
-
-@pytest.mark.parametrize(("bom", "newline"), [("\ufeff", "\n"), ("", "\r\n")])
-def test_a_slice_of_a_file_with_a_bom_or_crlf(
-    tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch, bom: str, newline: str
-) -> None:
-    lines = [ln.replace("\n", newline) for ln in _crawl(datetime(2024, 10, 25), 24 * 4)]
-    path = tmp_path / "robot.csv"
-    path.write_bytes((bom + HEADER.replace("\n", newline) + "".join(lines)).encode("utf-8"))
-    taken = _paths(monkeypatch)
-    rows, duplicates, _ = _ingest(path, tmp_path)
-    assert taken == ["slice"]
-    assert len(rows) == len(lines) - 6 and duplicates == 6
-    hour = [r for r in rows if "10-27 00:00" <= r[0] < "10-27 01:00"]
-    assert hour == [(f"10-27 00:{m:02d}", "no_slot", 0) for m in range(0, 60, 10)]
 
 
 def test_a_slice_of_a_headerless_file(
