@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from crawl_helpers import ingest_and_read
 
 import toolkit.ingest.crawl as crawl
 from toolkit.ingest.crawl import ingest_crawl, probe_id
@@ -231,13 +232,11 @@ def test_blank_text_is_null_and_sites_are_trimmed_on_the_fast_path(
     taken = _paths_taken(monkeypatch)
     path = tmp_path / "blank-values.csv"
     path.write_text(EXTRA["blank-values.csv"], encoding="utf-8")
-    ws = init_workspace(tmp_path / "ws")
-    ingest_crawl(ws, [path])
-    rows = ws.sql(
+    _, rows = ingest_and_read(
+        tmp_path / "ws", [path],
         "SELECT strftime(timezone('Europe/Paris', observed_at), '%H'), site, procedure, url "
-        "FROM probes ORDER BY observed_at"
-    ).fetchall()
-    ws.close()
+        "FROM probes ORDER BY observed_at",
+    )  # fmt: skip
     assert taken == ["fast"]
     assert rows == [
         ("09", None, "renouvellement", None),
@@ -365,13 +364,11 @@ def test_a_repeated_line_keeps_its_first_copy_when_the_insert_loses_file_order(
         "2025-03-12 09:00:00,76,r,slots_available,2\n",  # the 09:00 probe again
         encoding="utf-8",
     )
-    ws = init_workspace(tmp_path / "ws")
-    report = ingest_crawl(ws, [path])
-    rows = ws.sql(
+    report, rows = ingest_and_read(
+        tmp_path / "ws", [path],
         "SELECT strftime(timezone('Europe/Paris', observed_at), '%H:%M'), outcome, slots "
-        "FROM probes ORDER BY observed_at"
-    ).fetchall()
-    ws.close()
+        "FROM probes ORDER BY observed_at",
+    )  # fmt: skip
     assert taken == ["fast"]
     assert rows == [("09:00", "no_slot", 0), ("10:00", "no_slot", 0)]
     assert report.rows == 2

@@ -6,15 +6,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from crawl_helpers import ingest_and_read
 
-import toolkit.ingest.crawl as crawl
 import toolkit.ingest.crawl_staging as staging
-from toolkit.ingest.crawl import ingest_crawl
+import toolkit.ingest.crawl_window as crawl_window
 from toolkit.ingest.crawl_fast import FastQuery
-from toolkit.ingest.crawl_sql import Batches
 from toolkit.ingest.crawl_staging import stage
 from toolkit.ingest.crawl_window import window_slice
-from toolkit.workspace import init_workspace
+from toolkit.ingest.probe_batches import Batches
 
 HEADER = "observed_at,prefecture,site,outcome,slots\n"
 PARIS_2024 = (datetime(2024, 10, 27, 2), datetime(2024, 10, 27, 3))  # the hour seen twice
@@ -116,13 +115,11 @@ def test_no_slice_when_the_file_misses_the_window_or_has_quotes(
 
 
 def _ingest(path: Path, tmp_path: Path) -> tuple[list[tuple[str, str, int]], int, list[str]]:
-    ws = init_workspace(tmp_path / f"ws-{path.stem}")
-    report = ingest_crawl(ws, [path])
-    rows = ws.sql(
+    report, rows = ingest_and_read(
+        tmp_path / f"ws-{path.stem}", [path],
         "SELECT strftime(timezone('UTC', observed_at), '%m-%d %H:%M'), outcome, slots "
-        "FROM probes ORDER BY observed_at"
-    ).fetchall()
-    ws.close()
+        "FROM probes ORDER BY observed_at",
+    )  # fmt: skip
     return rows, report.details["files"][str(path)]["duplicates"], report.warnings
 
 
@@ -171,12 +168,14 @@ def test_the_whole_read_is_the_same_as_the_slice(
 ) -> None:
     path = tmp_path / "sorted.csv"
     path.write_text(HEADER + "".join(_crawl(datetime(2024, 10, 26), 48)), encoding="utf-8")
+    taken = _paths(monkeypatch)
     sliced = _ingest(path, tmp_path)
-    monkeypatch.setattr(crawl, "window_slice", lambda *a, **k: None)
+    monkeypatch.setattr(crawl_window, "window_slice", lambda *a, **k: None)
     path2 = tmp_path / "sorted2.csv"
     path2.write_bytes(path.read_bytes())
     whole = _ingest(path2, tmp_path)
-    assert sliced[:2] == whole[:2]
+    assert taken == ["slice", "whole"]
+    assert sliced[:2] == whole[:2] and len(sliced[0]) == 48 * 6
 
 
 def test_a_slice_of_a_headerless_file(
@@ -192,14 +191,29 @@ def test_a_slice_of_a_headerless_file(
         encoding="utf-8",
     )
     taken = _paths(monkeypatch)
-    ws = init_workspace(tmp_path / "ws")
-    report = ingest_crawl(ws, [path], mapping=mapping)
-    hour = ws.sql(
+    report, hour = ingest_and_read(
+        tmp_path / "ws", [path],
         "SELECT strftime(timezone('UTC', observed_at), '%H:%M'), outcome FROM probes "
         "WHERE timezone('UTC', observed_at) BETWEEN '2024-10-27 00:00' AND '2024-10-27 00:59' "
-        "ORDER BY observed_at"
-    ).fetchall()
-    ws.close()
+        "ORDER BY observed_at",
+        mapping=mapping,
+    )  # fmt: skip
     assert taken == ["slice"]
     assert report.rows == len(lines) - 6
     assert hour == [(f"00:{m:02d}", "no_slot") for m in range(0, 60, 10)]
+
+
+def test_cli_ingest_crawl_takes_the_slice(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = _crawl(datetime(2024, 10, 20), 24 * 14)
+    path = tmp_path / "robot.csv"
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    taken = _paths(monkeypatch)
+    r = cli("ingest", "crawl", str(path), "--source", "robot")
+    assert r.exit_code == 0, r.output
+    assert taken == ["slice"]
+    assert f"crawl: {len(lines) - 6} probe(s) recorded" in r.stderr
+    assert "6 row(s) repeat" in r.stderr
+    [row] = cli.json("indicators", "prefecture", "--prefecture", "76")
+    assert row["probes"] == len(lines) - 6 and row["no_slot_rate"] == 1.0

@@ -28,6 +28,7 @@ from toolkit.errors import InputError
 from toolkit.export.bundle import TABLES, table_path
 from toolkit.export.bundle_check import CheckedBundle, check_bundle
 from toolkit.export.pseudonym import read_key_file
+from toolkit.ingest.probe_batches import drop_unused, next_batch
 from toolkit.sqltext import lit
 from toolkit.workspace import Workspace
 
@@ -138,7 +139,7 @@ def _insert_probes(
     file_sha = "s.file_sha256" if "file_sha256" in cols else "CAST(NULL AS VARCHAR)"
     system = "s.system" if "system" in cols else "CAST(NULL AS VARCHAR)"
     data = [col for col in cols if col not in ("id", "file_sha256", "system", "source_id")]
-    base = int(ws.scalar("SELECT coalesce(max(batch) + 1, 0) FROM probe_batches") or 0)
+    base = next_batch(ws.con)
     ws.con.execute(
         f"INSERT INTO probe_batches (batch, source_id, file_sha256, system) "
         f"SELECT CAST({base} + row_number() OVER (ORDER BY f, y) - 1 AS INTEGER), ?, f, y "
@@ -154,10 +155,7 @@ def _insert_probes(
         "WHERE NOT EXISTS (SELECT 1 FROM probes t WHERE t.id = s.id) "
         "QUALIFY row_number() OVER (PARTITION BY s.id ORDER BY s.id) = 1"
     )
-    ws.con.execute(
-        f"DELETE FROM probe_batches WHERE batch >= {base} "
-        f"AND batch NOT IN (SELECT DISTINCT batch FROM probe_rows WHERE batch >= {base})"
-    )
+    drop_unused(ws.con, base)
 
 
 def _merge(ws: Workspace, c: CheckedBundle) -> BundleMerge:

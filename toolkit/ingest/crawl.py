@@ -52,17 +52,17 @@ from toolkit.ingest.crawl_problems import (
     count_repeated,
     drop_rejects,
     drop_repeated,
-    drop_unused_batches,
     reader_rejects,
     row_count,
     short_error,
     validate,
 )
 from toolkit.ingest.crawl_readers import EXTENSIONS, detect_format, prepare
-from toolkit.ingest.crawl_sql import COLUMNS, KEY, NOT_RECORDED, Batches, CrawlQuery, build_query
+from toolkit.ingest.crawl_sql import COLUMNS, KEY, NOT_RECORDED, CrawlQuery, build_query
 from toolkit.ingest.crawl_staging import Staged, read_link, stage
-from toolkit.ingest.crawl_window import window_slice
+from toolkit.ingest.crawl_window import read_repeated_hours
 from toolkit.ingest.inputs import is_junk
+from toolkit.ingest.probe_batches import Batches
 from toolkit.ingest.records import IngestReport, close_batch
 from toolkit.progress import ProgressCallback, noop
 from toolkit.workspace import Workspace
@@ -230,7 +230,7 @@ def _ingest_file(
     query = build_query(staged.source_sql(), staged.line_sql, found, mapping)
     dedupe = bool(ws.scalar("SELECT count(*) FROM probe_rows"))
     digest = staged.digest
-    batches = _register_batches(con, source_id, digest)
+    batches = Batches.register(con, source_id, digest)
     drop_rejects(con)
     try:
         fast = plan(con, staged, found, mapping)
@@ -238,7 +238,7 @@ def _ingest_file(
             counts = _ingest_fast(con, staged, fast, query, found, batches, dedupe)
         else:
             counts = _ingest_general(con, staged, query, found, batches, dedupe)
-        drop_unused_batches(con, batches)
+        batches.drop_unused(con)
     except duckdb.Error as e:
         staged.check_unchanged()  # a file changed under DuckDB: say so, not "cannot read"
         raise InputError(f"{staged.display}: cannot read the file ({short_error(e)})") from None
@@ -322,7 +322,7 @@ def _ingest_fast(
         return (first - exact + more[0], more[1] + exact, *more[2:])
     inserted, repeated, again, again_bad = first - exact, exact, 0, 0
     if first != staged.expected_rows and not fast.aware:  # no repeated hour with offsets
-        again, again_bad, hour = _repeated_hour(con, staged, fast, batches, first)
+        again, again_bad, hour = read_repeated_hours(con, staged, fast, batches, first, LEFTOVERS)
         repeated += hour
         cols = ", ".join(COLUMNS)
         inserted += row_count(
@@ -342,49 +342,6 @@ def _ingest_fast(
         read, bad, valid, problems = validate(con, staged, query, found, [])
         return inserted, repeated, read, bad, valid, problems
     return inserted, repeated, int(row[0]), 0, int(row[0]), []
-
-
-def _repeated_hour(
-    con: duckdb.DuckDBPyConnection, staged: Staged, fast: FastQuery, batches: Batches, first: int
-) -> tuple[int, int, int]:
-    """Read the rows of the repeated autumn hours into ``temp.crawl_leftovers``, in file order:
-    from a slice of the file (``crawl_window``) when the slice accounts for every row the
-    first read did not record, else from the whole file. Returns (rows, bad, repeats)."""
-    assert staged.read_path is not None
-    sliced = window_slice(
-        staged, fast.time_column, fast.time_format, fast.windows,
-        staged.read_path.with_name(f"window-{staged.digest[:16]}.csv"),
-    )  # fmt: skip
-
-    def read(path: Path) -> tuple[int, int, int]:
-        con.execute(fast.repeated_hour(batches, LEFTOVERS, path))
-        row = con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE NOT ok), count(*) FILTER (WHERE ok) - "
-            f"count(DISTINCT ({KEY})) FILTER (WHERE ok) FROM temp.{LEFTOVERS}"
-        ).fetchone()
-        assert row is not None
-        return int(row[0]), int(row[1]), int(row[2])
-
-    if sliced is not None:
-        try:
-            counts = read(sliced)
-        finally:
-            sliced.unlink()
-        if first + counts[0] == staged.expected_rows:
-            return counts
-    return read(staged.read_path)
-
-
-def _register_batches(con: duckdb.DuckDBPyConnection, source_id: str, digest: str) -> Batches:
-    """This file's rows of ``probe_batches``, numbered after the last."""
-    row = con.execute("SELECT coalesce(max(batch) + 1, 0) FROM probe_batches").fetchone()
-    batches = Batches(int(row[0]) if row else 0)
-    values = ", ".join("(?, ?, ?, ?)" for _ in range(batches.last - batches.base + 1))
-    con.execute(
-        f"INSERT INTO probe_batches (batch, source_id, file_sha256, system) VALUES {values}",
-        [v for r in batches.rows(source_id, digest) for v in r],
-    )
-    return batches
 
 
 def _unordered(con: duckdb.DuckDBPyConnection, sql: str) -> int:

@@ -34,7 +34,6 @@ from toolkit.ingest.crawl_sql import (
     COLUMNS,
     EARLIEST,
     NOT_RECORDED,
-    Batches,
     derived_outcome_sql,
 )  # fmt: skip
 from toolkit.ingest.crawl_staging import Staged
@@ -49,6 +48,7 @@ from toolkit.ingest.crawl_zones import (
     zone_code_case,
     zone_sql,
 )  # fmt: skip
+from toolkit.ingest.probe_batches import Batches
 from toolkit.sqltext import ident, lit
 
 SAMPLE_ROWS = 5000

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 
 from toolkit.errors import Problem
 from toolkit.ingest.crawl_readers import REJECTS
-from toolkit.ingest.crawl_sql import KEY, Batches, CrawlQuery
+from toolkit.ingest.crawl_sql import KEY, CrawlQuery
 from toolkit.ingest.crawl_staging import Staged
 
 if TYPE_CHECKING:
     import duckdb
+
+    from toolkit.ingest.probe_batches import Batches
 
 PROBLEMS_PER_FILE = 20  # rows listed one by one; the rest are counted by reason
 
@@ -130,13 +132,4 @@ def drop_repeated(
             """,
             [*batches.bounds, *batches.bounds],
         )
-    )
-
-
-def drop_unused_batches(con: duckdb.DuckDBPyConnection, batches: Batches) -> None:
-    """Remove the file's batches that no row points to (registered before the insert)."""
-    con.execute(
-        f"DELETE FROM probe_batches WHERE batch BETWEEN ? AND ? "
-        f"AND batch NOT IN (SELECT DISTINCT batch {MINE})",
-        [*batches.bounds, *batches.bounds],
     )

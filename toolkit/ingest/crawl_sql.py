@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from toolkit.ingest.crawl_mapping import Mapping
 from toolkit.ingest.crawl_parse import (
@@ -49,6 +50,9 @@ from toolkit.ingest.crawl_vocab import (
 )  # fmt: skip
 from toolkit.ingest.crawl_zones import GAP, OFFSET_SQL, zone_code_case, zone_sql
 from toolkit.sqltext import ident, lit
+
+if TYPE_CHECKING:
+    from toolkit.ingest.probe_batches import Batches
 
 TIMES = ("observed_at", "date", "time", "first_slot", "second_slot")  # read without WHITESPACE
 EARLIEST = "2015-01-01"  # online booking of préfecture appointments is later than this
@@ -81,46 +85,6 @@ class Check:
     column: str  # canonical column (the report shows the file's name for it)
     condition: str
     message: str  # a SQL expression
-
-
-def systems() -> list[str]:
-    """The booking systems a probe may name, in the order of their batches."""
-    from toolkit.model import System
-
-    return sorted(s.value for s in System)
-
-
-@dataclass(frozen=True)
-class Batches:
-    """One file's rows of ``probe_batches`` (schema/004_probe_batches.sql): ``base`` for the
-    rows that name no booking system, ``base + i`` for those naming the i-th of
-    :func:`systems`. All are registered before the insert; the unused ones are dropped after."""
-
-    base: int
-
-    @property
-    def last(self) -> int:
-        return self.base + len(systems())
-
-    @property
-    def bounds(self) -> list[int]:
-        """Parameters for ``batch BETWEEN ? AND ?``."""
-        return [self.base, self.last]
-
-    def rows(
-        self, source_id: str, digest: str | None
-    ) -> list[tuple[int, str, str | None, str | None]]:
-        return [(self.base, source_id, digest, None)] + [
-            (self.base + i, source_id, digest, name) for i, name in enumerate(systems(), 1)
-        ]
-
-    def sql(self, system: str = "system") -> str:
-        """The row's batch from its ``system`` column (one of :func:`systems`, or NULL; any
-        other value fails the statement rather than lose the system)."""
-        return (
-            f"CASE WHEN {system} IS NULL THEN {self.base} ELSE {self.base + 1} + "
-            f"enum_code(CAST({system} AS {enum_sql(systems())})) END"
-        )
 
 
 @dataclass

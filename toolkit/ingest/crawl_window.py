@@ -10,8 +10,9 @@ Staging noted where a line starts in every 4 MiB chunk (``Staged.marks``); the t
 of those lines — a few hundred short reads — bounds the bytes that can hold a window, and
 those bytes, after the header, go into a small file that DuckDB reads in order.
 
-Nothing here is trusted. ``crawl.py`` checks that the rows recorded plus the window rows
-found in the slice account for every line of the file, and reads the whole file otherwise: a
+Nothing here is trusted. :func:`read_repeated_hours` checks that the rows recorded plus the
+window rows found in the slice account for every line of the file, and reads the whole file
+otherwise: a
 file out of time order, a time that Python reads and DuckDB does not. A file in which the
 quote character appears anywhere is never sliced, since a quoted field may hold a newline
 and a line start may then fall inside a row; nor is a transcoded copy, whose offsets differ.
@@ -21,12 +22,52 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from toolkit.ingest.crawl_sql import KEY
 from toolkit.ingest.crawl_staging import QUOTES, Staged
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from toolkit.ingest.crawl_fast import FastQuery
+    from toolkit.ingest.probe_batches import Batches
 
 LINE_MAX = 64 << 10  # a line longer than this is not looked at (its time is unknown)
 
 Window = tuple[datetime, datetime]  # naive wall-clock times [start, end)
+
+
+def read_repeated_hours(
+    con: duckdb.DuckDBPyConnection, staged: Staged, fast: FastQuery, batches: Batches,
+    recorded: int, table: str,
+) -> tuple[int, int, int]:  # fmt: skip
+    """Read the rows of the repeated autumn hours into ``temp.<table>``, in file order: from
+    a slice of the file when the slice accounts for every line the first read did not record
+    (``recorded`` rows), else from the whole file. Returns (rows, bad, repeats among them)."""
+    assert staged.read_path is not None
+    sliced = window_slice(
+        staged, fast.time_column, fast.time_format, fast.windows,
+        staged.read_path.with_name(f"window-{staged.digest[:16]}.csv"),
+    )  # fmt: skip
+
+    def read(path: Path) -> tuple[int, int, int]:
+        con.execute(fast.repeated_hour(batches, table, path))
+        row = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE NOT ok), count(*) FILTER (WHERE ok) - "
+            f"count(DISTINCT ({KEY})) FILTER (WHERE ok) FROM temp.{table}"
+        ).fetchone()
+        assert row is not None
+        return int(row[0]), int(row[1]), int(row[2])
+
+    if sliced is not None:
+        try:
+            counts = read(sliced)
+        finally:
+            sliced.unlink()
+        if recorded + counts[0] == staged.expected_rows:
+            return counts
+    return read(staged.read_path)
 
 
 def window_slice(
