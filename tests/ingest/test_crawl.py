@@ -427,6 +427,34 @@ def test_failed_vault_copy_records_nothing(ws: Workspace, monkeypatch: pytest.Mo
     _nothing_recorded(ws)
 
 
+def test_a_different_file_of_a_kept_size_is_copied(ws: Workspace, tmp_path: Path) -> None:
+    """Only a file of a kept size waits for its hash before the copy: then the hash, not
+    the size, decides."""
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_bytes((CRAWL / "bom-utf8.csv").read_bytes())
+    second.write_bytes(first.read_bytes().replace(b"no_slot,0", b"no_slot,9"))
+    assert first.stat().st_size == second.stat().st_size
+    ingest_crawl(ws, [first])
+    ingest_crawl(ws, [second])
+    assert len(list(ws.vault.iter_files())) == 2
+    assert ws.sql("SELECT count(DISTINCT size), count(*) FROM files").fetchone() == (1, 2)
+    assert not list(ws.vault.root.glob(".incoming-*"))
+
+
+def test_failed_flush_of_the_vault_copy_records_nothing(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import toolkit.ingest.crawl_staging as staging
+
+    def failing(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(staging.os, "fsync", failing)
+    with pytest.raises(InputError, match=r"cannot copy into the vault \(Input/output error"):
+        ingest_crawl(ws, [CRAWL / "bom-utf8.csv"])
+    _nothing_recorded(ws)
+
+
 def test_lines_after_a_quoted_newline_and_a_refused_line(ws: Workspace, tmp_path: Path) -> None:
     f = tmp_path / "quoted.csv"
     f.write_text(

@@ -62,7 +62,7 @@ from toolkit.ingest.crawl_sql import COLUMNS, KEY, NOT_RECORDED, CrawlQuery, bui
 from toolkit.ingest.crawl_staging import Staged, read_link, stage
 from toolkit.ingest.crawl_window import read_repeated_hours
 from toolkit.ingest.inputs import is_junk
-from toolkit.ingest.probe_batches import Batches
+from toolkit.ingest.probe_batches import Batches, next_batch
 from toolkit.ingest.records import IngestReport, close_batch
 from toolkit.progress import ProgressCallback, noop
 from toolkit.workspace import Workspace
@@ -203,10 +203,15 @@ def _stage(
     """Hash and understand one file before the transaction; a refusal is a Problem."""
     try:
         staged = stage(path, ws.vault.root, str(path))
+    except InputError as e:
+        report.problems.append(Problem(str(path), str(e)))
+        return None
+    try:
         detect_format(staged, mapping)
         prepare(ws.con, staged, mapping, read_link(path, work, number), work)
         found = resolve_columns(mapping, staged.columns, str(path))
     except InputError as e:
+        staged.discard()
         message = str(e).removeprefix(f"{path}: ")
         report.problems.append(Problem(str(path), message))
         return None
@@ -225,12 +230,13 @@ def _ingest_file(
     import duckdb
 
     con = ws.con
-    # the copy into the vault runs while DuckDB reads the original
-    staged.start_copy(already_kept=ws.vault.path_for(staged.digest).exists())
+    # The copy into the vault runs while DuckDB reads the original, and so does the hash.
+    # Only a file of the same size can be one the vault holds: then wait for the hash.
+    same_size = ws.scalar("SELECT count(*) FROM files WHERE size = ?", [staged.size])
+    staged.start_copy(already_kept=bool(same_size) and ws.vault.path_for(staged.digest).exists())
     query = build_query(staged.source_sql(), staged.line_sql, found, mapping)
     dedupe = bool(ws.scalar("SELECT count(*) FROM probe_rows"))
-    digest = staged.digest
-    batches = Batches.register(con, source_id, digest)
+    batches = Batches(next_batch(con))
     drop_rejects(con)
     try:
         fast = plan(con, staged, found, mapping)
@@ -238,10 +244,12 @@ def _ingest_file(
             counts = _ingest_fast(con, staged, fast, query, found, batches, dedupe)
         else:
             counts = _ingest_general(con, staged, query, found, batches, dedupe)
-        batches.drop_unused(con)
     except duckdb.Error as e:
         staged.check_unchanged()  # a file changed under DuckDB: say so, not "cannot read"
         raise InputError(f"{staged.display}: cannot read the file ({short_error(e)})") from None
+    digest = staged.digest  # the hash is done, and the file unchanged since the scan
+    batches.record(con, source_id, digest)
+    batches.drop_unused(con)
     staged.check_unchanged()  # DuckDB read the original: it must be what was hashed
     inserted, repeated, read, bad, valid, problems = counts
     duplicates = valid - inserted

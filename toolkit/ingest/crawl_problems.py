@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.errors import Problem
 from toolkit.ingest.crawl_readers import REJECTS
-from toolkit.ingest.crawl_sql import KEY, CrawlQuery
+from toolkit.ingest.crawl_sql import KEY, TRIPLE, CrawlQuery
 from toolkit.ingest.crawl_staging import Staged
 
 if TYPE_CHECKING:
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from toolkit.ingest.probe_batches import Batches
 
 PROBLEMS_PER_FILE = 20  # rows listed one by one; the rest are counted by reason
+SHARED_TIMES = 8  # rows per distinct time (about) from which repeats are counted by bits
 
 
 def row_count(cursor: duckdb.DuckDBPyConnection) -> int:
@@ -100,13 +101,42 @@ MINE = "FROM probe_rows WHERE batch BETWEEN ? AND ?"  # one file's rows (Batches
 def count_repeated(con: duckdb.DuckDBPyConnection, batches: Batches) -> int:
     """How many of this file's rows share an id with another of them.
 
-    Distinct 64-bit hashes of the keys are counted (cheaper than grouping the text, and
-    cheaper than listing the colliding hashes).
+    A repeat shares its time and its préfecture, site and procedure (its "triple"). When
+    the file holds many rows per time (a robot stamping each round with the round's time),
+    each triple gets a small number ``k``, and the rows are grouped by time and ``k // 64``
+    with the bits ``1 << (k % 64)`` OR-ed together: a group holds a repeat exactly when it
+    has more rows than bits set. That groups by tens of thousands of times, not millions of
+    ids (0.3 s against 1.0-1.4 s on 10 M rows sharing each time 45 times). Otherwise the
+    distinct 64-bit hashes of the ids are counted (cheaper than grouping the text).
+
+    Both methods name a triple or an id by a 64-bit hash: two of them that share a hash
+    would count as a repeat — only ever an overcount, which :func:`drop_repeated` (exact)
+    then finds to be none.
     """
     row = con.execute(
-        f"SELECT count(*) - count(DISTINCT hash({KEY})) {MINE}", batches.bounds
+        f"SELECT count(*), approx_count_distinct(observed_at) {MINE}", batches.bounds
     ).fetchone()
-    return int(row[0]) if row and row[0] else 0
+    rows, times = (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
+    if rows < 2:
+        return 0
+    if times * SHARED_TIMES > rows:
+        sql = f"SELECT count(*) - count(DISTINCT hash({KEY})) {MINE}"
+        params = batches.bounds
+    else:
+        sql = f"""
+            WITH triples AS (
+                SELECT h, row_number() OVER () - 1 AS k
+                FROM (SELECT DISTINCT hash({TRIPLE}) AS h {MINE})
+            )
+            SELECT sum(n - bit_count(bits)) FROM (
+                SELECT count(*) AS n, bit_or(1::UBIGINT << (k % 64)) AS bits
+                FROM (SELECT observed_at, hash({TRIPLE}) AS h {MINE}) JOIN triples USING (h)
+                GROUP BY observed_at, k // 64
+            )
+        """
+        params = [*batches.bounds, *batches.bounds]
+    found = con.execute(sql, params).fetchone()
+    return int(found[0]) if found and found[0] else 0
 
 
 def drop_repeated(

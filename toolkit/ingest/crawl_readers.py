@@ -126,7 +126,7 @@ def _csv(
     else:
         if opts.encoding is None:
             staged.notices.append(f"{staged.display}: encoding {encoding} (detected)")
-        path, newlines, ends = _transcode(path, encoding, work / (staged.digest + ".csv"))
+        path, newlines, ends = _transcode(path, encoding, path.with_name(path.stem + "-utf8.csv"))
         staged.marks = []  # offsets in the original, not in the copy
     staged.read_path = path
     delimiter = opts.delimiter
@@ -249,7 +249,7 @@ def _xlsx(
         from toolkit.errors import MissingDependency
 
         raise MissingDependency("reading XLSX needs openpyxl: pip install openpyxl") from None
-    dest = work / (staged.digest + ".csv")
+    dest = path.with_name(path.stem + "-sheet.csv")
     with open(path, "rb") as handle:  # a file object: openpyxl would refuse the vault's name
         try:
             wb = load_workbook(handle, read_only=True, data_only=True)

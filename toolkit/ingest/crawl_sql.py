@@ -72,7 +72,8 @@ COLUMNS = (
     "batch",
 )  # fmt: skip  (``probe_rows``: the view ``probes`` adds ``id`` and the batch's columns)
 # The natural key the id is computed from, as a tuple and as an anti-join with ``probes``.
-KEY = "prefecture, coalesce(site, ''), coalesce(procedure, ''), observed_at"
+TRIPLE = "prefecture, coalesce(site, ''), coalesce(procedure, '')"
+KEY = f"{TRIPLE}, observed_at"
 NOT_RECORDED = (
     "NOT EXISTS (SELECT 1 FROM probe_rows p WHERE p.prefecture = v.prefecture "
     "AND p.observed_at = v.observed_at AND coalesce(p.site, '') = coalesce(v.site, '') "

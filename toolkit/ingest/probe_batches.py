@@ -2,9 +2,9 @@
 
 A probe row names them by one integer (schema/004_probe_batches.sql): the strings live once
 in ``probe_batches`` and the view ``probes`` joins them back. Every writer of ``probe_rows``
-goes through here: crawl ingest registers one file's :class:`Batches` before its insert,
-bundle merges one batch per file and system of the bundle; both drop afterwards the batches
-no row points to.
+goes through here: crawl ingest numbers one file's :class:`Batches` before its insert and
+records them once the file's hash is done, bundle merges register one batch per file and
+system of the bundle; both drop afterwards the batches no row points to.
 """
 
 from __future__ import annotations
@@ -47,16 +47,13 @@ class Batches:
 
     base: int
 
-    @classmethod
-    def register(cls, con: duckdb.DuckDBPyConnection, source_id: str, digest: str) -> Batches:
-        """Number this file's batches after the last, and record them all."""
-        batches = cls(next_batch(con))
+    def record(self, con: duckdb.DuckDBPyConnection, source_id: str, digest: str) -> None:
+        """Record this file's batches (numbered beforehand: its rows may come first)."""
         names: list[str | None] = [None, *systems()]
         con.executemany(
             "INSERT INTO probe_batches (batch, source_id, file_sha256, system) VALUES (?, ?, ?, ?)",
-            [(batches.base + i, source_id, digest, name) for i, name in enumerate(names)],
+            [(self.base + i, source_id, digest, name) for i, name in enumerate(names)],
         )
-        return batches
 
     @property
     def last(self) -> int:
