@@ -35,7 +35,9 @@ OFFSET_SQL = f"(zone_code // 4 - {SHIFT})"  # the offset in seconds, from a ``zo
 def transitions(zone: str, last_year: int) -> tuple[int, tuple[tuple[datetime, int, int], ...]]:
     """(offset in seconds before the first transition, ((instant, before, after), …)).
 
-    Found by sampling the offset daily, then bisecting to the second where it changed.
+    Found by sampling the offset weekly, then bisecting to the second where it changed (the
+    zones of France change at most twice a year; ``test_zone_codes_match_icu_and_python``
+    checks every 7 hours against ICU). Daily sampling took 0.2 s of every crawl ingest.
     """
     tz = ZoneInfo(zone)
 
@@ -49,7 +51,7 @@ def transitions(zone: str, last_year: int) -> tuple[int, tuple[tuple[datetime, i
     found: list[tuple[datetime, int, int]] = []
     day = start
     while day < end:
-        following = day + timedelta(days=1)
+        following = min(day + timedelta(days=7), end)
         after = offset(following)
         if after != current:
             lo, hi = day, following  # offset(lo) == current, offset(hi) == after
