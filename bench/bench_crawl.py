@@ -14,7 +14,8 @@ fresh database file:
 - guichets: ``ingest_crawl`` into a fresh workspace (hash, vault copy, mapping, typing,
   time zones, validation, dedupe, one transaction).
 
-Prints the times, the ratio to bare (the issue's target: under 1.3), the median of each
+Each run starts from a quiet disk (``sync``) and its files are removed after it; the order of
+the three kinds turns from one round to the next. Prints the times, the ratio to bare (the issue's target: under 1.3), the median of each
 run's own ratio (the three kinds run one after the other in each run, so a drift in the
 machine's speed between runs cancels out), the ratio to kept, the CPU-time ratio and each
 process's peak RSS. By default the naive times go through the autumn clock change: the rows
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -128,14 +130,20 @@ print(json.dumps({"seconds": elapsed, "rows": rows, "peak_mb": usage.ru_maxrss /
 
 
 def run(kind: str, csv_path: Path, work: Path, n: int) -> dict[str, float]:
+    """One timed run in a fresh process, from a quiet disk; its database and copies are
+    removed afterwards (1.5 GB a run at 10 M rows), so that every run finds the same disk."""
     target = work / f"{kind}-{n}" / ("ws" if kind == "guichets" else "bare.duckdb")
-    if target.parent.exists():  # a --keep folder reused
+    if target.parent.exists():
         shutil.rmtree(target.parent)
     target.parent.mkdir(parents=True)
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD, kind, str(csv_path), str(target), str(ROOT)],
-        capture_output=True, text=True,
-    )  # fmt: skip
+    os.sync()  # the previous run's writes and removals are not this run's cost
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, kind, str(csv_path), str(target), str(ROOT)],
+            capture_output=True, text=True,
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(target.parent, ignore_errors=True)
     if out.returncode:
         raise SystemExit(f"{kind} run failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -145,7 +153,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--keep", type=Path, help="folder for the CSV and databases (kept)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="folder for the generated CSV, kept for later runs (each run's databases are removed)",
+    )
     parser.add_argument(
         "--start", default="2024-01-01",
         help="first day of the generated crawl (10 M rows cover 309 days; from 2024-11-04 "
@@ -169,8 +181,11 @@ def main() -> None:
                 f"generated {args.rows:,} rows, {size:,.0f} MB in {time.perf_counter() - t:.1f} s"
             )
         results: dict[str, list[dict[str, float]]] = {"bare": [], "kept": [], "guichets": []}
+        kinds = list(results)
         for n in range(args.repeat):
-            for kind in results:
+            # each run starts the round at another kind, so that no kind always follows
+            # the same one (a run can slow the next: the disk still writing, memory reclaimed)
+            for kind in kinds[n % 3 :] + kinds[: n % 3]:
                 r = run(kind, csv_path, work, n)
                 results[kind].append(r)
                 print(f"  {kind:9} run {n + 1}: {r['seconds']:7.2f} s (CPU {r['cpu']:.1f} s), "

@@ -624,3 +624,90 @@ def test_cli_usage_errors_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
     r = cli("ingest", "crawl", str(CRAWL / "bom-utf8.csv"), "--mapping", "nope.toml")
     assert r.exit_code == 1
     assert "nope.toml: mapping file not found; check the --mapping path" in r.stderr
+
+
+# -- encoding decided on the first chunk, checked by the pass over the whole file ------------
+
+LATE_CP1252 = (
+    "observed_at,prefecture,site,outcome,slots\n"
+    "2025-03-12 09:00:00,76,rouen,no_slot,0\n"
+    "2025-03-12 10:00:00,76,rouen,no_slot,0\n"
+    "2025-03-12 11:00:00,76,le-havre,no_slot,0\n"
+    "2025-03-12 12:00:00,76,préfecture,slots_available,2\n"
+)
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Chunks of 64 bytes: the first holds the header and part of the first row."""
+    import toolkit.ingest.crawl_staging as staging
+
+    monkeypatch.setattr(staging, "CHUNK", 64)
+    return 64
+
+
+def test_a_later_chunk_in_cp1252_is_read_again_as_cp1252(
+    ws: Workspace, tmp_path: Path, small_chunks: int
+) -> None:
+    path = tmp_path / "late.csv"
+    path.write_bytes(LATE_CP1252.encode("cp1252"))
+    assert path.read_bytes()[:small_chunks].isascii()
+    report = ingest_crawl(ws, [path])
+    assert not report.problems
+    assert report.rows == 4
+    assert f"{path}: encoding cp1252 (detected)" in report.notices
+    assert ws.sql(
+        "SELECT site, outcome, slots FROM probes ORDER BY observed_at DESC LIMIT 1"
+    ).fetchone() == ("préfecture", "slots_available", 2)
+    assert report.details["files"][str(path)]["rows"] == 4
+    assert ws.scalar("SELECT count(*) FROM probe_batches") == 1
+    assert len(list(ws.vault.iter_files())) == 1
+
+
+def test_a_later_chunk_not_in_utf8_is_refused_when_the_mapping_says_utf8(
+    ws: Workspace, tmp_path: Path, small_chunks: int
+) -> None:
+    path = tmp_path / "late.csv"
+    path.write_bytes(LATE_CP1252.encode("cp1252"))
+    mapping = tmp_path / "utf8.toml"
+    mapping.write_text('[csv]\nencoding = "utf-8"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"late\.csv: not valid UTF-8 although the mapping says"):
+        ingest_crawl(ws, [path], mapping=mapping)
+    _nothing_recorded(ws)
+
+
+def test_a_character_cut_by_the_first_chunk_is_still_utf8(
+    ws: Workspace, tmp_path: Path, small_chunks: int
+) -> None:
+    data = "observed_at,prefecture,site,outcome,slots\n2025-03-12 09:00,14,hérouville,no_slot,0\n"
+    raw = data.encode("utf-8")
+    assert raw.index("é".encode()) == small_chunks - 1  # the é is cut after its first byte
+    path = tmp_path / "cut.csv"
+    path.write_bytes(raw)
+    report = ingest_crawl(ws, [path])
+    assert not report.problems and not any("encoding" in n for n in report.notices)
+    assert ws.scalar("SELECT site FROM probes") == "hérouville"
+
+
+def test_a_large_file_is_described_and_sampled_from_its_head(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The head DuckDB samples ends at a line end, here inside a quoted field that spans two
+    lines: the sample's broken last row leaves no trace in the file's own counts."""
+    import toolkit.ingest.crawl_readers as readers
+
+    monkeypatch.setattr(readers, "HEAD_BYTES", 120)
+    rows = [f"2025-03-12 {h:02d}:00:00,76,rouen,no_slot,0" for h in range(8, 18)]
+    rows[1] = '2025-03-12 09:00:00,76,"rouen\nquai",no_slot,0'  # the cut falls after "rouen
+    text = "observed_at,prefecture,site,outcome,slots\n" + "\n".join(rows) + "\n"
+    assert text.encode().rfind(b"\n", 0, 121) == text.index("rouen\n") + 5
+    path = tmp_path / "big.csv"
+    path.write_text(text, encoding="utf-8")
+    report = ingest_crawl(ws, [path])
+    assert (tmp_path / "ws").exists() and not report.problems
+    assert report.rows == 10
+    assert report.details["files"][str(path)] | {"sha256": ""} == {
+        "sha256": "", "format": "csv", "detected_by": "extension", "rows": 10, "recorded": 10,
+        "skipped": 0, "duplicates": 0,
+    }  # fmt: skip
+    assert ws.scalar("SELECT site FROM probes WHERE site LIKE 'rouen%quai'") == "rouen\nquai"

@@ -1,11 +1,12 @@
 """Robot crawl exports become probes: one row per observation of a booking page.
 
-Each file is hashed, then read, mapped, typed and validated by DuckDB over the original
-while the kernel copies it into the vault (``crawl_staging``; nothing large is ever in
-memory): by the typed fast path
-(``crawl_fast``) when a sample shows a robot's usual forms, else by the general query
+Each file's first chunk decides its encoding; a pass in a thread hashes and scans the whole
+file while DuckDB reads, maps, types and validates it and the kernel copies it into the vault
+(``crawl_staging``; nothing large is ever in memory), by the typed fast path (``crawl_fast``)
+when a sample of its head shows a robot's usual forms, else by the general query
 (``crawl_sql``; ``crawl_readers`` for the formats, ``crawl_mapping`` for the TOML mapping
-and header aliases). Bad rows are reported with file, line, column and reason; without
+and header aliases). A file whose first chunk is UTF-8 and a later one is not is read again
+as Windows-1252. Bad rows are reported with file, line, column and reason; without
 ``strict`` they are skipped and counted, with it nothing is recorded. Everything happens in
 one transaction: an error leaves neither rows nor vault files behind.
 
@@ -26,13 +27,15 @@ in order, so that the first copy is kept) — no join, ``IN`` list or row number
 each of which would make DuckDB insert on one thread; no primary-key index (schema 002); the
 id is computed by the view ``probes`` when read (schema 003); a row names its file, source
 and booking system by one integer, ``batch`` (schema 004); naive times are placed by
-arithmetic, not ICU (``crawl_zones``). The line count taken while hashing tells whether
+arithmetic, not ICU (``crawl_zones``). The line count taken by the pass tells whether
 every row was recorded; only otherwise is the file read again: the rows of a repeated autumn
 hour (from a slice of the file around it, ``crawl_window``; typed only after a cheap test on
-the time), a count, and the problems with their lines. Rows are never deleted, except for a
-file with a line that appears twice (its unordered rows, then the later copies): DuckDB
-rewrites the batch at commit when rows inserted in a transaction are deleted in it. Later
-ingests anti-join on the natural key (one thread).
+the time), a count, and the problems with their lines. Repeats are counted by time, with
+bit sets, when rows share their times (``crawl_problems.count_repeated``). Rows are never
+deleted, except for a file with a line that appears twice (its unordered rows, then the
+later copies) or one misread as UTF-8: DuckDB rewrites the batch at commit when rows
+inserted in a transaction are deleted in it. Later ingests anti-join on the natural key
+(one thread).
 """
 
 from __future__ import annotations
@@ -227,26 +230,18 @@ def _ingest_file(
     source_id: str,
     report: IngestReport,
 ) -> None:
-    import duckdb
-
     con = ws.con
-    # The copy into the vault runs while DuckDB reads the original, and so does the hash.
-    # Only a file of the same size can be one the vault holds: then wait for the hash.
+    # The copy into the vault runs while DuckDB reads the original, and so does the pass
+    # that hashes it. Only a file of a kept size can be one the vault holds: wait for it then.
     same_size = ws.scalar("SELECT count(*) FROM files WHERE size = ?", [staged.size])
     staged.start_copy(already_kept=bool(same_size) and ws.vault.path_for(staged.digest).exists())
-    query = build_query(staged.source_sql(), staged.line_sql, found, mapping)
     dedupe = bool(ws.scalar("SELECT count(*) FROM probe_rows"))
     batches = Batches(next_batch(con))
-    drop_rejects(con)
-    try:
-        fast = plan(con, staged, found, mapping)
-        if fast is not None:
-            counts = _ingest_fast(con, staged, fast, query, found, batches, dedupe)
-        else:
-            counts = _ingest_general(con, staged, query, found, batches, dedupe)
-    except duckdb.Error as e:
-        staged.check_unchanged()  # a file changed under DuckDB: say so, not "cannot read"
-        raise InputError(f"{staged.display}: cannot read the file ({short_error(e)})") from None
+    counts = _read_file(con, staged, found, mapping, batches, dedupe)
+    if staged.misread():  # UTF-8 in its first chunk only: read it again as Windows-1252
+        con.execute(f"DELETE {MINE}", batches.bounds)
+        found = _reread(con, staged, mapping, report)
+        counts = _read_file(con, staged, found, mapping, batches, dedupe)
     digest = staged.digest  # the hash is done, and the file unchanged since the scan
     batches.record(con, source_id, digest)
     batches.drop_unused(con)
@@ -276,6 +271,51 @@ def _ingest_file(
 
 
 Counts = tuple[int, int, int, int, int, list[Problem]]  # inserted, repeated, read, bad, valid
+
+
+def _read_file(
+    con: duckdb.DuckDBPyConnection,
+    staged: Staged,
+    found: dict[str, str],
+    mapping: Mapping,
+    batches: Batches,
+    dedupe: bool,
+) -> Counts:
+    """Insert the file's rows by the fast or the general path; count and list problems.
+    A read that fails on a file misread as UTF-8 counts nothing (the caller reads again)."""
+    import duckdb
+
+    query = build_query(staged.source_sql(), staged.line_sql, found, mapping)
+    drop_rejects(con)
+    try:
+        fast = plan(con, staged, found, mapping)
+        if fast is not None:
+            return _ingest_fast(con, staged, fast, query, found, batches, dedupe)
+        return _ingest_general(con, staged, query, found, batches, dedupe)
+    except duckdb.Error as e:
+        if staged.misread():
+            return 0, 0, 0, 0, 0, []
+        staged.check_unchanged()  # a file changed under DuckDB: say so, not "cannot read"
+        raise InputError(f"{staged.display}: cannot read the file ({short_error(e)})") from None
+
+
+def _reread(
+    con: duckdb.DuckDBPyConnection, staged: Staged, mapping: Mapping, report: IngestReport
+) -> dict[str, str]:
+    """Prepare a file again as Windows-1252 (its first chunk was UTF-8, a later one is not);
+    a mapping that says UTF-8 refuses it."""
+    assert staged.read_path is not None
+    link = staged.read_path
+    staged.encoding, before = "cp1252", len(staged.notices)
+    try:
+        prepare(con, staged, mapping, link, link.parent)
+        found = resolve_columns(mapping, staged.columns, staged.display)
+    except InputError as e:
+        raise InputError(
+            f"{staged.display}: {str(e).removeprefix(staged.display + ': ')}"
+        ) from None
+    report.notices.extend(staged.notices[before:])
+    return found
 
 
 def _ingest_general(

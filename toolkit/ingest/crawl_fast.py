@@ -118,7 +118,7 @@ def plan(con: object, staged: Staged, found: dict[str, str], mapping: Mapping) -
     try:
         con.execute(  # type: ignore[attr-defined]
             f"CREATE OR REPLACE TEMP TABLE crawl_sample AS "
-            f"SELECT * FROM {staged.source_sql()} LIMIT {SAMPLE_ROWS}"
+            f"SELECT * FROM {staged.source_sql(staged.head_path)} LIMIT {SAMPLE_ROWS}"
         )
         timestamp = _timestamp_format(con, sample, found["observed_at"], mapping)
         date = _date_format(con, sample, found, mapping)

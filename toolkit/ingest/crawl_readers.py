@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     import duckdb
 
 REJECTS = ("crawl_rejects", "crawl_reject_scans")
+HEAD_BYTES = 2 << 20  # the head DuckDB describes and samples: some 17,000 lines of 120 bytes
 EXTENSIONS: dict[str, str] = {
     ".csv": "csv", ".tsv": "csv", ".tab": "csv", ".txt": "csv",
     ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
@@ -121,13 +122,13 @@ def _csv(
             f"not valid UTF-8 although the mapping says {encoding}; give the file's real "
             'encoding, e.g. [csv] encoding = "cp1252"'
         )
-    if encoding in ("utf-8", "utf-8-sig"):
-        newlines, ends = staged.newlines, staged.ends_with_newline
-    else:
+    lines = None  # counted by the pass over the file (Staged.scan)
+    if encoding not in ("utf-8", "utf-8-sig"):
         if opts.encoding is None:
             staged.notices.append(f"{staged.display}: encoding {encoding} (detected)")
         path, newlines, ends = _transcode(path, encoding, path.with_name(path.stem + "-utf8.csv"))
-        staged.marks = []  # offsets in the original, not in the copy
+        staged.offsets_valid = False  # offsets in the original, not in the copy
+        lines = newlines + (0 if ends or not staged.size else 1)
     staged.read_path = path
     delimiter = opts.delimiter
     if delimiter is None and Path(staged.name).suffix.lower() in (".tsv", ".tab"):
@@ -153,12 +154,37 @@ def _csv(
             f"rejects_scan = {lit(REJECTS[1])}",
         ]
     )
-    staged.columns = _describe(con, staged.source_sql())
-    lines = newlines + (0 if ends or not staged.size else 1)
-    staged.expected_rows = max(lines - (1 if staged.header else 0), 0)
+    staged.head_path = _head(path, quote or "")
+    staged.columns = _describe(con, staged.source_sql(staged.head_path))
+    header_lines = 1 if staged.header else 0
+    if lines is None:
+        staged.rows_known, staged.lines_less = None, header_lines
+    else:
+        staged.rows_known, staged.lines_less = max(lines - header_lines, 0), None
     staged.line_sql = f"row_number() OVER () + {1 if staged.header else 0}"
     if staged.format == "xlsx":
         staged.line_sql = 'CAST("__row" AS BIGINT)'
+
+
+def _head(path: Path, quote: str) -> Path:
+    """The first lines of a large CSV (about :data:`HEAD_BYTES`) in a file beside it, for
+    DuckDB to describe and sample without scanning into the big file (its parallel reader
+    reads far past a LIMIT); a small file is its own head. The head ends at a line end
+    outside quotes (an even number of quote characters before it: a doubled quote inside a
+    field counts twice); without one, the whole file is its own head."""
+    with open(path, "rb") as f:
+        data = f.read(HEAD_BYTES + 1)
+    if len(data) <= HEAD_BYTES:
+        return path
+    mark = quote.encode()
+    cut = data.rfind(b"\n") + 1
+    while cut and mark and data.count(mark, 0, cut) % 2:
+        cut = data.rfind(b"\n", 0, cut - 1) + 1
+    if not cut:
+        return path
+    head = path.with_name(path.stem + "-head.csv")
+    head.write_bytes(data[:cut])
+    return head
 
 
 def sniff_delimiter(path: Path) -> str:
@@ -224,8 +250,7 @@ def _json(
     columns = ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names)
     staged.options = f"{base}, columns = {{{columns}}}"
     if staged.format == "jsonl":
-        lines = staged.newlines + (0 if staged.ends_with_newline or not staged.size else 1)
-        staged.expected_rows = lines
+        staged.lines_less = 0  # one row a line
     staged.line_sql = "row_number() OVER ()"
 
 
@@ -235,7 +260,7 @@ def _parquet(
     staged.read_path = path
     staged.columns = _describe(con, staged.source_sql())
     row = con.execute(f"SELECT count(*) FROM {staged.source_sql()}").fetchone()
-    staged.expected_rows = int(row[0]) if row else None
+    staged.rows_known = int(row[0]) if row else None
     staged.line_sql = "row_number() OVER ()"
 
 
@@ -268,7 +293,7 @@ def _xlsx(
     staged.header = mapping.header
     staged.dialect = None  # the sheet's CSV carries row numbers: the general path
     staged.columns = [c for c in staged.columns if c != "__row"]
-    staged.expected_rows = rows_written
+    staged.rows_known, staged.lines_less = rows_written, None
 
 
 def _sheet_to_csv(ws: Any, dest: Path, header: bool) -> int:

@@ -42,12 +42,10 @@ class Staged:
 
     display: str
     name: str
-    hashing: Hashing  # the SHA-256 under way: read it by :attr:`digest`
+    reading: Reading  # the pass hashing and scanning the file: read it by :attr:`scan`
     size: int
     tmp: Path | None  # the copy inside the vault folder, until it is committed
-    newlines: int
-    ends_with_newline: bool
-    encoding: str  # as detected in the hash pass: utf-8, utf-8-sig, utf-16, cp1252
+    encoding: str  # from the first chunk: utf-8, utf-8-sig, utf-16, cp1252 (see misread)
     origin: Path | None = None  # the file as given (read by DuckDB, never written)
     stamp: tuple[int, ...] | None = None  # its size, times, inode and device before the hash
     vault_root: Path | None = None
@@ -56,34 +54,62 @@ class Staged:
     format: str = "csv"
     detected_by: str = "extension"
     read_path: Path | None = None  # what DuckDB reads: a link to the original, or a copy
+    head_path: Path | None = None  # its first lines, for describing and sampling (CSV)
     columns: list[str] = field(default_factory=list)
     options: str = ""  # reader arguments after the path
     dialect: tuple[str, str, str] | None = None  # CSV delimiter, quote, escape
     header: bool = True
-    expected_rows: int | None = None  # None: unknown, count while validating
+    rows_known: int | None = None  # rows, when known otherwise than by counting lines
+    lines_less: int | None = None  # or: rows = the file's lines less this (header)
     line_sql: str = "row_number() OVER ()"
     notices: list[str] = field(default_factory=list)
-    marks: list[int] = field(default_factory=list)  # the first line start in each later chunk
-    quotes: frozenset[str] = frozenset(QUOTES)  # the QUOTES in the file (all of them: unknown)
+    offsets_valid: bool = True  # False when DuckDB reads a transcoded copy
 
     @property
     def media_type(self) -> str:
         return MEDIA_TYPES[self.format]
 
     @property
-    def digest(self) -> str:
-        """The file's SHA-256: waits for the hash, then refuses a file changed meanwhile."""
+    def scan(self) -> Scan:
+        """What the pass over the file found: waits for it, then refuses a file changed
+        meanwhile."""
         try:
-            digest, hashed = self.hashing.result()
+            scan = self.reading.result()
         except OSError as e:
             reason = e.strerror or str(e)
             raise InputError(f"{self.display}: cannot read ({reason})") from None
-        if hashed != self.size:
+        if scan.size != self.size:
             raise InputError(
                 f"{self.display}: the file changed while it was being read; ingest it again"
             )
         self.check_unchanged()
-        return digest
+        return scan
+
+    @property
+    def digest(self) -> str:
+        return self.scan.digest
+
+    @property
+    def marks(self) -> tuple[int, ...]:
+        """The first line start in each chunk after the first (none in a transcoded copy)."""
+        return self.scan.marks if self.offsets_valid else ()
+
+    @property
+    def quotes(self) -> frozenset[str]:
+        return self.scan.quotes
+
+    @property
+    def expected_rows(self) -> int | None:
+        """The rows the file holds (None: unknown, count while validating)."""
+        if self.lines_less is None:
+            return self.rows_known
+        scan = self.scan
+        lines = scan.newlines + (0 if scan.ends_with_newline or not self.size else 1)
+        return max(lines - self.lines_less, 0)
+
+    def misread(self) -> bool:
+        """Whether the file was read as UTF-8 from its first chunk but is not UTF-8."""
+        return self.encoding == "utf-8" and not self.scan.utf8
 
     def source_sql(self, path: Path | None = None) -> str:
         """The FROM clause reading the file."""
@@ -146,7 +172,7 @@ class Staged:
         """Give up the copy: wait for it, then remove it (even if the wait is interrupted;
         a copy still running then fails on its own, its file gone)."""
         try:
-            self.hashing.stop()
+            self.reading.stop()
             if self.copier is not None:
                 self.copier.join()
                 self.copier = None
@@ -178,14 +204,25 @@ def read_link(path: Path, work: Path, number: int) -> Path:
     return link
 
 
-class Hashing:
-    """The SHA-256 of a file, computed by a thread while the ingest goes on."""
+@dataclass(frozen=True)
+class Scan:
+    """One pass over a file: its SHA-256 and what ``crawl_window`` and the counts need."""
+
+    digest: str
+    size: int
+    newlines: int
+    ends_with_newline: bool
+    utf8: bool  # every byte sequence is valid UTF-8
+    marks: tuple[int, ...]  # the offset of the first line start in each chunk after the first
+    quotes: frozenset[str]  # which :data:`QUOTES` appear
+
+
+class Reading:
+    """The pass over a file, in a thread, while the ingest goes on (SHA-256 and numpy
+    release the GIL)."""
 
     def __init__(self, path: Path) -> None:
-        import hashlib
-
-        self._sha = hashlib.sha256()
-        self._size = 0
+        self._scan: Scan | None = None
         self._error: OSError | None = None
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
@@ -193,36 +230,32 @@ class Hashing:
 
     def _run(self, path: Path) -> None:
         try:
-            with open(path, "rb") as src:
-                while not self._stopped.is_set() and (chunk := src.read(CHUNK)):
-                    self._sha.update(chunk)
-                    self._size += len(chunk)
+            self._scan = _scan(path, self._stopped)
         except OSError as e:  # raised by result(), in the caller's thread
             self._error = e
 
-    def result(self) -> tuple[str, int]:
-        """The hex digest and the number of bytes hashed (raises the thread's OSError)."""
+    def result(self) -> Scan:
+        """What the pass found (raises its OSError)."""
         self._thread.join()
         if self._error is not None:
             raise self._error
-        if self._stopped.is_set():
-            raise RuntimeError("the hash was stopped")
-        return self._sha.hexdigest(), self._size
+        if self._scan is None:
+            raise RuntimeError("the pass over the file was stopped")
+        return self._scan
 
     def stop(self) -> None:
-        """Give up the hash (the file was refused) and wait for the thread."""
+        """Give up the pass (the file was refused) and wait for the thread."""
         self._stopped.set()
         self._thread.join()
 
 
 def stage(path: Path, vault_root: Path, display: str) -> Staged:
-    """Scan ``path`` and start hashing it; the copy into the vault waits for
-    :meth:`Staged.start_copy`."""
+    """Read the first chunk of ``path`` (its encoding) and start the pass over the whole
+    file; the copy into the vault waits for :meth:`Staged.start_copy`."""
     try:
         before = _stamp(path)
-        newlines, size, head, last, valid_utf8, marks, quotes = _scan(path)
-        if _stamp(path) != before or size != before[0]:
-            raise InputError("the file changed while it was being read; ingest it again")
+        with open(path, "rb") as f:
+            head = f.read(CHUNK)
     except OSError as e:
         raise InputError(f"cannot read ({e.strerror or e}); check the file's permissions") from None
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -230,36 +263,45 @@ def stage(path: Path, vault_root: Path, display: str) -> Staged:
     elif head.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
     else:
-        encoding = "utf-8" if valid_utf8 else "cp1252"
+        encoding = "utf-8" if _utf8_start(head, whole=len(head) == before[0]) else "cp1252"
     return Staged(
         display=display,
         name=path.name,
-        hashing=Hashing(path),
-        size=size,
+        reading=Reading(path),
+        size=before[0],
         tmp=None,
-        newlines=newlines,
-        ends_with_newline=last == b"\n",
         encoding=encoding,
         origin=path,
         stamp=before,
         vault_root=vault_root,
-        marks=marks,
-        quotes=quotes,
     )
 
 
-def _scan(path: Path) -> tuple[int, int, bytes, bytes, bool, list[int], frozenset[str]]:
-    """Newlines, size, first bytes, last byte, whether the whole file is UTF-8, the offset of
-    the first line start in each chunk after the first, and which :data:`QUOTES` appear."""
+def _utf8_start(data: bytes, whole: bool) -> bool:
+    """Whether ``data`` is valid UTF-8 (but for a character cut at its end, unless whole)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=whole)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _scan(path: Path, stopped: threading.Event | None = None) -> Scan:
+    """Hash ``path`` and count its newlines, check UTF-8, note a line start in each chunk
+    after the first and which :data:`QUOTES` appear — one read, never all in memory."""
+    import hashlib
+
     import numpy as np
 
+    sha = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    valid_utf8, newlines, size, head, last = True, 0, 0, b"", b""
+    valid_utf8, newlines, size, last = True, 0, 0, b""
     marks: list[int] = []
     quotes: set[str] = set()
     found = np.empty(CHUNK, dtype=bool)
     with open(path, "rb") as src:
-        while chunk := src.read(CHUNK):
+        while not (stopped and stopped.is_set()) and (chunk := src.read(CHUNK)):
+            sha.update(chunk)
             # numpy compares the whole chunk at once: 7 times faster than bytes.count
             is_newline = np.equal(np.frombuffer(chunk, np.uint8), 10, out=found[: len(chunk)])
             newlines += int(np.count_nonzero(is_newline))
@@ -269,7 +311,6 @@ def _scan(path: Path) -> tuple[int, int, bytes, bytes, bool, list[int], frozense
                     marks.append(size + start)
             quotes.update(q for q in QUOTES if q not in quotes and q.encode() in chunk)
             size += len(chunk)
-            head = head or chunk[:4]
             last = chunk[-1:]
             if valid_utf8 and not (chunk.isascii() and not decoder.getstate()[0]):
                 try:
@@ -281,8 +322,15 @@ def _scan(path: Path) -> tuple[int, int, bytes, bytes, bool, list[int], frozense
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             valid_utf8 = False
-    marks = sorted({m for m in marks if m < size})
-    return newlines, size, head, last, valid_utf8, marks, frozenset(quotes)
+    return Scan(
+        digest=sha.hexdigest(),
+        size=size,
+        newlines=newlines,
+        ends_with_newline=last == b"\n",
+        utf8=valid_utf8,
+        marks=tuple(sorted({m for m in marks if m < size})),
+        quotes=frozenset(quotes),
+    )
 
 
 def _copy(path: Path, tmp: Path, failure: list[BaseException]) -> None:
