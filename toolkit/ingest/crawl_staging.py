@@ -38,7 +38,7 @@ MEDIA_TYPES = {
 
 @dataclass
 class Staged:
-    """A crawl file hashed and understood, its copy beside the vault under way."""
+    """A crawl file understood from its first chunk, its pass and its copy under way."""
 
     display: str
     name: str
@@ -223,19 +223,21 @@ class Reading:
 
     def __init__(self, path: Path) -> None:
         self._scan: Scan | None = None
-        self._error: OSError | None = None
+        self._error: BaseException | None = None
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
         self._thread.start()
 
     def _run(self, path: Path) -> None:
         try:
-            self._scan = _scan(path, self._stopped)
-        except OSError as e:  # raised by result(), in the caller's thread
+            scan = _scan(path, self._stopped)
+            if not self._stopped.is_set():  # a stopped pass found only part of the file
+                self._scan = scan
+        except BaseException as e:  # raised by result(), in the caller's thread
             self._error = e
 
     def result(self) -> Scan:
-        """What the pass found (raises its OSError)."""
+        """What the pass found (raises what the pass raised)."""
         self._thread.join()
         if self._error is not None:
             raise self._error
