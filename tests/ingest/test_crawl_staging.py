@@ -13,7 +13,7 @@ from toolkit.errors import InputError
 
 
 def test_the_pass_finds_digest_lines_and_encoding(tmp_path: Path) -> None:
-    data = "observed_at,prefecture\n2025-03-12 09:00,76\n2025-03-12 10:00,Eure-et-Loir".encode()
+    data = "observed_at,prefecture\n2025-03-12 09:00,76\n2025-03-12 10:00,Évreux".encode()
     path = tmp_path / "c.csv"
     path.write_bytes(data)
     staged = staging.stage(path, tmp_path / "vault", "c.csv")
@@ -35,7 +35,7 @@ def test_a_failed_pass_refuses_the_file_by_name(
     path.write_bytes(b"observed_at,prefecture\n")
     staged = staging.stage(path, tmp_path / "vault", "exports/c.csv")
     with pytest.raises(InputError, match=r"^exports/c\.csv: cannot read \(Input/output error\)"):
-        staged.digest
+        assert staged.digest
 
 
 def test_a_stopped_pass_ends_its_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
