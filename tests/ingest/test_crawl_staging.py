@@ -43,6 +43,7 @@ def test_a_stopped_pass_ends_its_thread(tmp_path: Path, monkeypatch: pytest.Monk
     path = tmp_path / "c.csv"
     path.write_bytes(b"observed_at,prefecture\n" + b"2025-03-12 09:00,76\n" * 10_000)
     reading = staging.Reading(path)
+    reading.start()
     reading.stop()
     assert not reading._thread.is_alive()
     with pytest.raises(RuntimeError, match="stopped"):

@@ -289,6 +289,7 @@ def _read_file(
     drop_rejects(con)
     try:
         fast = plan(con, staged, found, mapping)
+        staged.reading.start()  # the pass over the file, while DuckDB reads it
         if fast is not None:
             return _ingest_fast(con, staged, fast, query, found, batches, dedupe)
         return _ingest_general(con, staged, query, found, batches, dedupe)

@@ -1,9 +1,11 @@
-"""A crawl file on its way into the vault: scanned, then read, hashed and copied at once.
+"""A crawl file on its way into the vault: its first chunk read, then the whole file read,
+hashed, scanned and copied at once.
 
-Staging (before the transaction) scans the original once, never holding it in memory: it
-counts its newlines, checks that it is UTF-8, notes where a line starts in each 4 MiB chunk
-and whether a double quote appears at all (``crawl_window`` uses both), and starts a thread
-that hashes it (SHA-256 releases the GIL) while the rest of the ingest goes on. DuckDB then
+Staging (before the transaction) reads the first 4 MiB (the encoding: a BOM, else UTF-8 if
+they are). When DuckDB starts reading the file, a thread makes one pass over it, never
+holding it in memory (:class:`Reading`): its SHA-256 (which releases the GIL), its newlines
+(numpy), whether all of it is UTF-8 (:meth:`Staged.misread`), where a line starts in each
+4 MiB chunk and whether a double quote appears at all (``crawl_window`` uses both). DuckDB
 reads the original through a symbolic link in the ingest's work folder, so that a name with
 ``*``, ``?`` or ``[`` is never taken for a pattern. When the file's turn comes in the
 transaction, the kernel copies it into ``vault/.incoming-*`` (``shutil.copyfile``) while
@@ -218,15 +220,18 @@ class Scan:
 
 
 class Reading:
-    """The pass over a file, in a thread, while the ingest goes on (SHA-256 and numpy
-    release the GIL)."""
+    """The pass over a file, in a thread started when DuckDB starts reading the file (SHA-256
+    and numpy release the GIL; started earlier, it slowed the Python of the sampling)."""
 
     def __init__(self, path: Path) -> None:
         self._scan: Scan | None = None
         self._error: BaseException | None = None
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
-        self._thread.start()
+
+    def start(self) -> None:
+        if self._thread.ident is None:
+            self._thread.start()
 
     def _run(self, path: Path) -> None:
         try:
@@ -237,18 +242,21 @@ class Reading:
             self._error = e
 
     def result(self) -> Scan:
-        """What the pass found (raises what the pass raised)."""
+        """What the pass found (raises what the pass raised); starts it if it waits."""
+        if self._stopped.is_set():
+            raise RuntimeError("the pass over the file was stopped")
+        self.start()
         self._thread.join()
         if self._error is not None:
             raise self._error
-        if self._scan is None:
-            raise RuntimeError("the pass over the file was stopped")
+        assert self._scan is not None
         return self._scan
 
     def stop(self) -> None:
         """Give up the pass (the file was refused) and wait for the thread."""
         self._stopped.set()
-        self._thread.join()
+        if self._thread.ident is not None:
+            self._thread.join()
 
 
 def stage(path: Path, vault_root: Path, display: str) -> Staged:
