@@ -711,3 +711,24 @@ def test_a_large_file_is_described_and_sampled_from_its_head(
         "skipped": 0, "duplicates": 0,
     }  # fmt: skip
     assert ws.scalar("SELECT site FROM probes WHERE site LIKE 'rouen%quai'") == "rouen\nquai"
+
+
+def test_a_stray_quote_early_in_a_large_file_leaves_a_short_head(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A quote left open on the second row makes every later line end inside quotes as far
+    as the head can tell: the head is cut back to the header and first row, one line at a
+    time, and the file is still read whole."""
+    import toolkit.ingest.crawl_readers as readers
+
+    monkeypatch.setattr(readers, "HEAD_BYTES", 2000)
+    rows = [f"2025-03-12 {h:02d}:{m:02d}:00,76,rouen,no_slot,0" for h in range(8, 18)
+            for m in range(0, 60, 5)]  # fmt: skip
+    rows[1] = rows[1].replace("rouen", 'rouen "gare')  # a quote inside an unquoted field
+    path = tmp_path / "stray.csv"
+    path.write_text("observed_at,prefecture,site,outcome,slots\n" + "\n".join(rows) + "\n")
+    head = readers._head(path, '"')
+    assert head.read_text() == "observed_at,prefecture,site,outcome,slots\n" + rows[0] + "\n"
+    report = ingest_crawl(ws, [path])
+    assert report.details["files"][str(path)]["rows"] == 120
+    assert report.rows + report.details["files"][str(path)]["skipped"] == 120

@@ -178,8 +178,11 @@ def _head(path: Path, quote: str) -> Path:
         return path
     mark = quote.encode()
     cut = data.rfind(b"\n") + 1
-    while cut and mark and data.count(mark, 0, cut) % 2:
-        cut = data.rfind(b"\n", 0, cut - 1) + 1
+    odd = bool(mark) and data.count(mark, 0, cut) % 2 == 1
+    while cut and odd:  # step back a line at a time, counting only the line left out
+        start = data.rfind(b"\n", 0, cut - 1) + 1
+        odd ^= data.count(mark, start, cut) % 2 == 1
+        cut = start
     if not cut:
         return path
     head = path.with_name(path.stem + "-head.csv")
