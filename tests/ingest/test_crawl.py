@@ -327,10 +327,10 @@ def _nothing_recorded(ws: Workspace) -> None:
 def _change_during_read(monkeypatch: pytest.MonkeyPatch, change) -> None:  # type: ignore[no-untyped-def]
     """Run ``change`` when DuckDB starts reading, and take the check after the copy away,
     so that only the check after the last read can refuse the file."""
-    import toolkit.ingest.crawl as crawl
+    import toolkit.ingest.crawl_rows as crawl_rows
     from toolkit.ingest.crawl_staging import Staged
 
-    real_plan = crawl.plan
+    real_plan = crawl_rows.plan
 
     def plan_after_change(*args):  # type: ignore[no-untyped-def]
         change()
@@ -341,7 +341,7 @@ def _change_during_read(monkeypatch: pytest.MonkeyPatch, change) -> None:  # typ
             self.copier.join()
             self.copier = None
 
-    monkeypatch.setattr(crawl, "plan", plan_after_change)
+    monkeypatch.setattr(crawl_rows, "plan", plan_after_change)
     monkeypatch.setattr(Staged, "finish_copy", finish_without_check)
 
 

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from crawl_helpers import ingest_and_read
 
-import toolkit.ingest.crawl as crawl
+import toolkit.ingest.crawl_rows as crawl_rows
 from toolkit.ingest.crawl import ingest_crawl, probe_id
 from toolkit.ingest.crawl_zones import (
     GAP,
@@ -91,8 +91,15 @@ def test_transitions_of_mainland_france() -> None:
 # -- fast path = general path ------------------------------------------------------------------
 
 
-def _general_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(crawl, "plan", lambda *a, **k: None)
+def _general_only(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """No fast path; the list of the files it was refused to (to show the stub is used)."""
+    refused: list[str] = []
+
+    def no_plan(con, staged, *a, **k):  # type: ignore[no-untyped-def]
+        refused.append(staged.name)
+
+    monkeypatch.setattr(crawl_rows, "plan", no_plan)
+    return refused
 
 
 def _snapshot(ws: Workspace, report) -> tuple:  # type: ignore[no-untyped-def]
@@ -200,7 +207,7 @@ def _fixtures(tmp_path: Path) -> list[Path]:
 def _paths_taken(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """For each file ingested: "fast", "general", or "fast+general" (the fallback)."""
     taken: list[str] = []
-    real_plan, real_general = crawl.plan, crawl._ingest_general
+    real_plan, real_general = crawl_rows.plan, crawl_rows._ingest_general
 
     def plan(*a, **k):  # type: ignore[no-untyped-def]
         query = real_plan(*a, **k)
@@ -211,8 +218,8 @@ def _paths_taken(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         taken[-1] = "+".join(filter(None, (taken[-1], "general")))
         return real_general(*a, **k)
 
-    monkeypatch.setattr(crawl, "plan", plan)
-    monkeypatch.setattr(crawl, "_ingest_general", general)
+    monkeypatch.setattr(crawl_rows, "plan", plan)
+    monkeypatch.setattr(crawl_rows, "_ingest_general", general)
     return taken
 
 
@@ -300,17 +307,18 @@ def test_fast_and_general_paths_record_the_same(
     assert len(files) >= 15
     for path in files:
         mapping = path.with_suffix(".toml") if path.with_suffix(".toml").exists() else None
-        results = []
+        results, refused = [], []
         for general in (False, True):
             with monkeypatch.context() as m:
                 if general:
-                    _general_only(m)
+                    refused = _general_only(m)
                 root = tmp_path / f"{path.stem}-{general}"
                 ws = init_workspace(root)
                 report = ingest_crawl(ws, [path], mapping=mapping)
                 results.append(_snapshot(ws, report))
                 ws.close()
                 shutil.rmtree(root)
+        assert refused == [path.name]
         assert results[0] == results[1], path.name
 
 
@@ -344,7 +352,7 @@ def test_a_repeated_line_keeps_its_first_copy_when_the_insert_loses_file_order(
     """The fast insert does not keep file order; a file that repeats a probe is inserted
     again in order, so the copy kept is the first by line. Here the unordered insert is made
     to store the rows in reverse, the worst order it could give."""
-    real = crawl._unordered
+    real = crawl_rows._unordered
 
     def reversed_insert(con: duckdb.DuckDBPyConnection, sql: str) -> int:
         n = real(con, sql)
@@ -354,7 +362,7 @@ def test_a_repeated_line_keeps_its_first_copy_when_the_insert_loses_file_order(
         con.execute("DROP TABLE temp.turned")
         return n
 
-    monkeypatch.setattr(crawl, "_unordered", reversed_insert)
+    monkeypatch.setattr(crawl_rows, "_unordered", reversed_insert)
     taken = _paths_taken(monkeypatch)
     path = tmp_path / "same-probe-twice.csv"
     path.write_text(

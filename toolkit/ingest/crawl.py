@@ -1,12 +1,12 @@
 """Robot crawl exports become probes: one row per observation of a booking page.
 
 Each file's first chunk decides its encoding; a pass in a thread hashes and scans the whole
-file while DuckDB reads, maps, types and validates it and the kernel copies it into the vault
-(``crawl_staging``; nothing large is ever in memory), by the typed fast path (``crawl_fast``)
-when a sample of its head shows a robot's usual forms, else by the general query
-(``crawl_sql``; ``crawl_readers`` for the formats, ``crawl_mapping`` for the TOML mapping
-and header aliases). A file whose first chunk is UTF-8 and a later one is not is read again
-as Windows-1252. Bad rows are reported with file, line, column and reason; without
+file while the kernel copies it into the vault (``crawl_staging``; nothing large is ever in
+memory) and DuckDB reads, maps, types and validates it (``crawl_rows``): by the typed fast
+path (``crawl_fast``) when a sample of its head shows a robot's usual forms, else by the
+general query (``crawl_sql``; ``crawl_readers`` for the formats, ``crawl_mapping`` for the
+TOML mapping and header aliases). A file whose first chunk is UTF-8 and a later one is not
+is read again as Windows-1252. Bad rows are reported with file, line, column and reason; without
 ``strict`` they are skipped and counted, with it nothing is recorded. Everything happens in
 one transaction: an error leaves neither rows nor vault files behind.
 
@@ -48,22 +48,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.errors import InputError, Problem, ProblemsFound
-from toolkit.ingest.crawl_fast import FastQuery, plan
 from toolkit.ingest.crawl_mapping import Mapping, load_mapping, resolve_columns
-from toolkit.ingest.crawl_problems import (
-    MINE,
-    count_repeated,
-    drop_rejects,
-    drop_repeated,
-    reader_rejects,
-    row_count,
-    short_error,
-    validate,
-)
+from toolkit.ingest.crawl_problems import MINE
 from toolkit.ingest.crawl_readers import EXTENSIONS, detect_format, prepare
-from toolkit.ingest.crawl_sql import COLUMNS, KEY, NOT_RECORDED, CrawlQuery, build_query
+from toolkit.ingest.crawl_rows import read_file
 from toolkit.ingest.crawl_staging import Staged, read_link, stage
-from toolkit.ingest.crawl_window import read_repeated_hours
 from toolkit.ingest.inputs import is_junk
 from toolkit.ingest.probe_batches import Batches, next_batch
 from toolkit.ingest.records import IngestReport, close_batch
@@ -72,8 +61,6 @@ from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
     import duckdb
-
-LEFTOVERS = "crawl_leftovers"
 
 
 def probe_id(
@@ -237,11 +224,11 @@ def _ingest_file(
     staged.start_copy(already_kept=bool(same_size) and ws.vault.path_for(staged.digest).exists())
     dedupe = bool(ws.scalar("SELECT count(*) FROM probe_rows"))
     batches = Batches(next_batch(con))
-    counts = _read_file(con, staged, found, mapping, batches, dedupe)
+    counts = read_file(con, staged, found, mapping, batches, dedupe)
     if staged.misread():  # UTF-8 in its first chunk only: read it again as Windows-1252
         con.execute(f"DELETE {MINE}", batches.bounds)
         found = _reread(con, staged, mapping, report)
-        counts = _read_file(con, staged, found, mapping, batches, dedupe)
+        counts = read_file(con, staged, found, mapping, batches, dedupe)
     digest = staged.digest  # the hash is done, and the file unchanged since the scan
     batches.record(con, source_id, digest)
     batches.drop_unused(con)
@@ -270,36 +257,6 @@ def _ingest_file(
     }  # fmt: skip
 
 
-Counts = tuple[int, int, int, int, int, list[Problem]]  # inserted, repeated, read, bad, valid
-
-
-def _read_file(
-    con: duckdb.DuckDBPyConnection,
-    staged: Staged,
-    found: dict[str, str],
-    mapping: Mapping,
-    batches: Batches,
-    dedupe: bool,
-) -> Counts:
-    """Insert the file's rows by the fast or the general path; count and list problems.
-    A read that fails on a file misread as UTF-8 counts nothing (the caller reads again)."""
-    import duckdb
-
-    query = build_query(staged.source_sql(), staged.line_sql, found, mapping)
-    drop_rejects(con)
-    try:
-        fast = plan(con, staged, found, mapping)
-        staged.reading.start()  # the pass over the file, while DuckDB reads it
-        if fast is not None:
-            return _ingest_fast(con, staged, fast, query, found, batches, dedupe)
-        return _ingest_general(con, staged, query, found, batches, dedupe)
-    except duckdb.Error as e:
-        if staged.misread():
-            return 0, 0, 0, 0, 0, []
-        staged.check_unchanged()  # a file changed under DuckDB: say so, not "cannot read"
-        raise InputError(f"{staged.display}: cannot read the file ({short_error(e)})") from None
-
-
 def _reread(
     con: duckdb.DuckDBPyConnection, staged: Staged, mapping: Mapping, report: IngestReport
 ) -> dict[str, str]:
@@ -317,90 +274,6 @@ def _reread(
         ) from None
     report.notices.extend(staged.notices[before:])
     return found
-
-
-def _ingest_general(
-    con: duckdb.DuckDBPyConnection,
-    staged: Staged,
-    query: CrawlQuery,
-    found: dict[str, str],
-    batches: Batches,
-    dedupe: bool,
-) -> Counts:
-    """Every row through the general query; a second read lists the problems, if any."""
-    inserted = row_count(con.execute(query.insert(batches, dedupe=dedupe)))
-    repeated = drop_repeated(con, batches)
-    inserted -= repeated
-    rejects = reader_rejects(con) if staged.format in ("csv", "xlsx") else []
-    if staged.expected_rows == inserted + repeated and not rejects:
-        rows = staged.expected_rows
-        return inserted, repeated, rows, 0, rows, []
-    read, bad, valid, problems = validate(con, staged, query, found, rejects)
-    return inserted, repeated, read, bad, valid, problems
-
-
-def _ingest_fast(
-    con: duckdb.DuckDBPyConnection,
-    staged: Staged,
-    fast: FastQuery,
-    query: CrawlQuery,
-    found: dict[str, str],
-    batches: Batches,
-    dedupe: bool,
-) -> Counts:
-    """The typed read (``crawl_fast``); what it cannot type goes through the general path.
-
-    The typed read is inserted without keeping file order (DuckDB then inserts faster);
-    a file with a line that appears twice is inserted again in file order, so that the
-    first copy is the one kept. Rows in a repeated autumn hour are read again, in file
-    order, into a temporary table, and the first of each probe among them is recorded. Rows
-    are counted again only when the reads do not account for every line; a failed check
-    lists the problems.
-    """
-    insert = fast.insert(batches, dedupe=dedupe)
-    first = _unordered(con, insert)
-    exact = count_repeated(con, batches)  # the same line twice
-    if exact:
-        con.execute(f"DELETE {MINE}", batches.bounds)
-        drop_rejects(con)
-        first = row_count(con.execute(insert))
-        exact = drop_repeated(con, batches, known=exact)  # the rows deleted
-    if reader_rejects(con):  # values the typed reader could not read: the general path
-        drop_rejects(con)
-        more = _ingest_general(con, staged, query, found, batches, dedupe=True)
-        return (first - exact + more[0], more[1] + exact, *more[2:])
-    inserted, repeated, again, again_bad = first - exact, exact, 0, 0
-    if first != staged.expected_rows and not fast.aware:  # no repeated hour with offsets
-        again, again_bad, hour = read_repeated_hours(con, staged, fast, batches, first, LEFTOVERS)
-        repeated += hour
-        cols = ", ".join(COLUMNS)
-        inserted += row_count(
-            con.execute(
-                f"INSERT INTO probe_rows ({cols}) SELECT {cols} FROM ("
-                f"SELECT *, row_number() OVER (PARTITION BY {KEY} ORDER BY rowid) AS n "
-                f"FROM temp.{LEFTOVERS} WHERE ok) v WHERE n = 1 AND {NOT_RECORDED}"
-            )
-        )
-        con.execute(f"DROP TABLE temp.{LEFTOVERS}")
-    if first + again == staged.expected_rows and not again_bad and not dedupe:
-        rows = first + again
-        return inserted, repeated, rows, 0, rows, []
-    row = con.execute(fast.counts()).fetchone()
-    assert row is not None
-    if row[1]:  # a failed check: list the problems with their lines
-        read, bad, valid, problems = validate(con, staged, query, found, [])
-        return inserted, repeated, read, bad, valid, problems
-    return inserted, repeated, int(row[0]), 0, int(row[0]), []
-
-
-def _unordered(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    """Run an INSERT without keeping the source's order: DuckDB then inserts on every
-    thread without waiting to put batches in order (about 1.2 s less on 10 M rows)."""
-    con.execute("SET preserve_insertion_order = false")
-    try:
-        return row_count(con.execute(sql))
-    finally:
-        con.execute("RESET preserve_insertion_order")
 
 
 def _commit_vault(ws: Workspace, staged: Staged) -> None:
