@@ -30,12 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from toolkit.ingest.crawl_mapping import Mapping
-from toolkit.ingest.crawl_sql import (
-    COLUMNS,
-    EARLIEST,
-    NOT_RECORDED,
-    derived_outcome_sql,
-)  # fmt: skip
+from toolkit.ingest.crawl_sql import COLUMNS, EARLIEST, NOT_RECORDED, derived_outcome_sql
 from toolkit.ingest.crawl_staging import Staged
 from toolkit.ingest.crawl_vocab import enum_sql, prefecture_keys, vocabulary
 from toolkit.ingest.crawl_window import Window

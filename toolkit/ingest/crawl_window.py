@@ -6,16 +6,16 @@ the one kept: those rows must be read in file order, apart from the parallel ins
 (``crawl_fast``). Reading the whole file again for them took 2–3 s on 10 million rows.
 
 Robots write in time order, so each window's rows lie between two known places in the file.
-Staging noted where a line starts in every 4 MiB chunk (``Staged.marks``); the time on each
-of those lines — a few hundred short reads — bounds the bytes that can hold a window, and
-those bytes, after the header, go into a small file that DuckDB reads in order.
+The pass over the file noted where a line starts in every 4 MiB chunk (``Staged.marks``); the
+time on each of those lines — a few hundred short reads — bounds the bytes that can hold a
+window, and those bytes, after the header, go into a small file that DuckDB reads in order.
 
 Nothing here is trusted. :func:`read_repeated_hours` checks that the rows recorded plus the
 window rows found in the slice account for every line of the file, and reads the whole file
-otherwise: a
-file out of time order, a time that Python reads and DuckDB does not. A file in which the
-quote character appears anywhere is never sliced, since a quoted field may hold a newline
-and a line start may then fall inside a row; nor is a transcoded copy, whose offsets differ.
+otherwise: a file out of time order, a time that Python reads and DuckDB does not. A file in
+which the quote character appears anywhere is never sliced, since a quoted field may hold a
+newline and a line start may then fall inside a row; nor is a transcoded copy, whose offsets
+differ.
 """
 
 from __future__ import annotations
