@@ -732,3 +732,23 @@ def test_a_stray_quote_early_in_a_large_file_leaves_a_short_head(
     report = ingest_crawl(ws, [path])
     assert report.details["files"][str(path)]["rows"] == 120
     assert report.rows + report.details["files"][str(path)]["skipped"] == 120
+
+
+def test_cli_reads_a_late_cp1252_chunk_again_and_refuses_it_against_a_utf8_mapping(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, small_chunks: int
+) -> None:
+    path = tmp_path / "late.csv"
+    path.write_bytes(LATE_CP1252.encode("cp1252"))
+    mapping = tmp_path / "utf8.toml"
+    mapping.write_text('[csv]\nencoding = "utf-8"\n', encoding="utf-8")
+    refused = cli("ingest", "crawl", str(path), "--mapping", str(mapping))
+    assert refused.exit_code == 1
+    [line] = refused.stderr.strip().splitlines()
+    assert line.startswith("Error: ") and "late.csv: not valid UTF-8 although the mapping" in line
+    assert "Traceback" not in refused.output
+    assert cli.json("indicators", "prefecture") == []  # nothing recorded
+    r = cli("ingest", "crawl", str(path))
+    assert r.exit_code == 0, r.output
+    assert "encoding cp1252 (detected)" in r.stderr
+    [row] = cli.json("indicators", "prefecture", "--prefecture", "76")
+    assert row["probes"] == 4 and row["slots_rate"] == 0.25
