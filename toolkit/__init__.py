@@ -42,6 +42,8 @@ _API: dict[str, str] = {
     # facts and indicators
     "attempts": "toolkit.attempts",
     "attempt_records": "toolkit.attempts",
+    "review_items": "toolkit.review",
+    "review_attempt": "toolkit.review",
     "prefecture_indicators": "toolkit.indicators.prefecture",
     "applicant_indicators": "toolkit.indicators.applicant",
     "corroborate": "toolkit.indicators.corroboration",

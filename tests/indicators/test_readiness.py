@@ -80,7 +80,7 @@ def test_ce_435594_facts_are_insufficient(ws, tmp_path: Path) -> None:
     assert result["verdict"] == "insufficient" and result["verdict_fr"] == "insuffisant"
     assert levels(result) == [
         ("attempts", "ok"), ("iso_weeks", "ok"), ("span", "fail"), ("distinct_days", "warn"),
-        ("hour_bands", "ok"), ("weak_times", "ok"), ("outcomes", "ok"),
+        ("hour_bands", "ok"), ("weak_times", "ok"), ("outcomes", "ok"), ("review", "ok"),
         ("written_request", "ok"), ("urgency", "warn"),
     ]  # fmt: skip
     [fail] = [f for f in result["findings"] if f["level"] == "fail"]
@@ -92,7 +92,7 @@ def test_ce_435594_facts_are_insufficient(ws, tmp_path: Path) -> None:
     )
     written = next(f for f in result["findings"] if f["rule"] == "written_request")
     assert written["message"] == "2 demande(s) écrite(s) à la préfecture (courriel ou courrier)."
-    assert result["counts"] == {"fail": 1, "warn": 2, "ok": 6}
+    assert result["counts"] == {"fail": 1, "warn": 2, "ok": 7}
 
 
 def test_attempts_in_one_iso_week_fail_on_weeks_and_span(ws, tmp_path: Path) -> None:
@@ -114,7 +114,7 @@ def test_three_weeks_with_an_email_is_weak_then_ready(ws, applicant: str, tmp_pa
     assert result["verdict"] == "weak"
     assert levels(result) == [
         ("attempts", "ok"), ("iso_weeks", "ok"), ("span", "ok"), ("distinct_days", "ok"),
-        ("hour_bands", "ok"), ("weak_times", "ok"), ("outcomes", "ok"),
+        ("hour_bands", "ok"), ("weak_times", "ok"), ("outcomes", "ok"), ("review", "ok"),
         ("written_request", "ok"), ("permit_expiry", "ok"), ("permit_copy", "warn"),
         ("urgency", "ok"), ("ccc_attestation", "warn"),
     ]  # fmt: skip
@@ -132,7 +132,7 @@ def test_three_weeks_with_an_email_is_weak_then_ready(ws, applicant: str, tmp_pa
     ingest_documents(ws, [pdf(tmp_path / "ccc.pdf")], who, kind="ccc_attestation",
                      dated="2025-03-10")  # fmt: skip
     ready = check_readiness(ws, who, today=date(2025, 3, 20))
-    assert ready["verdict"] == "ready" and ready["counts"] == {"fail": 0, "warn": 0, "ok": 12}
+    assert ready["verdict"] == "ready" and ready["counts"] == {"fail": 0, "warn": 0, "ok": 13}
     # once expired, the urgency is noted with the days since
     later = check_readiness(ws, who, today=date(2025, 5, 2))
     urgency = next(f for f in later["findings"] if f["rule"] == "urgency")
@@ -164,7 +164,9 @@ def test_weak_times_hours_and_outcomes(ws, applicant: str, tmp_path: Path) -> No
         "rdv prefecture.png."
     )
     assert msg["outcomes"][0] == "warn" and msg["outcomes"][1].startswith(
-        "5 tentative(s) au résultat indéterminé et 0 montrant des créneaux libres."
+        "5 tentative(s) au résultat indéterminé (dont 0 où le résultat lu sur la page et le "
+        "résultat déclaré diffèrent) et 0 montrant des créneaux libres. Regardez chaque capture "
+        "concernée et consignez ce qu'elle montre (guichets review a-76)"
     )
     assert msg["written_request"][0] == "warn"
 
@@ -279,7 +281,7 @@ def test_cli_check_exit_codes_and_json(cli, tmp_path: Path) -> None:
         who = build_ce_435594(ws, tmp_path)
     r = cli("check", who)
     assert r.exit_code == 1, r.output
-    assert "Verdict: insufficient (insuffisant): 1 failure(s), 2 warning(s), 6 ok" in r.stderr
+    assert "Verdict: insufficient (insuffisant): 1 failure(s), 2 warning(s), 7 ok" in r.stderr
     assert "ÉCHEC" in r.stdout and "435594" in r.stdout
     r = cli("check", who, "--format", "json")
     assert r.exit_code == 1

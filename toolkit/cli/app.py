@@ -116,6 +116,7 @@ def _register() -> None:
         indicators,
         ingest,
         letter,
+        review,
         workspace,
     )
 
@@ -125,6 +126,7 @@ def _register() -> None:
     app.add_typer(ingest.app, name="ingest")
     classify.register(app)
     attempts.register(app)
+    review.register(app)
     app.add_typer(indicators.app, name="indicators")
     check.register(app)
     app.add_typer(chart.app, name="chart")

@@ -178,4 +178,9 @@ def ingest_report(report: IngestReport) -> int:
         warn(w)
     problems(report.problems)
     info(report.summary())
+    if report.details.get("to_review"):
+        info(
+            f"{report.details['to_review']} attempt(s) to review: "
+            f"guichets review {report.details.get('applicant', 'ID')}"
+        )
     return 1 if report.problems else 0

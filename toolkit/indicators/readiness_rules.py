@@ -29,6 +29,7 @@ RULE_SPECS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
     "hour_bands": ({"min_attempts": "count"}, ()),
     "weak_times": ({}, ()),
     "outcomes": ({}, ()),
+    "review": ({}, ()),
     "written_request": ({}, ()),
     "permit_expiry": ({"for_procedures": "procedures"}, ()),
     "permit_copy": ({"for_procedures": "procedures"}, ()),
@@ -58,7 +59,9 @@ CONTEXT_KEYS: frozenset[str] = frozenset(
         "contacts_phone", "contacts_counter", "contacts_other", "documents_permit",
         "documents_ccc_attestation", "documents_letter", "documents_email",
         "documents_urgency", "documents_identity", "documents_other", "covered",
-        "corroborated", "contradicted", "window_minutes",
+        "corroborated", "contradicted", "window_minutes", "time_conflicts", "outcome_conflicts",
+        "edited_images", "reencoded_images", "to_review", "flagged", "outcome_sources_read",
+        "outcome_sources_declared", "outcome_sources_reviewed", "outcome_sources_none",
     }
 )  # fmt: skip
 

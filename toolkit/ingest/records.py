@@ -135,8 +135,13 @@ def insert_attempt(
     """Write one attempt and every time candidate found for it (``attempt_times``)."""
     import json
 
+    from toolkit.model import Flag, TimeSource
+    from toolkit.provenance import ordered_flags
+
     aid = attempt_id(a)
     time_detail = time_detail or a.time_detail
+    if a.time_source == TimeSource.MTIME:  # a copy's date is weak whoever chose it
+        a.flags = ordered_flags([*a.flags, Flag.WEAK_TIME.value])
     values = (
         aid,
         a.applicant_id,
