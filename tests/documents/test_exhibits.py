@@ -65,7 +65,7 @@ def test_screenshot_pages_are_captioned_and_numbered(bundle: Any) -> None:
     assert "(heure locale, Europe/Paris, UTC+01:00)" in first
     assert "Source de l'heure : nom du fichier" in first
     assert "Adresse de la page : https://www.seine-maritime.gouv.fr/booking/create/28617/1" in first
-    assert "Constat : Aucun créneau" in first
+    assert "Résultat affiché : Aucun créneau" in first
     assert "Fichier d'origine : Capture 2025-02-24 071512.png" in first
     sha = bundle.pieces[3].originals[0]["sha256"]
     assert f"SHA-256 : {sha}" in first

@@ -68,11 +68,24 @@ class Entry:
     title: str | None = None
     original: Original | None = None
     corroboration: str | None = None  # corroborated, contradicted, or None
+    time_precision: str = "second"  # second, minute, day: how the time is printed
+    outcome_source: str | None = None  # read, declared, reviewed (toolkit.provenance)
+    flags: tuple[str, ...] = ()
+    # every usable time found, chosen first: (local time, precision, time_source)
+    times: tuple[tuple[datetime, str, str], ...] = ()
 
     @property
     def date_only(self) -> bool:
-        """A contact declared with a date but no time of day."""
-        return (self.time_detail or "").endswith(":date")
+        """Dated to the day only (a contact declared with a date, a date shown in the page)."""
+        return self.time_precision == "day" or (self.time_detail or "").endswith(":date")
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.date_only else self.time_precision
+
+    @property
+    def weak_time(self) -> bool:
+        return "weak_time" in self.flags
 
 
 @dataclass
@@ -113,8 +126,8 @@ class Evidence:
 
 
 _ATTEMPTS_SQL = """
-SELECT t.id, t.channel, t.observed_at, t.time_source, t.time_detail, t.outcome, t.url,
-       t.direction, t.subject, t.note, t.file_sha256,
+SELECT t.id, t.channel, t.observed_at, t.time_source, t.time_detail, t.time_precision,
+       t.outcome, t.outcome_source, t.flags, t.url, t.direction, t.subject, t.note, t.file_sha256,
        coalesce(t.original_name, f.original_name) AS name, f.media_type, f.size
 FROM attempts t LEFT JOIN files f ON f.sha256 = t.file_sha256
 WHERE t.applicant_id = ?
@@ -172,7 +185,9 @@ def gather(ws: Workspace, applicant_id: str, *, window_minutes: int = 60) -> Evi
     }
     corroborated = _corroboration(ws, applicant_id, window_minutes)
     ev = Evidence(applicant, identity, window_minutes=window_minutes)
-    for r in ws.rows(_ATTEMPTS_SQL, [applicant_id]):
+    rows = ws.rows(_ATTEMPTS_SQL, [applicant_id])
+    times = _usable_times(ws, [r["id"] for r in rows], zone)
+    for r in rows:
         local = r["observed_at"].astimezone(zone)
         ev.attempts.append(
             Entry(
@@ -190,6 +205,10 @@ def gather(ws: Workspace, applicant_id: str, *, window_minutes: int = 60) -> Evi
                 note=r["note"],
                 original=_original(ws, r),
                 corroboration=corroborated.get(r["id"]),
+                time_precision=r["time_precision"] or "second",
+                outcome_source=r["outcome_source"],
+                flags=tuple(r["flags"] or ()),
+                times=tuple(times.get(r["id"], ())),
             )
         )
     for r in ws.rows(_DOCUMENTS_SQL, [applicant_id]):
@@ -204,6 +223,25 @@ def gather(ws: Workspace, applicant_id: str, *, window_minutes: int = 60) -> Evi
             )
         )
     return ev
+
+
+def _usable_times(
+    ws: Workspace, ids: list[str], zone: ZoneInfo
+) -> dict[str, list[tuple[datetime, str, str]]]:
+    """The usable time candidates of each attempt, the chosen one first (rejected ones and
+    copies' dates are left to ``guichets review``)."""
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    out: dict[str, list[tuple[datetime, str, str]]] = {}
+    for attempt, value, precision, source in ws.con.execute(
+        f"SELECT attempt_id, value, precision, source FROM attempt_times "
+        f"WHERE attempt_id IN ({marks}) AND rejected IS NULL AND value IS NOT NULL "
+        f"AND (NOT weak OR chosen) ORDER BY attempt_id, chosen DESC, seq",
+        ids,
+    ).fetchall():
+        out.setdefault(attempt, []).append((value.astimezone(zone), precision, source))
+    return out
 
 
 def file_texts(ws: Workspace, sha256: str) -> list[tuple[str, str]]:

@@ -35,8 +35,13 @@ from toolkit.documents.layout import (
 )
 from toolkit.documents.pdf import PT_PER_MM, STAMP_BAND_PT, fit, image_info, image_page
 from toolkit.documents.plan import Piece
-from toolkit.frenchdates import date_fr, utc_offset
-from toolkit.model import CHANNEL_LABELS_FR, OUTCOME_LABELS_FR, TIME_SOURCE_LABELS_FR
+from toolkit.frenchdates import candidates_fr, date_fr, moment_fr
+from toolkit.model import (
+    CHANNEL_LABELS_FR,
+    OUTCOME_LABELS_FR,
+    OUTCOME_SOURCE_LABELS_FR,
+    TIME_SOURCE_LABELS_FR,
+)
 
 if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader, PdfWriter
@@ -103,31 +108,47 @@ def header(canvas: Canvas, piece: Piece, page_w: float) -> None:
 
 
 def local_time_line(e: Entry) -> str:
+    """« lundi 24 février 2025 à 07:15 (heure locale, Europe/Paris, UTC+01:00) », at the
+    precision of the source that dated it (never seconds a journal did not give)."""
     if e.when is None:
         return f"{date_fr(e.day, weekday=True)}" if e.day else "date inconnue"
-    if e.date_only:
-        return f"{date_fr(e.when, weekday=True)} (heure non précisée)"
-    return (
-        f"{date_fr(e.when, weekday=True)} à {e.when:%H:%M:%S} "
-        f"(heure locale, {e.when.tzinfo}, {utc_offset(e.when)})"
-    )
+    return moment_fr(e.when, e.precision, weekday=True)
+
+
+def time_source_line(e: Entry) -> str:
+    """Where the time comes from, and the other times found when there are several."""
+    source = TIME_SOURCE_LABELS_FR.get(e.time_source or "", e.time_source or "")
+    if e.time_source == "mtime":
+        source += " — heure à vérifier : c'est la date de copie du fichier"
+    elif e.weak_time:
+        source += " — heure à vérifier : métadonnées écrites par un logiciel de retouche"
+    elif "time_conflict" in e.flags:
+        source += " — heure à vérifier : les heures relevées ne concordent pas"
+    line = f"Source de l'heure : {source}"
+    if len(e.times) > 1:
+        shown = [(v, p, TIME_SOURCE_LABELS_FR.get(s, s)) for v, p, s in e.times]
+        line += f" ; heures relevées : {candidates_fr(shown)}"
+    return line
+
+
+def outcome_line(e: Entry) -> str:
+    """« Résultat affiché : Aucun créneau (lu automatiquement) » and how it was decided."""
+    outcome = OUTCOME_LABELS_FR.get(e.outcome or "unknown", e.outcome or "")
+    how = OUTCOME_SOURCE_LABELS_FR.get(e.outcome_source or "", "")
+    if "outcome_conflict" in e.flags:
+        how = "à vérifier sur l'original"
+    return f"Résultat affiché : {outcome}" + (f" ({how})" if how else "")
 
 
 def caption_lines(e: Entry, window: int) -> list[tuple[Style, str]]:
     """The lines describing an original, each with its style."""
     lines: list[tuple[Style, str]] = []
     if e.time_source:
-        source = TIME_SOURCE_LABELS_FR.get(e.time_source, e.time_source)
-        if e.time_source == "mtime":
-            source += " — heure à vérifier : c'est la date de copie du fichier"
-        lines.append((SMALL, f"Source de l'heure : {source}"))
+        lines.append((SMALL, time_source_line(e)))
     if e.source == "attempt" and e.kind == "online":
         lines.append((SMALL, f"Adresse de la page : {e.url or 'non relevée'}"))
-        outcome = OUTCOME_LABELS_FR.get(e.outcome or "unknown", e.outcome or "")
         corro = CORROBORATION_FR.get(e.corroboration or "", "")
-        lines.append(
-            (SMALL, f"Constat : {outcome}" + (f" ; {corro.format(w=window)}" if corro else ""))
-        )
+        lines.append((SMALL, outcome_line(e) + (f" ; {corro.format(w=window)}" if corro else "")))
     elif e.source == "attempt":
         what = CHANNEL_LABELS_FR.get(e.kind, e.kind)
         if e.direction in DIRECTION_FR:

@@ -18,7 +18,7 @@ from toolkit.documents.pieces import (
     stamp_text,
 )
 from toolkit.documents.plan import Piece
-from toolkit.frenchdates import period_fr, plural_fr, utc_offset
+from toolkit.frenchdates import period_fr, plural_fr, stamp_fr
 from toolkit.model import CHANNEL_LABELS_FR, OUTCOME_LABELS_FR, TIME_SOURCE_LABELS_FR
 
 CELL = Style(7, leading=1.25)
@@ -37,17 +37,32 @@ CORROBORATION_SHORT = {"corroborated": "confirmée", "contradicted": "contredite
 DIRECTION_SHORT = {"sent": "envoyé", "received": "reçu"}
 
 
+OUTCOME_SOURCE_SHORT = {"read": "lu", "declared": "déclaré", "reviewed": "vérifié"}
+
+
 def _when(e: Entry) -> str:
+    """The local time at its source's precision: never seconds a journal did not give."""
     if e.when is None:
         return e.day.strftime("%d/%m/%Y") if e.day else ""
     if e.date_only:
         return e.when.strftime("%d/%m/%Y") + " (heure non précisée)"
-    return f"{e.when:%d/%m/%Y %H:%M:%S} {utc_offset(e.when)}"
+    return stamp_fr(e.when, e.precision)
+
+
+def _source(e: Entry) -> str:
+    label = TIME_SOURCE_LABELS_FR.get(e.time_source or "", e.time_source or "")
+    if e.weak_time or "time_conflict" in e.flags:
+        label += " (à vérifier)"
+    return label
 
 
 def _result(e: Entry) -> str:
     if e.kind == "online":
-        return OUTCOME_LABELS_FR.get(e.outcome or "unknown", e.outcome or "")
+        outcome = OUTCOME_LABELS_FR.get(e.outcome or "unknown", e.outcome or "")
+        how = OUTCOME_SOURCE_SHORT.get(e.outcome_source or "", "")
+        if "outcome_conflict" in e.flags:
+            how = "à vérifier"
+        return f"{outcome} ({how})" if how else outcome
     parts = [DIRECTION_SHORT.get(e.direction or "", "")]
     if e.subject:
         parts.append(f"« {e.subject} »")
@@ -65,7 +80,7 @@ def recap_rows(entries: list[Entry], *, window: int) -> list[list[str]]:
             [
                 str(i),
                 _when(e),
-                TIME_SOURCE_LABELS_FR.get(e.time_source or "", e.time_source or ""),
+                _source(e),
                 CHANNEL_LABELS_FR.get(e.kind, e.kind),
                 (e.url or "")[:300],
                 _result(e)[:300],

@@ -109,14 +109,17 @@ def corroborate(
 ) -> pd.DataFrame:
     """Per online attempt, the probes nearby and the verdict; the summary is in ``df.attrs``.
 
+    ``observed_at`` and ``local_time`` are timezone-aware, in the préfecture's zone.
     ``df.attrs["summary"]`` is ``{window_minutes, covered, corroborated, contradicted}``.
     """
     import pandas as pd
 
     from toolkit.applicants import get_applicant
 
-    get_applicant(ws, applicant_id)  # a clear error for an unknown applicant
+    tz = get_applicant(ws, applicant_id).tz  # a clear error for an unknown applicant
     rows = corroboration_rows(ws, applicant_id, window_minutes=window_minutes)
     df = pd.DataFrame(rows, columns=list(CORROBORATION_COLUMNS))
+    moment = pd.to_datetime(df["observed_at"], utc=True).dt.tz_convert(tz)
+    df["observed_at"], df["local_time"] = moment, moment
     df.attrs["summary"] = summarize(rows, window_minutes)
     return df
