@@ -119,7 +119,7 @@ def corroborate(
     tz = get_applicant(ws, applicant_id).tz  # a clear error for an unknown applicant
     rows = corroboration_rows(ws, applicant_id, window_minutes=window_minutes)
     df = pd.DataFrame(rows, columns=list(CORROBORATION_COLUMNS))
-    moment = pd.to_datetime(df["observed_at"], utc=True).dt.tz_convert(tz)
+    moment = pd.to_datetime(df["observed_at"], utc=True, format="ISO8601").dt.tz_convert(tz)
     df["observed_at"], df["local_time"] = moment, moment
     df.attrs["summary"] = summarize(rows, window_minutes)
     return df
