@@ -75,7 +75,13 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
 
 @cache
 def library() -> ctypes.CDLL | None:
-    """libtesseract through ctypes, or None when it cannot be loaded."""
+    """libtesseract through ctypes, or None when it cannot be loaded.
+
+    ``OMP_THREAD_LIMIT=1`` is set before the library loads: OpenMP reads it once, when it
+    starts, and one thread per engine is what lets N workers use N cores (more threads per
+    engine spin and burn CPU for nothing).
+    """
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     names = [*_LIBRARY_NAMES]
     found = ctypes.util.find_library("tesseract")
     if found:
@@ -122,7 +128,6 @@ def _new_api() -> _Api | None:
     lib = library()
     if lib is None:
         return None
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     handle = lib.TessBaseAPICreate()
     if not handle or lib.TessBaseAPIInit3(handle, None, LANGUAGE.encode()) != 0:
         if handle:
