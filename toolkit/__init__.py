@@ -13,6 +13,8 @@ instant; heavy libraries load only when a function that needs them runs.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import Any
 
 from toolkit._version import __version__
@@ -77,3 +79,19 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return list(__all__)
+
+
+class _Package(types.ModuleType):
+    """``toolkit.attempts`` is both a module and a function of the API. Importing the module
+    (as the CLI and ``review_items`` do) makes Python set the package's attribute to the
+    module, which would hide the function from ``toolkit.attempts(ws, …)``: the function
+    is returned wherever the API names it."""
+
+    def __getattribute__(self, name: str) -> Any:
+        value = super().__getattribute__(name)
+        if isinstance(value, types.ModuleType) and _API.get(name) == f"{__name__}.{name}":
+            return getattr(value, name)
+        return value
+
+
+sys.modules[__name__].__class__ = _Package
