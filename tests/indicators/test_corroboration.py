@@ -148,7 +148,11 @@ def test_overseas_probe_matched_on_the_instant(ws) -> None:
         "INSERT INTO probe_rows (prefecture, procedure, observed_at, outcome) VALUES "
         "('974', 'renouvellement', TIMESTAMPTZ '2025-03-09 23:10:00+00', 'no_slot')"
     )
-    assert corroborate(ws, "r-974").attrs["summary"]["corroborated"] == 1
+    df = corroborate(ws, "r-974")
+    assert df.attrs["summary"]["corroborated"] == 1
+    # aware times in the préfecture's zone, not UTC and not text
+    assert str(df["local_time"].dtype).endswith(", Indian/Reunion]")
+    assert df["local_time"][0].isoformat() == "2025-03-10T03:30:00+04:00"
 
 
 @pytest.mark.parametrize("window", [0, -5, 1441])
