@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import toolkit
+import toolkit.attempts  # the module imported first must not hide the function
 from toolkit.applicants import add_applicant, get_applicant
 from toolkit.contacts import add_contact
 from toolkit.ingest.records import insert_attempt
@@ -20,8 +20,6 @@ def test_the_dataframe_carries_aware_local_datetimes(ws) -> None:
                       time_source="filename", file_sha256="a" * 64)  # fmt: skip
     insert_attempt(ws, attempt, a, ws.new_source("test", None, {}))
     add_contact(ws, "g-973", channel="phone", at="2025-03-13")
-    import toolkit.attempts  # the module imported first must not hide the function
-
     df = toolkit.attempts(ws, "g-973")
     assert str(df["observed_at"].dtype).endswith(", America/Cayenne]")
     assert [t.isoformat() for t in df["local_time"]] == [
