@@ -35,6 +35,15 @@ if TYPE_CHECKING:
     import duckdb
 
 DB_NAME = "guichets.duckdb"
+#: Every connection: no extension is ever downloaded or loaded behind our back (the wheel's
+#: built-in core_functions, icu, json and parquet are all guichets needs). A query naming an
+#: ``https://`` or ``s3://`` path fails instead of fetching the httpfs extension.
+NO_EXTENSIONS = (
+    ("autoinstall_known_extensions", False),
+    ("autoload_known_extensions", False),
+    ("allow_community_extensions", False),
+    ("allow_unsigned_extensions", False),
+)
 ENV_VAR = "GUICHETS_WORKSPACE"
 DEFAULT_DIR = "workspace"
 
@@ -240,7 +249,7 @@ def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     import duckdb
 
     try:
-        con = duckdb.connect(str(db), read_only=read_only)
+        con = duckdb.connect(str(db), read_only=read_only, config=dict(NO_EXTENSIONS))
     except duckdb.IOException as e:
         msg = str(e)
         if "lock" in msg.lower():
