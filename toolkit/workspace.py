@@ -87,6 +87,7 @@ class Transaction:
     """Tracks vault files written during a transaction, to remove them on rollback."""
 
     new_files: list[str] = field(default_factory=list)
+    listed: list[str] = field(default_factory=list)  # new ``files`` rows, for custody
 
 
 class Workspace:
@@ -98,6 +99,7 @@ class Workspace:
         self.read_only = read_only
         self.vault = Vault(root / "vault", root / TMP_DIR)
         self._txn: Transaction | None = None
+        self._chained: bool | None = None  # custody has the chain's columns (schema 006)
         #: What interrupted runs had left in ``tmp/`` (and the vault), removed at this open.
         self.swept: list[Leftover] = []
 
@@ -123,11 +125,16 @@ class Workspace:
 
     @contextmanager
     def temp_dir(self, prefix: str = "") -> Iterator[Path]:
-        """A new folder under :attr:`tmp_dir`, removed with its content on exit."""
+        """A new folder under :attr:`tmp_dir`, removed with its content on exit (in the
+        system's temporary folder when the workspace is open read-only: nothing is written
+        to it then, and no sweep would run)."""
         import tempfile
 
-        self.tmp_dir.mkdir(exist_ok=True)
-        path = Path(tempfile.mkdtemp(dir=self.tmp_dir, prefix=prefix))
+        if self.read_only:
+            path = Path(tempfile.mkdtemp(prefix=f"guichets-{prefix}"))
+        else:
+            self.tmp_dir.mkdir(exist_ok=True)
+            path = Path(tempfile.mkdtemp(dir=self.tmp_dir, prefix=prefix))
         try:
             yield path
         finally:
@@ -219,11 +226,13 @@ class Workspace:
     ) -> None:
         if created and self._txn is not None:
             self._txn.new_files.append(digest)
-        self.con.execute(
+        inserted = self.con.execute(
             "INSERT INTO files (sha256, size, media_type, original_name, first_ingested_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING sha256",
             [digest, size, media_type, name, now()],
-        )
+        ).fetchall()
+        if inserted:
+            self.note_originals([digest])
 
     def new_source(self, kind: str, path: str | None, options: dict[str, Any]) -> str:
         source_id = uuid.uuid4().hex[:16]
@@ -237,12 +246,26 @@ class Workspace:
     def set_source_rows(self, source_id: str, rows: int) -> None:
         self.con.execute("UPDATE sources SET rows = ? WHERE id = ?", [rows, source_id])
 
+    def note_originals(self, digests: list[str]) -> None:
+        """Originals newly listed in ``files`` by this transaction without :meth:`store_file`
+        (a bulk insert): the next :meth:`log_custody` names them."""
+        if self._txn is not None:
+            self._txn.listed.extend(digests)
+
     def log_custody(self, action: str, detail: dict[str, Any]) -> None:
-        """Record an action on evidence (ingest, export, verify…) with time, tool and OS user."""
-        self.con.execute(
-            'INSERT INTO custody ("at", action, actor, tool_version, detail) VALUES (?, ?, ?, ?, ?)',
-            [now(), action, actor(), __version__, json.dumps(detail, default=str, sort_keys=True)],
-        )
+        """Record an action on evidence (ingest, export, verify…) with time, tool and OS user,
+        as the next link of the custody hash chain (toolkit/custody.py). The originals this
+        transaction listed in ``files`` so far are named in the entry (``originals``), so that
+        ``guichets verify`` can tell a deleted ``files`` row from a copy nothing recorded."""
+        from toolkit import custody
+
+        if self._txn is not None and self._txn.listed:
+            detail = {**detail, "originals": sorted(set(self._txn.listed))}
+            self._txn.listed.clear()
+        if self._chained is None:
+            self._chained = custody.is_chained(self.con)
+        text = json.dumps(detail, default=str, sort_keys=True)
+        custody.append(self.con, now(), action, actor(), __version__, text, chained=self._chained)
 
 
 def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -271,6 +294,23 @@ def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     with suppress(duckdb.Error):
         con.execute("SET enable_progress_bar = false")
     return con
+
+
+def _chain_custody(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 006: link the custody entries already written, then log that the chain began
+    with the originals the workspace held (so each is named by some entry)."""
+    from toolkit import custody
+
+    chained = custody.chain_existing(con)
+    if chained:
+        originals = [r[0] for r in con.execute("SELECT sha256 FROM files ORDER BY 1").fetchall()]
+        detail = {"chained_entries": chained, "originals": originals}
+        text = json.dumps(detail, sort_keys=True)
+        custody.append(con, now(), "custody.chain", actor(), __version__, text)
+
+
+#: Steps in Python that a migration needs after its SQL, in the same transaction.
+AFTER_MIGRATION = {6: _chain_custody}
 
 
 def _current_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -303,6 +343,8 @@ def _migrate(con: duckdb.DuckDBPyConnection, root: Path) -> None:
             if version <= current:
                 continue
             con.execute(sql)
+            if version in AFTER_MIGRATION:
+                AFTER_MIGRATION[version](con)
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?, ?)",
                 [version, name, now(), __version__],
