@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit.errors import InputError
 from toolkit.frenchdates import date_fr, short_date_fr
 from toolkit.model import TimeSource
-from toolkit.workspace import Workspace, now
+from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -117,9 +117,10 @@ def applicant_chart(
     workspace is open for writing.
     """
     from toolkit.applicants import get_applicant
+    from toolkit.outputs import check_target
     from toolkit.reference import PROCEDURE_LABELS_FR, get_prefecture
 
-    path = Path(out)
+    path = check_target(ws, out)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise InputError(f"--out {path}: use a .png, .svg or .pdf file name")
@@ -148,10 +149,13 @@ def applicant_chart(
         f"heure locale ({a.tz})"
     )
     fig = _figure(rows, background, expiry, show_expiry, (lo, hi), title, subtitle)
-    _save(fig, path)
-    if not ws.read_only:
-        _record(ws, path, applicant_id, rows, background, expiry)
-    return path
+    inputs = json.dumps([rows, background, expiry], default=str, sort_keys=True)
+    from toolkit.charts.style import write_chart
+
+    return write_chart(
+        ws, fig, path, kind="chart.applicant", applicant_id=applicant_id,
+        inputs_digest=hashlib.sha256(inputs.encode()).hexdigest(),
+    )  # fmt: skip
 
 
 def _points(
@@ -266,38 +270,3 @@ def _date_ticks(lo: date, hi: date) -> list[float]:
     step = max(1, days // 70) * 7
     first = lo + timedelta((7 - lo.weekday()) % 7)
     return [_day(first + timedelta(i)) for i in range(0, (hi - first).days + 1, step)]
-
-
-def _save(fig: Figure, path: Path) -> None:
-    from toolkit.charts.style import save_figure
-
-    try:
-        save_figure(fig, path)
-    except OSError as e:
-        raise InputError(f"{path}: cannot write the chart ({e.strerror or e})") from None
-
-
-def _record(
-    ws: Workspace,
-    path: Path,
-    applicant_id: str,
-    rows: list[dict[str, Any]],
-    background: list[dict[str, Any]],
-    expiry: date | None,
-) -> None:
-    from toolkit.vault import sha256_file
-
-    inputs = json.dumps([rows, background, expiry], default=str, sort_keys=True)
-    with ws.transaction():
-        ws.sql(
-            'INSERT INTO generated (path, sha256, kind, applicant_id, inputs_digest, "at") '
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                str(path),
-                sha256_file(path),
-                "chart.applicant",
-                applicant_id,
-                hashlib.sha256(inputs.encode()).hexdigest(),
-                now(),
-            ],
-        )

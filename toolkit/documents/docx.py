@@ -80,9 +80,9 @@ def docx_text(data: bytes) -> list[str]:
 
 
 def render_template(
-    template: Path, context: dict[str, Any], out: Path, *, when: datetime, title: str = ""
-) -> None:
-    """Render a docxtpl template with ``context`` into ``out``, deterministically."""
+    template: Path, context: dict[str, Any], *, when: datetime, title: str = ""
+) -> bytes:
+    """Render a docxtpl template with ``context``; return the .docx bytes (deterministic)."""
     import jinja2
     from docxtpl import DocxTemplate
 
@@ -105,4 +105,4 @@ def render_template(
     left = TAG.findall("\n".join(docx_text(data)))
     if left:
         raise InputError(f"{template}: tag(s) left unrendered: {', '.join(left[:3])}")
-    out.write_bytes(data)
+    return data
