@@ -15,7 +15,6 @@ import os
 import shutil
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.scratch import LEGACY_PREFIX, new_file
@@ -33,20 +32,6 @@ def sha256_file(path: Path) -> str:
         while chunk := f.read(CHUNK):
             h.update(chunk)
     return h.hexdigest()
-
-
-@dataclass
-class VaultReport:
-    """Result of re-hashing the vault against the ``files`` table."""
-
-    checked: int = 0
-    missing: list[str] = field(default_factory=list)
-    altered: list[str] = field(default_factory=list)
-    unexpected: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not (self.missing or self.altered)
 
 
 class Vault:
@@ -125,17 +110,3 @@ class Vault:
         for p in sorted(self.root.glob("??/*")):
             if p.is_file() and not p.name.startswith("."):
                 yield p
-
-    def verify(self, expected: dict[str, int]) -> VaultReport:
-        """Re-hash every file listed in ``expected`` (sha256 -> size)."""
-        report = VaultReport()
-        for digest in sorted(expected):
-            p = self.path_for(digest)
-            report.checked += 1
-            if not p.exists():
-                report.missing.append(digest)
-            elif sha256_file(p) != digest:
-                report.altered.append(digest)
-        known = set(expected)
-        report.unexpected = [p.name for p in self.iter_files() if p.name not in known]
-        return report

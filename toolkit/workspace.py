@@ -56,6 +56,14 @@ def resolve_path(path: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else Path(DEFAULT_DIR)
 
 
+def writable(path: str | os.PathLike[str] | None = None) -> bool:
+    """Whether this process may write the workspace's folder and database (a workspace on
+    read-only media, or someone else's, is opened read-only to be checked)."""
+    root = resolve_path(path)
+    db = root / DB_NAME
+    return os.access(root, os.W_OK) and (not db.exists() or os.access(db, os.W_OK))
+
+
 def migrations() -> list[tuple[int, str, str]]:
     """(version, name, sql) for every ``schema/NNN_name.sql``, in order."""
     found = []
