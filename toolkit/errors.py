@@ -60,6 +60,15 @@ class TemplateRefused(InputError):
 NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 
 
+def no_space(e: BaseException) -> bool:
+    """Whether ``e`` says the disk is full (an OSError, or DuckDB's message for it)."""
+    if isinstance(e, OSError) and e.errno in NO_SPACE:
+        return True
+    return type(e).__module__.startswith(("duckdb", "_duckdb")) and (
+        "No space left on device" in str(e) or "Disk quota exceeded" in str(e)
+    )
+
+
 def disk_full(path: object) -> DiskFull:
     return DiskFull(
         f"{path}: disque plein (no space left on the device); free some space, then run the "

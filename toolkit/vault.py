@@ -17,6 +17,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from toolkit.errors import NO_SPACE, disk_full, os_failure
 from toolkit.scratch import LEGACY_PREFIX, new_file
 
 CHUNK = 1 << 20
@@ -51,13 +52,21 @@ class Vault:
         target = self.path_for(digest)
         if target.exists():
             return digest, False
-        tmp = new_file(self.tmp, prefix="vault-")
+        try:
+            tmp = new_file(self.tmp, prefix="vault-")
+        except OSError as e:
+            raise os_failure(e, self.tmp) from None
         try:
             with open(tmp, "wb") as f:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
             return digest, self.adopt(tmp, digest)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            if e.errno in NO_SPACE:
+                raise disk_full(self.root) from None
+            raise
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise

@@ -27,6 +27,8 @@ from toolkit.errors import (
     WorkspaceError,
     WorkspaceMissing,
     WorkspaceTooNew,
+    disk_full,
+    no_space,
 )
 from toolkit.scratch import TMP_DIR, Leftover, new_file, sweep
 from toolkit.vault import Vault
@@ -100,6 +102,10 @@ class Transaction:
 
 class Workspace:
     """An open workspace. Use as a context manager, or call :meth:`close`."""
+
+    #: Transactions committed by this process (the CLI tells an interruption that recorded
+    #: nothing from one that came after some steps were recorded).
+    commits = 0
 
     def __init__(self, root: Path, con: duckdb.DuckDBPyConnection, read_only: bool) -> None:
         self.root = root
@@ -190,9 +196,25 @@ class Workspace:
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield txn
-        except BaseException:
+            self.con.execute("COMMIT")
+        except BaseException as e:
+            self._roll_back(txn)
+            if no_space(e):
+                raise disk_full(self.db_path) from None
+            raise
+        else:
+            Workspace.commits += 1
+        finally:
+            self._txn = None
+
+    def _roll_back(self, txn: Transaction) -> None:
+        """Undo the database rows, then the vault files this transaction created (no row
+        committed before it can cite them: they were not in the vault)."""
+        import duckdb
+
+        referenced: set[str] = set()
+        try:
             self.con.execute("ROLLBACK")
-            referenced = set()
             if txn.new_files:
                 placeholders = ",".join("?" * len(txn.new_files))
                 referenced = {
@@ -202,14 +224,12 @@ class Workspace:
                         txn.new_files,
                     ).fetchall()
                 }
-            for digest in txn.new_files:
-                if digest not in referenced:
+        except duckdb.Error:
+            pass  # the connection is gone (a full disk): DuckDB keeps nothing uncommitted
+        for digest in txn.new_files:
+            if digest not in referenced:
+                with suppress(OSError):
                     self.vault.remove(digest)
-            raise
-        else:
-            self.con.execute("COMMIT")
-        finally:
-            self._txn = None
 
     def store_file(self, data: bytes, original_name: str, media_type: str | None) -> str:
         """Copy an original into the vault and the ``files`` table; return its sha256."""

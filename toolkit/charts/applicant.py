@@ -113,17 +113,35 @@ def applicant_chart(
 ) -> Path:
     """Draw the timeline to ``out`` (.png, .svg or .pdf) and return its path.
 
-    The file is recorded in ``generated`` (path, sha256, inputs digest) when the
-    workspace is open for writing.
+    The file is recorded in ``generated`` (path, sha256, inputs digest) and custody when
+    the workspace is open for writing.
     """
-    from toolkit.applicants import get_applicant
+    from toolkit.charts.style import write_chart
     from toolkit.outputs import check_target
-    from toolkit.reference import PROCEDURE_LABELS_FR, get_prefecture
 
     path = check_target(ws, out)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise InputError(f"--out {path}: use a .png, .svg or .pdf file name")
+    fig, digest = _draw(ws, applicant_id, probes)
+    return write_chart(
+        ws, fig, path, kind="chart.applicant", applicant_id=applicant_id, inputs_digest=digest
+    )
+
+
+def applicant_chart_png(ws: Workspace, applicant_id: str, *, probes: bool = True) -> bytes:
+    """The timeline as PNG bytes, written nowhere (exhibits embed it in a pièce)."""
+    from toolkit.charts.style import figure_bytes
+
+    fig, _ = _draw(ws, applicant_id, probes)
+    return figure_bytes(fig, "png")
+
+
+def _draw(ws: Workspace, applicant_id: str, probes: bool) -> tuple[Figure, str]:
+    """The timeline figure and the digest of what it was drawn from."""
+    from toolkit.applicants import get_applicant
+    from toolkit.reference import PROCEDURE_LABELS_FR, get_prefecture
+
     a = get_applicant(ws, applicant_id)
     rows = _rows(ws, applicant_id)
     if not rows:
@@ -150,12 +168,7 @@ def applicant_chart(
     )
     fig = _figure(rows, background, expiry, show_expiry, (lo, hi), title, subtitle)
     inputs = json.dumps([rows, background, expiry], default=str, sort_keys=True)
-    from toolkit.charts.style import write_chart
-
-    return write_chart(
-        ws, fig, path, kind="chart.applicant", applicant_id=applicant_id,
-        inputs_digest=hashlib.sha256(inputs.encode()).hexdigest(),
-    )  # fmt: skip
+    return fig, hashlib.sha256(inputs.encode()).hexdigest()
 
 
 def _points(

@@ -116,7 +116,7 @@ def _check_before_placing(folder: ExhibitFolder, new: dict[str, str]) -> None:
             continue
         regular = entry.is_file() and not entry.is_symlink()
         current = sha256_file(entry) if regular else None
-        if current not in (made, new.get(name)):
+        if current is None or current not in (made, new.get(name)):
             raise InputError(
                 f"{entry}: changed since `guichets exhibits` wrote it; move it out of {out} "
                 "(or back it up), then run again (nothing was changed)"

@@ -31,7 +31,7 @@ from toolkit.documents.layout import Canvas
 from toolkit.documents.pdf import page_count, write_pdf
 from toolkit.documents.pieces import PieceLayout, RenderContext, assemble, layout_originals
 from toolkit.documents.plan import GROUPS, Piece, plan_exhibits
-from toolkit.errors import InputError
+from toolkit.errors import NO_SPACE, InputError, disk_full
 from toolkit.progress import ProgressCallback, noop
 from toolkit.vault import sha256_file
 from toolkit.workspace import Workspace
@@ -205,6 +205,11 @@ def build_exhibits(
             staging, header, planned, canvas, inventory_pages, when=when
         )
         result = _finish(ws, ev, planned, inventory, folder, digest, header, group, warnings)
+    except OSError as e:
+        discard_staging(folder)
+        if e.errno in NO_SPACE:
+            raise disk_full(out) from None
+        raise
     except BaseException:
         discard_staging(folder)
         raise
