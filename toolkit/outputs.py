@@ -98,7 +98,8 @@ def _umask() -> int:
     return 0o022
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (its temporary files are then not leftovers)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -117,7 +118,7 @@ def _sweep_leftovers(target: Path) -> None:
         return
     for name in names:
         m = pattern.match(name)
-        if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
+        if m and int(m.group(1)) != os.getpid() and not pid_alive(int(m.group(1))):
             (target.parent / name).unlink(missing_ok=True)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import InputError
-from toolkit.outputs import OutputSet, check_target
+from toolkit.outputs import OutputSet, check_target, pid_alive
 from toolkit.vault import sha256_file
 from toolkit.workspace import Workspace
 
@@ -51,16 +51,6 @@ def _earlier_manifest(out: Path) -> dict[str, Any] | None:
     return data
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def prepare(ws: Workspace, out: str | os.PathLike[str]) -> ExhibitFolder:
     """Check ``out`` (new, empty, or an earlier build) and make a fresh staging folder."""
     out = Path(out)
@@ -87,7 +77,7 @@ def prepare(ws: Workspace, out: str | os.PathLike[str]) -> ExhibitFolder:
     out.parent.mkdir(parents=True, exist_ok=True)
     for stale in out.parent.glob(f".{out.name}.partial-*"):  # left by a killed build
         pid = stale.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
             shutil.rmtree(stale, ignore_errors=True)
     staging = out.parent / f".{out.name}.partial-{os.getpid()}"
     if staging.exists():
