@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Cli
 from PIL import Image
 
+from tests.conftest import Cli
 from toolkit.applicants import add_applicant
 from toolkit.ingest.screenshots import ingest_screenshots
 from toolkit.workspace import init_workspace

@@ -112,7 +112,7 @@ def _fill(disk: Path, leave: int = 0) -> Path:
 def test_full_disk_while_ingesting(
     small_disk: Path, ingested_template: Path, tmp_path: Path
 ) -> None:
-    from conftest import Cli
+    from tests.conftest import Cli
 
     root = small_disk / "ws"
     shutil.copytree(ingested_template, root)
@@ -154,7 +154,7 @@ def test_full_disk_while_writing_an_output(small_disk: Path, ingested) -> None: 
 def test_full_disk_leaves_no_half_key(
     small_disk: Path, ingested_template: Path, tmp_path: Path
 ) -> None:
-    from conftest import Cli
+    from tests.conftest import Cli
 
     root = small_disk / "ws"
     shutil.copytree(ingested_template, root)

@@ -172,7 +172,7 @@ def test_verify_and_outputs_in_a_quoted_workspace(quoted_ws: Workspace, tmp_path
 
 
 def test_the_cli_passes_payloads_as_data(tmp_path: Path) -> None:
-    from conftest import Cli
+    from tests.conftest import Cli
 
     root = tmp_path / "w'; DROP TABLE files; --"
     cli = Cli(root)
