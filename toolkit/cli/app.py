@@ -116,6 +116,7 @@ def _register() -> None:
         indicators,
         ingest,
         letter,
+        timestamp,
         workspace,
     )
 
@@ -128,6 +129,7 @@ def _register() -> None:
     app.add_typer(indicators.app, name="indicators")
     check.register(app)
     app.add_typer(chart.app, name="chart")
+    timestamp.register(app)
     exhibits.register(app)
     letter.register(app)
     export.register(app)
