@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from capture.local_tsa import LocalTsa
+from capture.mock_site import MockSite
+from toolkit.capture.browser import CaptureBrowser
 
 
 @pytest.fixture(scope="session")
@@ -23,3 +25,16 @@ def tamper(path: Path, data: bytes | None = None) -> None:
     os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
     content = path.read_bytes()
     path.write_bytes(data if data is not None else content[:-1] + bytes([content[-1] ^ 1]))
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[MockSite]:
+    with MockSite() as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[CaptureBrowser]:
+    """One headless Chromium per test module."""
+    with CaptureBrowser() as b:
+        yield b

@@ -75,7 +75,9 @@ UNAVAILABLE = """<!DOCTYPE html>
 
 
 def plain_page(lines: int = 400) -> bytes:
-    rows = "".join(f"<p>Ligne {i} : information sur la prise de rendez-vous.</p>" for i in range(lines))
+    rows = "".join(
+        f"<p>Ligne {i} : information sur la prise de rendez-vous.</p>" for i in range(lines)
+    )
     return f"<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><title>Page</title></head><body><h1>Informations</h1>{rows}</body></html>".encode()
 
 
@@ -228,7 +230,9 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
         .not_valid_before(now)
         .not_valid_after(now + dt.timedelta(days=30))
         .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(__import__("ipaddress").ip_address("127.0.0.1"))]),
+            x509.SubjectAlternativeName(
+                [x509.IPAddress(__import__("ipaddress").ip_address("127.0.0.1"))]
+            ),
             critical=False,
         )
         .sign(key, hashes.SHA256())
