@@ -129,11 +129,11 @@ class MockSite:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_POST(self) -> None:  # noqa: N802 - a capture must never send one
+            def do_POST(self) -> None:
                 site.posts += 1
                 self._send(405, b"no", "text/plain")
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 path = self.path.split("?")[0]
                 site.requests[path] += 1
                 if path == "/":

@@ -7,10 +7,11 @@ import json
 import subprocess
 from pathlib import Path
 
+from conftest import Cli
+
 from capture.conftest import tamper
 from capture.local_tsa import LocalTsa
 from capture.mock_site import MockSite
-from conftest import Cli
 from toolkit.capture.timestamps import PENDING_HINT
 from toolkit.workspace import open_workspace
 
