@@ -16,10 +16,9 @@ from toolkit.capture.timestamps import PENDING_HINT
 from toolkit.workspace import open_workspace
 
 
-def pdf_text(path: Path) -> str:
-    done = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    )
+def pdf_text(path: Path, *, layout: bool = True) -> str:
+    args = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
+    done = subprocess.run(args, capture_output=True, text=True, check=True)
     return done.stdout
 
 

@@ -169,7 +169,7 @@ def verify_token(response_der: bytes, chain_pem: bytes, message: bytes) -> Token
         revocation_mode="soft-fail",
     )
     try:
-        status = _run(
+        status = run_coroutine(
             validate_tst_signed_data(
                 token["content"], context, lambda algo: hashlib.new(algo, message).digest()
             )
@@ -317,8 +317,9 @@ def _fetch_issuer(cert: x509.Certificate, fetch: Callable[[str], bytes]) -> x509
     return None
 
 
-def _run(coro: Coroutine[Any, Any, T]) -> T:
-    """Run pyHanko's coroutine, also from inside a running loop (a notebook)."""
+def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
+    """Run pyHanko's coroutine, also from inside a running loop (a notebook, or Playwright's
+    sync API, which keeps a loop running in the thread)."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:

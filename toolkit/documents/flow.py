@@ -54,9 +54,10 @@ class _State:
     total: int
     pages: list[int] = field(default_factory=list)
     y: float = 0.0
+    first: int = 1
 
     def new_page(self) -> None:
-        number = len(self.pages) + 1
+        number = len(self.pages) + self.first
         if self.draw:
             index = self.canvas.add_page(self.frame.size)
             self.on_page(index, number, self.total)
@@ -70,17 +71,27 @@ class _State:
             self.new_page()
 
 
+def count_pages(canvas: Canvas, blocks: Sequence[Block], frame: Frame | None = None) -> int:
+    """How many pages the blocks take (nothing is drawn)."""
+    counted = _State(canvas, frame or Frame(), False, lambda *_: None, 0)
+    _flow(counted, blocks)
+    return len(counted.pages)
+
+
 def render(
     canvas: Canvas,
     blocks: Sequence[Block],
     on_page: Callable[[int, int, int], None],
     frame: Frame | None = None,
+    *,
+    first: int = 1,
+    total: int | None = None,
 ) -> list[int]:
-    """Lay the blocks out; return the canvas page indices used, in order."""
+    """Lay the blocks out; return the canvas page indices used, in order. Pages are numbered
+    from ``first`` out of ``total`` (default: these pages alone)."""
     frame = frame or Frame()
-    counted = _State(canvas, frame, False, on_page, 0)
-    _flow(counted, blocks)
-    state = _State(canvas, frame, True, on_page, len(counted.pages))
+    total = total if total is not None else count_pages(canvas, blocks, frame)
+    state = _State(canvas, frame, True, on_page, total, first=first)
     _flow(state, blocks)
     return state.pages
 
