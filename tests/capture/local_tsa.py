@@ -22,6 +22,7 @@ import hashlib
 import subprocess
 import tempfile
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -168,6 +169,7 @@ class LocalTsa:
         self._tmp = None if folder else tempfile.TemporaryDirectory(prefix="guichets-tsa-")
         self.folder = Path(folder or self._tmp.name)  # type: ignore[union-attr]
         self.requests: Counter[str] = Counter()
+        self.busy_seconds = 0.0  # time spent answering (openssl), for benches
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self.port = 0
@@ -240,6 +242,13 @@ class LocalTsa:
 
     def reply(self, query: bytes, section: str = "chain") -> bytes:
         """``openssl ts -reply`` for one query."""
+        start = time.perf_counter()
+        try:
+            return self._reply(query, section)
+        finally:
+            self.busy_seconds += time.perf_counter() - start
+
+    def _reply(self, query: bytes, section: str) -> bytes:
         with self._lock, tempfile.TemporaryDirectory(dir=self.folder) as tmp:
             q, r = Path(tmp) / "q.tsq", Path(tmp) / "r.tsr"
             q.write_bytes(query)
