@@ -11,6 +11,7 @@ again among the screenshots; the exhibit builder lays these pièces out with
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass, field
 
 from toolkit.documents.capture_facts import (
@@ -20,7 +21,7 @@ from toolkit.documents.capture_facts import (
     capture_ids,
     verification_files,
 )
-from toolkit.documents.capture_pv import local_fr, pv_attachments, pv_blocks
+from toolkit.documents.capture_pv import pv_attachments, pv_blocks
 from toolkit.documents.evidence import Entry, Evidence
 from toolkit.documents.flow import Frame, count_pages, render
 from toolkit.documents.layout import A4_PORTRAIT, BOLD, HASH, SMALL
@@ -35,6 +36,7 @@ from toolkit.documents.pieces import (
     stamp_text,
 )
 from toolkit.documents.plan import Piece
+from toolkit.documents.pv_text import local_fr
 from toolkit.documents.timestamp_proof import TITLE as PROOF_TITLE
 from toolkit.documents.timestamp_proof import applicant_tokens, proof_blocks
 from toolkit.frenchdates import month_fr, period_fr
@@ -111,17 +113,22 @@ def layout_capture_piece(ctx: RenderContext, piece: Piece) -> PieceLayout:
     facts = [capture_facts(ctx.ws, e.key) for e in piece.entries]
     blocks = [pv_blocks(f) for f in facts]
     counts = [count_pages(c, b, FRAME) for b in blocks]
-    total = sum(counts) + len(facts)
+    tiles = [screenshot_tiles(ctx.read(e)) for e in piece.entries]
+    total = sum(counts) + sum(len(t) for t in tiles)
     result = PieceLayout(piece)
     number = 0
+
+    def on_page(index: int, page: int, of: int) -> None:
+        header(c, piece, A4_PORTRAIT[0])
+        c.stamp(stamp_text(piece, page, of), A4_PORTRAIT[0], A4_PORTRAIT[1] - 5)
+
     for i, (e, f, b, n) in enumerate(zip(piece.entries, facts, blocks, counts, strict=True), 1):
-        number += 1
-        result.pages.append(_screenshot_page(ctx, piece, e, f, i, stamp_text(piece, number, total)))
-
-        def on_page(index: int, page: int, of: int) -> None:
-            header(c, piece, A4_PORTRAIT[0])
-            c.stamp(stamp_text(piece, page, of), A4_PORTRAIT[0], A4_PORTRAIT[1] - 5)
-
+        for k, tile in enumerate(tiles[i - 1], start=1):
+            number += 1
+            stamp = stamp_text(piece, number, total)
+            result.pages.append(
+                _screenshot_page(ctx, piece, e, f, i, stamp, tile, (k, len(tiles[i - 1])))
+            )
         for index in render(c, b, on_page, FRAME, first=number + 1, total=total):
             result.pages.append(PageSpec(index))
         number += n
@@ -129,40 +136,84 @@ def layout_capture_piece(ctx: RenderContext, piece: Piece) -> PieceLayout:
     return result
 
 
+TILE_SLACK = 1.25  # a page up to 25 % taller than the box is shrunk, not cut
+
+
+def screenshot_tiles(png: bytes) -> list[bytes | None]:
+    """A tall full-page screenshot cut into page-high parts (lossless PNG crops of the
+    original, which stays attached whole), so its text stays legible; ``[None]`` when the
+    page fits: the original is placed as it is."""
+    from PIL import Image
+
+    width_mm = A4_PORTRAIT[0] - 2 * MARGIN
+    first_h, next_h = A4_PORTRAIT[1] - 60, A4_PORTRAIT[1] - 40  # room under the captions
+    info = image_info(png)
+    if info.height <= info.width * first_h / width_mm * TILE_SLACK:
+        return [None]
+    out: list[bytes | None] = []
+    with Image.open(io.BytesIO(png)) as img:
+        img.load()
+        top, room = 0, first_h
+        while top < info.height:
+            bottom = min(info.height, top + round(info.width * room / width_mm))
+            buf = io.BytesIO()
+            img.crop((0, top, info.width, bottom)).save(buf, format="PNG", compress_level=6)
+            out.append(buf.getvalue())
+            top, room = bottom, next_h
+    return out
+
+
 def _screenshot_page(
-    ctx: RenderContext, piece: Piece, e: Entry, f: CaptureFacts, i: int, stamp: str
+    ctx: RenderContext,
+    piece: Piece,
+    e: Entry,
+    f: CaptureFacts,
+    i: int,
+    stamp: str,
+    tile: bytes | None,
+    part: tuple[int, int],
 ) -> PageSpec:
     c = ctx.canvas
     page_w, page_h = A4_PORTRAIT
     index = c.add_page(A4_PORTRAIT)
     header(c, piece, page_w)
     width = page_w - 2 * MARGIN
-    outcome = OUTCOME_LABELS_FR.get(f.outcome, f.outcome)
-    server = (
-        f" ; heure du serveur (en-tête Date) : {local_fr(f.row['server_date'], f, ms=False)}"
-        if f.row["server_date"]
-        else ""
-    )
-    lines = [
-        (BOLD, f"Capture automatisée {i}/{len(piece.entries)} — {local_fr(f.row['loaded_at'], f)}"),
-        (SMALL, "Source de l'heure : horloge de l'appareil à la réception de la page (capture "
-                f"guichets){server}"),
-        (SMALL, f"Adresse de la page : {f.row['final_url']} (HTTP {f.row['http_status']})"),
-        (SMALL, f"Constat : {outcome}, lu automatiquement ; procès-verbal de tentative aux pages suivantes"),
-        (HASH, f"SHA-256 : {f.artefacts[0].sha256} ({f.artefacts[0].name})"),
-    ]  # fmt: skip
+    k, parts = part
+    cut = f" — page entière découpée en {parts} parties : partie {k}/{parts}" if parts > 1 else ""
+    title = f"Capture automatisée {i}/{len(piece.entries)} — {local_fr(f.row['loaded_at'], f)}"
+    if k == 1:
+        outcome = OUTCOME_LABELS_FR.get(f.outcome, f.outcome)
+        server = (
+            f" ; heure du serveur (en-tête Date) : {local_fr(f.row['server_date'], f, ms=False)}"
+            if f.row["server_date"]
+            else ""
+        )
+        lines = [
+            (BOLD, title + cut),
+            (SMALL, "Source de l'heure : horloge de l'appareil à la réception de la page (capture "
+                    f"guichets){server}"),
+            (SMALL, f"Adresse de la page : {f.row['final_url']} (HTTP {f.row['http_status']})"),
+            (SMALL, f"Constat : {outcome}, lu automatiquement ; procès-verbal de tentative après "
+                    "la capture"),
+            (HASH, f"SHA-256 : {f.artefacts[0].sha256} ({f.artefacts[0].name}, joint à cette "
+                   "pièce)"),
+        ]  # fmt: skip
+    else:
+        lines = [(BOLD, f"Capture automatisée {i}/{len(piece.entries)} (suite){cut}")]
     y = TOP
     for style, text in lines:
         y = c.draw_lines(MARGIN, y, c.wrap(text, width, style), style)
     c.rule(MARGIN, y + 1, page_w - MARGIN)
     top = y + 3
-    info = image_info(ctx.read(e))
+    info = image_info(tile if tile is not None else ctx.read(e))
     w, h = fit(info.width, info.height, width, page_h - top - 14)
     x = (page_w - w) / 2
     c.frame(x - 0.3, top - 0.3, w + 0.6, h + 0.6)
     c.stamp(stamp, page_w, page_h - 5)
     box = (x * PT_PER_MM, (page_h - top - h) * PT_PER_MM, w * PT_PER_MM, h * PT_PER_MM)
-    return PageSpec(index, image=e, box=box)
+    if tile is None:
+        return PageSpec(index, image=e, box=box)
+    return PageSpec(index, inline_image=tile, box=box)
 
 
 def _layout_proof(ctx: RenderContext, piece: Piece) -> PieceLayout:

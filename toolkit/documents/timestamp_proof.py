@@ -9,9 +9,9 @@ from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from toolkit.documents.capture_facts import TokenFact, token_facts, token_file_names
-from toolkit.documents.capture_pv import CELL, MONO, qualified_fr
 from toolkit.documents.flow import NOTE, Block
 from toolkit.documents.layout import SMALL, Column
+from toolkit.documents.pv_text import CELL, MONO, qualified_fr
 from toolkit.frenchdates import date_fr, utc_offset
 from toolkit.workspace import Workspace
 
