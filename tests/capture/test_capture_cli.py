@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
-
-from conftest import Cli
+from typing import Any
 
 from capture.conftest import tamper
 from capture.local_tsa import LocalTsa
@@ -23,7 +22,7 @@ def pdf_text(path: Path, *, layout: bool = True) -> str:
 
 
 def test_capture_pending_then_completed_then_verified(
-    cli: Cli, cli_applicant: str, site: MockSite, tmp_path: Path
+    cli: Any, cli_applicant: str, site: MockSite, tmp_path: Path
 ) -> None:
     tsa = LocalTsa(tmp_path / "tsa")
     try:
@@ -111,7 +110,7 @@ def check_pv(pv: Path, out: dict, folder: Path) -> None:
     assert done.returncode == 0 and "Verification: OK" in done.stdout, done.stderr
 
 
-def test_timestamp_command(cli: Cli, cli_applicant: str, local_tsa: LocalTsa) -> None:
+def test_timestamp_command(cli: Any, cli_applicant: str, local_tsa: LocalTsa) -> None:
     page = Path(__file__).resolve().parent.parent / "fixtures" / "pages" / "ezbooking-no-slot.html"
     assert cli("ingest", "captures", str(page), "--applicant", cli_applicant).exit_code == 0
     r = cli("timestamp", cli_applicant, "--tsa", local_tsa.url("/tsa"), "--format", "json")

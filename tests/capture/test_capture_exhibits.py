@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,25 +20,33 @@ from toolkit.capture.tokens import run_coroutine
 from toolkit.documents import build_exhibits
 from toolkit.documents.capture_pv import write_capture_pv
 from toolkit.verify import verify_folder
-from toolkit.workspace import Workspace
+from toolkit.workspace import Workspace, init_workspace
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 
 
-@pytest.fixture
-def captured(
-    ws: Workspace, applicant: str, site: MockSite, browser: CaptureBrowser, local_tsa: LocalTsa
-) -> list[str]:
-    """Two captures (one sealed, one whose TSA was offline) and a saved page."""
+@pytest.fixture(scope="module")
+def filed(
+    tmp_path_factory: pytest.TempPathFactory,
+    site: MockSite,
+    browser: CaptureBrowser,
+    local_tsa: LocalTsa,
+) -> Iterator[tuple[Workspace, str, list[str]]]:
+    """One workspace for the module: two captures (one sealed, one whose TSA was offline), a
+    saved page, and a token over all the applicant's files."""
+    from toolkit.applicants import add_applicant
     from toolkit.ingest.captures import ingest_captures
 
-    a = capture_page(ws, site.url("/booking/create/28617/1"), applicant, start_url=site.url("/"),
+    ws = init_workspace(tmp_path_factory.mktemp("filed") / "ws")
+    add_applicant(ws, "a-76", prefecture="76", procedure="renouvellement")
+    a = capture_page(ws, site.url("/booking/create/28617/1"), "a-76", start_url=site.url("/"),
                      timestamp=True, tsas=[local_tsa.url("/tsa")], browser=browser)  # fmt: skip
-    b = capture_page(ws, site.url("/cf"), applicant, timestamp=True,
+    b = capture_page(ws, site.url("/cf"), "a-76", timestamp=True,
                      tsas=[local_tsa.url("/down")], browser=browser)  # fmt: skip
-    ingest_captures(ws, [PAGES / "rdvpref-no-slot.html"], applicant)
-    timestamp_files(ws, applicant, tsas=[local_tsa.url("/tsa")])
-    return [a.attempt_id, b.attempt_id]
+    ingest_captures(ws, [PAGES / "rdvpref-no-slot.html"], "a-76")
+    timestamp_files(ws, "a-76", tsas=[local_tsa.url("/tsa")])
+    yield ws, "a-76", [a.attempt_id, b.attempt_id]
+    ws.close()
 
 
 def attachments(pdf: Path) -> list[str]:
@@ -47,8 +56,9 @@ def attachments(pdf: Path) -> list[str]:
 
 
 def test_exhibits_file_captures_with_their_pv_and_the_timestamp_proof(
-    ws: Workspace, applicant: str, captured: list[str], tmp_path: Path
+    filed: tuple[Workspace, str, list[str]], tmp_path: Path
 ) -> None:
+    ws, applicant, captured = filed
     out = tmp_path / "pieces"
     result = build_exhibits(ws, applicant, out)
     kinds = [p.kind for p in result.pieces]
@@ -95,8 +105,9 @@ def test_exhibits_file_captures_with_their_pv_and_the_timestamp_proof(
 
 
 def test_pdf_document_timestamps(
-    ws: Workspace, applicant: str, captured: list[str], local_tsa: LocalTsa, tmp_path: Path
+    filed: tuple[Workspace, str, list[str]], local_tsa: LocalTsa, tmp_path: Path
 ) -> None:
+    ws, applicant, _ = filed
     from asn1crypto import pem, x509
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import async_validate_pdf_timestamp
