@@ -87,6 +87,14 @@ def os_failure(e: OSError, path: object, doing: str = "cannot write") -> Guichet
     return InputError(f"{path}: {doing} ({e.strerror or e})")
 
 
+class CaptureError(GuichetsError):
+    """`guichets capture` could not observe the page (unreachable, TLS, download, timeout)."""
+
+
+class TimestampError(GuichetsError):
+    """A time-stamping authority answered something that is not a usable token."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One row-level or file-level problem in a report: where, and what to do."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from toolkit.capture.verify_tokens import verify_tokens
 from toolkit.verify_base import DEFAULT_TIMEOUT, Budget, OutOfTime, VerifyResult
 from toolkit.verify_manifest import (
     MANIFEST,
@@ -39,8 +40,14 @@ __all__ = [
 WorkspaceCheck = Callable[[Workspace, VerifyResult, Budget], None]
 FolderCheck = Callable[[Listing, VerifyResult, Budget], None]
 
+
+def check_tokens(ws: Workspace, result: VerifyResult, budget: Budget) -> None:
+    """Every RFC 3161 timestamp token, offline (``toolkit.capture.verify_tokens``)."""
+    result.tokens = verify_tokens(ws)
+
+
 #: Run in order by :func:`verify_workspace`.
-WORKSPACE_CHECKS: list[WorkspaceCheck] = [check_vault, check_file_rows, check_custody]
+WORKSPACE_CHECKS: list[WorkspaceCheck] = [check_vault, check_file_rows, check_custody, check_tokens]
 #: Run in order by :func:`verify_folder`.
 FOLDER_CHECKS: list[FolderCheck] = [check_listed, check_extras, check_sums]
 

@@ -16,7 +16,10 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from toolkit.capture.verify_tokens import TokensResult
 
 CHUNK = 1 << 20
 DEFAULT_TIMEOUT = 3600.0  # seconds for one run: a vault of many GB hashes well within it
@@ -36,10 +39,12 @@ class VerifyResult:
     problems: list[str] = field(default_factory=list)  # anything else that fails the run
     untracked: list[str] = field(default_factory=list)  # vault copies nothing recorded
     notes: list[str] = field(default_factory=list)
+    tokens: TokensResult | None = None  # RFC 3161 tokens (workspace only)
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.altered or self.unexpected or self.problems)
+        failed = self.missing or self.altered or self.unexpected or self.problems
+        return not failed and (self.tokens is None or self.tokens.ok)
 
     def lines(self) -> list[str]:
         t = self.target
@@ -49,6 +54,8 @@ class VerifyResult:
         out += [f"{t}: {p}" for p in self.problems]
         out += [f"{t}: untracked original {u}" for u in self.untracked]
         out += [f"{t}: {n}" for n in self.notes]
+        if self.tokens is not None:
+            out += self.tokens.lines()
         verdict = "OK" if self.ok else "FAILED"
         failures = len(self.unexpected) + len(self.problems)
         out.append(
@@ -68,6 +75,7 @@ class VerifyResult:
             "problems": self.problems,
             "untracked": self.untracked,
             "notes": self.notes,
+            **({"timestamps": self.tokens.to_dict()} if self.tokens is not None else {}),
         }
 
 
