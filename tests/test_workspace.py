@@ -160,7 +160,7 @@ def test_extensions_are_never_installed_or_loaded(tmp_path: Path, read_only: boo
         assert ws.scalar("SELECT json_extract_string('{\"a\": \"b\"}', '$.a')") == "b"
 
 
-def test_every_connection_is_made_by_the_workspace() -> None:
+def test_every_connection_is_made_in_one_place() -> None:
     """One place opens DuckDB, so the extension settings above hold for every connection."""
     root = Path(wsmod.__file__).parent
     opened = [
@@ -168,4 +168,4 @@ def test_every_connection_is_made_by_the_workspace() -> None:
         for p in root.rglob("*.py")
         if "duckdb.connect(" in p.read_text(encoding="utf-8")
     ]
-    assert opened == ["workspace.py"]
+    assert opened == ["connection.py"]

@@ -115,6 +115,16 @@ def chain_existing(con: duckdb.DuckDBPyConnection) -> int:
     return len(rows)
 
 
+def start_chain(con: duckdb.DuckDBPyConnection, at: datetime, actor: str, version: str) -> None:
+    """Schema 006: link the entries already written, then log that the chain began with the
+    originals the workspace held (so that each is named by some entry)."""
+    chained = chain_existing(con)
+    if chained:
+        originals = [r[0] for r in con.execute("SELECT sha256 FROM files ORDER BY 1").fetchall()]
+        detail = {"chained_entries": chained, "originals": originals}
+        append(con, at, "custody.chain", actor, version, json.dumps(detail, sort_keys=True))
+
+
 @dataclass
 class ChainReport:
     """What :func:`check_chain` found: every break named by entry number."""

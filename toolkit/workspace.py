@@ -1,7 +1,9 @@
-"""A workspace: one folder holding the DuckDB store, the vault of originals and outputs.
+"""A workspace: one folder holding the DuckDB store (``connection.py`` opens it), the vault
+of originals, ``out/`` for outputs and ``tmp/`` for what is on its way (``scratch.py``).
 
-Only one process may hold a DuckDB file open for writing, and while it does a second
-process cannot even read it; we turn that into a clear "workspace is busy" error.
+Every change is a transaction of database rows and the vault files written for them, all
+or nothing; every action on evidence is logged by :meth:`Workspace.log_custody`, the one
+writer of the custody hash chain (``custody.py``).
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit._version import __version__
+from toolkit.connection import connect as _connect
+from toolkit.connection import current_version as _current_version
+from toolkit.connection import load_reference as _load_reference
 from toolkit.errors import (
     GuichetsError,
-    WorkspaceBusy,
     WorkspaceError,
     WorkspaceMissing,
     WorkspaceTooNew,
@@ -37,15 +41,6 @@ if TYPE_CHECKING:
     import duckdb
 
 DB_NAME = "guichets.duckdb"
-#: Every connection: no extension is ever downloaded or loaded behind our back (the wheel's
-#: built-in core_functions, icu, json and parquet are all guichets needs). A query naming an
-#: ``https://`` or ``s3://`` path fails instead of fetching the httpfs extension.
-NO_EXTENSIONS = (
-    ("autoinstall_known_extensions", False),
-    ("autoload_known_extensions", False),
-    ("allow_community_extensions", False),
-    ("allow_unsigned_extensions", False),
-)
 ENV_VAR = "GUICHETS_WORKSPACE"
 DEFAULT_DIR = "workspace"
 
@@ -296,59 +291,14 @@ class Workspace:
         custody.append(self.con, now(), action, actor(), __version__, text, chained=self._chained)
 
 
-def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    import duckdb
-
-    try:
-        con = duckdb.connect(str(db), read_only=read_only, config=dict(NO_EXTENSIONS))
-    except duckdb.IOException as e:
-        msg = str(e)
-        if "lock" in msg.lower():
-            pid = re.search(r"PID (\d+)", msg)
-            who = f" (process {pid.group(1)})" if pid else ""
-            raise WorkspaceBusy(
-                f"workspace is busy: another guichets process{who} is using {db.parent}; "
-                "wait for it to finish, then run the command again"
-            ) from None
-        raise WorkspaceError(f"{db}: cannot open the workspace database ({msg})") from None
-    except duckdb.Error as e:
-        raise WorkspaceError(
-            f"{db}: not a readable guichets database ({e}); restore it from a backup "
-            "or create a new workspace with `guichets init`"
-        ) from None
-    con.execute("SET TimeZone = 'UTC'")
-    # DuckDB's own progress bar would draw on stderr; in Jupyter it needs ipywidgets, and
-    # without them even turning it off is refused (then it is off already).
-    with suppress(duckdb.Error):
-        con.execute("SET enable_progress_bar = false")
-    return con
-
-
 def _chain_custody(con: duckdb.DuckDBPyConnection) -> None:
-    """Schema 006: link the custody entries already written, then log that the chain began
-    with the originals the workspace held (so each is named by some entry)."""
     from toolkit import custody
 
-    chained = custody.chain_existing(con)
-    if chained:
-        originals = [r[0] for r in con.execute("SELECT sha256 FROM files ORDER BY 1").fetchall()]
-        detail = {"chained_entries": chained, "originals": originals}
-        text = json.dumps(detail, sort_keys=True)
-        custody.append(con, now(), "custody.chain", actor(), __version__, text)
+    custody.start_chain(con, now(), actor(), __version__)
 
 
 #: Steps in Python that a migration needs after its SQL, in the same transaction.
 AFTER_MIGRATION = {6: _chain_custody}
-
-
-def _current_version(con: duckdb.DuckDBPyConnection) -> int:
-    has = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-    ).fetchone()
-    if not has or not has[0]:
-        return 0
-    row = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
 
 
 def _migrate(con: duckdb.DuckDBPyConnection, root: Path) -> None:
@@ -382,16 +332,6 @@ def _migrate(con: duckdb.DuckDBPyConnection, root: Path) -> None:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-
-
-def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
-    from toolkit.reference import prefectures
-
-    con.execute("DELETE FROM prefectures")
-    con.executemany(
-        "INSERT INTO prefectures (code, name, town, tz, tribunal, region) VALUES (?, ?, ?, ?, ?, ?)",
-        [(p.code, p.name, p.town, p.tz, p.tribunal, p.region) for p in prefectures()],
-    )
 
 
 def init_workspace(path: str | os.PathLike[str] | None = None) -> Workspace:
@@ -430,6 +370,12 @@ def open_workspace(
                     f"(knows up to {schema_version()}); upgrade guichets to open it"
                 )
             if current < schema_version():  # migrate once, then read
+                if not writable(root):
+                    raise WorkspaceError(
+                        f"{root}: workspace schema version {current} is older than this "
+                        f"guichets ({schema_version()}) and cannot be written to, so it cannot "
+                        "be upgraded here; copy it to a writable place and open the copy"
+                    )
                 con.close()
                 open_workspace(root).close()
                 con = _connect(db, read_only=True)
