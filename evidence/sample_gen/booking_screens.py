@@ -29,12 +29,7 @@ def _captcha(text: str, seed: str, scale: float) -> Image.Image:
     shown = text if text != "code" else "".join(r.choice("ACDEFHJKMNPRTUVXY3479") for _ in range(6))
     w, h = round((32 + 42 * len(shown)) * scale), round(86 * scale)
     sub = Painter(w, h, (236, 240, 246))
-    for _ in range(12):
-        sub.draw.line(
-            (r.randint(0, w), r.randint(0, h), r.randint(0, w), r.randint(0, h)),
-            fill=(r.randint(120, 190),) * 3,
-            width=2,
-        )
+    sub.noise(r, 12)
     x = round(16 * scale)
     for ch in shown:
         glyph = Image.new("L", (round(60 * scale), round(72 * scale)), 0)

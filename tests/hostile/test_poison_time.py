@@ -21,6 +21,7 @@ from PIL.PngImagePlugin import PngInfo
 
 from tests.hostile.limits import MEMORY_LIMIT_MB, Run, run_cli
 
+pytestmark = pytest.mark.xdist_group("poison_time")  # one worker builds the poisoned store
 FILE_DATE = 1741800000  # 2025-03-12 17:20 UTC: the only sane time some files have
 NO_SLOT = (
     "<html><body><h2>Vérification de disponibilité</h2><form id='FormBookingCreate'>Il n'existe "

@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 from classify.test_ocr import needs_tesseract
-from conftest import ROOT
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
+
+from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "evidence"))
 
@@ -61,7 +62,7 @@ def shots(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def ingested(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from conftest import Cli
+    from tests.conftest import Cli
 
     tmp = tmp_path_factory.mktemp("pages")
     cli = Cli(tmp / "ws")
@@ -179,7 +180,7 @@ def test_a_journal_at_the_minute_prints_without_seconds(cli, cli_applicant, tmp_
     assert (shown["local_time"], shown["time_precision"]) == ("2025-02-24 07:15", "minute")
     r = cli("exhibits", cli_applicant, "--out", str(tmp_path / "pieces"))
     assert r.exit_code == 0, r.output
-    from documents.exhibit_data import pdf_text
+    from tests.documents.exhibit_data import pdf_text
 
     pieces = sorted((tmp_path / "pieces").glob("*.pdf"))
     text = "\n".join(t for p in pieces for t in pdf_text(p))
