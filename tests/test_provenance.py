@@ -228,6 +228,9 @@ def test_schema_7_gives_older_attempts_their_provenance(tmp_path, monkeypatch) -
         ("c", "online", "2025-03-12 09:06:32+00", "mtime", "mtime", "unknown", None, None),
         ("d", "phone", "2025-03-11 23:00:00+00", "declared", "declared:date", "unknown",
          "manual", None),
+        # recorded before the range check: a time no reader can use poisoned every command
+        ("e", "online", "9999-12-31 23:59:59+00", "exif", "exif:DateTimeOriginal", "no_slot",
+         "log", None),
     ]  # fmt: skip
     for row in old:
         ws.sql(
@@ -259,5 +262,14 @@ def test_schema_7_gives_older_attempts_their_provenance(tmp_path, monkeypatch) -
     assert sorted((t["attempt_id"], t["source"], t["weak"], t["chosen"]) for t in times) == [
         ("a", "log", False, True), ("b", "filename", False, True),
         ("c", "mtime", True, True), ("d", "declared", False, True),
+        ("e", "exif", False, False), ("e", "mtime", True, True),
     ]  # fmt: skip
+    from toolkit.attempts import attempt_records
+
+    [cured] = [r for r in attempt_records(ws, "a-76") if r["id"] == "e"]
+    assert (cured["flags"], cured["time_detail"]) == (
+        ["weak_time"], "ingested_at (its recorded time was out of range)",
+    )  # fmt: skip
+    [kept] = [t for t in cured["times"] if t["rejected"]]
+    assert kept["raw"].startswith("9999-12-31 23:59:59")
     ws.close()

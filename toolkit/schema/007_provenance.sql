@@ -52,6 +52,27 @@ UPDATE attempts SET outcome_source = CASE
     WHEN declared_outcome IS NOT NULL THEN 'declared'
 END;
 
+-- A time recorded before the range check that no reader can use (year 1, year 9999: DuckDB
+-- hands it back as text) is kept as a rejected candidate, its value as text; the attempt is
+-- dated by when it was ingested, weak, until a person reviews it.
+CREATE TEMPORARY TABLE poisoned AS
+SELECT id, time_source, time_detail, CAST(observed_at AS VARCHAR) AS raw, ingested_at
+FROM attempts
+WHERE observed_at < TIMESTAMPTZ '2000-01-01 00:00:00+00'
+   OR observed_at > TIMESTAMPTZ '2100-01-01 00:00:00+00';
+
+INSERT INTO attempt_times
+SELECT id, 1, time_source, time_detail, NULL, 'second', false, false,
+       'out of range: recorded before the range check', raw, ingested_at
+FROM poisoned;
+
+UPDATE attempts SET observed_at = ingested_at, time_source = 'mtime',
+       time_detail = 'ingested_at (its recorded time was out of range)', time_precision = 'second',
+       flags = ['weak_time']
+WHERE id IN (SELECT id FROM poisoned);
+
+DROP TABLE poisoned;
+
 INSERT INTO attempt_times
 SELECT id, 0, time_source, time_detail, observed_at, time_precision, time_source = 'mtime', true,
        NULL, NULL, ingested_at
