@@ -273,3 +273,12 @@ def test_schema_7_gives_older_attempts_their_provenance(tmp_path, monkeypatch) -
     [kept] = [t for t in cured["times"] if t["rejected"]]
     assert kept["raw"].startswith("9999-12-31 23:59:59")
     ws.close()
+
+
+def test_time_labels_name_what_ocr_read() -> None:
+    from toolkit.model import time_label_fr
+
+    assert time_label_fr("ocr", "ocr:page-date") == "date affichée dans la page"
+    assert time_label_fr("ocr", "ocr:clock") == "horloge lue sur l'image"
+    assert time_label_fr("filename", "filename:android") == "nom du fichier"
+    assert time_label_fr("log") == "journal de captures (déclaration)"

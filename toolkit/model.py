@@ -150,6 +150,20 @@ TIME_SOURCE_LABELS_FR: dict[str, str] = {
     "mtime": "date du fichier (faible)",
 }
 
+# Finer labels for some time details (a source that reads different things).
+TIME_DETAIL_LABELS_FR: dict[str, str] = {
+    "ocr:page-date": "date affichée dans la page",
+    "ocr:clock": "horloge lue sur l'image",
+}
+
+
+def time_label_fr(source: str | None, detail: str | None = None) -> str:
+    """« nom du fichier », « date affichée dans la page »… for a time's source and detail."""
+    if detail and detail in TIME_DETAIL_LABELS_FR:
+        return TIME_DETAIL_LABELS_FR[detail]
+    return TIME_SOURCE_LABELS_FR.get(source or "", source or "")
+
+
 OUTCOME_SOURCE_LABELS_FR: dict[str, str] = {
     "read": "lu automatiquement",
     "declared": "déclaré par le demandeur",

@@ -207,6 +207,10 @@ def test_find_clock_refuses_what_is_not_a_clock(text: str) -> None:
             "www.seine-maritime.gouv.fr/booking/create/28617/0?error=invalidCaptcha",
         ),
         ("https://rdv.anct.gouv.fr/prendre_rdv?x=1", "https://rdv.anct.gouv.fr/prendre_rdv?x=1"),
+        (  # a phone's « www » read as « mww »
+            "mww.seine-maritime.gouv.fr/booking/create/28617/1",
+            "www.seine-maritime.gouv.fr/booking/create/28617/1",
+        ),
         ("Voir www.service-public.fr/particuliers/vosdroits pour en savoir plus", None),
         ("www.seine-maritime.gouv.fr", None),  # a host alone is no address
     ],

@@ -195,7 +195,7 @@ _SPACED_DOT = re.compile(r"(?<=[\w-])\. (?=(?:gouv|interieur|fr|com|org|net)\b)"
 _URL_LIKE = re.compile(
     r"(?:https?://)?(?:[\w-]+\.)+(?:fr|com|org|net)(?:/[^\s<>\"'«»]*)?", re.IGNORECASE
 )
-_WWW_MISREAD = re.compile(r"^((?:https?://)?)(?!www\.)[wvu]{3}\.", re.IGNORECASE)
+_WWW_MISREAD = re.compile(r"^((?:https?://)?)(?!www\.)[wvumn]{3}\.", re.IGNORECASE)
 _QUERY_MISREAD = re.compile(r"[72](?=[A-Za-z_]\w*=[^/]*$)")
 
 
@@ -204,7 +204,7 @@ def url_from_text(text: str) -> str | None:
 
     Only a line that holds an address and little else counts (an address bar, not a link
     in a sentence), and only an address with a path. ``www.x. gouv.fr`` (a space read
-    after a dot) is joined, ``wwu.``/``vww.`` read as ``www.``, and a ``?`` read as ``7``
+    after a dot) is joined, ``wwu.``/``vww.``/``mww.`` read as ``www.``, and a ``?`` read as ``7``
     or ``2`` before the first ``name=value`` of a query is restored (``/0?error=…``).
     """
     for line in text.splitlines():

@@ -71,8 +71,8 @@ class Entry:
     time_precision: str = "second"  # second, minute, day: how the time is printed
     outcome_source: str | None = None  # read, declared, reviewed (toolkit.provenance)
     flags: tuple[str, ...] = ()
-    # every usable time found, chosen first: (local time, precision, time_source)
-    times: tuple[tuple[datetime, str, str], ...] = ()
+    # every usable time found, chosen first: (local time, precision, time_source, detail)
+    times: tuple[tuple[datetime, str, str, str], ...] = ()
 
     @property
     def date_only(self) -> bool:
@@ -227,20 +227,22 @@ def gather(ws: Workspace, applicant_id: str, *, window_minutes: int = 60) -> Evi
 
 def _usable_times(
     ws: Workspace, ids: list[str], zone: ZoneInfo
-) -> dict[str, list[tuple[datetime, str, str]]]:
+) -> dict[str, list[tuple[datetime, str, str, str]]]:
     """The usable time candidates of each attempt, the chosen one first (rejected ones and
     copies' dates are left to ``guichets review``)."""
     if not ids:
         return {}
     marks = ", ".join("?" * len(ids))
-    out: dict[str, list[tuple[datetime, str, str]]] = {}
-    for attempt, value, precision, source in ws.con.execute(
-        f"SELECT attempt_id, value, precision, source FROM attempt_times "
+    out: dict[str, list[tuple[datetime, str, str, str]]] = {}
+    for attempt, value, precision, source, detail in ws.con.execute(
+        f"SELECT attempt_id, value, precision, source, detail FROM attempt_times "
         f"WHERE attempt_id IN ({marks}) AND rejected IS NULL AND value IS NOT NULL "
         f"AND (NOT weak OR chosen) ORDER BY attempt_id, chosen DESC, seq",
         ids,
     ).fetchall():
-        out.setdefault(attempt, []).append((value.astimezone(zone), precision, source))
+        out.setdefault(attempt, []).append(
+            (value.astimezone(zone), precision, source, detail or "")
+        )
     return out
 
 

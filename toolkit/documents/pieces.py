@@ -40,7 +40,7 @@ from toolkit.model import (
     CHANNEL_LABELS_FR,
     OUTCOME_LABELS_FR,
     OUTCOME_SOURCE_LABELS_FR,
-    TIME_SOURCE_LABELS_FR,
+    time_label_fr,
 )
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ def local_time_line(e: Entry) -> str:
 
 def time_source_line(e: Entry) -> str:
     """Where the time comes from, and the other times found when there are several."""
-    source = TIME_SOURCE_LABELS_FR.get(e.time_source or "", e.time_source or "")
+    source = time_label_fr(e.time_source, e.time_detail)
     if e.time_source == "mtime":
         source += " — heure à vérifier : c'est la date de copie du fichier"
     elif e.weak_time:
@@ -126,7 +126,7 @@ def time_source_line(e: Entry) -> str:
         source += " — heure à vérifier : les heures relevées ne concordent pas"
     line = f"Source de l'heure : {source}"
     if len(e.times) > 1:
-        shown = [(v, p, TIME_SOURCE_LABELS_FR.get(s, s)) for v, p, s in e.times]
+        shown = [(v, p, time_label_fr(s, d)) for v, p, s, d in e.times]
         line += f" ; heures relevées : {candidates_fr(shown)}"
     return line
 

@@ -16,7 +16,7 @@ from toolkit.documents.pieces import (
 )
 from toolkit.documents.plan import Piece
 from toolkit.frenchdates import period_fr, plural_fr, stamp_fr
-from toolkit.model import CHANNEL_LABELS_FR, OUTCOME_LABELS_FR, TIME_SOURCE_LABELS_FR
+from toolkit.model import CHANNEL_LABELS_FR, OUTCOME_LABELS_FR, time_label_fr
 
 CELL = Style(7, leading=1.25)
 COLUMNS = (
@@ -47,7 +47,7 @@ def _when(e: Entry) -> str:
 
 
 def _source(e: Entry) -> str:
-    label = TIME_SOURCE_LABELS_FR.get(e.time_source or "", e.time_source or "")
+    label = time_label_fr(e.time_source, e.time_detail)
     if e.weak_time or "time_conflict" in e.flags:
         label += " (à vérifier)"
     return label
