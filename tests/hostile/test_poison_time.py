@@ -15,13 +15,11 @@ import json
 import os
 from pathlib import Path
 
-import pytest
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from tests.hostile.limits import MEMORY_LIMIT_MB, Run, run_cli
 
-pytestmark = pytest.mark.xdist_group("poison_time")  # one worker builds the poisoned store
 FILE_DATE = 1741800000  # 2025-03-12 17:20 UTC: the only sane time some files have
 NO_SLOT = (
     "<html><body><h2>Vérification de disponibilité</h2><form id='FormBookingCreate'>Il n'existe "
@@ -118,9 +116,8 @@ def _sane(run: Run, *codes: int) -> None:
     assert run.peak_mb < MEMORY_LIMIT_MB
 
 
-@pytest.fixture(scope="module")
-def poisoned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    tmp = tmp_path_factory.mktemp("poison")
+def poisoned_store(tmp: Path) -> Path:
+    """A workspace that ingested every poisoned file, as a user would (CLI, child process)."""
     ws = tmp / "ws"
     files = poison(tmp / "in")
     _sane(run_cli(ws, "init"), 0)
@@ -139,11 +136,33 @@ def poisoned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     docs = run_cli(ws, "ingest", "documents", str(files["documents"]), "-a", "p-1",
                    "--kind", "permit")  # fmt: skip
     _sane(docs, 0)
-    return ws, tmp
+    return ws
 
 
-def test_every_time_out_of_range_is_kept_rejected_never_used(poisoned) -> None:
-    ws, _ = poisoned
+COMMANDS = (
+    (("attempts", "p-1"), (0,)),
+    (("check", "p-1", "--format", "json"), (0, 1)),
+    (("chart", "applicant", "p-1", "--out", "{tmp}/chronologie.png"), (0,)),
+    (("letter", "requete", "p-1", "--out", "{tmp}/requete.docx"), (0, 1)),
+    (("exhibits", "p-1", "--out", "{tmp}/pieces"), (0,)),
+    (("export", "xlsx", "--out", "{tmp}/classeur.xlsx"), (0,)),
+)
+
+
+def test_a_poisoned_file_poisons_nothing(tmp_path: Path) -> None:
+    """One store built once (each command is a child process: the run is costly)."""
+    ws = poisoned_store(tmp_path)
+    _every_time_out_of_range_is_kept_rejected_never_used(ws)
+    for args, codes in COMMANDS:
+        run = run_cli(ws, *(a.replace("{tmp}", str(tmp_path)) for a in args), timeout=120)
+        _sane(run, *codes)
+        if args[0] == "check":  # exit 1 is its verdict (insufficient), not a failure
+            assert json.loads(run.stdout)["verdict"] in ("ready", "weak", "insufficient")
+        elif run.returncode:  # a refusal is one line saying what to do
+            assert len(run.error_lines) == 1, (args, run.stderr)
+
+
+def _every_time_out_of_range_is_kept_rejected_never_used(ws: Path) -> None:
     run = run_cli(ws, "attempts", "p-1", "--format", "json")
     _sane(run, 0)
     rows = json.loads(run.stdout)
@@ -167,25 +186,3 @@ def test_every_time_out_of_range_is_kept_rejected_never_used(poisoned) -> None:
         "Mon, 01 Jan 0001 00:00:00 -1200",
     )
     assert by_detail["pdf_meta:CreationDate"]["raw"].startswith("0001-01-01")
-
-
-@pytest.mark.parametrize(
-    ("args", "codes"),
-    [
-        (("attempts", "p-1"), (0,)),
-        (("check", "p-1", "--format", "json"), (0, 1)),
-        (("chart", "applicant", "p-1", "--out", "{tmp}/chronologie.png"), (0,)),
-        (("letter", "requete", "p-1", "--out", "{tmp}/requete.docx"), (0, 1)),
-        (("exhibits", "p-1", "--out", "{tmp}/pieces"), (0,)),
-        (("export", "xlsx", "--out", "{tmp}/classeur.xlsx"), (0,)),
-    ],
-    ids=lambda v: "-".join(v[:2]) if isinstance(v, tuple) and isinstance(v[0], str) else None,
-)
-def test_every_command_still_works(poisoned, args: tuple[str, ...], codes: tuple[int, ...]) -> None:
-    ws, tmp = poisoned
-    run = run_cli(ws, *(a.replace("{tmp}", str(tmp)) for a in args), timeout=120)
-    _sane(run, *codes)
-    if args[0] == "check":  # exit 1 is its verdict (insufficient), not a failure
-        assert json.loads(run.stdout)["verdict"] in ("ready", "weak", "insufficient")
-    elif run.returncode:  # a refusal is one line saying what to do
-        assert len(run.error_lines) == 1, run.stderr

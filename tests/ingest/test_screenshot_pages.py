@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
 from classify.test_ocr import needs_tesseract
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
@@ -27,7 +26,6 @@ from sample_gen.booking_pages import PAGES
 from sample_gen.booking_screens import render
 
 CLOCK = datetime(2025, 3, 12, 10, 6)
-pytestmark = pytest.mark.xdist_group("screenshot_pages")  # one worker renders and reads them
 PHONES = ("ezbooking.no_slot", "rdvpref.slots", "cloudflare.blocked")
 PHOTOSHOP_XMP = (
     '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description '
@@ -60,11 +58,9 @@ def shots(folder: Path) -> dict[str, str]:
     return made
 
 
-@pytest.fixture(scope="module")
-def ingested(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def ingest_every_page(tmp: Path) -> dict[str, Any]:
     from tests.conftest import Cli
 
-    tmp = tmp_path_factory.mktemp("pages")
     cli = Cli(tmp / "ws")
     assert cli("init").exit_code == 0
     r = cli("applicant", "add", "p-76", "--prefecture", "76", "--procedure", "renouvellement")
@@ -76,8 +72,7 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return {"cli": cli, "made": made, "ingest": r, "rows": rows, "check": check}
 
 
-@needs_tesseract
-def test_no_page_that_is_not_a_no_slot_page_ends_as_no_slot(ingested: dict[str, Any]) -> None:
+def _no_page_that_is_not_a_no_slot_page_ends_as_no_slot(ingested: dict[str, Any]) -> None:
     assert ingested["ingest"].exit_code == 0, ingested["ingest"].output
     for name, kind in ingested["made"].items():
         row, expected = ingested["rows"][name], PAGES[kind].outcome
@@ -96,8 +91,7 @@ def test_no_page_that_is_not_a_no_slot_page_ends_as_no_slot(ingested: dict[str, 
     }
 
 
-@needs_tesseract
-def test_times_shown_on_the_image_date_it(ingested: dict[str, Any]) -> None:
+def _times_shown_on_the_image_date_it(ingested: dict[str, Any]) -> None:
     rows = ingested["rows"]
     desktop = rows["captcha.math.png"]
     assert (desktop["time_source"], desktop["local_time"], desktop["time_precision"]) == (
@@ -120,8 +114,7 @@ def test_times_shown_on_the_image_date_it(ingested: dict[str, Any]) -> None:
     assert xmp["weak"] and xmp["detail"] == "xmp:CreateDate (written by an image editor)"
 
 
-@needs_tesseract
-def test_check_and_review_say_what_to_look_at(ingested: dict[str, Any]) -> None:
+def _check_and_review_say_what_to_look_at(ingested: dict[str, Any]) -> None:
     check = ingested["check"]
     assert check.exit_code in (0, 1), check.output
     findings = {f["rule"]: f for f in json.loads(check.stdout)["findings"]}
@@ -142,8 +135,7 @@ def test_check_and_review_say_what_to_look_at(ingested: dict[str, Any]) -> None:
     )
 
 
-@needs_tesseract
-def test_library_times_are_aware_local_datetimes(ingested: dict[str, Any]) -> None:
+def _library_times_are_aware_local_datetimes(ingested: dict[str, Any]) -> None:
     import toolkit
 
     with toolkit.open_workspace(ingested["cli"].workspace, read_only=True) as ws:
@@ -152,6 +144,16 @@ def test_library_times_are_aware_local_datetimes(ingested: dict[str, Any]) -> No
     assert str(df["local_time"].dtype) == str(df["observed_at"].dtype)
     assert set(df["local_date"].astype(str)) == {"2025-03-12"}
     assert df["flags"].map(len).sum() > 0
+
+
+@needs_tesseract
+def test_every_page_type_ingested_with_outcome_no_slot(tmp_path: Path) -> None:
+    """One ingest (OCR of every page type) checked four ways."""
+    ingested = ingest_every_page(tmp_path)
+    _no_page_that_is_not_a_no_slot_page_ends_as_no_slot(ingested)
+    _times_shown_on_the_image_date_it(ingested)
+    _check_and_review_say_what_to_look_at(ingested)
+    _library_times_are_aware_local_datetimes(ingested)
 
 
 def test_a_journal_at_the_minute_prints_without_seconds(cli, cli_applicant, tmp_path) -> None:
