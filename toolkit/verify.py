@@ -1,5 +1,7 @@
-"""Re-hash evidence: the vault against the ``files`` table, or a generated folder against
-its ``manifest.json`` (``{"files": [{"path", "sha256", "size"}, ...]}``)."""
+"""Re-hash evidence: the vault against the ``files`` table, or a folder against its
+``manifest.json`` (``{"files": [{"path", "sha256", "size"}, ...]}``, what `guichets exhibits`
+writes) and against the timestamp tokens of a workspace that cover it, wherever the folder
+has been moved or copied since."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.capture.verify_tokens import verify_tokens
+from toolkit.capture.verify_tokens import verify_folder_tokens, verify_tokens
 from toolkit.errors import InputError
 from toolkit.vault import sha256_file
 from toolkit.workspace import Workspace
@@ -27,7 +29,7 @@ class VerifyResult:
     missing: list[str] = field(default_factory=list)
     altered: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
-    tokens: TokensResult | None = None  # RFC 3161 tokens (workspace only)
+    tokens: TokensResult | None = None  # RFC 3161 tokens (of the workspace, or of the folder)
 
     @property
     def ok(self) -> bool:
@@ -77,12 +79,39 @@ def verify_workspace(ws: Workspace) -> VerifyResult:
     return result
 
 
-def verify_folder(folder: str | Path) -> VerifyResult:
-    """Re-hash a generated folder (exhibits, bundle) against its manifest."""
+def verify_folder(folder: str | Path, ws: Workspace | None = None) -> VerifyResult:
+    """Re-hash a folder against its ``manifest.json`` (a generated folder: exhibits, bundle)
+    and, when a workspace is given, against the workspace's timestamp tokens that cover it
+    (found by its files, so a moved or copied folder is still checked)."""
     folder = Path(folder)
     manifest_path = folder / MANIFEST
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such folder")
+    tokens = None
+    if ws is not None:
+        try:
+            tokens = verify_folder_tokens(ws, folder)
+        except InputError:
+            if not manifest_path.is_file():
+                raise InputError(
+                    f"{folder}: no {MANIFEST} here and no timestamp token of this workspace "
+                    "covers it; give the folder `guichets exhibits` wrote or one sealed with "
+                    "`guichets timestamp`"
+                ) from None
     if not manifest_path.is_file():
-        raise InputError(f"{folder}: no {MANIFEST} here; give the folder `guichets exhibits` wrote")
+        if tokens is None:
+            raise InputError(
+                f"{folder}: no {MANIFEST} here; give the folder `guichets exhibits` wrote (a "
+                "folder sealed with `guichets timestamp` is checked with its workspace)"
+            )
+        checked = max((t.files for t in tokens.tokens), default=0)
+        return VerifyResult(target=str(folder), checked=checked, tokens=tokens)
+    result = _verify_manifest(folder, manifest_path)
+    result.tokens = tokens
+    return result
+
+
+def _verify_manifest(folder: Path, manifest_path: Path) -> VerifyResult:
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         entries = manifest["files"]

@@ -123,7 +123,9 @@ def check_pv(pv: Path, out: dict, folder: Path) -> None:
     assert done.returncode == 0 and "Verification: OK" in done.stdout, done.stderr
 
 
-def test_timestamp_command(cli: Any, cli_applicant: str, local_tsa: LocalTsa) -> None:
+def test_timestamp_command(
+    cli: Any, cli_applicant: str, local_tsa: LocalTsa, tmp_path: Path
+) -> None:
     page = Path(__file__).resolve().parent.parent / "fixtures" / "pages" / "ezbooking-no-slot.html"
     assert cli("ingest", "captures", str(page), "--applicant", cli_applicant).exit_code == 0
     r = cli("timestamp", cli_applicant, "--tsa", local_tsa.url("/tsa"), "--format", "json")
@@ -138,3 +140,14 @@ def test_timestamp_command(cli: Any, cli_applicant: str, local_tsa: LocalTsa) ->
     assert cli("timestamp", cli_applicant, "--pending").exit_code == 2
     r = cli("timestamp", "nobody", "--tsa", local_tsa.url("/tsa"))
     assert r.exit_code == 1 and "unknown applicant 'nobody'" in r.stderr
+    # a sealed folder, then moved: `verify` says so, `verify FOLDER` checks it where it is
+    folder = tmp_path / "envoi"
+    folder.mkdir()
+    (folder / "lettre.pdf").write_bytes(b"%PDF-1.4 lettre")
+    assert cli("timestamp", str(folder), "--tsa", local_tsa.url("/tsa")).exit_code == 0
+    folder.rename(tmp_path / "envoye")
+    r = cli("verify")
+    assert r.exit_code == 0 and f"timestamped folder {folder} is no longer there" in r.stderr
+    r = cli("verify", str(tmp_path / "envoye"), "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert [t["files"] for t in json.loads(r.stdout)["timestamps"]["tokens"]] == [1]

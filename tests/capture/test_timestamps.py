@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 from pathlib import Path
@@ -14,8 +15,8 @@ from toolkit.capture import complete_pending, timestamp_files
 from toolkit.capture.timestamps import PENDING_HINT
 from toolkit.errors import InputError, TimestampError
 from toolkit.ingest.captures import ingest_captures
-from toolkit.verify import verify_workspace
-from toolkit.workspace import Workspace
+from toolkit.verify import verify_folder, verify_workspace
+from toolkit.workspace import Workspace, open_workspace
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 
@@ -218,3 +219,65 @@ def test_folder_scope(ws: Workspace, local_tsa: LocalTsa, tmp_path: Path) -> Non
         empty = tmp_path / "vide"
         empty.mkdir()
         timestamp_files(ws, empty, tsas=[local_tsa.url("/tsa")])
+
+
+def test_a_timestamped_folder_moved_or_copied_is_still_verified(
+    ws: Workspace, local_tsa: LocalTsa, tmp_path: Path
+) -> None:
+    folder = tmp_path / "envoi"
+    (folder / "sous").mkdir(parents=True)
+    (folder / "lettre.pdf").write_bytes(b"%PDF-1.4 lettre")
+    (folder / "sous" / "photo.png").write_bytes(b"\x89PNG photo")
+    timestamp_files(ws, folder, tsas=[local_tsa.url("/tsa")])
+    moved = tmp_path / "ailleurs" / "envoi-au-tribunal"
+    moved.parent.mkdir()
+    shutil.move(folder, moved)
+    # the workspace is intact: it says where the folder was, and how to check it now
+    result = verify_workspace(ws)
+    assert result.ok, result.lines()
+    assert (
+        f"timestamped folder {folder.resolve()} is no longer there: its 2 file(s) were not "
+        "checked (moved or copied? `guichets verify FOLDER` checks it where it is now)"
+    ) in "\n".join(result.lines())
+    # where it is now: found by its files, token and files checked
+    here = verify_folder(moved, ws)
+    assert here.ok and here.checked == 2, here.lines()
+    assert here.tokens is not None and [(t.ok, t.files) for t in here.tokens.tokens] == [(True, 2)]
+    # a copy with a file added: still covered, the addition named; a file changed: fails
+    copy = tmp_path / "copie"
+    shutil.copytree(moved, copy)
+    (copy / "note.txt").write_text("ajoutée après")
+    lines = "\n".join(verify_folder(copy, ws).lines())
+    assert "1 file(s) added since the timestamp, not covered by it: note.txt" in lines
+    assert verify_folder(copy, ws).ok
+    (copy / "lettre.pdf").write_bytes(b"%PDF-1.4 autre lettre")
+    changed = verify_folder(copy, ws)
+    assert not changed.ok
+    assert "lettre.pdf (" in "\n".join(changed.lines())
+    assert "altered in the folder" in "\n".join(changed.lines())
+    other = tmp_path / "autre"
+    other.mkdir()
+    (other / "lettre.pdf").write_bytes(b"sans rapport")
+    with pytest.raises(InputError, match=r"no manifest\.json here and no timestamp token of this"):
+        verify_folder(other, ws)
+    with pytest.raises(InputError, match=r"no manifest\.json here; give the folder"):
+        verify_folder(moved)  # no workspace given
+
+
+def test_a_folder_inside_the_workspace_moves_with_it(
+    ws: Workspace, local_tsa: LocalTsa, tmp_path: Path
+) -> None:
+    inner = ws.root / "out" / "pieces"
+    inner.mkdir(parents=True)
+    (inner / "01_Lettre.pdf").write_bytes(b"%PDF-1.4 lettre")
+    report = timestamp_files(ws, inner, tsas=[local_tsa.url("/tsa")])
+    assert report.scope == "folder:out/pieces"
+    root = ws.root
+    ws.close()
+    shutil.move(root, tmp_path / "cle-usb")
+    with open_workspace(tmp_path / "cle-usb") as moved:
+        result = verify_workspace(moved)
+        assert result.ok and result.tokens is not None
+        assert [(t.ok, t.files, t.notes) for t in result.tokens.tokens] == [(True, 1, [])]
+        (tmp_path / "cle-usb" / "out" / "pieces" / "01_Lettre.pdf").write_bytes(b"autre")
+        assert not verify_workspace(moved).ok

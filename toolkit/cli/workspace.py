@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from toolkit.cli import render
-from toolkit.cli.context import open_ws
+from toolkit.cli.context import open_ws, workspace_if_any
 from toolkit.cli.options import FormatOpt
 from toolkit.cli.render import Format
 from toolkit.cli.state import settings
@@ -25,15 +25,20 @@ def init() -> None:
 def verify(
     folder: Annotated[
         Path | None,
-        typer.Argument(help="An exhibit folder with manifest.json; default: the workspace vault."),
+        typer.Argument(
+            help="An exhibit folder with manifest.json, or a folder sealed with `guichets "
+            "timestamp` (wherever it is now); default: the workspace vault."
+        ),
     ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Re-hash the vault (or a generated folder) and name every missing or altered file."""
+    """Re-hash the vault and check every timestamp token (or a folder, against its manifest
+    and the tokens that cover it); name every missing or altered file."""
     from toolkit.verify import verify_folder, verify_workspace
 
     if folder is not None:
-        result = verify_folder(folder)
+        with workspace_if_any() as found:
+            result = verify_folder(folder, found)
     else:
         with open_ws() as ws:
             result = verify_workspace(ws)
