@@ -33,6 +33,7 @@ from toolkit.documents.pv_text import (
     token_blocks,
     verify_blocks,
 )
+from toolkit.errors import InputError
 from toolkit.frenchdates import date_fr
 from toolkit.workspace import Workspace, now
 
@@ -158,14 +159,21 @@ def write_capture_pv(
     render(canvas, pv_blocks(facts), on_page)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(canvas.output())))
     attach_files(writer, pv_attachments(ws, facts))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_pdf(
-        writer,
-        path,
-        title=f"{TITLE} — {attempt_id}",
-        when=when,
-        seed=f"pv|{__version__}|{attempt_id}|{len(facts.tokens)}",
-    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_pdf(
+            writer,
+            path,
+            title=f"{TITLE} — {attempt_id}",
+            when=when,
+            seed=f"pv|{__version__}|{attempt_id}|{len(facts.tokens)}",
+        )
+    except OSError as e:
+        raise InputError(
+            f"{path}: the procès-verbal cannot be written there ({e.strerror or e}); the capture "
+            f"itself is recorded: write its procès-verbal with `guichets capture-report "
+            f"{attempt_id} --out FILE`"
+        ) from None
     _record_output(ws, path, attempt_id, facts)
     return path
 
