@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from capture.conftest import tamper
-from capture.local_tsa import LocalTsa
+from capture.local_tsa import LocalTsa, make_pki
 from toolkit.capture import complete_pending, timestamp_files
 from toolkit.capture.timestamps import PENDING_HINT
 from toolkit.errors import InputError, TimestampError
@@ -137,6 +137,8 @@ def test_a_tsa_in_maintenance_is_pending_too(
     [
         ("/garbage", "are not an RFC 3161 time-stamp response (starts with « <html>not a token"),
         ("/wrong-imprint", "the token is for other data"),
+        ("/replayed", "the token's nonce is not the one guichets sent (a replayed or foreign"),
+        ("/refused", "refused the request (rejection: unsupported request); nothing was"),
         ("/nowhere", "answered HTTP 404 Not Found; check the address (--tsa)"),
     ],
 )
@@ -156,7 +158,9 @@ def test_tsa_address_must_be_http(ws: Workspace, evidence: str) -> None:
         timestamp_files(ws, evidence, tsas=["ftp://example.org/tsa"])
 
 
-def test_tampering_fails_verify_by_name(ws: Workspace, evidence: str, local_tsa: LocalTsa) -> None:
+def test_tampering_fails_verify_by_name(
+    ws: Workspace, evidence: str, local_tsa: LocalTsa, tmp_path: Path
+) -> None:
     report = timestamp_files(ws, evidence, tsas=[local_tsa.url("/tsa")])
     token = ws.rows("SELECT * FROM timestamp_tokens")[0]
     page = ws.scalar("SELECT file_sha256 FROM attempts ORDER BY original_name LIMIT 1")
@@ -175,10 +179,29 @@ def test_tampering_fails_verify_by_name(ws: Workspace, evidence: str, local_tsa:
     tamper(ws.vault.path_for(report.manifest_sha256))
     assert verify_workspace(ws).ok
 
+    name = f"token {token['serial']} of {local_tsa.url('/tsa')} (applicant:a-76)"
+    # the store made to say another time than the token: the PV would print it
+    ws.sql("UPDATE timestamp_tokens SET gen_time = gen_time - INTERVAL 1 DAY")
+    lines = verify_workspace(ws).lines()
+    assert any(line.startswith(f"{name}: the token says ") and "the store says" in line
+               for line in lines), lines  # fmt: skip
+    ws.sql("UPDATE timestamp_tokens SET gen_time = gen_time + INTERVAL 1 DAY")
+    # a chain ending at a forged root of the same name: the path to it is not valid
+    forged = make_pki(tmp_path / "faux", None).ca_pem
+    signer = ws.vault.read(token["chain_sha256"]).split(b"-----END CERTIFICATE-----\n")[0]
+    with ws.transaction():
+        fake = ws.store_file(signer + b"-----END CERTIFICATE-----\n" + forged, "faux.pem", None)
+    ws.sql("UPDATE timestamp_tokens SET chain_sha256 = ?", [fake])
+    lines = verify_workspace(ws).lines()
+    assert any(
+        line.startswith(f"{name}: certificate path to the root not valid") for line in lines
+    ), lines
+    ws.sql("UPDATE timestamp_tokens SET chain_sha256 = ?", [token["chain_sha256"]])
+    assert verify_workspace(ws).ok
+
     tamper(ws.vault.path_for(token["response_sha256"]))
     result = verify_workspace(ws)
     assert not result.ok
-    name = f"token {token['serial']} of {local_tsa.url('/tsa')} (applicant:a-76)"
     assert any(line.startswith(name + ": ") for line in result.lines()), result.lines()
 
 
