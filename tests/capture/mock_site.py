@@ -15,7 +15,7 @@ HTTPS port whose certificate no browser trusts:
 - ``/redirect``                  302 to the ezbooking page
 - ``/slow``                      starts a page and never finishes it (until the server stops)
 - ``/download``                  a PDF sent as an attachment
-- ``/skewed``                    the ezbooking page with a Date header ten minutes ahead
+- ``/skewed``                    a short page with a Date header ten minutes ahead
 - ``/ip``                        « 203.0.113.7 » (a documentation address), for --record-ip
 - ``/depart-formulaire``         a start page whose link to the booking page sends a form (POST)
 - ``/envoi-auto``                a page whose script sends a form as soon as it loads
@@ -155,13 +155,13 @@ class MockSite:
                 site.requests[path] += 1
                 if path == "/":
                     self._send(200, HOME.encode(), "text/html; charset=utf-8")
-                elif path in ("/booking/create/28617/1", "/skewed"):
+                elif path == "/booking/create/28617/1":
                     body = (PAGES / "ezbooking-no-slot.html").read_bytes()
-                    date = None
-                    if path == "/skewed":
-                        date = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10)
-                    self._send(200, body, "text/html; charset=utf-8", date=date,
+                    self._send(200, body, "text/html; charset=utf-8",
                                cookie="eZSESSID=s3cr3t-session; Path=/; HttpOnly")  # fmt: skip
+                elif path == "/skewed":
+                    ahead = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10)
+                    self._send(200, HOME.encode(), "text/html; charset=utf-8", date=ahead)
                 elif path == "/rdvpref/reservation/demarche/4321/creneau/":
                     self._send(200, RDVPREF_SHELL.encode(), "text/html; charset=utf-8")
                 elif path == "/rdvpref/api/demarche/4321/creneaux":
