@@ -29,6 +29,7 @@ from toolkit.capture.manifest import (
 from toolkit.capture.tokens import verify_token
 from toolkit.errors import InputError
 from toolkit.vault import sha256_bytes, sha256_file
+from toolkit.verify_base import Budget, NotRegular, confined, hash_regular, inside
 from toolkit.workspace import Workspace
 
 
@@ -254,10 +255,16 @@ def _check_files(
         return []
     where = "in the folder" if folder is not None else "in the vault"
     for line in lines:
-        path = folder / line.name if folder is not None else ws.vault.path_for(line.sha256)
-        if path not in hashes:
-            hashes[path] = sha256_file(path) if path.is_file() else None
-        found = hashes[path]
+        if folder is None:
+            path = ws.vault.path_for(line.sha256)
+            if path not in hashes:
+                hashes[path] = sha256_file(path) if path.is_file() else None
+            found = hashes[path]
+        else:  # a folder outside the store: regular files only, never outside it
+            found, trouble = _hash_in_folder(folder, line.name)
+            if trouble:
+                status.problems.append(f"{line.name}: {trouble}")
+                continue
         if found is None:
             status.problems.append(f"{line.name} ({line.sha256[:16]}…) missing {where}")
         elif found != line.sha256:
@@ -266,3 +273,18 @@ def _check_files(
                 f"matches {label}"
             )
     return lines
+
+
+def _hash_in_folder(folder: Path, name: str) -> tuple[str | None, str | None]:
+    """(sha256 or None when absent, or a problem) for a manifest line's file in a folder."""
+    rel = confined(name)
+    if rel is None:
+        return None, "names a path outside the folder; not read"
+    try:
+        return hash_regular(inside(folder, rel), Budget(None)), None
+    except FileNotFoundError:
+        return None, None
+    except NotRegular as e:
+        return None, f"is {e} in the folder, not the file the manifest lists"
+    except OSError as e:
+        return None, f"cannot be read in the folder ({e.strerror or e})"

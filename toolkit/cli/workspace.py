@@ -30,18 +30,24 @@ def verify(
             "timestamp` (wherever it is now); default: the workspace vault."
         ),
     ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Stop (and fail) after this many seconds.")
+    ] = 3600,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Re-hash the vault and check every timestamp token (or a folder, against its manifest
-    and the tokens that cover it); name every missing or altered file."""
+    """Re-hash the vault (or a folder) and name every missing, altered or unexpected file; in
+    a workspace, also check `files` rows, the custody hash chain and every timestamp token; a
+    folder is also checked against the tokens that cover it, wherever it was sealed. A
+    workspace that cannot be written to is opened read-only."""
     from toolkit.verify import verify_folder, verify_workspace
+    from toolkit.workspace import writable
 
     if folder is not None:
         with workspace_if_any() as found:
-            result = verify_folder(folder, found)
+            result = verify_folder(folder, found, timeout=timeout)
     else:
-        with open_ws() as ws:
-            result = verify_workspace(ws)
+        with open_ws(read_only=not writable(settings.workspace)) as ws:
+            result = verify_workspace(ws, timeout=timeout)
     if fmt is Format.json:
         render.emit(result.to_dict(), fmt)
     for line in result.lines():

@@ -15,6 +15,8 @@ exhibits draw the same blocks inside a pièce (:mod:`toolkit.documents.capture_e
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from toolkit._version import __version__
@@ -35,7 +37,7 @@ from toolkit.documents.pv_text import (
 )
 from toolkit.errors import InputError
 from toolkit.frenchdates import date_fr
-from toolkit.workspace import Workspace, now
+from toolkit.workspace import Workspace
 
 TITLE = "Procès-verbal de tentative de prise de rendez-vous en ligne"
 
@@ -141,7 +143,8 @@ def write_capture_pv(
     from pypdf import PdfReader, PdfWriter
 
     from toolkit.documents.flow import render
-    from toolkit.documents.pdf import write_pdf
+    from toolkit.documents.pdf import pdf_bytes
+    from toolkit.outputs import check_target, write_output
 
     facts = capture_facts(ws, attempt_id)
     path = (
@@ -149,6 +152,8 @@ def write_capture_pv(
         if out is not None
         else ws.out_dir / "captures" / f"{attempt_id}-proces-verbal.pdf"
     )
+    with _recorded_anyway(attempt_id):
+        check_target(ws, path)
     when = facts.row["finished_at"]
     canvas = Canvas(title=TITLE, when=when)
 
@@ -159,23 +164,32 @@ def write_capture_pv(
     render(canvas, pv_blocks(facts), on_page)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(canvas.output())))
     attach_files(writer, pv_attachments(ws, facts))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_pdf(
-            writer,
-            path,
-            title=f"{TITLE} — {attempt_id}",
-            when=when,
-            seed=f"pv|{__version__}|{attempt_id}|{len(facts.tokens)}",
-        )
-    except OSError as e:
-        raise InputError(
-            f"{path}: the procès-verbal cannot be written there ({e.strerror or e}); the capture "
-            f"itself is recorded: write its procès-verbal with `guichets capture-report "
-            f"{attempt_id} --out FILE`"
-        ) from None
-    _record_output(ws, path, attempt_id, facts)
+    data = pdf_bytes(
+        writer,
+        title=f"{TITLE} — {attempt_id}",
+        when=when,
+        seed=f"pv|{__version__}|{attempt_id}|{len(facts.tokens)}",
+    )
+    with _recorded_anyway(attempt_id):
+        write_output(
+            ws, path, data, kind="capture.pv", action="capture.pv",
+            applicant_id=facts.applicant.id, inputs_digest=facts.row["manifest_sha256"],
+            detail={"attempt": attempt_id},
+        )  # fmt: skip
     return path
+
+
+@contextmanager
+def _recorded_anyway(attempt_id: str) -> Iterator[None]:
+    """A PV that cannot be written there: the one line says the capture is recorded all the
+    same, and how to write its PV elsewhere."""
+    try:
+        yield
+    except InputError as e:
+        raise InputError(
+            f"{e}; the capture itself is recorded: write its procès-verbal with `guichets "
+            f"capture-report {attempt_id} --out FILE`"
+        ) from None
 
 
 def pv_attachments(ws: Workspace, facts: CaptureFacts) -> list[tuple[str, bytes]]:
@@ -190,18 +204,3 @@ def attach_files(writer: object, files: list[tuple[str, bytes]]) -> None:
     """Embed files in a pypdf writer, in order (pypdf writes no date: same bytes each time)."""
     for name, data in files:
         writer.add_attachment(name, data)  # type: ignore[attr-defined]
-
-
-def _record_output(ws: Workspace, path: Path, attempt_id: str, facts: CaptureFacts) -> None:
-    from toolkit.vault import sha256_file
-
-    if ws.read_only:
-        return
-    sha = sha256_file(path)
-    with ws.transaction():
-        ws.sql(
-            'INSERT INTO generated (path, sha256, kind, applicant_id, inputs_digest, "at") '
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [str(path), sha, "capture.pv", facts.applicant.id, facts.row["manifest_sha256"], now()],
-        )
-        ws.log_custody("capture.pv", {"attempt": attempt_id, "path": str(path), "sha256": sha})
