@@ -279,6 +279,10 @@ def test_a_timestamped_folder_moved_or_copied_is_still_verified(
     assert not changed.ok
     assert "lettre.pdf (" in "\n".join(changed.lines())
     assert "altered in the folder" in "\n".join(changed.lines())
+    (copy / "lettre.pdf").unlink()
+    (copy / "lettre.pdf").symlink_to(moved / "lettre.pdf")  # the right bytes, through a link
+    lines = "\n".join(verify_folder(copy, ws).lines())
+    assert "lettre.pdf: is a symbolic link in the folder, not the file the manifest lists" in lines
     other = tmp_path / "autre"
     other.mkdir()
     (other / "lettre.pdf").write_bytes(b"sans rapport")
