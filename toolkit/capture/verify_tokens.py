@@ -14,6 +14,7 @@ is reported, not counted as a failure: its token and manifest are still checked.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -162,7 +163,7 @@ def verify_folder_tokens(ws: Workspace, folder: str | Path) -> TokensResult:
             listed = parse_manifest(data) if data else []
         except (ValueError, UnicodeDecodeError):
             continue
-        share = sum(line.name in by_name for line in listed) / len(listed) if listed else 0
+        share = sum(_present(folder, line.name) for line in listed) / len(listed) if listed else 0
         if share > 0.5 and (best is None or share >= best[0]):
             best = (share, row["manifest_sha256"])
     if best is None:
@@ -273,6 +274,13 @@ def _check_files(
                 f"matches {label}"
             )
     return lines
+
+
+def _present(folder: Path, name: str) -> bool:
+    """Something stands at the name in the folder (a file, or a link or anything else that
+    the check will name)."""
+    rel = confined(name)
+    return rel is not None and os.path.lexists(folder / rel)
 
 
 def _hash_in_folder(folder: Path, name: str) -> tuple[str | None, str | None]:
