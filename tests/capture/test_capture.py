@@ -223,6 +223,9 @@ def test_pages_that_cannot_be_observed_record_nothing(
 def test_bad_options(ws: Workspace, applicant: str, browser: CaptureBrowser) -> None:
     with pytest.raises(InputError, match="give an http:// or https:// address"):
         capture_page(ws, "file:///etc/hostname", applicant, browser=browser)
+    for bad in (0, -1, float("nan"), float("inf")):
+        with pytest.raises(InputError, match="give a number of seconds above 0, at most 3600"):
+            capture_page(ws, "http://127.0.0.1/", applicant, browser=browser, timeout=bad)
     with pytest.raises(InputError, match="--from 'javascript:alert"):
         capture_page(
             ws, "http://127.0.0.1/", applicant, start_url="javascript:alert(1)", browser=browser

@@ -135,8 +135,8 @@ def capture_page(
     for name, value in (("URL", url), ("--from", start_url), ("--record-ip", record_ip)):
         if value is not None and urlsplit(value).scheme not in ("http", "https"):
             raise InputError(f"{name} {value!r}: give an http:// or https:// address")
-    if not timeout or timeout <= 0:
-        raise InputError(f"--timeout {timeout}: give a number of seconds above 0")
+    if not 0 < timeout <= 3600:  # also refuses nan and inf
+        raise InputError(f"--timeout {timeout}: give a number of seconds above 0, at most 3600")
     chosen = resolve_tsas(tsas) if timestamp else []
     ip = public_ip(record_ip) if record_ip else None
     own = browser is None
