@@ -39,6 +39,8 @@ _API: dict[str, str] = {
     "ingest_captures": "toolkit.ingest.captures",
     "ingest_crawl": "toolkit.ingest.crawl",
     "ingest_documents": "toolkit.ingest.documents",
+    "describe_source": "toolkit.sources",
+    "crawl_sources": "toolkit.sources",
     # classification
     "classify_html": "toolkit.classify.signatures",
     "classify_text": "toolkit.classify.signatures",

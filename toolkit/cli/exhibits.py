@@ -27,6 +27,18 @@ def exhibits(
     group: Annotated[
         Group, typer.Option("--group", help="One pièce of screenshots per month or per ISO week.")
     ] = Group.month,
+    with_robot_evidence: Annotated[
+        bool,
+        typer.Option(
+            "--with-robot-evidence",
+            help="Add a pièce of the robot probes nearest each attempt, with who ran them "
+            "(`guichets source describe`) and an attestation for the operator to sign.",
+        ),
+    ] = False,
+    with_notes: Annotated[
+        bool,
+        typer.Option("--with-notes", help="Print the applicant's own notes (left out by default)."),
+    ] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """One PDF per pièce named NN_Label.pdf, the inventaire détaillé (DOCX and PDF), manifest.json
@@ -35,8 +47,9 @@ def exhibits(
 
     with open_ws() as ws, render.progress("Exhibits") as bar:
         result = build_exhibits(
-            ws, applicant_id, out, max_file_mb=max_file_mb, group=group.value, progress=bar
-        )
+            ws, applicant_id, out, max_file_mb=max_file_mb, group=group.value,
+            with_robot_evidence=with_robot_evidence, with_notes=with_notes, progress=bar,
+        )  # fmt: skip
     for warning in result.warnings:
         render.warn(warning)
     if fmt is Format.json:

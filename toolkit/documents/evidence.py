@@ -19,6 +19,15 @@ from toolkit.applicants import IDENTITY_FIELDS, Applicant, get_applicant
 from toolkit.workspace import Workspace
 
 CONTACT_CHANNELS = ("email", "letter", "phone", "counter", "other")
+# Sources that give the time to the minute: a journal « 07:15 », a declared time, a clock
+# read on the image, the header of a printed page. Everything else gives seconds.
+MINUTE_SOURCES = {"log": "minute", "declared": "minute", "ocr": "minute", "pdf_header": "minute"}
+OUTCOME_SOURCES = {
+    "rule": "read", "ocr": "read", "log": "declared", "option": "declared", "manual": "reviewed",
+}  # fmt: skip
+# Ingest batches whose notes are read in the file (« HTTP 503 », « réponse automatique »);
+# every other note was written by someone (a screenshot log, a declared contact).
+READ_NOTE_SOURCES = ("captures",)
 
 
 @dataclass(frozen=True)
@@ -67,12 +76,30 @@ class Entry:
     note: str | None = None
     title: str | None = None
     original: Original | None = None
-    corroboration: str | None = None  # corroborated, contradicted, or None
+    corroboration: str | None = None  # corroborated, slots_after, contradicted, … (the note only)
+    part: int = 0  # index inside a file holding several attempts (a HAR)
+    http_status: int | None = None
+    url_source: str | None = None  # read, declared, or None (recorded before schema 005)
+    extraction: str | None = None  # how the outcome was obtained: rule, ocr, log, option, manual
+    note_declared: bool = False  # a note the applicant wrote (log, contact), not one read
 
     @property
     def date_only(self) -> bool:
         """A contact declared with a date but no time of day."""
         return (self.time_detail or "").endswith(":date")
+
+    @property
+    def precision(self) -> str:
+        """``second``, ``minute`` or ``day``: how finely the time source gives the time."""
+        if self.date_only:
+            return "day"
+        return MINUTE_SOURCES.get(self.time_source or "", "second")
+
+    @property
+    def outcome_source(self) -> str | None:
+        """``read`` (a rule on the page or its OCR), ``declared`` (a log, an option),
+        ``reviewed`` (a person), or None for a contact."""
+        return OUTCOME_SOURCES.get(self.extraction or "")
 
 
 @dataclass
@@ -82,6 +109,7 @@ class Evidence:
     attempts: list[Entry] = field(default_factory=list)  # online attempts and contacts, by time
     documents: list[Entry] = field(default_factory=list)
     window_minutes: int = 60
+    robot: Any = None  # robot.RobotEvidence, gathered only for exhibits --with-robot-evidence
 
     @property
     def online(self) -> list[Entry]:
@@ -106,6 +134,7 @@ class Evidence:
             "attempts": [asdict(e) for e in self.attempts],
             "documents": [asdict(e) for e in self.documents],
             "window_minutes": self.window_minutes,
+            "robot": self.robot.digest_payload() if self.robot is not None else None,
             "options": options,
         }
         text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
@@ -114,9 +143,11 @@ class Evidence:
 
 _ATTEMPTS_SQL = """
 SELECT t.id, t.channel, t.observed_at, t.time_source, t.time_detail, t.outcome, t.url,
-       t.direction, t.subject, t.note, t.file_sha256,
+       t.direction, t.subject, t.note, t.file_sha256, t.part, t.http_status, t.url_source,
+       t.extraction, s.kind AS source_kind,
        coalesce(t.original_name, f.original_name) AS name, f.media_type, f.size
 FROM attempts t LEFT JOIN files f ON f.sha256 = t.file_sha256
+LEFT JOIN sources s ON s.id = t.source_id
 WHERE t.applicant_id = ?
 ORDER BY t.observed_at, t.id
 """
@@ -159,8 +190,11 @@ def _corroboration(ws: Workspace, applicant_id: str, window_minutes: int) -> dic
     return {r["attempt_id"]: r["corroboration"] for r in rows if r["corroboration"]}
 
 
-def gather(ws: Workspace, applicant_id: str, *, window_minutes: int = 60) -> Evidence:
-    """The applicant, identity, attempts, contacts and documents, in a stable order."""
+def gather(
+    ws: Workspace, applicant_id: str, *, window_minutes: int = 60, robot: bool = False
+) -> Evidence:
+    """The applicant, identity, attempts, contacts and documents, in a stable order; with
+    ``robot``, the robot probes nearest each attempt and who ran them (for their pièce)."""
     applicant = get_applicant(ws, applicant_id)
     zone = ZoneInfo(applicant.tz)
     ident_rows = ws.rows(
@@ -190,6 +224,11 @@ def gather(ws: Workspace, applicant_id: str, *, window_minutes: int = 60) -> Evi
                 note=r["note"],
                 original=_original(ws, r),
                 corroboration=corroborated.get(r["id"]),
+                part=int(r["part"] or 0),
+                http_status=r["http_status"],
+                url_source=r["url_source"],
+                extraction=r["extraction"],
+                note_declared=r["source_kind"] not in READ_NOTE_SOURCES,
             )
         )
     for r in ws.rows(_DOCUMENTS_SQL, [applicant_id]):
@@ -203,6 +242,10 @@ def gather(ws: Workspace, applicant_id: str, *, window_minutes: int = 60) -> Evi
                 original=_original(ws, r),
             )
         )
+    if robot:
+        from toolkit.documents.robot import robot_evidence
+
+        ev.robot = robot_evidence(ws, applicant_id, window_minutes)
     return ev
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date
+from importlib import import_module
 
 from toolkit.documents.evidence import Entry, Evidence
 from toolkit.documents.naming import exhibit_filename
@@ -22,9 +23,15 @@ from toolkit.frenchdates import date_fr, month_fr, period_fr, plural_fr
 
 GROUPS = ("month", "week")
 SECTION_ORDER = (
-    "identity_docs", "recap", "chart", "screenshots", "captures", "sworn_statement",
+    "identity_docs", "recap", "chart", "screenshots", "captures", "sworn_statement", "robot",
     "correspondence", "ccc_attestation", "urgency", "other",
 )  # fmt: skip
+# Pièces made by other modules: (section, "module:function"). The function takes the
+# Evidence and returns its pièces (unnumbered, ``group_id`` set), or none; it is imported
+# only when called. A new kind of pièce adds a line here, its section to SECTION_ORDER, its
+# layout to ``exhibits.LAYOUTS`` and, for letters, its section to
+# ``letter_context.ROLES``.
+PIECE_BUILDERS: tuple[tuple[str, str], ...] = (("robot", "toolkit.documents.robot:robot_pieces"),)
 PAGE_OVERHEAD = 6_000  # caption text and page objects, per page
 FILE_OVERHEAD = 150_000  # embedded font subsets and document structure
 TEXT_PAGE_ESTIMATE = 40_000
@@ -198,26 +205,37 @@ def split_original(piece: Piece, budget: int, pages: int | None) -> list[Piece]:
     ]
 
 
+def by_file(entries: list[Entry]) -> list[list[Entry]]:
+    """Entries grouped by their original, in the order each file first appears: the
+    attempts read from one HAR are shown together, with one caption each."""
+    files: dict[str, list[Entry]] = {}
+    for e in entries:
+        files.setdefault(e.original.sha256 if e.original else e.key, []).append(e)
+    return list(files.values())
+
+
 def _series(entries: list[Entry], group: str, kind: str) -> list[Piece]:
     groups: dict[str, list[Entry]] = {}
     for e in entries:
         groups.setdefault(_group_key(e, group), []).append(e)
     pieces = []
-    for key, items in groups.items():
+    for key, grouped in groups.items():
+        files = by_file(grouped)
+        items = [e for f in files for e in f]
         title = _group_title(items, group)
-        n = len(items)
+        n = len(files)
         if kind == "screenshots":
             noun = "capture" if n == 1 else "captures"
             label = (
                 f"Captures d'écran du service de prise de rendez-vous, {title} "
-                f"({n} {noun}, {period_fr(items[0].day, items[-1].day)})"
+                f"({n} {noun}, {period_fr(grouped[0].day, grouped[-1].day)})"
             )
             short = f"Captures_ecran_{key}"
         else:
             noun = "page enregistrée" if n == 1 else "pages enregistrées"
             label = (
                 f"Pages du service de prise de rendez-vous enregistrées, {title} "
-                f"({n} {noun}, {period_fr(items[0].day, items[-1].day)})"
+                f"({n} {noun}, {period_fr(grouped[0].day, grouped[-1].day)})"
             )
             short = f"Pages_enregistrees_{key}"
         pieces.append(
@@ -227,8 +245,8 @@ def _series(entries: list[Entry], group: str, kind: str) -> list[Piece]:
                 label=label,
                 short=short,
                 entries=items,
-                date_from=items[0].day,
-                date_to=items[-1].day,
+                date_from=min(e.day for e in items if e.day),
+                date_to=max(e.day for e in items if e.day),
                 serie=True,
             )
         )
@@ -365,16 +383,19 @@ def plan_exhibits(
         )
     shots: list[Entry] = []
     captures: list[Entry] = []
-    seen_shots: set[str] = set()
     for e in ev.online:
-        if e.original is None or e.original.sha256 in seen_shots:
-            continue  # several attempts from one HAR file: the file is shown once
-        seen_shots.add(e.original.sha256)
+        if e.original is None:
+            continue
+        # several attempts from one HAR file stay together: the file is shown once, with
+        # one caption per entry
         (shots if e.original.family == "image" else captures).append(e)
     for piece in _series(shots, group, "screenshots") + _series(captures, group, "captures"):
         piece.group_id = f"{piece.kind}:{piece.short}"
         sections[piece.section].extend(split_series(piece, budget(piece.group_id)))
 
+    for section, target in PIECE_BUILDERS:
+        module, name = target.split(":")
+        sections[section].extend(getattr(import_module(module), name)(ev))
     pieces = [p for s in SECTION_ORDER for p in sections[s]]
     for n, p in enumerate(pieces, start=1):
         p.group_id = p.group_id or p.kind
