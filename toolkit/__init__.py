@@ -44,7 +44,7 @@ _API: dict[str, str] = {
     # classification
     "classify_html": "toolkit.classify.signatures",
     "classify_text": "toolkit.classify.signatures",
-    "reclassify": "toolkit.classify.reclassify",
+    "reclassify": "toolkit.ingest.reclassify",
     # facts and indicators
     "attempts": "toolkit.attempts",
     "attempt_records": "toolkit.attempts",

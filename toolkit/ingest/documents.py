@@ -89,7 +89,7 @@ _EML_HEADER = re.compile(
 
 def sniff_document(data: bytes, name: str) -> Sniffed:
     """Identify a document from its first bytes; raise InputError for anything unusable."""
-    from toolkit.ingest.screenshots import sniff
+    from toolkit.ingest.images import sniff
 
     head = data[:1024]
     if not data:
@@ -135,7 +135,7 @@ def _validate(data: bytes, sniffed: Sniffed) -> None:
     if sniffed.kind == "pdf":
         _pdf_reader(data)
     elif sniffed.kind != "eml":
-        from toolkit.ingest.screenshots import decode_image
+        from toolkit.ingest.images import decode_image
 
         decode_image(data)
 

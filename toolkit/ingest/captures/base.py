@@ -15,11 +15,12 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from toolkit.errors import InputError
-from toolkit.model import Channel
+from toolkit.model import Channel, Precision
 
 if TYPE_CHECKING:
     from PIL import Image
 
+    from toolkit.ingest.timestamps import FoundTime
     from toolkit.model import Classification, TimeSource
 
 # ocr(image) -> text, as toolkit.classify.ocr.ocr_image.
@@ -49,6 +50,28 @@ class CaptureRecord:
     auto_reply: bool = False
     warnings: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    times: list[FoundTime] = field(default_factory=list)  # every time the reader found
+    unreadable: list[tuple[str, str, str]] = field(default_factory=list)  # source, detail, raw
+
+    def add_time(
+        self,
+        value: datetime | None,
+        source: TimeSource,
+        detail: str,
+        *,
+        precision: str = Precision.SECOND.value,
+        raw: str | None = None,
+    ) -> None:
+        """Keep a time found in the file; the first one is also the reader's own time
+        (``observed_at``). A time found but not readable is kept with its text."""
+        from toolkit.ingest.timestamps import FoundTime
+
+        if value is None:
+            self.unreadable.append((source.value, detail, (raw or "")[:200]))
+            return
+        self.times.append(FoundTime(value, source, detail, precision))
+        if self.observed_at is None:
+            self.observed_at, self.time_source, self.time_detail = value, source, detail
 
 
 class CaptureReader(Protocol):
