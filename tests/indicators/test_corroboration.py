@@ -199,3 +199,22 @@ def test_no_probes_no_attempts(ws, applicant: str) -> None:
         "window_minutes": 60, "covered": 0, "corroborated": 0, "slots_after": 0,
         "contradicted": 0, "no_slot_after": 0,
     }  # fmt: skip
+
+
+def test_a_probe_within_the_attempts_minute_is_neither_before_nor_after(
+    ws, applicant: str
+) -> None:
+    """A journal says 13:05: the attempt is somewhere in that minute; the slots seen at
+    13:05:30 may be before or after it, so they neither contradict nor follow it."""
+    aid = add_attempt(ws, applicant, "journal", "2025-02-27 13:05", "no_slot",
+                      time_precision="minute")  # fmt: skip
+    add_probe(ws, "76", "renouvellement", "2025-02-27 13:02", "no_slot", 0)
+    ws.sql(
+        "INSERT INTO probe_rows (prefecture, procedure, observed_at, outcome, slots) "
+        "VALUES ('76', 'renouvellement', ?, 'slots_available', 3)",
+        [datetime(2025, 2, 27, 13, 5, 30, tzinfo=PARIS)],
+    )
+    [row] = [r for r in corroboration_rows(ws, applicant) if r["attempt_id"] == aid]
+    assert (row["probes_nearby"], row["before_at"], row["after_at"]) == (
+        2, datetime(2025, 2, 27, 13, 2), None)  # fmt: skip
+    assert row["corroboration"] == "corroborated"

@@ -82,6 +82,11 @@ class Entry:
     url_source: str | None = None  # read, declared, or None (recorded before schema 005)
     extraction: str | None = None  # how the outcome was obtained: rule, ocr, log, option, manual
     note_declared: bool = False  # a note the applicant wrote (log, contact), not one read
+    time_precision: str | None = None  # attempts.time_precision (schema 007)
+    outcome_by: str | None = None  # attempts.outcome_source: read, declared, reviewed
+    flags: tuple[str, ...] = ()  # outcome_conflict, time_conflict, edited, reencoded, weak_time
+    # the other times found for it: (local time, precision, French label of the source)
+    other_times: tuple[tuple[datetime, str, str], ...] = ()
 
     @property
     def date_only(self) -> bool:
@@ -91,6 +96,8 @@ class Entry:
     @property
     def precision(self) -> str:
         """``second``, ``minute`` or ``day``: how finely the time source gives the time."""
+        if self.time_precision:
+            return self.time_precision
         if self.date_only:
             return "day"
         return MINUTE_SOURCES.get(self.time_source or "", "second")
@@ -98,8 +105,10 @@ class Entry:
     @property
     def outcome_source(self) -> str | None:
         """``read`` (a rule on the page or its OCR), ``declared`` (a log, an option),
-        ``reviewed`` (a person), or None for a contact."""
-        return OUTCOME_SOURCES.get(self.extraction or "")
+        ``reviewed`` (a person), or None (a contact; an outcome nobody decided)."""
+        if self.outcome_by or self.extraction is None:
+            return self.outcome_by
+        return OUTCOME_SOURCES.get(self.extraction)
 
 
 @dataclass
@@ -144,7 +153,7 @@ class Evidence:
 _ATTEMPTS_SQL = """
 SELECT t.id, t.channel, t.observed_at, t.time_source, t.time_detail, t.outcome, t.url,
        t.direction, t.subject, t.note, t.file_sha256, t.part, t.http_status, t.url_source,
-       t.extraction, s.kind AS source_kind,
+       t.extraction, s.kind AS source_kind, t.time_precision, t.outcome_source, t.flags,
        coalesce(t.original_name, f.original_name) AS name, f.media_type, f.size
 FROM attempts t LEFT JOIN files f ON f.sha256 = t.file_sha256
 LEFT JOIN sources s ON s.id = t.source_id
@@ -190,6 +199,27 @@ def _corroboration(ws: Workspace, applicant_id: str, window_minutes: int) -> dic
     return {r["attempt_id"]: r["corroboration"] for r in rows if r["corroboration"]}
 
 
+def _other_times(
+    ws: Workspace, ids: list[str], zone: ZoneInfo
+) -> dict[str, tuple[tuple[datetime, str, str], ...]]:
+    """The times found for each attempt besides the one that dates it (none rejected)."""
+    from toolkit.model import TIME_SOURCE_LABELS_FR
+
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    out: dict[str, list[tuple[datetime, str, str]]] = {}
+    for aid, source, value, precision in ws.con.execute(
+        f"SELECT attempt_id, source, value, precision FROM attempt_times "
+        f"WHERE attempt_id IN ({marks}) AND NOT chosen AND rejected IS NULL "
+        f"AND value IS NOT NULL ORDER BY attempt_id, seq",
+        ids,
+    ).fetchall():
+        label = TIME_SOURCE_LABELS_FR.get(source, source)
+        out.setdefault(aid, []).append((value.astimezone(zone), precision, label))
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def gather(
     ws: Workspace, applicant_id: str, *, window_minutes: int = 60, robot: bool = False
 ) -> Evidence:
@@ -206,7 +236,9 @@ def gather(
     }
     corroborated = _corroboration(ws, applicant_id, window_minutes)
     ev = Evidence(applicant, identity, window_minutes=window_minutes)
-    for r in ws.rows(_ATTEMPTS_SQL, [applicant_id]):
+    rows = ws.rows(_ATTEMPTS_SQL, [applicant_id])
+    others = _other_times(ws, [r["id"] for r in rows], zone)
+    for r in rows:
         local = r["observed_at"].astimezone(zone)
         ev.attempts.append(
             Entry(
@@ -229,6 +261,10 @@ def gather(
                 url_source=r["url_source"],
                 extraction=r["extraction"],
                 note_declared=r["source_kind"] not in READ_NOTE_SOURCES,
+                time_precision=r["time_precision"],
+                outcome_by=r["outcome_source"],
+                flags=tuple(r["flags"] or ()),
+                other_times=others.get(r["id"], ()),
             )
         )
     for r in ws.rows(_DOCUMENTS_SQL, [applicant_id]):

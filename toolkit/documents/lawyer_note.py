@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.documents.docx import docx_text, save_docx
 from toolkit.frenchdates import date_fr, plural_fr
+from toolkit.model import FLAG_LABELS_FR
 
 if TYPE_CHECKING:
     from toolkit.documents.letter_kinds import LetterKind
@@ -197,6 +198,9 @@ def _captures(d: _Doc, ev: Any, targets: dict[str, Any]) -> None:
             items.append(f"{when} — {name} : résultat non établi.")
         if e.time_source == "mtime":
             items.append(f"{when} — {name} : datée par la seule date du fichier (copie).")
+        for flag in e.flags:
+            if flag != "weak_time" or e.time_source != "mtime":
+                items.append(f"{when} — {name} : {FLAG_LABELS_FR.get(flag, flag)}.")
         if e.note:
             items.append(f"{when} — {name} : note du demandeur, non produite : « {e.note} ».")
     for name in targets["site_mismatches"]:

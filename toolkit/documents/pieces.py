@@ -44,7 +44,7 @@ from toolkit.documents.layout import (
 )
 from toolkit.documents.pdf import PT_PER_MM, STAMP_BAND_PT, fit, image_info, image_page
 from toolkit.documents.plan import Piece
-from toolkit.frenchdates import date_fr, utc_offset
+from toolkit.frenchdates import candidates_fr, date_fr, moment_fr, stamp_fr
 from toolkit.model import CHANNEL_LABELS_FR, OUTCOME_LABELS_FR, TIME_SOURCE_LABELS_FR
 
 if TYPE_CHECKING:
@@ -134,23 +134,21 @@ def clock_of(e: Entry, *, zone: bool = True) -> str:
     « 24/02/2025 07:15 UTC+01:00 » (a journal), « 11/03/2025 » (a date only)."""
     if e.when is None:
         return e.day.strftime("%d/%m/%Y") if e.day else ""
-    if e.precision == "day":
-        return e.when.strftime("%d/%m/%Y")
-    text = e.when.strftime("%d/%m/%Y %H:%M:%S" if e.precision == "second" else "%d/%m/%Y %H:%M")
-    return f"{text} {utc_offset(e.when)}" if zone else text
+    return stamp_fr(e.when, e.precision, zone=zone)
 
 
 def local_time_line(e: Entry) -> str:
     """The time in words at its source's precision, with the zone."""
     if e.when is None:
         return f"{date_fr(e.day, weekday=True)}" if e.day else "date inconnue"
-    if e.precision == "day":
-        return f"{date_fr(e.when, weekday=True)} (heure non précisée)"
-    clock = f"{e.when:%H:%M:%S}" if e.precision == "second" else f"{e.when:%H:%M}"
-    return (
-        f"{date_fr(e.when, weekday=True)} à {clock} "
-        f"(heure locale, {e.when.tzinfo}, {utc_offset(e.when)})"
-    )
+    return moment_fr(e.when, e.precision, weekday=True)
+
+
+def other_times_fr(e: Entry) -> str | None:
+    """The other times found for it: « 07:15:12 (nom du fichier) ; 07:15 (journal…) »."""
+    if not e.other_times:
+        return None
+    return candidates_fr(list(e.other_times))
 
 
 def time_source_fr(e: Entry) -> str:
@@ -200,6 +198,9 @@ def caption_lines(entries: list[Entry], *, with_notes: bool = False) -> list[tup
     lines: list[tuple[Style, str]] = []
     if e.time_source:
         lines.append((SMALL, f"Source de l'heure : {time_source_fr(e)}"))
+        others = other_times_fr(e) if len(entries) == 1 else None
+        if others:
+            lines.append((SMALL, f"Autres heures relevées : {others}"))
     if e.source == "attempt" and e.kind == "online" and len(entries) > 1:
         for k, x in enumerate(entries, start=1):
             status = f"statut HTTP {x.http_status}" if x.http_status else "statut non enregistré"
