@@ -201,9 +201,7 @@ def test_no_probes_no_attempts(ws, applicant: str) -> None:
     }  # fmt: skip
 
 
-def test_a_probe_within_the_attempts_minute_is_neither_before_nor_after(
-    ws, applicant: str
-) -> None:
+def test_a_probe_within_the_attempts_minute_is_neither_before_nor_after(ws, applicant: str) -> None:
     """A journal says 13:05: the attempt is somewhere in that minute; the slots seen at
     13:05:30 may be before or after it, so they neither contradict nor follow it."""
     aid = add_attempt(ws, applicant, "journal", "2025-02-27 13:05", "no_slot",
