@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,9 +36,29 @@ def attempt_ids(ws: Workspace) -> set[str]:
 ROBOT_WORDS = ("relevé automatique", "relevés automatiques", "robot", "14:02", "indépendamment")
 
 
+pytestmark = pytest.mark.xdist_group("robot")
+
+
+@pytest.fixture(scope="module")
+def case_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A closed workspace: the publication case, its probes ingested as a named crawl."""
+    from toolkit.workspace import init_workspace
+
+    tmp = tmp_path_factory.mktemp("robot")
+    with init_workspace(tmp / "ws") as ws:
+        _build(ws, tmp)
+    return tmp / "ws"
+
+
 @pytest.fixture
-def case(ws: Workspace, tmp_path: Path) -> str:
-    """The publication case, with its probes ingested as a named crawl."""
+def case(case_root: Path) -> Iterator[tuple[Workspace, str]]:
+    from toolkit.workspace import open_workspace
+
+    with open_workspace(case_root) as ws:
+        yield ws, "pub-76"
+
+
+def _build(ws: Workspace, tmp_path: Path) -> str:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -59,8 +80,9 @@ def case(ws: Workspace, tmp_path: Path) -> str:
     return who
 
 
-def test_default_pieces_hold_no_robot_data(ws: Workspace, case: str, tmp_path: Path) -> None:
-    result = build_exhibits(ws, case, tmp_path / "plain")
+def test_default_pieces_hold_no_robot_data(case: tuple[Workspace, str], tmp_path: Path) -> None:
+    ws, who = case
+    result = build_exhibits(ws, who, tmp_path / "plain")
     assert "robot" not in {p.section for p in result.pieces}
     for piece in result.pieces:
         text = "\n".join(pdf_text(result.out / piece.filename))
@@ -68,9 +90,12 @@ def test_default_pieces_hold_no_robot_data(ws: Workspace, case: str, tmp_path: P
             assert word not in text, (piece.filename, word)
 
 
-def test_robot_piece_needs_its_author(ws: Workspace, case: str, tmp_path: Path) -> None:
+def test_robot_piece_needs_its_author_then_states_the_probes(
+    case: tuple[Workspace, str], tmp_path: Path
+) -> None:
+    ws, who = case
     with pytest.raises(InputError) as e:
-        build_exhibits(ws, case, tmp_path / "r", with_robot_evidence=True)
+        build_exhibits(ws, who, tmp_path / "r", with_robot_evidence=True)
     assert str(e.value).startswith(
         "robot probes of observatoire-76 have no author on record: run `guichets source "
         "describe observatoire-76 --operator WHO --method HOW --frequency HOW_OFTEN` first"
@@ -78,16 +103,11 @@ def test_robot_piece_needs_its_author(ws: Workspace, case: str, tmp_path: Path) 
     assert not (tmp_path / "r").exists()
     with pytest.raises(NotFound, match=r"no crawl named 'cimade' \(known: observatoire-76\)"):
         describe_source(ws, "cimade", operator="X")
-
-
-def test_robot_piece_states_the_probes_and_the_attestation(
-    ws: Workspace, case: str, tmp_path: Path
-) -> None:
     describe_source(ws, "observatoire-76", operator="Collectif Guichets 76 (fictif)",
                     method="lecture du message affiché par la page de réservation",
                     frequency="une fois par heure")  # fmt: skip
     assert crawl_sources(ws)[0]["described"] is True
-    result = build_exhibits(ws, case, tmp_path / "r", with_robot_evidence=True)
+    result = build_exhibits(ws, who, tmp_path / "r", with_robot_evidence=True)
     [robot] = [p for p in result.pieces if p.section == "robot"]
     assert robot.operators == ["Collectif Guichets 76 (fictif)"]
     assert robot.label.startswith(
@@ -102,7 +122,7 @@ def test_robot_piece_states_the_probes_and_the_attestation(
     assert "27/02/2025 13:05:00 UTC+01:00 —" in text and "Screenshot_20250227-130500" in text
     assert "(3 min avant)" in text and "(57 min après)" in text
     assert "27/02/2025 14:00" in text  # the publication announced in between
-    [row] = [r for r in result_rows(ws, case) if r["attempt_id"] in attempt_ids(ws)]
+    [row] = [r for r in result_rows(ws, who) if r["attempt_id"] in attempt_ids(ws)]
     assert probe_cell(row, "before") == "27/02/2025 13:02:00 (3 min avant) : aucun créneau"
     assert probe_cell(row, "after") == (
         "27/02/2025 14:02:00 (57 min après) : créneaux disponibles (16), premier le 03/04/2025"
@@ -147,5 +167,6 @@ def test_cli_source_describe_and_exhibits(cli, tmp_path: Path) -> None:
             "--frequency", "horaire")  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "Robot robot.csv: run by Association fictive" in r.stderr
-    data = cli.json("exhibits", "pub-76", "--out", str(tmp_path / "x"), "--with-robot-evidence")
-    assert "06_Releves_automatiques_du_service.pdf" in [p["file"] for p in data["pieces"]]
+    assert cli.json("source", "list")[0]["described"] is True
+    r = cli("source", "describe", "robot.csv", "--operator", " ")
+    assert r.exit_code == 1 and "--operator is empty" in r.stderr

@@ -110,7 +110,7 @@ def test_nearest_probe_before_and_after(ws, applicant: str, crawl: dict[str, str
     a2 = df[df.attempt_id.map(crawl) == "A2"].iloc[0]
     assert (a2.after_at, a2.after_slots, a2.after_first_slot) == (
         datetime(2025, 3, 4, 14, 20), 3, date(2025, 5, 12))  # fmt: skip
-    assert a2.form == "www.seine-maritime.gouv.fr/booking/28617"
+    assert a2.form == "seine-maritime.gouv.fr/booking/28617"
     assert df.attrs["summary"] == {
         "window_minutes": 60, "covered": 5, "corroborated": 1, "slots_after": 1,
         "contradicted": 1, "no_slot_after": 1,

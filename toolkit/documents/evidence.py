@@ -76,7 +76,6 @@ class Entry:
     note: str | None = None
     title: str | None = None
     original: Original | None = None
-    corroboration: str | None = None  # corroborated, slots_after, contradicted, … (the note only)
     part: int = 0  # index inside a file holding several attempts (a HAR)
     http_status: int | None = None
     url_source: str | None = None  # read, declared, or None (recorded before schema 005)
@@ -192,13 +191,6 @@ def _original(ws: Workspace, row: dict[str, Any]) -> Original | None:
     return Original(sha, row.get("name"), media, int(row.get("size") or 0))
 
 
-def _corroboration(ws: Workspace, applicant_id: str, window_minutes: int) -> dict[str, str]:
-    from toolkit.indicators.corroboration import corroboration_rows
-
-    rows = corroboration_rows(ws, applicant_id, window_minutes=window_minutes)
-    return {r["attempt_id"]: r["corroboration"] for r in rows if r["corroboration"]}
-
-
 def _other_times(
     ws: Workspace, ids: list[str], zone: ZoneInfo
 ) -> dict[str, tuple[tuple[datetime, str, str], ...]]:
@@ -234,7 +226,6 @@ def gather(
     identity = {
         k: v for k, v in (ident_rows[0] if ident_rows else {}).items() if v not in (None, "")
     }
-    corroborated = _corroboration(ws, applicant_id, window_minutes)
     ev = Evidence(applicant, identity, window_minutes=window_minutes)
     rows = ws.rows(_ATTEMPTS_SQL, [applicant_id])
     others = _other_times(ws, [r["id"] for r in rows], zone)
@@ -255,7 +246,6 @@ def gather(
                 subject=r["subject"],
                 note=r["note"],
                 original=_original(ws, r),
-                corroboration=corroborated.get(r["id"]),
                 part=int(r["part"] or 0),
                 http_status=r["http_status"],
                 url_source=r["url_source"],

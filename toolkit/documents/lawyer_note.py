@@ -19,6 +19,7 @@ from toolkit.frenchdates import date_fr, plural_fr
 from toolkit.model import FLAG_LABELS_FR
 
 if TYPE_CHECKING:
+    from toolkit.documents.evidence import Evidence
     from toolkit.documents.letter_kinds import LetterKind
     from toolkit.workspace import Workspace
 
@@ -59,6 +60,7 @@ class _Doc:
         from docx.shared import Cm, Pt
 
         self.doc = Document()
+        self.bullet_style = self.doc.styles["List Bullet"]  # looked up once: it is slow
         section = self.doc.sections[0]
         section.page_width, section.page_height = Cm(21.0), Cm(29.7)
         section.left_margin = section.right_margin = Cm(2.0)
@@ -75,7 +77,7 @@ class _Doc:
         run.italic, run.bold = italic, bold
 
     def bullet(self, text: str) -> None:
-        self.doc.add_paragraph(text, style="List Bullet")
+        self.doc.add_paragraph(text, style=self.bullet_style)
 
 
 def write_note(
@@ -90,9 +92,9 @@ def write_note(
     warnings: list[str],
     when: datetime,
     today: date,
+    ev: Evidence,
 ) -> Path:
     """Write the note for letter ``letter`` (already rendered) to ``out``; return ``out``."""
-    from toolkit.documents.evidence import gather
     from toolkit.indicators.corroboration import corroboration_rows
     from toolkit.indicators.targets import booking_targets
 
@@ -106,7 +108,6 @@ def write_note(
     )
     _check(d, check, context["brouillon"])
     _marks(d, letter)
-    ev = gather(ws, applicant_id)
     window = ev.window_minutes
     _robot(d, corroboration_rows(ws, applicant_id, window_minutes=window), window)
     _captures(d, ev, booking_targets(ws, applicant_id))
@@ -186,7 +187,7 @@ def _robot(d: _Doc, rows: list[dict[str, Any]], window: int) -> None:
             d.bullet(text)
 
 
-def _captures(d: _Doc, ev: Any, targets: dict[str, Any]) -> None:
+def _captures(d: _Doc, ev: Evidence, targets: dict[str, Any]) -> None:
     d.heading("4. Captures à examiner avant de produire")
     items = []
     for e in ev.online:
@@ -201,7 +202,7 @@ def _captures(d: _Doc, ev: Any, targets: dict[str, Any]) -> None:
         for flag in e.flags:
             if flag != "weak_time" or e.time_source != "mtime":
                 items.append(f"{when} — {name} : {FLAG_LABELS_FR.get(flag, flag)}.")
-        if e.note:
+        if e.note and e.note_declared:
             items.append(f"{when} — {name} : note du demandeur, non produite : « {e.note} ».")
     for name in targets["site_mismatches"]:
         items.append(f"{name} : le site est celui d'une autre préfecture.")

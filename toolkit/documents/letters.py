@@ -196,7 +196,7 @@ def build_letter(
     from toolkit.documents.evidence import gather
     from toolkit.documents.lawyer_note import write_note
     from toolkit.indicators.applicant import local_today
-    from toolkit.indicators.readiness import check_readiness
+    from toolkit.indicators.readiness import readiness_and_indicators
 
     spec = letter_kind(kind)
     signer = signer or spec.default_signer
@@ -215,24 +215,27 @@ def build_letter(
     refusal = spec.refuse(facts) if spec.refuse else None
     if refusal:
         raise LetterRefused(f"letter {kind} for {applicant_id} refused: {refusal}")
-    check_fn = spec.check or check_readiness
-    check = check_fn(ws, applicant_id, rules=rules, today=today)
+    check, ind = readiness_and_indicators(ws, applicant_id, rules=rules, today=today)
+    if spec.check is not None:
+        check = spec.check(ws, applicant_id, rules=rules, today=today)
     failed = blocking_failures(check, spec)
     if failed and not draft:
         raise LetterRefused(_refusal(applicant_id, spec, failed))
+    ev = gather(ws, applicant_id)
     context = letter_context(
         ws, applicant_id, exhibits=Path(exhibits) if exhibits else None, today=today,
         check=check, draft=draft, signer=signer, exempt=spec.exempt, refere=refere,
+        evidence=ev, indicators=ind,
     )  # fmt: skip
     if spec.extra_context:
         context.update(spec.extra_context(ws, applicant_id, context))
     out.parent.mkdir(parents=True, exist_ok=True)
-    when = gather(ws, applicant_id).last_moment()
+    when = ev.last_moment()
     render_template(template, context, out, when=when, title=spec.title)
     warnings = _warnings(kind, context)
     note = write_note(
         ws, applicant_id, spec, out, note_path(out), check=check, context=context,
-        warnings=warnings, when=when, today=today,
+        warnings=warnings, when=when, today=today, ev=ev,
     )  # fmt: skip
     result = LetterResult(kind, out, note, None, draft, signer, check["verdict"], warnings)
     if pdf:

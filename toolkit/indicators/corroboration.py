@@ -47,10 +47,13 @@ CORROBORATION_COLUMNS = (
 )  # fmt: skip
 
 # The booking form a URL names, so that two pages of one préfecture and procedure on two
-# different forms (two guichets, two motifs) are not compared.
+# different forms (two guichets, two motifs) are not compared. The host is cut to its last
+# three labels (seine-maritime.gouv.fr): an address read by OCR may lack its scheme or
+# misread « www ».
 FORM_SQL = """CASE
     WHEN regexp_matches({u}, '/booking/create/[0-9]+')
-        THEN lower(regexp_extract({u}, '^[A-Za-z]+://([^/?#]+)', 1)) || '/booking/'
+        THEN regexp_extract(lower(regexp_extract({u}, '^(?:[A-Za-z]+://)?([^/?#]+)', 1)),
+                            '([^.]+[.][^.]+[.][^.]+)$', 1) || '/booking/'
              || regexp_extract({u}, '/booking/create/([0-9]+)', 1)
     WHEN regexp_matches({u}, '/rdvpref/reservation/demarche/[0-9]+')
         THEN 'rdvpref/' || regexp_extract({u}, '/demarche/([0-9]+)', 1)

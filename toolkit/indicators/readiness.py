@@ -259,7 +259,19 @@ def check_readiness(
     rules: Rules | str | os.PathLike[str] | None = None,
     today: date | None = None,
 ) -> dict[str, Any]:
-    """``{applicant, verdict, verdict_fr, counts, findings, rules, as_of}``.
+    """See :func:`readiness_and_indicators` (this is its check alone)."""
+    return readiness_and_indicators(ws, applicant_id, rules=rules, today=today)[0]
+
+
+def readiness_and_indicators(
+    ws: Workspace,
+    applicant_id: str,
+    *,
+    rules: Rules | str | os.PathLike[str] | None = None,
+    today: date | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The check ``{applicant, verdict, verdict_fr, counts, findings, rules, as_of}`` and the
+    indicators it was made from (with the legal facts: route, OQTF, demands).
 
     ``findings`` is a list of ``{rule, level, message, source, mark, to_verify}`` in the
     order of the rules file; ``to_verify`` is true for a rule resting on a secondary source
@@ -278,10 +290,10 @@ def check_readiness(
     ctx = message_context(ind, loaded)
     findings: list[dict[str, Any]] = []
     for rule in loaded.enabled():
-        result = CHECKS[rule.id](ind, rule)
-        if result is None:
+        found = CHECKS[rule.id](ind, rule)
+        if found is None:
             continue
-        level, key = result
+        level, key = found
         findings.append(
             {
                 "rule": rule.id,
@@ -294,7 +306,7 @@ def check_readiness(
         )
     levels = [str(f["level"]) for f in findings]
     verdict = verdict_for(levels)
-    return {
+    check = {
         "applicant": ind["applicant"],
         "verdict": verdict,
         "verdict_fr": VERDICTS_FR[verdict],
@@ -303,3 +315,4 @@ def check_readiness(
         "rules": loaded.path,
         "as_of": ind["as_of"],
     }
+    return check, ind
