@@ -47,12 +47,25 @@ def test_attempt_log_of_the_sample(demo) -> None:
     assert len(rows) == 49
     assert Counter(r["channel"] for r in rows) == {"online": 46, "email": 3}
     sources = Counter(r["time_source"] for r in rows)
-    # the log, metadata and capture times do not depend on OCR being installed
-    assert (sources["log"], sources["png_meta"], sources["exif"]) == (16, 2, 1)
-    assert (sources["har"], sources["pdf_header"], sources["email_header"]) == (3, 1, 4)
-    assert sources["mtime"] == 0
+    # what a device wrote outranks the log: the journal dates only the phone shot whose page
+    # shows the day (« Demande de rendez-vous du 07/03/2025 ») and no clock; the desktop shots
+    # the journal dates show their taskbar clock, which agrees with it and dates them
+    assert sources == {
+        "filename": 34, "email_header": 4, "ocr": 3, "har": 3, "png_meta": 2, "log": 1,
+        "exif": 1, "pdf_meta": 1,
+    }  # fmt: skip
+    # every online attempt was read, none contradicts the journal, no time disagrees
+    online = [r for r in rows if r["channel"] == "online"]
+    assert {r["outcome_source"] for r in online} == {"read"}
+    assert [r["flags"] for r in rows if r["flags"]] == []
     first, last = rows[0], rows[-1]
-    assert first["observed_at"] == "2025-02-24T07:15:00+01:00"  # from the log (minute precision)
+    # the phone's name says 07:15:12, the journal 07:15, the page 24/02/2025: they agree
+    assert first["observed_at"] == "2025-02-24T07:15:12+01:00"
+    assert [(t["source"], t["local_time"]) for t in first["times"][:3]] == [
+        ("filename", "2025-02-24 07:15:12"), ("ocr", "2025-02-24"), ("log", "2025-02-24 07:15"),
+    ]  # fmt: skip
+    journal_only = next(r for r in rows if r["file"] == "IMG_4821.PNG")
+    assert (journal_only["time_source"], journal_only["local_time"]) == ("log", "2025-03-07 23:37")
     assert last["observed_at"].startswith("2025-04-01T18:03")
     assert last["observed_at"].endswith("+02:00")  # after the DST change
     by_file = {r["file"]: r for r in rows}

@@ -199,3 +199,65 @@ def test_settle_fills_outcome_time_and_flags() -> None:
     assert a.observed_at == at(2025, 3, 12, 10, 6)
     empty = Attempt("a-76", "online", at(2000, 1, 1), "mtime")
     assert not settle(empty, PARIS)
+
+
+def test_a_finer_time_refines_only_inside_the_coarser_one() -> None:
+    printed = cand("pdf_header", at(2025, 3, 12, 14, 30), "minute")
+    inside = cand("pdf_meta", at(2025, 3, 12, 14, 30, 41))
+    later = cand("pdf_meta", at(2025, 3, 12, 14, 31, 7))  # agrees (1 min), another minute
+    assert choose_time([printed, inside], PARIS).chosen == inside
+    choice = choose_time([printed, later], PARIS)
+    assert choice.chosen == printed and not choice.conflict
+
+
+# --- the store ----------------------------------------------------------------------------------
+
+
+def test_schema_7_gives_older_attempts_their_provenance(tmp_path, monkeypatch) -> None:
+    import toolkit.workspace as wsmod
+    from toolkit.applicants import add_applicant
+
+    real = wsmod.migrations()
+    monkeypatch.setattr(wsmod, "migrations", lambda: [m for m in real if m[0] < 7])
+    ws = wsmod.init_workspace(tmp_path / "ws")
+    add_applicant(ws, "a-76", prefecture="76", procedure="renouvellement")
+    old = [
+        ("a", "online", "2025-03-12 09:06:00+00", "log", "log:line 2", "no_slot", "log", None),
+        ("b", "online", "2025-03-12 09:06:32+00", "filename", "filename:android", "captcha",
+         "ocr", "captcha.text"),
+        ("c", "online", "2025-03-12 09:06:32+00", "mtime", "mtime", "unknown", None, None),
+        ("d", "phone", "2025-03-11 23:00:00+00", "declared", "declared:date", "unknown",
+         "manual", None),
+    ]  # fmt: skip
+    for row in old:
+        ws.sql(
+            "INSERT INTO attempts (id, applicant_id, prefecture, procedure, channel, observed_at, "
+            "time_source, time_detail, outcome, extraction, rule, ingested_at) "
+            "VALUES (?, 'a-76', '76', 'renouvellement', ?, ?, ?, ?, ?, ?, ?, now())",
+            list(row),
+        )
+    ws.close()
+    monkeypatch.setattr(wsmod, "migrations", lambda: real)
+    ws = wsmod.open_workspace(tmp_path / "ws")
+    got = {
+        r["id"]: r
+        for r in ws.rows(
+            "SELECT id, outcome_source, read_outcome, declared_outcome, flags, time_precision "
+            "FROM attempts"
+        )
+    }
+    assert got["a"] | {"id": None} == {
+        "id": None, "outcome_source": "declared", "read_outcome": None,
+        "declared_outcome": "no_slot", "flags": [], "time_precision": "minute",
+    }  # fmt: skip
+    assert (got["b"]["outcome_source"], got["b"]["read_outcome"], got["b"]["time_precision"]) == (
+        "read", "captcha", "second",
+    )  # fmt: skip
+    assert (got["c"]["outcome_source"], got["c"]["flags"]) == (None, ["weak_time"])
+    assert got["d"]["time_precision"] == "day"
+    times = ws.rows("SELECT attempt_id, source, precision, weak, chosen FROM attempt_times")
+    assert sorted((t["attempt_id"], t["source"], t["weak"], t["chosen"]) for t in times) == [
+        ("a", "log", False, True), ("b", "filename", False, True),
+        ("c", "mtime", True, True), ("d", "declared", False, True),
+    ]  # fmt: skip
+    ws.close()

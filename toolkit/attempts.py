@@ -176,7 +176,7 @@ def attempts(ws: Workspace, applicant_id: str) -> pd.DataFrame:
     tz = get_applicant(ws, applicant_id).tz
     columns = [*ATTEMPT_FIELDS, "local_date", "probes_nearby", "corroboration"]
     df = pd.DataFrame(records, columns=columns)
-    moment = pd.to_datetime(df["observed_at"], utc=True).dt.tz_convert(tz)
+    moment = pd.to_datetime(df["observed_at"], utc=True, format="ISO8601").dt.tz_convert(tz)
     df["observed_at"] = moment
     df["local_time"] = moment
     df["local_date"] = moment.dt.date

@@ -48,6 +48,8 @@ class TimeSource(StrEnum):
     """
 
     REVIEWED = "reviewed"
+    # `guichets capture`: the tool's own clock when the page answered, checked against the
+    # servers' Date headers and sealed by RFC 3161 tokens over the artefacts.
     CAPTURE = "capture"
     HAR = "har"
     EMAIL_HEADER = "email_header"
@@ -184,7 +186,7 @@ CHANNEL_LABELS_FR: dict[str, str] = {
 
 TIME_SOURCE_LABELS_FR: dict[str, str] = {
     "reviewed": "vérifiée visuellement",
-    "capture": "capture horodatée",
+    "capture": "capture guichets (horloge de l'appareil, comparée à celle du serveur)",
     "log": "journal de captures (déclaration)",
     "har": "horodatage HAR",
     "email_header": "en-tête du courriel",

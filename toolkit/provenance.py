@@ -57,8 +57,15 @@ PRECISION_ORDER = tuple(p.value for p in Precision)  # finest first
 DATED_SQL = "NOT list_has_any(flags, ['weak_time', 'time_conflict'])"
 # ... and whose hour is known (a date rendered in the page dates the day only).
 HOUR_KNOWN_SQL = f"({DATED_SQL} AND time_precision <> 'day')"
-# An attempt a person should look at (guichets review).
+# An attempt a person should look at (guichets review); needs_review() is its Python twin.
 NEEDS_REVIEW_SQL = "(len(flags) > 0 OR (channel = 'online' AND outcome = 'unknown'))"
+
+
+def needs_review(attempt: Attempt) -> bool:
+    """Whether a person should look at the attempt (as :data:`NEEDS_REVIEW_SQL`)."""
+    return bool(attempt.flags) or (
+        attempt.channel == "online" and attempt.outcome == Outcome.UNKNOWN
+    )
 
 
 # --- outcome -----------------------------------------------------------------------------------

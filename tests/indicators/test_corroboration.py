@@ -109,7 +109,7 @@ def test_nearest_probe_before_and_after(ws, applicant: str, crawl: dict[str, str
     }
     a2 = df[df.attempt_id.map(crawl) == "A2"].iloc[0]
     assert (a2.after_at, a2.after_slots, a2.after_first_slot) == (
-        datetime(2025, 3, 4, 14, 20), 3, date(2025, 5, 12))  # fmt: skip
+        datetime(2025, 3, 4, 14, 20, tzinfo=PARIS), 3, date(2025, 5, 12))  # fmt: skip
     assert a2.form == "seine-maritime.gouv.fr/booking/28617"
     assert df.attrs["summary"] == {
         "window_minutes": 60, "covered": 5, "corroborated": 1, "slots_after": 1,
@@ -183,7 +183,11 @@ def test_overseas_probe_matched_on_the_instant(ws) -> None:
         "INSERT INTO probe_rows (prefecture, procedure, observed_at, outcome) VALUES "
         "('974', 'renouvellement', TIMESTAMPTZ '2025-03-09 23:10:00+00', 'no_slot')"
     )
-    assert corroborate(ws, "r-974").attrs["summary"]["corroborated"] == 1
+    df = corroborate(ws, "r-974")
+    assert df.attrs["summary"]["corroborated"] == 1
+    # aware times in the préfecture's zone, not UTC and not text
+    assert str(df["local_time"].dtype).endswith(", Indian/Reunion]")
+    assert df["local_time"][0].isoformat() == "2025-03-10T03:30:00+04:00"
 
 
 @pytest.mark.parametrize("window", [0, -5, 1441])

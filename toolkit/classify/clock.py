@@ -57,6 +57,11 @@ _CONTENT_WORDS = re.compile(
     r"mise en ligne|disponib|creneau|rendez|rdv|semaine|prochain|dernier|derniere|publie"
     r"|partir|jusqu|valable|expir|deliv|depot|envoye|recu|\ble$"
 )
+# A time followed closely by another one: a list of slots, not a clock.
+_NEXT_TIME = re.compile(r"^\W{0,6}\d{1,2} ?[:;h] ?\d\d")
+_LIST_HEADINGS = re.compile(
+    r"choisissez votre creneau|choix d.une heure|plage horaire|creneaux? dispon"
+)
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1"})
 _NUMERIC_TOKEN = re.compile(r"(?<!\w)[\dOoDIl|]{1,4}(?:[:;/.-][\dOoDIl|]{1,4}){1,2}(?!\w)")
 YEARS = (2015, 2035)
@@ -157,6 +162,9 @@ def read_clock(text: str) -> tuple[datetime, str] | None:
       « rendez-vous », « créneau », « semaine », « prochain », « dernière », « publié »,
       « à partir », « jusqu'au », « valable », « expire », « délivré », « dépôt »,
       « envoyé », « reçu » on its line is something the page says, not the clock.
+    - a time followed by another time (« 09h00 09h15 », a list of slots) is a list, not
+      a clock; so is a date on the line under « Choisissez votre créneau » or « Choix
+      d'une heure ».
     - when several pairs remain, the last one wins: the clock sits at the bottom or in
       the corner pass, which is read last.
     """
@@ -180,6 +188,9 @@ def read_clock(text: str) -> tuple[datetime, str] | None:
             line_start = folded.rfind("\n", 0, start) + 1
             before = folded[max(line_start, start - 48) : start].strip()
             if before and _CONTENT_WORDS.search(before):
+                continue
+            previous = folded[folded.rfind("\n", 0, max(0, line_start - 1)) + 1 : line_start]
+            if _LIST_HEADINGS.search(previous) or _NEXT_TIME.match(folded[t_end : t_end + 12]):
                 continue
             end = max(d_end, t_end)
             if best is None or end > best[0]:

@@ -33,6 +33,25 @@ LANGUAGE = "fra"
 SOURCE_DPI = 150  # screen text: what tesseract estimates for a desktop screenshot
 TIMEOUT_SECONDS = 180  # one call of the program; a 20-megapixel page takes well under a minute
 _LIBRARY_NAMES = ("libtesseract.so.5", "libtesseract.so.4", "libtesseract.5.dylib")
+_LEPTONICA_NAMES = ("liblept.so.5", "libleptonica.so.6", "liblept.5.dylib", "libleptonica.6.dylib")
+L_SEVERITY_NONE = 6  # leptonica: print none of its messages on stderr
+
+
+def _silence_leptonica() -> None:
+    """Leptonica (tesseract's image library) prints « Error in boxClipToRectangle… » on
+    stderr for harmless cases (an empty region); the ingest report says what matters."""
+    names = [*_LEPTONICA_NAMES]
+    found = ctypes.util.find_library("lept") or ctypes.util.find_library("leptonica")
+    if found:
+        names.append(found)
+    for name in names:
+        try:
+            lib = ctypes.CDLL(name)
+            lib.setMsgSeverity.argtypes = [ctypes.c_int]
+            lib.setMsgSeverity(L_SEVERITY_NONE)
+            return
+        except (OSError, AttributeError):
+            continue
 
 
 def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
@@ -56,16 +75,24 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
 
 @cache
 def library() -> ctypes.CDLL | None:
-    """libtesseract through ctypes, or None when it cannot be loaded."""
+    """libtesseract through ctypes, or None when it cannot be loaded.
+
+    ``OMP_THREAD_LIMIT=1`` is set before the library loads: OpenMP reads it once, when it
+    starts, and one thread per engine is what lets N workers use N cores (more threads per
+    engine spin and burn CPU for nothing).
+    """
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     names = [*_LIBRARY_NAMES]
     found = ctypes.util.find_library("tesseract")
     if found:
         names.append(found)
     for name in names:
         try:
-            return _bind(ctypes.CDLL(name))
+            lib = _bind(ctypes.CDLL(name))
         except (OSError, AttributeError):
             continue
+        _silence_leptonica()
+        return lib
     return None
 
 
@@ -101,7 +128,6 @@ def _new_api() -> _Api | None:
     lib = library()
     if lib is None:
         return None
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     handle = lib.TessBaseAPICreate()
     if not handle or lib.TessBaseAPIInit3(handle, None, LANGUAGE.encode()) != 0:
         if handle:

@@ -23,7 +23,9 @@ tests/classify/test_ocr.py and bench/bench_ocr.py):
 - on landscape (desktop) images, the clock: the bottom-right corner (a taskbar), then the
   top-right corner (a menu bar) when the first showed none, dark bars inverted and enlarged
   ×2, read as sparse text (``--psm 11``: a taskbar's icons otherwise merge with the clock's
-  lines) (see :func:`~toolkit.classify.clock.read_clock`).
+  lines) (see :func:`~toolkit.classify.clock.read_clock`). Only the corners date a
+  screenshot: a date and a time in the page body are what the page says (a list of slots,
+  a publication notice), and a phone's status bar shows the time without a date.
 
 Images are read in parallel on one shared pool of threads (:func:`read_many`), each with
 its own loaded engine.
@@ -266,7 +268,8 @@ def read_screenshot(img: Image.Image, *, clock: bool = True) -> OcrResult:
             shown = read_clock(corner_texts[-1])
             if shown is not None:
                 break
-    shown = shown or read_clock(page)
+    # No clock from the page body: a date and a time there are what the page says (a list
+    # of slots, a publication notice), and a phone's status bar shows no date.
     text = "\n\n".join([page, *(t for t in corner_texts if t)])
     return OcrResult(
         text=text,

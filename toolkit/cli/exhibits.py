@@ -9,7 +9,7 @@ import typer
 
 from toolkit.cli import render
 from toolkit.cli.context import open_ws
-from toolkit.cli.options import ApplicantArg, FormatOpt, OutDirOpt
+from toolkit.cli.options import ApplicantArg, FormatOpt, OutDirOpt, TsaOpt
 from toolkit.cli.render import Format
 
 
@@ -39,19 +39,41 @@ def exhibits(
         bool,
         typer.Option("--with-notes", help="Print the applicant's own notes (left out by default)."),
     ] = False,
+    document_timestamp: Annotated[
+        bool,
+        typer.Option(
+            "--document-timestamp",
+            help="Add a PDF document timestamp (PAdES) to each pièce, from the first TSA.",
+        ),
+    ] = False,
+    tsa: TsaOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """One PDF per pièce named NN_Label.pdf, the inventaire détaillé (DOCX and PDF), manifest.json
     and SHA256SUMS; check the folder later with `guichets verify DIR`."""
+    from toolkit.capture.tsa import resolve_tsas
     from toolkit.documents import build_exhibits
 
+    stamp = resolve_tsas(tsa)[0].url if document_timestamp else None
     with open_ws() as ws, render.progress("Exhibits") as bar:
         result = build_exhibits(
             ws, applicant_id, out, max_file_mb=max_file_mb, group=group.value,
             with_robot_evidence=with_robot_evidence, with_notes=with_notes, progress=bar,
+            document_timestamp_tsa=stamp,
         )  # fmt: skip
     for warning in result.warnings:
         render.warn(warning)
+    if result.kept:
+        render.warn(
+            f"left {len(result.kept)} file(s) in {result.out} that `guichets exhibits` did not "
+            f"make: {', '.join(result.kept)}; move them out before filing (`guichets verify` "
+            "names them)"
+        )
+    if result.removed:
+        render.info(
+            f"Removed {len(result.removed)} pièce(s) of the earlier build that this one no "
+            f"longer has: {', '.join(result.removed)}"
+        )
     if fmt is Format.json:
         render.emit(result.to_dict(), fmt)
     else:

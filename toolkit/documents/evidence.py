@@ -19,12 +19,6 @@ from toolkit.applicants import IDENTITY_FIELDS, Applicant, get_applicant
 from toolkit.workspace import Workspace
 
 CONTACT_CHANNELS = ("email", "letter", "phone", "counter", "other")
-# Sources that give the time to the minute: a journal « 07:15 », a declared time, a clock
-# read on the image, the header of a printed page. Everything else gives seconds.
-MINUTE_SOURCES = {"log": "minute", "declared": "minute", "ocr": "minute", "pdf_header": "minute"}
-OUTCOME_SOURCES = {
-    "rule": "read", "ocr": "read", "log": "declared", "option": "declared", "manual": "reviewed",
-}  # fmt: skip
 # Ingest batches whose notes are read in the file (« HTTP 503 », « réponse automatique »);
 # every other note was written by someone (a screenshot log, a declared contact).
 READ_NOTE_SOURCES = ("captures",)
@@ -81,33 +75,24 @@ class Entry:
     url_source: str | None = None  # read, declared, or None (recorded before schema 005)
     extraction: str | None = None  # how the outcome was obtained: rule, ocr, log, option, manual
     note_declared: bool = False  # a note the applicant wrote (log, contact), not one read
-    time_precision: str | None = None  # attempts.time_precision (schema 007)
-    outcome_by: str | None = None  # attempts.outcome_source: read, declared, reviewed
+    time_precision: str = "second"  # second, minute, day: how the time is printed
+    outcome_source: str | None = None  # read, declared, reviewed (toolkit.provenance)
     flags: tuple[str, ...] = ()  # outcome_conflict, time_conflict, edited, reencoded, weak_time
-    # the other times found for it: (local time, precision, French label of the source)
-    other_times: tuple[tuple[datetime, str, str], ...] = ()
+    # every usable time found, chosen first: (local time, precision, time_source)
+    times: tuple[tuple[datetime, str, str], ...] = ()
 
     @property
     def date_only(self) -> bool:
-        """A contact declared with a date but no time of day."""
-        return (self.time_detail or "").endswith(":date")
+        """Dated to the day only (a contact declared with a date, a date shown in the page)."""
+        return self.time_precision == "day" or (self.time_detail or "").endswith(":date")
 
     @property
     def precision(self) -> str:
-        """``second``, ``minute`` or ``day``: how finely the time source gives the time."""
-        if self.time_precision:
-            return self.time_precision
-        if self.date_only:
-            return "day"
-        return MINUTE_SOURCES.get(self.time_source or "", "second")
+        return "day" if self.date_only else self.time_precision
 
     @property
-    def outcome_source(self) -> str | None:
-        """``read`` (a rule on the page or its OCR), ``declared`` (a log, an option),
-        ``reviewed`` (a person), or None (a contact; an outcome nobody decided)."""
-        if self.outcome_by or self.extraction is None:
-            return self.outcome_by
-        return OUTCOME_SOURCES.get(self.extraction)
+    def weak_time(self) -> bool:
+        return "weak_time" in self.flags
 
 
 @dataclass
@@ -150,9 +135,9 @@ class Evidence:
 
 
 _ATTEMPTS_SQL = """
-SELECT t.id, t.channel, t.observed_at, t.time_source, t.time_detail, t.outcome, t.url,
-       t.direction, t.subject, t.note, t.file_sha256, t.part, t.http_status, t.url_source,
-       t.extraction, s.kind AS source_kind, t.time_precision, t.outcome_source, t.flags,
+SELECT t.id, t.channel, t.observed_at, t.time_source, t.time_detail, t.time_precision,
+       t.outcome, t.outcome_source, t.flags, t.url, t.direction, t.subject, t.note, t.file_sha256,
+       t.part, t.http_status, t.url_source, t.extraction, s.kind AS source_kind,
        coalesce(t.original_name, f.original_name) AS name, f.media_type, f.size
 FROM attempts t LEFT JOIN files f ON f.sha256 = t.file_sha256
 LEFT JOIN sources s ON s.id = t.source_id
@@ -191,25 +176,23 @@ def _original(ws: Workspace, row: dict[str, Any]) -> Original | None:
     return Original(sha, row.get("name"), media, int(row.get("size") or 0))
 
 
-def _other_times(
+def _usable_times(
     ws: Workspace, ids: list[str], zone: ZoneInfo
-) -> dict[str, tuple[tuple[datetime, str, str], ...]]:
-    """The times found for each attempt besides the one that dates it (none rejected)."""
-    from toolkit.model import TIME_SOURCE_LABELS_FR
-
+) -> dict[str, list[tuple[datetime, str, str]]]:
+    """The usable time candidates of each attempt, the chosen one first (rejected ones and
+    copies' dates are left to ``guichets review``)."""
     if not ids:
         return {}
     marks = ", ".join("?" * len(ids))
     out: dict[str, list[tuple[datetime, str, str]]] = {}
-    for aid, source, value, precision in ws.con.execute(
-        f"SELECT attempt_id, source, value, precision FROM attempt_times "
-        f"WHERE attempt_id IN ({marks}) AND NOT chosen AND rejected IS NULL "
-        f"AND value IS NOT NULL ORDER BY attempt_id, seq",
+    for attempt, value, precision, source in ws.con.execute(
+        f"SELECT attempt_id, value, precision, source FROM attempt_times "
+        f"WHERE attempt_id IN ({marks}) AND rejected IS NULL AND value IS NOT NULL "
+        f"AND (NOT weak OR chosen) ORDER BY attempt_id, chosen DESC, seq",
         ids,
     ).fetchall():
-        label = TIME_SOURCE_LABELS_FR.get(source, source)
-        out.setdefault(aid, []).append((value.astimezone(zone), precision, label))
-    return {k: tuple(v) for k, v in out.items()}
+        out.setdefault(attempt, []).append((value.astimezone(zone), precision, source))
+    return out
 
 
 def gather(
@@ -228,7 +211,7 @@ def gather(
     }
     ev = Evidence(applicant, identity, window_minutes=window_minutes)
     rows = ws.rows(_ATTEMPTS_SQL, [applicant_id])
-    others = _other_times(ws, [r["id"] for r in rows], zone)
+    times = _usable_times(ws, [r["id"] for r in rows], zone)
     for r in rows:
         local = r["observed_at"].astimezone(zone)
         ev.attempts.append(
@@ -251,10 +234,10 @@ def gather(
                 url_source=r["url_source"],
                 extraction=r["extraction"],
                 note_declared=r["source_kind"] not in READ_NOTE_SOURCES,
-                time_precision=r["time_precision"],
-                outcome_by=r["outcome_source"],
+                time_precision=r["time_precision"] or "second",
+                outcome_source=r["outcome_source"],
                 flags=tuple(r["flags"] or ()),
-                other_times=others.get(r["id"], ()),
+                times=tuple(times.get(r["id"], ())),
             )
         )
     for r in ws.rows(_DOCUMENTS_SQL, [applicant_id]):

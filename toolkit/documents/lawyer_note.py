@@ -11,10 +11,9 @@ the facts of law (route, OQTF, earlier demands).
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.documents.docx import docx_text, save_docx
+from toolkit.documents.docx import docx_bytes, docx_text
 from toolkit.frenchdates import date_fr, plural_fr
 from toolkit.model import FLAG_LABELS_FR
 
@@ -80,12 +79,12 @@ class _Doc:
         self.doc.add_paragraph(text, style=self.bullet_style)
 
 
-def write_note(
+def note_bytes(
     ws: Workspace,
     applicant_id: str,
     spec: LetterKind,
-    letter: Path,
-    out: Path,
+    letter: bytes,
+    letter_name: str,
     *,
     check: dict[str, Any],
     context: dict[str, Any],
@@ -93,8 +92,8 @@ def write_note(
     when: datetime,
     today: date,
     ev: Evidence,
-) -> Path:
-    """Write the note for letter ``letter`` (already rendered) to ``out``; return ``out``."""
+) -> bytes:
+    """The note (a .docx) for the letter rendered as ``letter`` (named ``letter_name``)."""
     from toolkit.indicators.corroboration import corroboration_rows
     from toolkit.indicators.targets import booking_targets
 
@@ -102,7 +101,7 @@ def write_note(
     d.heading(f"Note pour l'avocat — {spec.title}", level=1)
     d.para(
         f"Dossier {applicant_id} — note établie le {date_fr(today)} avec la lettre "
-        f"« {letter.name} ». Document de travail confidentiel : ne pas le produire ni le "
+        f"« {letter_name} ». Document de travail confidentiel : ne pas le produire ni le "
         "communiquer à l'administration.",
         italic=True,
     )
@@ -116,8 +115,7 @@ def write_note(
         d.heading("Avertissements")
         for w in warnings:
             d.bullet(w)
-    save_docx(d.doc, out, when=when, title=f"Note pour l'avocat — {spec.title}")
-    return out
+    return docx_bytes(d.doc, when=when, title=f"Note pour l'avocat — {spec.title}")
 
 
 def _check(d: _Doc, check: dict[str, Any], draft: bool) -> None:
@@ -141,8 +139,8 @@ def _check(d: _Doc, check: dict[str, Any], draft: bool) -> None:
         d.bullet(f"[{LEVEL_FR[f['level']]}] {f['message']} (Source : {source}.)")
 
 
-def _marks(d: _Doc, letter: Path) -> None:
-    lines = [t for t in docx_text(letter.read_bytes()) if any(m in t for m in MARKS)]
+def _marks(d: _Doc, letter: bytes) -> None:
+    lines = [t for t in docx_text(letter) if any(m in t for m in MARKS)]
     d.heading("2. Mentions à compléter ou à vérifier dans la lettre")
     if not lines:
         d.para("Aucune.")

@@ -138,25 +138,31 @@ def clock_of(e: Entry, *, zone: bool = True) -> str:
 
 
 def local_time_line(e: Entry) -> str:
-    """The time in words at its source's precision, with the zone."""
+    """« lundi 24 février 2025 à 07:15 (heure locale, Europe/Paris, UTC+01:00) », at the
+    precision of the source that dated it (never seconds a journal did not give)."""
     if e.when is None:
         return f"{date_fr(e.day, weekday=True)}" if e.day else "date inconnue"
     return moment_fr(e.when, e.precision, weekday=True)
 
 
-def other_times_fr(e: Entry) -> str | None:
-    """The other times found for it: « 07:15:12 (nom du fichier) ; 07:15 (journal…) »."""
-    if not e.other_times:
+def times_found_fr(e: Entry) -> str | None:
+    """Every usable time found for it, when several: « 07:15:12 (nom du fichier) ; 07:15
+    (journal de captures (déclaration)) »."""
+    if len(e.times) < 2:
         return None
-    return candidates_fr(list(e.other_times))
+    return candidates_fr([(v, p, TIME_SOURCE_LABELS_FR.get(s, s)) for v, p, s in e.times])
 
 
 def time_source_fr(e: Entry) -> str:
-    detail = TIME_DETAIL_FR.get(e.time_detail or "")
-    if detail:
-        return detail
+    """Where the time comes from, and why to check it when it is weak or disputed."""
     source = e.time_source or ""
-    return TIME_SOURCE_CAPTION_FR.get(source) or TIME_SOURCE_LABELS_FR.get(source, source)
+    text = TIME_DETAIL_FR.get(e.time_detail or "") or TIME_SOURCE_CAPTION_FR.get(source)
+    text = text or TIME_SOURCE_LABELS_FR.get(source, source)
+    if source != "mtime" and e.weak_time:
+        text += " — heure à vérifier : métadonnées écrites par un logiciel de retouche"
+    elif "time_conflict" in e.flags:
+        text += " — heure à vérifier : les heures relevées ne concordent pas"
+    return text
 
 
 def url_fr(e: Entry) -> str:
@@ -173,8 +179,10 @@ def url_fr(e: Entry) -> str:
 def outcome_fr(e: Entry, *, short: bool = False) -> str:
     """« Aucun créneau (lu automatiquement sur l'image) »; short: « Aucun créneau (lu) »."""
     label = OUTCOME_LABELS_FR.get(e.outcome or "unknown", e.outcome or "")
+    if "outcome_conflict" in e.flags:
+        return f"{label} (à vérifier sur l'original)"
     source = e.outcome_source
-    if source is None:
+    if source not in OUTCOME_SHORT_FR:
         return label
     if short:
         return f"{label} ({OUTCOME_SHORT_FR[source]})"
@@ -198,9 +206,9 @@ def caption_lines(entries: list[Entry], *, with_notes: bool = False) -> list[tup
     lines: list[tuple[Style, str]] = []
     if e.time_source:
         lines.append((SMALL, f"Source de l'heure : {time_source_fr(e)}"))
-        others = other_times_fr(e) if len(entries) == 1 else None
-        if others:
-            lines.append((SMALL, f"Autres heures relevées : {others}"))
+        found = times_found_fr(e) if len(entries) == 1 else None
+        if found:
+            lines.append((SMALL, f"Heures relevées : {found}"))
     if e.source == "attempt" and e.kind == "online" and len(entries) > 1:
         for k, x in enumerate(entries, start=1):
             status = f"statut HTTP {x.http_status}" if x.http_status else "statut non enregistré"

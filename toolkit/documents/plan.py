@@ -16,15 +16,20 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from toolkit.documents.evidence import Entry, Evidence
 from toolkit.documents.naming import exhibit_filename
 from toolkit.frenchdates import date_fr, month_fr, period_fr, plural_fr
 
+if TYPE_CHECKING:
+    from toolkit.documents.capture_exhibits import CapturePlan
+
 GROUPS = ("month", "week")
 SECTION_ORDER = (
-    "identity_docs", "recap", "chart", "screenshots", "captures", "sworn_statement", "robot",
-    "correspondence", "ccc_attestation", "urgency", "other",
+    "identity_docs", "recap", "chart", "screenshots", "captures", "self_captures",
+    "sworn_statement", "robot", "correspondence", "ccc_attestation", "urgency", "other",
+    "timestamp_proof",
 )  # fmt: skip
 # Pièces made by other modules: (section, "module:function"). The function takes the
 # Evidence and returns its pièces (unnumbered, ``group_id`` set), or none; it is imported
@@ -296,12 +301,14 @@ def plan_exhibits(
     chart: bool = True,
     pdf_pages: dict[str, int | None] | None = None,
     budgets: dict[str, int] | None = None,
+    self_captures: CapturePlan | None = None,
 ) -> list[Piece]:
     """The pièces in order, numbered from 1, with their Télérecours file names.
 
     ``pdf_pages`` gives the page count of PDF originals (to split a large one);
     ``budgets`` a smaller size budget for some pièces (by ``group_id``), after a first build
-    produced a file over the limit.
+    produced a file over the limit; ``self_captures`` the séries of guichets' own captures and the
+    « Preuve d'horodatage » (:mod:`toolkit.documents.capture_exhibits`).
     """
     if group not in GROUPS:
         raise ValueError(f"group {group!r}: use one of {', '.join(GROUPS)}")
@@ -384,6 +391,8 @@ def plan_exhibits(
     shots: list[Entry] = []
     captures: list[Entry] = []
     for e in ev.online:
+        if self_captures is not None and e.key in self_captures.skip:
+            continue  # shown with its procès-verbal in a série of its own
         if e.original is None:
             continue
         # several attempts from one HAR file stay together: the file is shown once, with
@@ -393,9 +402,15 @@ def plan_exhibits(
         piece.group_id = f"{piece.kind}:{piece.short}"
         sections[piece.section].extend(split_series(piece, budget(piece.group_id)))
 
+    for section, extra in (self_captures.pieces if self_captures else {}).items():
+        for piece in extra:
+            piece.group_id = f"{piece.kind}:{piece.short}"
+            parts = split_series(piece, budget(piece.group_id)) if piece.entries else [piece]
+            sections[section].extend(parts)
     for section, target in PIECE_BUILDERS:
         module, name = target.split(":")
         sections[section].extend(getattr(import_module(module), name)(ev))
+
     pieces = [p for s in SECTION_ORDER for p in sections[s]]
     for n, p in enumerate(pieces, start=1):
         p.group_id = p.group_id or p.kind

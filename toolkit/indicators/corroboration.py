@@ -217,10 +217,20 @@ def corroborate(
     ws: Workspace, applicant_id: str, *, window_minutes: int = DEFAULT_WINDOW_MINUTES
 ) -> pd.DataFrame:
     """Per online attempt, the nearest probes of the same service before and after it, and
-    the label (see the module doc); the summary is in ``df.attrs["summary"]``."""
+    the label (see the module doc); the summary is in ``df.attrs["summary"]``.
+
+    Every time column is timezone-aware, in the préfecture's zone.
+    """
     import pandas as pd
 
+    from toolkit.applicants import get_applicant
+
+    tz = get_applicant(ws, applicant_id).tz  # a clear error for an unknown applicant
     rows = corroboration_rows(ws, applicant_id, window_minutes=window_minutes)
     df = pd.DataFrame(rows, columns=list(CORROBORATION_COLUMNS))
+    moment = pd.to_datetime(df["observed_at"], utc=True, format="ISO8601").dt.tz_convert(tz)
+    df["observed_at"], df["local_time"] = moment, moment
+    for column in ("before_at", "after_at", "publication_at"):  # local wall-clock times
+        df[column] = pd.to_datetime(df[column]).dt.tz_localize(tz, ambiguous="NaT")
     df.attrs["summary"] = summarize(rows, window_minutes)
     return df

@@ -115,7 +115,10 @@ def message_context(ind: dict[str, Any], rules: Rules) -> dict[str, Any]:
         top_band=top,
         top_band_fr=HOUR_BAND_LABELS_FR[top],
         dated_attempts=dated_attempts(ind),
-        top_band_share=round(100 * bands[top] / dated_attempts(ind)) if dated_attempts(ind) else 0,
+        top_band_share=round(100 * bands[top] / hourly_attempts(ind))
+        if hourly_attempts(ind)
+        else 0,
+        flagged=flagged(ind),
         span_target_fr=date_fr(date.fromisoformat(first) + timedelta(days=int(target_days)))
         if first
         else "—",
@@ -135,6 +138,11 @@ def _graded(measure: float, rule: Rule) -> tuple[str, str]:
 
 def dated_attempts(ind: dict[str, Any]) -> int:
     """Online attempts with a reliable time (the dating counts are over these)."""
+    return int(ind["dated_attempts"])
+
+
+def hourly_attempts(ind: dict[str, Any]) -> int:
+    """Dated attempts whose hour is known (the hour counts are over these)."""
     return int(sum(ind["hour_bands"].values()))
 
 
@@ -147,8 +155,16 @@ def _when_dated(measure: Callable[[dict[str, Any]], float]) -> Check:
     return check
 
 
+def flagged(ind: dict[str, Any]) -> int:
+    """Online attempts a person must look at before they are produced: outcome or time
+    conflicts, edited or re-encoded images (weak times have their own rule)."""
+    return sum(
+        ind[k] for k in ("outcome_conflicts", "time_conflicts", "edited_images", "reencoded_images")
+    )
+
+
 def _hour_bands(ind: dict[str, Any], rule: Rule) -> Outcome:
-    n = dated_attempts(ind)
+    n = hourly_attempts(ind)
     if n == 0 or n < rule.params["min_attempts"]:
         return None
     return _graded(100 * max(ind["hour_bands"].values()) / n, rule)
@@ -215,6 +231,7 @@ CHECKS: dict[str, Check] = {
     ),
     "booking_target": _booking_target,
     "applicant_link": _when_attempts(lambda ind: ind["documents"]["sworn_statement"]),
+    "review": lambda ind, rule: _graded(flagged(ind), rule) if ind["attempts"] else None,
     "written_request": lambda ind, rule: _graded(ind["written_requests"], rule),
     "permit_expiry": _permit_expiry,
     "permit_copy": _permit_copy,

@@ -170,7 +170,10 @@ def date_from_pdf(data: bytes, tz: str) -> date | None:
         except Exception:  # a malformed date string; metadata is optional
             value = None
         if isinstance(value, datetime):
-            return _local_date(value, tz)
+            try:
+                return _local_date(value, tz)
+            except (OverflowError, ValueError):  # year 1 or 9999 with an offset: no date
+                return None
     return None
 
 
@@ -183,7 +186,7 @@ def date_from_eml(data: bytes, tz: str) -> date | None:
         return None
     try:
         return _local_date(parsedate_to_datetime(str(raw)), tz)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
 
 

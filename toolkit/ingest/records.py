@@ -132,13 +132,25 @@ def known_attempt_ids(ws: Workspace, ids: list[str]) -> set[str]:
 
 
 def insert_attempt(
-    ws: Workspace, a: Attempt, applicant: Applicant, source_id: str, time_detail: str | None = None
+    ws: Workspace,
+    a: Attempt,
+    applicant: Applicant,
+    source_id: str,
+    time_detail: str | None = None,
+    aid: str | None = None,
 ) -> str:
-    """Write one attempt and every time candidate found for it (``attempt_times``)."""
+    """Write one attempt and every time candidate found for it (``attempt_times``); ``aid``
+    overrides the content id (a capture is named by its record, since two captures can give
+    the same screenshot)."""
     import json
 
-    aid = attempt_id(a)
+    from toolkit.model import Flag, TimeSource
+    from toolkit.provenance import ordered_flags
+
+    aid = aid or attempt_id(a)
     time_detail = time_detail or a.time_detail
+    if a.time_source == TimeSource.MTIME:  # a copy's date is weak whoever chose it
+        a.flags = ordered_flags([*a.flags, Flag.WEAK_TIME.value])
     values = (
         aid,
         a.applicant_id,

@@ -34,7 +34,7 @@ from toolkit.ingest.records import (
 from toolkit.ingest.screenshot_log import LogEntry, file_key, read_log
 from toolkit.model import Attempt, Channel, Flag, Outcome, TimeCandidate
 from toolkit.progress import ProgressCallback, noop
-from toolkit.provenance import TimeRange, apply_reading, choose_time, settle
+from toolkit.provenance import TimeRange, apply_reading, choose_time, needs_review, settle
 from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -115,7 +115,9 @@ def ingest_screenshots(
     applicant = get_applicant(ws, applicant_id)
     if outcome is not None and outcome not in {o.value for o in Outcome}:
         raise InputError(f"--outcome {outcome!r}: use one of {', '.join(o.value for o in Outcome)}")
-    report = IngestReport(kind="screenshots", details={"unit": "attempt", "to_review": 0})
+    report = IngestReport(
+        kind="screenshots", details={"unit": "attempt", "to_review": 0, "applicant": applicant.id}
+    )
     entries: dict[str, LogEntry] = {}
     if log is not None:
         entries, log_problems = read_log(log)
@@ -284,7 +286,7 @@ def _report_attempt(report: IngestReport, where: str, attempt: Attempt, tz: str)
     for flag in (Flag.EDITED, Flag.REENCODED):
         if flag in flags:
             report.warnings.append(f"{where}: {flag.value}: {attempt.flag_detail.get(flag, '')}")
-    if flags - {Flag.REENCODED.value} or attempt.outcome == Outcome.UNKNOWN:
+    if needs_review(attempt):
         report.details["to_review"] += 1
 
 

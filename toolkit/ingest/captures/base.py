@@ -183,6 +183,7 @@ def content_charset(content_type: str | None) -> str | None:
 # --- MIME headers (MHTML and e-mail) ----------------------------------------------------------
 
 HEADER_LINE = re.compile(rb"^[!-9;-~]+:")  # a MIME header field name and its colon
+_YEAR = re.compile(r"\b(\d{4})\s+\d{1,2}:\d{2}")  # the year written before the time
 
 
 def mime_date(raw: str | None) -> datetime | None:
@@ -200,6 +201,9 @@ def mime_date(raw: str | None) -> datetime | None:
         value = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    written = _YEAR.search(text)
+    if written and int(written.group(1)) != value.year:
+        return None  # « 0001 » read as 2001 by the two-digit-year rule: not what was written
     if value.tzinfo is None and re.search(r"(?:-0000|\b(?:UT|UTC|GMT|Z))\s*(?:\(.*\))?$", text):
         value = value.replace(tzinfo=UTC)
     return value

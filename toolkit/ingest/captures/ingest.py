@@ -30,7 +30,7 @@ from toolkit.ingest.records import (
 )
 from toolkit.model import Attempt, Channel, Flag, Outcome, System
 from toolkit.progress import ProgressCallback, noop
-from toolkit.provenance import TimeRange, apply_reading, choose_time, settle
+from toolkit.provenance import TimeRange, apply_reading, choose_time, needs_review, settle
 from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -130,7 +130,10 @@ def run(
 
     progress = progress or noop
     applicant = get_applicant(ws, applicant_id)
-    report = IngestReport(kind="captures", details={"unit": "attempt", "formats": {}})
+    report = IngestReport(
+        kind="captures",
+        details={"unit": "attempt", "formats": {}, "to_review": 0, "applicant": applicant.id},
+    )
     engine = _Ocr(ocr)
     inputs = list(expand(list(paths), report.problems))
     if not inputs and not report.problems:
@@ -168,6 +171,7 @@ def run(
                 if aid not in known:
                     insert_attempt(ws, attempt, applicant, source_id, time_detail=detail)
                     report.rows += 1
+                    report.details["to_review"] += needs_review(attempt)
                 report.warnings += [f"{f.display}: {w}" for w in record.warnings]
                 report.notices += [f"{f.display}: {n}" for n in record.notices]
             report.recorded.append(f.display)
@@ -186,6 +190,7 @@ def run(
                 "files": len(report.recorded),
                 "duplicates": len(report.duplicates),
                 "rejected": len(report.problems),
+                "to_review": report.details["to_review"],
             },
         )
     return report
