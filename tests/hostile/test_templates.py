@@ -117,7 +117,9 @@ def test_the_cli_says_it_in_one_line(ingested, tmp_path: Path, case: str) -> Non
     canary = tmp_path / CANARY
     template = _template(tmp_path / "tpl", _rce(canary)[case])
     out = tmp_path / "letter.docx"
-    r = ingested("letter", "ddd", "c-76", "--out", str(out), "--templates", str(template.parent), "--draft")
+    r = ingested(
+        "letter", "ddd", "c-76", "--out", str(out), "--templates", str(template.parent), "--draft"
+    )
     assert r.exit_code == 1, r.output
     errors = [line for line in r.stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and r.stderr.count("Error:") == 1, r.stderr
