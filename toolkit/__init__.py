@@ -31,12 +31,18 @@ _API: dict[str, str] = {
     "get_applicant": "toolkit.applicants",
     "list_applicants": "toolkit.applicants",
     "show_applicant": "toolkit.applicants",
+    "update_applicant": "toolkit.applicants",
+    "add_demand": "toolkit.demands",
+    "update_demand": "toolkit.demands",
+    "list_demands": "toolkit.demands",
     "add_contact": "toolkit.contacts",
     # ingest
     "ingest_screenshots": "toolkit.ingest.screenshots",
     "ingest_captures": "toolkit.ingest.captures",
     "ingest_crawl": "toolkit.ingest.crawl",
     "ingest_documents": "toolkit.ingest.documents",
+    "describe_source": "toolkit.sources",
+    "crawl_sources": "toolkit.sources",
     # capture and timestamps
     "capture_page": "toolkit.capture.record",
     "timestamp_files": "toolkit.capture.timestamps",

@@ -151,6 +151,7 @@ def _register() -> None:
         ingest,
         letter,
         review,
+        source,
         timestamp,
         workspace,
     )
@@ -159,6 +160,7 @@ def _register() -> None:
     app.add_typer(applicant.app, name="applicant")
     contact.register(app)
     app.add_typer(ingest.app, name="ingest")
+    app.add_typer(source.app, name="source")
     classify.register(app)
     attempts.register(app)
     review.register(app)

@@ -245,12 +245,15 @@ def _attempt(
         file_sha256=prepared.digest,
         original_name=f.name,
         url=entry.url if entry else None,
+        url_source="declared" if entry and entry.url else None,
         note=entry.note if entry else None,
     )
     attempt.declared_outcome = (entry.outcome if entry and entry.outcome else None) or outcome
     attempt.extra["declared_by"] = "the log" if entry and entry.outcome else "--outcome"
     if prepared.ocr is not None:
         apply_reading(attempt, prepared.ocr.classification, tz)
+        if attempt.url and attempt.url_source is None:
+            attempt.url_source = "read"  # on the image (OCR of the address bar)
     if prepared.history is not None:
         attempt.flags, attempt.flag_detail = prepared.history.flags, dict(prepared.history.detail)
     attempt.times = prepared.times

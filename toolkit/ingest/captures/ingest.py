@@ -248,6 +248,9 @@ def _attempt(
     if cls is not None:
         attempt.url = cls.url or record.url
         apply_reading(attempt, cls, applicant.tz)
+    if attempt.url:
+        attempt.url_source = "read"  # in the saved page, the HAR or the printed header
+    attempt.http_status = record.http_status
     attempt.times = collect.times
     if not settle(attempt, applicant.tz):
         why = "; ".join(rejected_lines(collect.times))
