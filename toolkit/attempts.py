@@ -1,4 +1,4 @@
-"""An applicant's chronological log of attempts and contacts."""
+"""An applicant's chronological log of attempts and contacts, and the list of their documents."""
 
 from __future__ import annotations
 
@@ -99,3 +99,16 @@ def attempts(ws: Workspace, applicant_id: str) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(attempt_records(ws, applicant_id), columns=list(ATTEMPT_FIELDS))
+
+
+def document_records(ws: Workspace, applicant_id: str) -> list[dict[str, Any]]:
+    """The applicant's supporting documents, by date (undated last), with their ids."""
+    applicant = get_applicant(ws, applicant_id)
+    return ws.rows(
+        """
+        SELECT d.id, d.kind, d.title, d.dated, f.original_name AS file, d.file_sha256 AS sha256
+        FROM documents d LEFT JOIN files f ON f.sha256 = d.file_sha256
+        WHERE d.applicant_id = ? ORDER BY d.dated NULLS LAST, d.id
+        """,
+        [applicant.id],
+    )

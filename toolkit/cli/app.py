@@ -111,6 +111,7 @@ def _register() -> None:
         classify,
         contact,
         demo,
+        documents,
         exhibits,
         export,
         indicators,
@@ -125,6 +126,7 @@ def _register() -> None:
     app.add_typer(ingest.app, name="ingest")
     classify.register(app)
     attempts.register(app)
+    documents.register(app)
     app.add_typer(indicators.app, name="indicators")
     check.register(app)
     app.add_typer(chart.app, name="chart")

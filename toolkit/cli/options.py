@@ -23,6 +23,13 @@ PathsArg = Annotated[
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Record nothing unless every file is valid.")
 ]
+ReasonOpt = Annotated[
+    str, typer.Option("--reason", help="Why it is removed (kept in the custody log).")
+]
+ReviewerOpt = Annotated[
+    str | None,
+    typer.Option("--reviewer", help="Who decided the removal [default: the OS user]."),
+]
 OutFileOpt = Annotated[Path, typer.Option("--out", "-o", help="File to write.")]
 OutDirOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder to write.")]
 # Robot crawls and préfecture indicators.
