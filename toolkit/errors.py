@@ -40,6 +40,11 @@ class InputError(GuichetsError):
     """A file or value given by the user cannot be used."""
 
 
+class LimitExceeded(InputError):
+    """A file passes a bound set to keep a parser's time and memory in check (its size, depth,
+    count of parts or values); the message names the bound."""
+
+
 class IntegrityError(GuichetsError):
     """The vault or a generated bundle does not match its hashes."""
 

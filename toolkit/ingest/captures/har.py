@@ -10,6 +10,9 @@ says. Bodies may be plain or base64 (``content.encoding``).
 
 Time: the entry's ``startedDateTime`` (time_source ``har``), which carries its offset.
 Exports are expected sanitised (cookies and tokens removed); nothing here needs them.
+
+The JSON is read within bounds (:mod:`toolkit.ingest.jsonlimits`): at most ``MAX_BYTES`` and
+``MAX_VALUES`` objects, members and numbers, nesting within Python's recursion limit.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from toolkit.ingest.captures.base import (
     page_text,
     strip_head,
 )
+from toolkit.ingest.jsonlimits import MB, load_json
 from toolkit.model import Classification, Outcome, System, TimeSource
 
 EXTENSIONS: tuple[str, ...] = (".har",)
@@ -42,6 +46,9 @@ _RDV_JSON_KEY = "datePremiereDispo"
 _EXPORT_HINT = (
     "export it again from the browser's network panel (« Enregistrer tout en tant que HAR »)"
 )
+_SHORTER = "export a shorter session again, with only the booking pages loaded"
+MAX_BYTES = 64 * MB
+MAX_VALUES = 2_000_000
 
 
 def sniff(head: bytes) -> bool:
@@ -159,12 +166,13 @@ def _booking_pages(pages: list[CaptureRecord], bodiless: set[int]) -> list[Captu
 
 def _load(data: bytes) -> Any:
     try:
-        text = data.decode("utf-8-sig")
+        return load_json(
+            data, what="this HAR export", max_bytes=MAX_BYTES, max_items=MAX_VALUES, fix=_SHORTER
+        )
     except UnicodeDecodeError:
         raise InputError(f"not a UTF-8 JSON file, so not a HAR export; {_EXPORT_HINT}") from None
-    try:
-        return json.loads(text)
     except json.JSONDecodeError as e:
+        text = e.doc
         end = len(text.rstrip())
         if e.msg.startswith("Unterminated string") or e.pos >= end - 1:
             raise InputError(
