@@ -293,9 +293,11 @@ def init_workspace(path: str | os.PathLike[str] | None = None) -> Workspace:
     root = resolve_path(path)
     if root.exists() and not root.is_dir():
         raise WorkspaceError(f"{root}: exists and is not a folder; choose another --workspace")
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "vault").mkdir(exist_ok=True)
-    (root / "out").mkdir(exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise WorkspaceError(f"{root}: cannot create the workspace ({e.strerror or e})") from None
+    _folders(root)
     ws = open_workspace(root, _create=True)
     created = ws.scalar("SELECT count(*) FROM custody WHERE action = 'init'") == 0
     if created:
@@ -335,6 +337,27 @@ def open_workspace(
     except BaseException:
         con.close()
         raise
-    (root / "vault").mkdir(exist_ok=True)
-    (root / "out").mkdir(exist_ok=True)
+    try:
+        _folders(root)
+    except BaseException:
+        con.close()
+        raise
     return Workspace(root, con, read_only)
+
+
+def _folders(root: Path) -> None:
+    """``vault/`` and ``out/`` exist as folders (created if missing)."""
+    for name in ("vault", "out"):
+        folder = root / name
+        if folder.exists() and not folder.is_dir():
+            raise WorkspaceError(
+                f"{folder}: is a file, not the workspace's {name} folder; move it away "
+                "(the workspace needs a folder of that name)"
+            )
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as e:
+            raise WorkspaceError(
+                f"{folder}: cannot create the workspace's {name} folder ({e.strerror or e}); "
+                "check the permissions of the workspace"
+            ) from None

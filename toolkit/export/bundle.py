@@ -311,11 +311,7 @@ def export_bundle(
             for (sha,) in con.execute(
                 f"SELECT sha256 FROM read_parquet({lit(paths['files'])}) ORDER BY 1"
             ).fetchall():
-                if sha not in ws.vault:
-                    raise IntegrityError(
-                        f"original {sha} is missing from the vault; run `guichets verify`"
-                    )
-                original = ws.vault.path_for(sha)
+                original = ws.vault.original(sha)
                 if sha256_file(original) != sha:
                     raise IntegrityError(
                         f"original {sha} in the vault was altered; run `guichets verify`"
