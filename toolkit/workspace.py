@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit._version import __version__
 from toolkit.errors import (
     GuichetsError,
+    InputError,
     WorkspaceBusy,
     WorkspaceError,
     WorkspaceMissing,
@@ -37,11 +38,40 @@ ENV_VAR = "GUICHETS_WORKSPACE"
 DEFAULT_DIR = "workspace"
 
 
+def readable(text: str) -> str:
+    """Text that can be stored and shown. A file name that is not UTF-8 (an old system's
+    Latin-1, kept by Python as surrogates) is read as Windows-1252."""
+    if text.isascii() or not any("\udc80" <= c <= "\udcff" for c in text):
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("cp1252", "replace")
+
+
+NAME_MAX = 255  # bytes in one file name (Linux, macOS, Windows)
+PATH_MAX = 4096
+
+
+def check_path(path: str | os.PathLike[str]) -> None:
+    """Refuse (InputError) a path the system cannot look up: a name longer than NAME_MAX
+    bytes, or a path longer than PATH_MAX."""
+    raw = os.fsencode(path)
+    longest = max((len(part) for part in raw.split(b"/")), default=0)
+    if longest > NAME_MAX or len(raw) > PATH_MAX:
+        shown = readable(os.fsdecode(raw))
+        shown = shown if len(shown) <= 60 else shown[:40] + "…" + shown[-12:]
+        raise InputError(
+            f"{shown}: path too long for the system (a name of {longest} bytes, {len(raw)} in "
+            f"all; at most {NAME_MAX} and {PATH_MAX}); rename or move the file"
+        )
+
+
 def resolve_path(path: str | os.PathLike[str] | None = None) -> Path:
     """Explicit path > $GUICHETS_WORKSPACE > ./workspace."""
     if path is not None and str(path) != "":
+        check_path(path)
         return Path(path)
     env = os.environ.get(ENV_VAR)
+    if env:
+        check_path(env)
     return Path(env) if env else Path(DEFAULT_DIR)
 
 
@@ -194,7 +224,14 @@ class Workspace:
         self.con.execute(
             "INSERT INTO sources (id, kind, path, options, tool_version, started_at, rows) "
             "VALUES (?, ?, ?, ?, ?, ?, 0)",
-            [source_id, kind, path, json.dumps(options, default=str), __version__, now()],
+            [
+                source_id,
+                kind,
+                readable(path) if path is not None else None,
+                json.dumps(options, default=str),
+                __version__,
+                now(),
+            ],
         )
         return source_id
 

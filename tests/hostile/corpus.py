@@ -482,34 +482,32 @@ TAMPERED_BUNDLES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-#: Ways of damaging a copy of the workspace before a command runs.
-WORKSPACE_DAMAGE = (
-    "vault-file-missing",
-    "vault-file-altered",
-    "vault-file-is-dir",
-    "vault-missing",
-    "db-garbage",
-    "db-truncated",
-    "out-is-file",
-    "key-empty",
-    "key-is-dir",
-)
-
-#: Commands run on every damaged workspace.
-ON_DAMAGE: tuple[tuple[str, ...], ...] = (
-    ("attempts", "{a}"),
-    ("check", "{a}"),
+#: Ways of damaging a copy of the workspace before a command runs, and the commands run on
+#: each (a damaged database fails at open, whatever the command: two suffice there).
+_READERS_OF_ORIGINALS: tuple[tuple[str, ...], ...] = (
     ("exhibits", "{a}", "--out", "{dir}/ex"),
     ("letter", "ddd", "{a}", "--out", "{dir}/l.docx"),
-    ("chart", "applicant", "{a}", "--out", "{dir}/c.png"),
     ("classify", "{a}", "--all"),
     ("export", "bundle", "--out", "{dir}/b.zip", "--with-files"),
-    ("export", "xlsx", "--out", "{dir}/x.xlsx"),
     ("verify",),
-    ("indicators", "applicant", "{a}"),
-    ("applicant", "show", "{a}"),
+    ("check", "{a}"),
     ("ingest", "screenshots", "{f:ok.png}", "-a", "{a}", "--no-ocr"),
 )
+_AT_OPEN: tuple[tuple[str, ...], ...] = (
+    ("attempts", "{a}"),
+    ("ingest", "screenshots", "{f:ok.png}", "-a", "{a}", "--no-ocr"),
+)
+WORKSPACE_DAMAGE: dict[str, tuple[tuple[str, ...], ...]] = {
+    "vault-file-missing": _READERS_OF_ORIGINALS,
+    "vault-file-altered": _READERS_OF_ORIGINALS,
+    "vault-file-is-dir": _READERS_OF_ORIGINALS,
+    "vault-missing": _READERS_OF_ORIGINALS,
+    "db-garbage": _AT_OPEN,
+    "db-truncated": _AT_OPEN,
+    "out-is-file": (*_AT_OPEN, ("chart", "applicant", "{a}", "--out", "{dir}/c.png")),
+    "key-empty": (("export", "bundle", "--out", "{dir}/b.zip"),),
+    "key-is-dir": (("export", "bundle", "--out", "{dir}/b.zip"),),
+}
 
 
 @dataclass(frozen=True)
@@ -521,18 +519,30 @@ class Invocation:
     label: str
     args: tuple[str, ...]
     damage: str | None = None
+    workspace: str | None = None  # instead of the corpus workspace
 
 
 def _by_suffix(names: list[str], *suffixes: str) -> list[str]:
     return [n for n in names if n.endswith(suffixes)]
 
 
-def invocations(names: list[str]) -> list[Invocation]:
-    """Every command paired with every corpus file it could be given."""
+def invocations(names: list[str], *, batched: bool = False) -> list[Invocation]:
+    """Every command paired with every corpus file it could be given.
+
+    ``batched``: each ingest command gets all its files at once (a non-strict batch reports
+    each file on its own line), which runs the corpus several times faster; without it, one
+    invocation per file (finer diagnostics).
+    """
     runs: list[Invocation] = []
 
     def add(label: str, *args: str) -> None:
         runs.append(Invocation(label, args))
+
+    def ingest(what: str, files: list[str], *extra: str) -> None:
+        groups = [files] if batched else [[n] for n in files]
+        for group in groups:
+            shown = f"{len(group)} files" if batched else group[0]
+            add(f"{what} {shown}", "ingest", what, *(f"{{f:{n}}}" for n in group), *extra)
 
     images = _by_suffix(names, ".png", ".jpg", ".webp", ".heic")
     captures = _by_suffix(names, ".html", ".mhtml", ".har", ".eml", ".pdf")
@@ -540,93 +550,74 @@ def invocations(names: list[str]) -> list[Invocation]:
     zips = [n for n in _by_suffix(names, ".zip") if "manifest" not in n and "bundle" not in n]
     bundles = [n for n in _by_suffix(names, ".zip") if "manifest" in n or "bundle" in n]
     bundles += ["no-manifest.zip", "not-a-zip.zip", "nested.zip"]
-    for n in images:
-        add(f"screenshots {n}", "ingest", "screenshots", f"{{f:{n}}}", "-a", "{a}", "--no-ocr")
-    for n in captures:
-        add(f"captures {n}", "ingest", "captures", f"{{f:{n}}}", "-a", "{a}", "--no-ocr")
-    for n in docs:
-        add(f"documents {n}", "ingest", "documents", f"{{f:{n}}}", "-a", "{a}", "-k", "other")
-    for n in zips:
-        add(f"screenshots {n}", "ingest", "screenshots", f"{{f:{n}}}", "-a", "{a}", "--no-ocr")
-        add(f"captures {n}", "ingest", "captures", f"{{f:{n}}}", "-a", "{a}", "--no-ocr")
-        add(f"documents {n}", "ingest", "documents", f"{{f:{n}}}", "-a", "{a}", "-k", "other")
+    crawls = [n for n in _by_suffix(names, ".csv", ".json", ".parquet", ".xlsx") if "-log" not in n]
+    ingest("screenshots", images + zips, "-a", "{a}", "--no-ocr")
+    ingest("captures", captures + zips, "-a", "{a}", "--no-ocr")
+    ingest("documents", docs + zips, "-a", "{a}", "-k", "other")
+    ingest("crawl", crawls)
     for n in _by_suffix(names, "-log.csv", "-log.xlsx"):
-        add(f"screenshots --log {n}", "ingest", "screenshots", "{f:minimal.pdf}", "-a", "{a}",
+        add(f"screenshots --log {n}", "ingest", "screenshots", "{f:ok.png}", "-a", "{a}",
             "--no-ocr", "--log", f"{{f:{n}}}")  # fmt: skip
     for n in bundles:
         add(f"aggregate {n}", "aggregate", f"{{f:{n}}}")
     for n in _by_suffix(names, ".key", ".toml"):
-        add(
-            f"aggregate --key-file {n}",
-            "aggregate",
-            "{f:no-manifest.zip}",
-            "--key-file",
-            f"{{f:{n}}}",
-        )
+        add(f"aggregate --key-file {n}", "aggregate", "{f:no-manifest.zip}", "--key-file",
+            f"{{f:{n}}}")  # fmt: skip
         add(f"export bundle --key-file {n}", "export", "bundle", "--out", "{dir}/b.zip",
             "--key-file", f"{{f:{n}}}")  # fmt: skip
     for n in _by_suffix(names, ".toml"):
         add(f"check --rules {n}", "check", "{a}", "--rules", f"{{f:{n}}}")
-        add(
-            f"crawl --mapping {n}",
-            "ingest",
-            "crawl",
-            "{f:indicators.csv}",
-            "--mapping",
-            f"{{f:{n}}}",
-        )
-    for n in _by_suffix(names, ".csv", ".json", ".parquet", ".xlsx"):
-        if "-log" not in n:
-            add(f"crawl {n}", "ingest", "crawl", f"{{f:{n}}}")
+        add(f"crawl --mapping {n}", "ingest", "crawl", "{f:indicators.csv}", "--mapping",
+            f"{{f:{n}}}")  # fmt: skip
     for n in _by_suffix(names, ".docx"):
         add(f"letter --templates {n}", "letter", "ddd", "{a}", "--out", "{dir}/l.docx",
             "--templates", f"{{tpl:{n}}}")  # fmt: skip
-    # directories and special files where a file is expected
-    for where in ("{dir}", "/dev/null"):
-        add(f"screenshots --log {where}", "ingest", "screenshots", "{f:minimal.pdf}", "-a", "{a}",
+    # folders, devices, pipes and odd paths where a file is expected
+    for where in ("{dir}", "/dev/null", "a\x00b.png", "x" * 300 + ".png"):
+        shown = repr(where[:12])
+        add(f"screenshots --log {shown}", "ingest", "screenshots", "{f:ok.png}", "-a", "{a}",
             "--no-ocr", "--log", where)  # fmt: skip
-        add(f"check --rules {where}", "check", "{a}", "--rules", where)
-        add(f"aggregate {where}", "aggregate", where)
-        add(
-            f"aggregate --key-file {where}", "aggregate", "{f:no-manifest.zip}", "--key-file", where
-        )
-        add(f"crawl --mapping {where}", "ingest", "crawl", "{f:indicators.csv}", "--mapping", where)
-        add(f"letter --templates {where}", "letter", "ddd", "{a}", "--out", "{dir}/l.docx",
+        add(f"check --rules {shown}", "check", "{a}", "--rules", where)
+        add(f"aggregate {shown}", "aggregate", where)
+        add(f"aggregate --key-file {shown}", "aggregate", "{f:no-manifest.zip}", "--key-file",
+            where)  # fmt: skip
+        add(f"export bundle --key-file {shown}", "export", "bundle", "--out", "{dir}/k.zip",
+            "--key-file", where)  # fmt: skip
+        add(f"crawl --mapping {shown}", "ingest", "crawl", "{f:indicators.csv}", "--mapping", where)
+        add(f"letter --templates {shown}", "letter", "ddd", "{a}", "--out", "{dir}/l.docx",
             "--templates", where)  # fmt: skip
-        add(f"letter --exhibits {where}", "letter", "ddd", "{a}", "--out", "{dir}/l2.docx",
+        add(f"letter --exhibits {shown}", "letter", "ddd", "{a}", "--out", "{dir}/l2.docx",
             "--exhibits", where)  # fmt: skip
-        add(f"verify {where}", "verify", where)
-    for cmd in (("chart", "applicant", "{a}"), ("chart", "map"), ("chart", "prefecture", "76"),
-                ("export", "xlsx"), ("export", "bundle"), ("letter", "ddd", "{a}")):  # fmt: skip
-        for out in (
-            "{dir}",
-            "{dir}/x.unknown",
-            "{dir}/no-such-folder/x",
-            "/dev/null",
-            "{f:minimal.pdf}/x",
-        ):
-            add(f"{' '.join(cmd[:2])} --out {out}", *cmd, "--out", out)
-    for out in ("{f:minimal.pdf}", "/dev/null", "{f:minimal.pdf}/x"):
-        add(f"exhibits --out {out}", "exhibits", "{a}", "--out", out)
-    # special files given as evidence
+        add(f"verify {shown}", "verify", where)
+        add(f"demo --sample {shown}", "demo", "--out", "{dir}/d", "--sample", where)
+        runs.append(Invocation(f"--workspace {shown}", ("applicant", "list"), workspace=where))
+    runs.append(Invocation("init --workspace {file}/sub", ("init",), workspace="{f:ok.png}/sub"))
+    runs.append(Invocation("--workspace {file}", ("attempts", "{a}"), workspace="{f:ok.png}"))
     for cmd in (
-        ("ingest", "screenshots"),
-        ("ingest", "captures"),
-        ("ingest", "documents"),
+        ("ingest", "screenshots", "-a", "{a}", "--no-ocr"),
+        ("ingest", "captures", "-a", "{a}", "--no-ocr"),
+        ("ingest", "documents", "-a", "{a}", "-k", "other"),
         ("ingest", "crawl"),
     ):
-        extra = ("-a", "{a}") if cmd[1] != "crawl" else ()
-        kind = ("-k", "other") if cmd[1] == "documents" else ()
-        for where in ("/dev/null", "{fifo}", "{nonutf8}"):
-            add(f"{cmd[1]} {where}", *cmd, where, *extra, *kind)
+        odd = ("/dev/null", "{fifo}", "{nonutf8}", "a\x00b.png", "x" * 300 + ".png")
+        add(f"{cmd[1]} special files", *cmd, *odd)
+    # outputs that cannot be written (a valid one would build the whole document: not here)
+    outs = ("{dir}", "{dir}/x.unknown", "/dev/null", "{f:ok.png}/x", "x" * 300 + ".png")
+    for cmd in (("chart", "applicant", "{a}"), ("chart", "map"), ("chart", "prefecture", "76"),
+                ("export", "xlsx"), ("export", "bundle"), ("letter", "ddd", "{a}")):  # fmt: skip
+        for out in outs:
+            add(f"{' '.join(cmd[:2])} --out {out[:20]}", *cmd, "--out", out)
+    for out in ("{f:ok.png}", "/dev/null", "{f:ok.png}/x", "x" * 300):
+        add(f"exhibits --out {out[:20]}", "exhibits", "{a}", "--out", out)
     # values typed on the command line
     for value in ("0001-01-01", "9999-12-31", "2025-02-30", "x" * 300, "\x00"):
-        add(f"applicant add --permit-expiry {value[:12]!r}", "applicant", "add", f"v{len(runs)}",
+        shown = repr(value[:12])
+        add(f"applicant add --permit-expiry {shown}", "applicant", "add", f"v{len(runs)}",
             "--prefecture", "76", "--procedure", "renouvellement", "--permit-expiry", value)  # fmt: skip
-        add(f"applicant add --birth-date {value[:12]!r}", "applicant", "add", f"w{len(runs)}",
+        add(f"applicant add --birth-date {shown}", "applicant", "add", f"w{len(runs)}",
             "--prefecture", "76", "--procedure", "renouvellement", "--birth-date", value)  # fmt: skip
         add(
-            f"contact add --at {value[:12]!r}",
+            f"contact add --at {shown}",
             "contact",
             "add",
             "{a}",
@@ -635,65 +626,28 @@ def invocations(names: list[str]) -> list[Invocation]:
             "--at",
             value,
         )
-        add(f"documents --dated {value[:12]!r}", "ingest", "documents", "{f:minimal.pdf}", "-a", "{a}",
+        add(f"documents --dated {shown}", "ingest", "documents", "{f:minimal.pdf}", "-a", "{a}",
             "-k", "other", "--dated", value)  # fmt: skip
-        add(
-            f"indicators prefecture --since {value[:12]!r}",
-            "indicators",
-            "prefecture",
-            "--since",
-            value,
-        )
-        add(
-            f"chart map --since {value[:12]!r}",
-            "chart",
-            "map",
-            "--out",
-            "{dir}/m.png",
-            "--since",
-            value,
-        )
-        add(f"chart prefecture --until {value[:12]!r}", "chart", "prefecture", "76", "--out",
-            "{dir}/p.png", "--until", value)  # fmt: skip
+        add(f"indicators prefecture --since {shown}", "indicators", "prefecture", "--since", value)
+        add(f"indicators prefecture --until {shown}", "indicators", "prefecture", "--until", value)
     for value in ("\x00", "x" * 300, "../../etc", "76\n"):
         add(f"attempts {value[:12]!r}", "attempts", value)
-        add(
-            f"chart prefecture {value[:12]!r}", "chart", "prefecture", value, "--out", "{dir}/q.png"
-        )
-    add("demo --sample empty", "demo", "--out", "{dir}/demo", "--sample", "{dir}")
-    add("exhibits --max-file-mb 0", "exhibits", "{a}", "--out", "{dir}/ex0", "--max-file-mb", "0")
-    add("exhibits --max-file-mb -1", "exhibits", "{a}", "--out", "{dir}/ex1", "--max-file-mb", "-1")
-    add(
-        "exhibits --max-file-mb nan",
-        "exhibits",
-        "{a}",
-        "--out",
-        "{dir}/ex2",
-        "--max-file-mb",
-        "nan",
-    )
-    add(
-        "exhibits --max-file-mb inf",
-        "exhibits",
-        "{a}",
-        "--out",
-        "{dir}/ex3",
-        "--max-file-mb",
-        "inf",
-    )
+        add(f"indicators prefecture -p {value[:12]!r}", "indicators", "prefecture", "-p", value)
+        add(f"attempts remove {value[:12]!r}", "attempts", "remove", "{a}", value, "--reason", "x")
+        add(f"documents remove {value[:12]!r}", "documents", "remove", "{a}", value, "--reason",
+            value)  # fmt: skip
+    add("chart prefecture '\x00'", "chart", "prefecture", "\x00", "--out", "{dir}/q.png")
+    add("chart map --since 'x'", "chart", "map", "--out", "{dir}/m.png", "--since", "x")
+    for value in ("0", "-1", "nan", "inf"):
+        add(f"exhibits --max-file-mb {value}", "exhibits", "{a}", "--out", f"{{dir}}/x{value}",
+            "--max-file-mb", value)  # fmt: skip
     add("export xlsx --min-cell -5", "export", "xlsx", "--out", "{dir}/y.xlsx", "--min-cell", "-5")
     add("indicators applicant --window -1", "indicators", "applicant", "{a}", "--window", "-1")
-    add(
-        "indicators applicant --window huge",
-        "indicators",
-        "applicant",
-        "{a}",
-        "--window",
-        str(10**12),
-    )
+    add("indicators applicant --window huge", "indicators", "applicant", "{a}", "--window",
+        str(10**12))  # fmt: skip
     for label, _, _ in TAMPERED_BUNDLES:
         add(f"aggregate tampered {label}", "aggregate", f"{{bundle:{label}}}")
-    for damage in WORKSPACE_DAMAGE:
-        for cmd in ON_DAMAGE:
+    for damage, commands in WORKSPACE_DAMAGE.items():
+        for cmd in commands:
             runs.append(Invocation(f"{damage}: {' '.join(cmd[:2])}", cmd, damage))
     return runs

@@ -1,12 +1,12 @@
 """Run every command of the hostile corpus in-process and collect the generic failures.
 
-Usage: ``python -m tests.hostile.find_failures [FILTER]`` lists every invocation whose output
-holds ``unexpected failure`` or a traceback, with the message. ``test_failures.py`` runs the
-same invocations and asserts the list is empty.
+Usage: ``python -m tests.hostile.find_failures [--batched] [FILTER]`` lists every invocation
+whose output holds ``unexpected failure``, a traceback or a batch's last-resort line, with the
+message. ``test_failures.py`` runs the same invocations (batched) and asserts the list is
+empty.
 
-Each invocation gets the same small workspace (an applicant with identity, three sample
-screenshots, a small crawl), copied fresh only when a run changed it, so the whole corpus
-runs in seconds. Files that exist only at run time are named in the arguments: ``{f:NAME}``
+Invocations run on one small workspace (an applicant with identity, three sample
+screenshots, a small crawl); each kind of workspace damage gets a fresh copy. Files that exist only at run time are named in the arguments: ``{f:NAME}``
 a corpus file, ``{tpl:NAME}`` a templates folder holding that file as ``ddd.docx``,
 ``{dir}`` a scratch folder, ``{fifo}`` a named pipe, ``{nonutf8}`` a file whose name is not
 UTF-8, ``{a}`` the applicant.
@@ -19,6 +19,7 @@ import re
 import shutil
 import signal
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,12 @@ from tests.hostile.corpus import (
 
 #: Seconds one invocation may take (a FIFO or a device read without end must not hang).
 TIMEOUT = 20
-GENERIC = re.compile(r"unexpected failure|Traceback \(most recent call last\)")
+# The generic failures: the CLI's last resort, a traceback, and a batch's safety net for a
+# reader or a write that failed in a way nobody foresaw (each should be a specific line).
+GENERIC = re.compile(
+    r"unexpected failure|Traceback \(most recent call last\)|the reader failed \("
+    r"|could not be recorded \(|nested too deeply to be read|does not fit in memory"
+)
 
 
 @dataclass
@@ -180,53 +186,93 @@ def _expand(inv: Invocation, paths: dict[str, Path], scratch: Path) -> list[str]
     return out
 
 
-def run_all(root: Path, only: str | None = None) -> list[Outcome]:
-    """Run every invocation (those whose label contains ``only``); return what each gave."""
+def _reset(ws_dir: Path, pristine: Path, how: str | None) -> None:
+    if ws_dir.exists():
+        for p in ws_dir.rglob("*"):
+            if not p.is_symlink():
+                p.chmod(0o700 if p.is_dir() else 0o600)
+        shutil.rmtree(ws_dir)
+    shutil.copytree(pristine, ws_dir)
+    if how:
+        damage(ws_dir, how)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The corpus on disk: the pristine workspace and every input, by name."""
+
+    root: Path
+    pristine: Path
+    paths: dict[str, Path]
+
+
+def prepare(root: Path) -> Prepared:
+    pristine = make_workspace(root / "pristine")
+    return Prepared(root, pristine, prepare_inputs(root, pristine))
+
+
+def run_all(
+    root: Path | Prepared,
+    only: str | None = None,
+    chunk: tuple[int, int] | None = None,
+    *,
+    batched: bool = False,
+) -> list[Outcome]:
+    """Run every invocation (those whose label contains ``only``; with ``chunk`` = (i, n),
+    every n-th from the i-th); return what each gave.
+
+    The invocations without damage share one copy of the workspace (what one records, the
+    next sees: as a user's workspace would); each kind of damage gets a fresh copy.
+    """
     from typer.testing import CliRunner
 
     from toolkit.cli.app import app
     from toolkit.cli.state import settings
 
-    pristine = make_workspace(root / "pristine")
-    paths = prepare_inputs(root, pristine)
+    corpus = root if isinstance(root, Prepared) else prepare(root)
+    pristine, paths = corpus.pristine, corpus.paths
     runner = CliRunner()
+    every = invocations(sorted(files()), batched=batched)
+    chosen = [inv for inv in every if not only or only in inv.label]
+    if chunk is not None:
+        chosen = chosen[chunk[0] :: chunk[1]]
     outcomes = []
-    ws_dir = root / "ws"
-    for i, inv in enumerate(invocations(sorted(files()))):
-        if only and only not in inv.label:
-            continue
-        if ws_dir.exists() or ws_dir.is_symlink():
-            for p in ws_dir.rglob("*"):
-                if not p.is_symlink():
-                    p.chmod(0o700 if p.is_dir() else 0o600)
-            shutil.rmtree(ws_dir)
-        shutil.copytree(pristine, ws_dir)
-        if inv.damage:
-            damage(ws_dir, inv.damage)
-        scratch = root / f"scratch-{i}"
+    work = Path(tempfile.mkdtemp(prefix="run-", dir=corpus.root))
+    ws_dir = work / "ws"
+    state: object = ()  # the damage the current copy carries
+    for i, inv in enumerate(chosen):
+        if inv.damage != state:
+            _reset(ws_dir, pristine, inv.damage)
+            state = inv.damage
+        scratch = work / f"scratch-{i}"
         scratch.mkdir()
         args = _expand(inv, paths, scratch)
+        where = str(ws_dir)
+        if inv.workspace is not None:
+            where = _expand(Invocation("", (inv.workspace,)), paths, scratch)[0]
         settings.quiet = settings.debug = False
         started = time.monotonic()
         previous = signal.signal(signal.SIGALRM, _too_long)
         signal.alarm(TIMEOUT)
         try:
-            r = runner.invoke(app, ["--workspace", str(ws_dir), *args])
+            r = runner.invoke(app, ["--workspace", where, *args])
         finally:
             signal.alarm(0)
             signal.signal(signal.SIGALRM, previous)
         outcomes.append(Outcome(inv, args, r.exit_code, r.output, r.exception))
         if os.environ.get("HOSTILE_TRACE"):
-            print(f"{time.monotonic() - started:6.1f} {inv.label}", file=sys.stderr)
+            spent = time.monotonic() - started
+            print(f"{spent:6.2f} {time.process_time():7.2f} {inv.label}", file=sys.stderr)
     return outcomes
 
 
 def main() -> int:
-    import tempfile
-
-    only = sys.argv[1] if len(sys.argv) > 1 else None
+    args = sys.argv[1:]
+    batched = "--batched" in args
+    rest = [a for a in args if a != "--batched"]
+    only = rest[0] if rest else None
     with tempfile.TemporaryDirectory(prefix="guichets-hostile-") as tmp:
-        outcomes = run_all(Path(tmp), only)
+        outcomes = run_all(Path(tmp), only, batched=batched)
     bad = [o for o in outcomes if o.generic]
     for o in bad:
         print(o.line())

@@ -9,7 +9,7 @@ import typer
 
 from toolkit.cli import render
 from toolkit.cli.context import open_ws
-from toolkit.cli.options import ApplicantArg, OutFileOpt
+from toolkit.cli.options import ApplicantArg, OutFileOpt, checked_paths
 
 app = typer.Typer(
     help="Letters as editable DOCX: Défenseur des droits, préfecture, draft référé.",
@@ -19,14 +19,18 @@ app = typer.Typer(
 TemplatesOpt = Annotated[
     Path | None,
     typer.Option(
-        "--templates", help="Folder with your own ddd.docx, prefecture.docx, requete.docx."
+        "--templates",
+        help="Folder with your own ddd.docx, prefecture.docx, requete.docx.",
+        callback=checked_paths,
     ),
 ]
 PdfOpt = Annotated[bool, typer.Option("--pdf", help="Also write a PDF (needs LibreOffice).")]
 ExhibitsOpt = Annotated[
     Path | None,
     typer.Option(
-        "--exhibits", help="List the pièces of this exhibit folder (default: as planned now)."
+        "--exhibits",
+        help="List the pièces of this exhibit folder (default: as planned now).",
+        callback=checked_paths,
     ),
 ]
 

@@ -9,7 +9,7 @@ import typer
 
 from toolkit.cli import render
 from toolkit.cli.context import open_ws
-from toolkit.cli.options import FormatOpt
+from toolkit.cli.options import FormatOpt, checked_paths
 from toolkit.cli.render import Format
 from toolkit.cli.state import settings
 
@@ -25,7 +25,10 @@ def init() -> None:
 def verify(
     folder: Annotated[
         Path | None,
-        typer.Argument(help="An exhibit folder with manifest.json; default: the workspace vault."),
+        typer.Argument(
+            help="An exhibit folder with manifest.json; default: the workspace vault.",
+            callback=checked_paths,
+        ),
     ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:

@@ -110,7 +110,12 @@ def _prepare_out(out: Path) -> Path:
             raise InputError(
                 f"{out}: folder not empty and not made by `guichets exhibits`; choose another --out"
             )
-    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(
+            f"{out.parent}: cannot create the folder ({e.strerror or e}); choose another --out"
+        ) from None
     staging = out.parent / f".{out.name}.partial-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from toolkit.errors import Problem
+from toolkit.workspace import readable
 
 MAX_ENTRY_BYTES = 200 * 1024 * 1024  # one original; a screenshot or a PDF is far smaller
 MAX_ARCHIVE_BYTES = 2 * 1024 * 1024 * 1024
@@ -69,14 +70,6 @@ class InputFile:
 
 def _nfc(name: str) -> str:
     return unicodedata.normalize("NFC", readable(name))
-
-
-def readable(name: str) -> str:
-    """A file name as text. A name that is not UTF-8 (an old system's Latin-1, kept by Python
-    as surrogates) is read as Windows-1252, so it can be stored and shown."""
-    if name.isascii() or not any("\udc80" <= c <= "\udcff" for c in name):
-        return name
-    return name.encode("utf-8", "surrogateescape").decode("cp1252", "replace")
 
 
 def expand(
