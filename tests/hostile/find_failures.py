@@ -37,7 +37,7 @@ from tests.hostile.corpus import (
 )
 
 #: Seconds one invocation may take (a FIFO or a device read without end must not hang).
-TIMEOUT = 20
+TIMEOUT = 90
 # The generic failures: the CLI's last resort, a traceback, and a batch's safety net for a
 # reader or a write that failed in a way nobody foresaw (each should be a specific line).
 GENERIC = re.compile(
