@@ -55,6 +55,12 @@ MONTHS_FR = (
     "octobre", "novembre", "decembre",
 )  # fmt: skip
 
+# What a hit is called, most telling first (a cell may hold several).
+KINDS = (
+    "a name", "an e-mail address", "a phone number", "an AGDREF number", "an address",
+    "the birth date", "a part of a name", "a part of an e-mail address",
+)  # fmt: skip
+
 # The same squashing on both sides of every comparison (values and needles), in SQL.
 _SQUASH = "regexp_replace(lower(strip_accents({})), '[^a-z0-9]+', '', 'g')"
 _WORDS = "string_split_regex(lower(strip_accents({})), '[^a-z0-9]+')"
@@ -146,19 +152,20 @@ class IdentityGuard:
             return
         hit = con.execute(
             f"""
-            WITH n AS (SELECT {_SQUASH.format("raw")} AS s, what, word
+            WITH n AS (SELECT {_SQUASH.format("raw")} AS s, what, word, rank
                        FROM (SELECT unnest(?::VARCHAR[]) AS raw, unnest(?::VARCHAR[]) AS what,
-                                    unnest(?::BOOLEAN[]) AS word)),
+                                    unnest(?::BOOLEAN[]) AS word, unnest(?::INTEGER[]) AS rank)),
                  v AS (SELECT {_SQUASH.format("v")} AS s, {_WORDS.format("v")} AS w
                        FROM {values})
             SELECT n.what FROM v, n
             WHERE CASE WHEN n.word THEN list_contains(v.w, n.s) ELSE contains(v.s, n.s) END
-            LIMIT 1
+            ORDER BY n.rank LIMIT 1
             """,
             [
                 [n.raw for n in self.needles],
                 [n.what for n in self.needles],
                 [n.word for n in self.needles],
+                [KINDS.index(n.what) for n in self.needles],
                 *params,
             ],
         ).fetchone()
@@ -168,8 +175,10 @@ class IdentityGuard:
     @staticmethod
     def _refuse(place: str, what: str, where: str) -> None:
         raise IntegrityError(
-            f"an identity value ({what}) reached {place} of {where}; nothing was written. "
-            "This is a bug: report it (without the data)"
+            f"an identity value ({what}) reached {place} of {where}; nothing was written: "
+            "correct or remove what holds it (a document dated on the birth date: `guichets "
+            "documents remove`; a site, a rule or a source named after the person), or leave "
+            "that applicant out (--applicant); if nothing does, report it (without the data)"
         )
 
 
