@@ -645,6 +645,15 @@ def invocations(names: list[str], *, batched: bool = False) -> list[Invocation]:
     add("indicators applicant --window -1", "indicators", "applicant", "{a}", "--window", "-1")
     add("indicators applicant --window huge", "indicators", "applicant", "{a}", "--window",
         str(10**12))  # fmt: skip
+    # captures and timestamps (no network: only refusals and unreachable local addresses)
+    for url in ("not a url", "file:///etc/hostname", "javascript:alert(1)", "http://\x00/"):
+        add(f"capture {url[:12]!r}", "capture", url, "--applicant", "{a}")
+    for value in ("\x00", "zz", "x" * 300):
+        add(f"capture-report {value[:12]!r}", "capture-report", value)
+    for target in ("{dir}", "/dev/null", "{f:ok.png}", "nobody"):
+        add(f"timestamp {target}", "timestamp", target, "--tsa", "http://127.0.0.1:9/")
+    for tsa in ("x", "file:///etc/hostname", "http://[::1"):
+        add(f"timestamp --tsa {tsa[:12]!r}", "timestamp", "{a}", "--tsa", tsa)
     for label, _, _ in TAMPERED_BUNDLES:
         add(f"aggregate tampered {label}", "aggregate", f"{{bundle:{label}}}")
     for damage, commands in WORKSPACE_DAMAGE.items():
