@@ -68,14 +68,14 @@ def remove_attempt(
     ws: Workspace, applicant_id: str, attempt_id: str, *, reason: str, reviewer: str | None = None
 ) -> Removal:
     """Remove one attempt or contact of ``applicant_id`` (its id, or a unique prefix)."""
-    return _remove(ws, "attempt", applicant_id, attempt_id, reason, reviewer)
+    return remove_row(ws, "attempt", applicant_id, attempt_id, reason=reason, reviewer=reviewer)
 
 
 def remove_document(
     ws: Workspace, applicant_id: str, document_id: str, *, reason: str, reviewer: str | None = None
 ) -> Removal:
     """Remove one supporting document of ``applicant_id`` (its id, or a unique prefix)."""
-    return _remove(ws, "document", applicant_id, document_id, reason, reviewer)
+    return remove_row(ws, "document", applicant_id, document_id, reason=reason, reviewer=reviewer)
 
 
 def _check_reason(reason: str | None) -> str:
@@ -133,11 +133,20 @@ def _dependents(ws: Workspace, table: str, column: str) -> list[str]:
     ]
 
 
-def _remove(
-    ws: Workspace, kind: str, applicant_id: str, given: str, reason: str, reviewer: str | None
+def remove_row(
+    ws: Workspace,
+    kind: str,
+    applicant_id: str,
+    given: str,
+    *,
+    reason: str,
+    reviewer: str | None = None,
 ) -> Removal:
+    """Remove the applicant's row of ``kind`` (``attempt`` or ``document``) named by ``given``."""
     from toolkit.applicants import get_applicant
 
+    if kind not in _KINDS:
+        raise InputError(f"cannot remove a {kind!r}; only: {', '.join(_KINDS)}")
     applicant = get_applicant(ws, applicant_id)
     why = _check_reason(reason)
     who = " ".join((reviewer or "").split()) or actor()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -61,23 +62,36 @@ def list_(applicant_id: ApplicantArg, fmt: FormatOpt = Format.table) -> None:
         render.emit(rows, fmt)
 
 
-@app.command("remove")
-def remove(
-    applicant_id: ApplicantArg,
-    attempt: Annotated[
-        str, typer.Argument(help="Attempt or contact id (or its first 6+ characters).")
-    ],
-    reason: ReasonOpt,
-    reviewer: ReviewerOpt = None,
-    fmt: FormatOpt = Format.table,
-) -> None:
-    """Remove one attempt or contact (custody keeps the row and the reason; the original stays
-    in the vault)."""
-    from toolkit.removals import remove_attempt
+def removal_command(kind: str, help: str, doc: str) -> Callable[..., None]:
+    """The `remove` command of ``kind`` (attempt or document): one row, with a reason."""
 
-    with open_ws() as ws:
-        done = remove_attempt(ws, applicant_id, attempt, reason=reason, reviewer=reviewer)
-    render.removal(done, fmt)
+    def remove(
+        applicant_id: ApplicantArg,
+        row: str,
+        reason: ReasonOpt,
+        reviewer: ReviewerOpt = None,
+        fmt: FormatOpt = Format.table,
+    ) -> None:
+        from toolkit.removals import remove_row
+
+        with open_ws() as ws:
+            done = remove_row(ws, kind, applicant_id, row, reason=reason, reviewer=reviewer)
+        render.removal(done, fmt)
+
+    remove.__doc__ = doc
+    # the row's argument is named after its kind (annotations are text under __future__)
+    remove.__annotations__["row"] = Annotated[str, typer.Argument(metavar=kind, help=help)]
+    return remove
+
+
+app.command("remove")(
+    removal_command(
+        "attempt",
+        "Attempt or contact id (or its first 6+ characters).",
+        "Remove one attempt or contact (custody keeps the row and the reason; the original "
+        "stays in the vault).",
+    )
+)
 
 
 def register(root: typer.Typer) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 from toolkit.cli import render
+from toolkit.cli.attempts import removal_command
 from toolkit.cli.context import open_ws
-from toolkit.cli.options import ApplicantArg, FormatOpt, ReasonOpt, ReviewerOpt
+from toolkit.cli.options import ApplicantArg, FormatOpt
 from toolkit.cli.render import Format
 
 app = typer.Typer(
@@ -26,21 +25,14 @@ def list_(applicant_id: ApplicantArg, fmt: FormatOpt = Format.table) -> None:
     render.emit(rows, fmt, title=f"Documents of {applicant_id}", whole=("id",))
 
 
-@app.command("remove")
-def remove(
-    applicant_id: ApplicantArg,
-    document: Annotated[str, typer.Argument(help="Document id (or its first 6+ characters).")],
-    reason: ReasonOpt,
-    reviewer: ReviewerOpt = None,
-    fmt: FormatOpt = Format.table,
-) -> None:
-    """Remove one supporting document (custody keeps the row and the reason; the original stays
-    in the vault)."""
-    from toolkit.removals import remove_document
-
-    with open_ws() as ws:
-        done = remove_document(ws, applicant_id, document, reason=reason, reviewer=reviewer)
-    render.removal(done, fmt)
+app.command("remove")(
+    removal_command(
+        "document",
+        "Document id (or its first 6+ characters).",
+        "Remove one supporting document (custody keeps the row and the reason; the original "
+        "stays in the vault).",
+    )
+)
 
 
 def register(root: typer.Typer) -> None:

@@ -202,24 +202,23 @@ def _check_cells(ws: Workspace, name: str, src: str, cols: list[str], where: str
             )
 
 
+def _url_is_general(url: str) -> bool:
+    return url_pattern(url) == url
+
+
 def _check_general(ws: Workspace, name: str, src: str, column: str, where: str) -> None:
     """Every URL (or probe site) is already generalised: generalising it changes nothing."""
-    general = url_pattern if column == "url" else site_is_general_text
+    general = _url_is_general if column == "url" else site_is_general
     cur = ws.con.execute(f"SELECT DISTINCT {column} FROM {src} WHERE {column} IS NOT NULL")
     raw = 0
     while batch := cur.fetchmany(10_000):
-        raw += sum(1 for (v,) in batch if general(v) != v)
+        raw += sum(1 for (v,) in batch if not general(v))
     if raw:
         what = "URL(s)" if column == "url" else "site(s)"
         raise InputError(
             f"{where}: table {name} holds {raw} {what} that are not generalised "
             "(not written by this version of `guichets export bundle`?); refused"
         )
-
-
-def site_is_general_text(site: str) -> str:
-    """``site`` when it is a generalised site, else something else (for :func:`_check_general`)."""
-    return site if site_is_general(site) else ""
 
 
 def _check_files(
