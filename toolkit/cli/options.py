@@ -21,7 +21,7 @@ ApplicantOpt = Annotated[
 def checked_paths(value: Any) -> Any:
     """Callback of every path option: a path the system cannot even look up (too long) is
     refused in one line naming it, before any command runs."""
-    from toolkit.workspace import check_path
+    from toolkit.paths import check_path
 
     for p in value if isinstance(value, list | tuple) else [value]:
         if p is not None:

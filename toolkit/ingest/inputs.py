@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from toolkit.errors import Problem
-from toolkit.workspace import readable
+from toolkit.paths import readable
 
 MAX_ENTRY_BYTES = 200 * 1024 * 1024  # one original; a screenshot or a PDF is far smaller
 MAX_ARCHIVE_BYTES = 2 * 1024 * 1024 * 1024
@@ -90,16 +90,11 @@ def expand(
             problems.append(Problem(readable(str(path)), "no such file or folder; check the path"))
             continue
         if path.is_dir():
-            try:
-                found = sorted(path.rglob("*"))
-            except OSError as e:
-                problems.append(Problem(readable(str(path)), f"cannot list the folder ({_why(e)})"))
-                continue
-            for sub in found:
+            for sub in _walk(path, problems):
                 rel = str(sub.relative_to(path))
                 if skip and any(sub.resolve().is_relative_to(s) for s in skip):
                     continue
-                if sub.is_file() and not is_junk(rel.replace(os.sep, "/")):
+                if not is_junk(rel.replace(os.sep, "/")):
                     yield from _from_file(sub, problems, open_zips)
         elif not is_junk(path.name):
             yield from _from_file(path, problems, open_zips)
@@ -107,6 +102,48 @@ def expand(
 
 def _why(e: OSError) -> str:
     return f"{e.strerror or e}; check the path and its permissions"
+
+
+def _walk(folder: Path, problems: list[Problem]) -> Iterator[Path]:
+    """The regular files under ``folder``, in a stable order, never leaving it: a symbolic
+    link found inside (to a file or a folder, here or elsewhere) is not followed but
+    reported, and so is a FIFO, socket or device (reading one could block for ever)."""
+    stack = [folder]
+    found: list[Path] = []
+    while stack:
+        base = stack.pop()
+        try:
+            entries = list(os.scandir(base))
+        except OSError as e:
+            problems.append(Problem(readable(str(base)), f"cannot list this folder ({_why(e)})"))
+            continue
+        for entry in entries:
+            sub = Path(entry.path)
+            if entry.is_symlink():
+                if not is_junk(entry.name):
+                    problems.append(Problem(readable(str(sub)), _link_message(sub)))
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append(sub)
+            elif entry.is_file(follow_symlinks=False):
+                found.append(sub)
+            elif not is_junk(entry.name):
+                problems.append(
+                    Problem(
+                        readable(str(sub)), "not a regular file (a FIFO, socket or device); skipped"
+                    )
+                )
+    yield from sorted(found)
+
+
+def _link_message(link: Path) -> str:
+    try:
+        target = os.readlink(link)
+    except OSError:
+        target = "?"
+    return (
+        f"symbolic link (to {target}) not followed: a folder is ingested without leaving it; "
+        "give the link's target itself if you mean it"
+    )
 
 
 def _from_file(path: Path, problems: list[Problem], open_zips: bool) -> Iterator[InputFile]:
