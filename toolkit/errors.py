@@ -130,3 +130,12 @@ class ProblemsFound(GuichetsError):
 
     def __str__(self) -> str:
         return self.summary or f"{len(self.problems)} problem(s); nothing was recorded"
+
+
+def is_interrupt(e: BaseException) -> bool:
+    """Ctrl-C: KeyboardInterrupt, or DuckDB's own exception when it stops a query for it."""
+    return (
+        isinstance(e, KeyboardInterrupt)
+        or type(e).__name__ == "InterruptException"
+        or (isinstance(e, RuntimeError) and str(e).strip() == "Query interrupted")
+    )

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import GuichetsError, InputError, Problem, ProblemsFound
+from toolkit.errors import GuichetsError, InputError, Problem, ProblemsFound, is_interrupt
 from toolkit.workspace import Workspace, now
 
 if TYPE_CHECKING:
@@ -104,6 +104,8 @@ def recording(display: str, recorded: int) -> Iterator[None]:
     except GuichetsError:
         raise
     except Exception as e:
+        if is_interrupt(e):  # Ctrl-C stopped the query: the CLI says so, exit 130
+            raise
         detail = " ".join(str(e).split())[:200]
         raise RecordFailed(
             f"{display}: could not be recorded ({type(e).__name__}: {detail}); nothing of this "

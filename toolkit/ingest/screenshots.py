@@ -269,7 +269,7 @@ def ingest_screenshots(
             if isinstance(result, InputError | EntryError):
                 report.problems.append(Problem(f.display, str(result)))
                 continue
-            if isinstance(result, BaseException):  # whatever a reader raised: this file only
+            if isinstance(result, Exception):  # whatever a reader raised: this file only
                 report.problems.append(reader_failure(f.display, result))
                 continue
             if result.entry is not None:
