@@ -9,7 +9,7 @@ import typer
 
 from toolkit.cli import render
 from toolkit.cli.context import open_ws
-from toolkit.cli.options import ApplicantArg, FormatOpt
+from toolkit.cli.options import ApplicantArg, FormatOpt, checked_paths
 from toolkit.cli.render import Format
 
 LEVEL_MARKS = {"fail": "ÉCHEC", "warn": "À RENFORCER", "ok": "OK"}
@@ -21,7 +21,9 @@ def check(
     rules: Annotated[
         Path | None,
         typer.Option(
-            "--rules", help="Rules file (TOML) laid over the bundled one: thresholds, messages."
+            "--rules",
+            help="Rules file (TOML) laid over the bundled one: thresholds, messages.",
+            callback=checked_paths,
         ),
     ] = None,
     today: Annotated[

@@ -9,7 +9,7 @@ import typer
 
 from toolkit.cli import render
 from toolkit.cli.context import open_ws
-from toolkit.cli.options import ApplicantArg, OutFileOpt
+from toolkit.cli.options import ApplicantArg, OutFileOpt, checked_paths
 
 app = typer.Typer(
     help="Letters as editable DOCX, each with a note for the lawyer: Défenseur des droits, "
@@ -19,12 +19,21 @@ app = typer.Typer(
 Opt = typer.Option
 
 TemplatesOpt = Annotated[
-    Path | None, Opt("--templates", help="Folder with your own copies of the templates.")
+    Path | None,
+    Opt(
+        "--templates",
+        help="Folder with your own copies of the templates.",
+        callback=checked_paths,
+    ),
 ]
 PdfOpt = Annotated[bool, Opt("--pdf", help="Also write a PDF (needs LibreOffice).")]
 ExhibitsOpt = Annotated[
     Path | None,
-    Opt("--exhibits", help="Refer to the pièces of this exhibit folder (default: as planned now)."),
+    Opt(
+        "--exhibits",
+        help="Refer to the pièces of this exhibit folder (default: as planned now).",
+        callback=checked_paths,
+    ),
 ]
 DraftOpt = Annotated[
     bool,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -106,7 +107,7 @@ def piece_record(p: Piece) -> dict[str, Any]:
 def _check_options(max_file_mb: float, group: str) -> None:
     if group not in GROUPS:
         raise InputError(f"--group {group!r}: use one of {', '.join(GROUPS)}")
-    if not max_file_mb or max_file_mb < 1:
+    if not math.isfinite(max_file_mb) or max_file_mb < 1:
         raise InputError(f"--max-file-mb {max_file_mb}: give at least 1 (Télérecours accepts 32)")
 
 

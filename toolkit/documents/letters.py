@@ -53,7 +53,25 @@ def template_path(kind: str, templates: str | os.PathLike[str] | None = None) ->
             f"{path}: template not found; pass --templates DIR holding {kind}.docx "
             "(copies of the files in guichets' templates/ folder)"
         )
+    _check_docx(path)
     return path
+
+
+def _check_docx(path: Path) -> None:
+    """A template must be a Word document (a zip with the parts Word writes)."""
+    import zipfile
+
+    fix = "save it again from Word or LibreOffice as .docx, or start from guichets' templates/"
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        raise InputError(f"{path}: not a Word .docx file ({e}); {fix}") from None
+    missing = {"[Content_Types].xml", "word/document.xml"} - names
+    if missing:
+        raise InputError(
+            f"{path}: not a Word .docx file ({', '.join(sorted(missing))} missing); {fix}"
+        )
 
 
 def soffice() -> str | None:

@@ -16,13 +16,18 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from toolkit.errors import InputError, Problem
 from toolkit.ingest.inputs import EntryError, InputFile, expand
-from toolkit.ingest.records import IngestReport, close_batch, content_id
+from toolkit.ingest.records import (
+    IngestReport,
+    close_batch,
+    content_id,
+    reader_failure,
+    recording,
+)
 from toolkit.progress import ProgressCallback, noop
 from toolkit.workspace import Workspace, now
 
@@ -178,16 +183,15 @@ def date_from_pdf(data: bytes, tz: str) -> date | None:
 
 
 def date_from_eml(data: bytes, tz: str) -> date | None:
-    from email.parser import BytesHeaderParser
+    """The e-mail's Date header as a local date (its headers are read within the bounds of
+    :mod:`toolkit.ingest.captures.mime`)."""
+    from toolkit.ingest.captures import mime
+    from toolkit.ingest.captures.base import mime_date
 
-    msg = BytesHeaderParser().parsebytes(data)
-    raw = msg.get("Date")
-    if not raw:
-        return None
-    try:
-        return _local_date(parsedate_to_datetime(str(raw)), tz)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
+    what, fix = "this e-mail", "save the message again from the mail program, or print it to PDF"
+    msg = mime.parse(data, what=what, fix=fix, headers_only=True)
+    when = mime_date(mime.raw_header(msg, "Date", what, fix))
+    return _local_date(when, tz) if when is not None else None
 
 
 def _local_date(value: datetime, tz: str) -> date:
@@ -242,8 +246,12 @@ def ingest_documents(
                 data = f.read()
                 sniffed = sniff_document(data, f.name)
                 _validate(data, sniffed)
+                when, origin = _document_date(given_date, data, sniffed, applicant.tz)
             except (InputError, EntryError) as e:
                 report.problems.append(Problem(f.display, str(e)))
+                continue
+            except Exception as e:  # whatever a reader raised: this file only
+                report.problems.append(reader_failure(f.display, e))
                 continue
             digest = sha256_bytes(data)
             doc_id = document_id(applicant.id, digest, slug)
@@ -251,26 +259,26 @@ def ingest_documents(
                 report.duplicates.append(f.display)
                 continue
             seen.add(doc_id)
-            when, origin = _document_date(given_date, data, sniffed, applicant.tz)
             if when is None:
                 report.notices.append(f"{f.display}: no date found; give it with --dated")
             else:
                 report.notices.append(f"{f.display}: dated {when.isoformat()} ({origin})")
-            ws.store_file(data, f.name, sniffed.media_type)
-            ws.sql(
-                "INSERT INTO documents (id, applicant_id, kind, title, dated, file_sha256, "
-                "source_id, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    doc_id,
-                    applicant.id,
-                    slug,
-                    title or _stem(f.name),
-                    when,
-                    digest,
-                    source_id,
-                    now(),
-                ],
-            )
+            with recording(f.display, len(report.recorded)):
+                ws.store_file(data, f.name, sniffed.media_type)
+                ws.sql(
+                    "INSERT INTO documents (id, applicant_id, kind, title, dated, file_sha256, "
+                    "source_id, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        doc_id,
+                        applicant.id,
+                        slug,
+                        title or _stem(f.name),
+                        when,
+                        digest,
+                        source_id,
+                        now(),
+                    ],
+                )
             report.recorded.append(f.display)
             report.rows += 1
         progress(len(inputs), len(inputs), "")
