@@ -111,22 +111,26 @@ def _register() -> None:
         classify,
         contact,
         demo,
+        event,
         exhibits,
         export,
         indicators,
         ingest,
         letter,
+        timeline,
         workspace,
     )
 
     workspace.register(app)
     app.add_typer(applicant.app, name="applicant")
     contact.register(app)
+    event.register(app)
     app.add_typer(ingest.app, name="ingest")
     classify.register(app)
     attempts.register(app)
     app.add_typer(indicators.app, name="indicators")
     check.register(app)
+    timeline.register(app)
     app.add_typer(chart.app, name="chart")
     exhibits.register(app)
     letter.register(app)
