@@ -29,6 +29,10 @@ _API: dict[str, str] = {
     "get_applicant": "toolkit.applicants",
     "list_applicants": "toolkit.applicants",
     "show_applicant": "toolkit.applicants",
+    "update_applicant": "toolkit.applicants",
+    "add_demand": "toolkit.demands",
+    "update_demand": "toolkit.demands",
+    "list_demands": "toolkit.demands",
     "add_contact": "toolkit.contacts",
     # ingest
     "ingest_screenshots": "toolkit.ingest.screenshots",

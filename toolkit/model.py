@@ -62,6 +62,35 @@ class TimeSource(StrEnum):
         return self is TimeSource.MTIME
 
 
+class Route(StrEnum):
+    """How a demand is filed: the ANEF portal, at the guichet (by appointment), by post, or
+    on démarches-simplifiées."""
+
+    ANEF = "anef"
+    GUICHET = "guichet"
+    POSTAL = "postal"
+    DEMARCHES_SIMPLIFIEES = "demarches-simplifiees"
+    UNKNOWN = "unknown"
+
+
+class Oqtf(StrEnum):
+    """An obligation de quitter le territoire français: none, notified (and not executed),
+    executed, or not known."""
+
+    NONE = "none"
+    NOTIFIED = "notified"
+    EXECUTED = "executed"
+    UNKNOWN = "unknown"
+
+
+class Decision(StrEnum):
+    """The explicit decision known on a demand (a silence is computed, not recorded)."""
+
+    NONE = "none"
+    FAVORABLE = "favorable"
+    REFUSAL = "refusal"
+
+
 class Procedure(StrEnum):
     PREMIERE_DEMANDE = "premiere-demande"
     RENOUVELLEMENT = "renouvellement"
@@ -86,6 +115,27 @@ OUTCOME_LABELS_FR: dict[str, str] = {
     "error": "Erreur du service",
     "maintenance": "Maintenance",
     "unknown": "Indéterminé",
+}
+
+ROUTE_LABELS_FR: dict[str, str] = {
+    "anef": "téléservice ANEF (administration numérique pour les étrangers en France)",
+    "guichet": "dépôt au guichet de la préfecture, sur rendez-vous",
+    "postal": "dépôt par courrier",
+    "demarches-simplifiees": "dépôt sur démarches-simplifiées",
+    "unknown": "voie de dépôt non précisée",
+}
+
+OQTF_LABELS_FR: dict[str, str] = {
+    "none": "aucune obligation de quitter le territoire français",
+    "notified": "obligation de quitter le territoire français notifiée, non exécutée",
+    "executed": "obligation de quitter le territoire français exécutée",
+    "unknown": "situation au regard d'une obligation de quitter le territoire non précisée",
+}
+
+DECISION_LABELS_FR: dict[str, str] = {
+    "none": "aucune décision expresse connue",
+    "favorable": "décision favorable",
+    "refusal": "décision de refus",
 }
 
 CHANNEL_LABELS_FR: dict[str, str] = {
@@ -151,4 +201,5 @@ class Attempt:
     part: int = 0  # index within a file holding several attempts (HAR)
     last_publication: datetime | None = None
     next_publication: datetime | None = None
+    url_source: str | None = None  # read (on the image, in the page) or declared (a log)
     extra: dict[str, object] = field(default_factory=dict)

@@ -114,6 +114,10 @@ def test_outcome_option_and_log(ws, applicant: str) -> None:
     rows = by_file(ws, applicant)
     assert rows["IMG_0002.PNG"]["outcome"] == "captcha"  # the log wins over --outcome
     assert rows["IMG_0001.PNG"]["url"].endswith("/booking/create/12345/1")
+    assert (
+        ws.scalar("SELECT url_source FROM attempts WHERE original_name = 'IMG_0001.PNG'")
+        == "declared"  # from the applicant's log, not read on the image
+    )
     assert rows["IMG_0003.PNG"]["observed_at"] == "2025-03-30T03:30:00+02:00"
     assert (
         ws.scalar("SELECT extraction FROM attempts WHERE original_name = 'IMG_0002.PNG'") == "log"

@@ -109,6 +109,7 @@ ATTEMPT_COLUMNS = (
     "note",
     "last_publication",
     "next_publication",
+    "url_source",
     "ingested_at",
 )
 
@@ -153,6 +154,7 @@ def insert_attempt(
         a.note,
         a.last_publication,
         a.next_publication,
+        a.url_source,
         now(),
     )
     ws.con.execute(

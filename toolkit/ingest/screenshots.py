@@ -291,6 +291,7 @@ def ingest_screenshots(
                 file_sha256=result.digest,
                 original_name=f.name,
                 url=entry.url if entry else None,
+                url_source="declared" if entry and entry.url else None,
                 note=entry.note if entry else None,
             )
             if entry and entry.outcome:
@@ -377,4 +378,4 @@ def _apply_ocr(attempt: Attempt, result: OcrResult) -> None:
     if attempt.system == System.UNKNOWN.value:
         attempt.system = cls.system
     if attempt.url is None and cls.url:
-        attempt.url = cls.url
+        attempt.url, attempt.url_source = cls.url, "read"

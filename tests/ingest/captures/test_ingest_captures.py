@@ -107,8 +107,8 @@ def test_every_format_recorded(ws: Workspace, applicant: str, tmp_path: Path) ->
     ]  # fmt: skip
     # slots, first slot and publication notices
     mhtml = ws.rows(
-        "SELECT slots, first_slot, last_publication, next_publication, url, extraction, confidence "
-        "FROM attempts WHERE original_name = 'rdvpref-blink.mhtml'"
+        "SELECT slots, first_slot, last_publication, next_publication, url, url_source, "
+        "extraction, confidence FROM attempts WHERE original_name = 'rdvpref-blink.mhtml'"
     )[0]
     assert mhtml == {
         "slots": 3,
@@ -116,6 +116,7 @@ def test_every_format_recorded(ws: Workspace, applicant: str, tmp_path: Path) ->
         "last_publication": datetime(2025, 3, 10, 14, 0),
         "next_publication": datetime(2025, 3, 17, 14, 0),
         "url": "https://rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/9876/creneau/",
+        "url_source": "read",
         "extraction": "rule",
         "confidence": 1.0,
     }

@@ -242,6 +242,8 @@ def _attempt(
         attempt.confidence, attempt.extraction = cls.confidence, record.extraction
         attempt.last_publication = _local(cls.last_publication, applicant.tz)
         attempt.next_publication = _local(cls.next_publication, applicant.tz)
+    if attempt.url:
+        attempt.url_source = "read"  # in the saved page, the HAR or the printed header
     if record.channel == Channel.EMAIL:
         attempt.direction = _direction(record, email)
         if attempt.direction == "sent" and record.auto_reply:
