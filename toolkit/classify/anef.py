@@ -79,7 +79,7 @@ def _row(data: dict[str, Any]) -> DocumentRow:
     unknown = sorted(set(data) - _FIELDS)
     if unknown:
         raise ValueError(f"{where}: unknown field(s) {unknown}")
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
     row = DocumentRow(**values)
     if set(row.formats) - set(FORMATS):
         raise ValueError(f"{where}: formats must be among {FORMATS}")

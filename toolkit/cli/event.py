@@ -36,7 +36,8 @@ def add(
     until: Annotated[
         str | None,
         typer.Option(
-            "--until", help="End of validity (api_issued, api_renewed, recepisse: required) or "
+            "--until",
+            help="End of validity (api_issued, api_renewed, recepisse: required) or "
             "the deadline of a completeness_request, YYYY-MM-DD.",
         ),
     ] = None,
@@ -47,7 +48,9 @@ def add(
         Path | None,
         typer.Option("--file", help="The document (PDF, image, .eml), kept in the vault."),
     ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="What happened, in a few words.")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="What happened, in a few words.")
+    ] = None,
 ) -> None:
     """Declare an event (the date is refused if in the future or contradicting others)."""
     from toolkit.timeline.events import add_event

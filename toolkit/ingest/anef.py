@@ -28,7 +28,9 @@ ANEF_DOCUMENT_KINDS: dict[str, frozenset[str] | None] = {
     "anef_email": None,
 }
 MAX_PAGES = 10
-_DECLARE = "declare it with `guichets event add {applicant} --kind {kind} --on DATE{until} --file {name}`"
+_DECLARE = (
+    "declare it with `guichets event add {applicant} --kind {kind} --on DATE{until} --file {name}`"
+)
 
 
 @dataclass
@@ -118,7 +120,9 @@ def read_document_events(
 
     expected = ANEF_DOCUMENT_KINDS[document_kind]
     if document_kind == "anef_email" and sniffed_kind != "eml":
-        raise InputError("not an e-mail (.eml); ingest a PDF with --kind api, filing_confirmation or decision")
+        raise InputError(
+            "not an e-mail (.eml); ingest a PDF with --kind api, filing_confirmation or decision"
+        )
     text, fmt, method = document_text(data, sniffed_kind, name, tz)
     if sniffed_kind == "eml":
         message_date = _email(data, name, tz)[1]

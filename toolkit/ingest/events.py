@@ -226,9 +226,7 @@ def stored_events(
     return rows
 
 
-def prepare(
-    ws: Workspace, applicant_id: str, event: Event, today: date
-) -> tuple[str, bool]:
+def prepare(ws: Workspace, applicant_id: str, event: Event, today: date) -> tuple[str, bool]:
     """Check ``event`` against itself and the store; return (id, already recorded)."""
     check_event(event, today)
     eid = event.event_id(applicant_id)
@@ -241,15 +239,12 @@ def prepare(
     return eid, False
 
 
-def insert_event(
-    ws: Workspace, applicant_id: str, event: Event, source_id: str | None
-) -> str:
+def insert_event(ws: Workspace, applicant_id: str, event: Event, source_id: str | None) -> str:
     """Write a checked event (inside the caller's transaction); a withdrawn twin comes back."""
     eid = event.event_id(applicant_id)
     if ws.scalar("SELECT count(*) FROM events WHERE id = ?", [eid]):
         ws.sql(
-            "UPDATE events SET withdrawn_at = NULL, withdrawn_reason = NULL, note = ? "
-            "WHERE id = ?",
+            "UPDATE events SET withdrawn_at = NULL, withdrawn_reason = NULL, note = ? WHERE id = ?",
             [event.note, eid],
         )
         return eid

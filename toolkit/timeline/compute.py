@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from toolkit.frenchdates import date_fr
 from toolkit.timeline import engine
 from toolkit.timeline.model import TimelineInput
-from toolkit.timeline.remedies import plan_remedies
+from toolkit.timeline.remedies import URGENCY_CODES, plan_remedies
 from toolkit.timeline.rules import TimelineRules
 
 
@@ -30,7 +31,8 @@ def compute_timeline(inp: TimelineInput, rules: TimelineRules) -> dict[str, Any]
         "api": api,
         "dir": dir_fact,
         "recourse": engine.recourse(inp, rules, dir_fact),
-        "oqtf": engine.oqtf_fact(inp),
+        "oqtf": engine.oqtf_fact(inp, notes),
+        "earlier_demands": engine.earlier_demands(inp, rules),
         "permit_expiry": inp.permit_expiry,
     }
     if filed is not None and complete["status"] == "unknown":
@@ -45,6 +47,21 @@ def compute_timeline(inp: TimelineInput, rules: TimelineRules) -> dict[str, Any]
             "urgence créée par le demandeur ; à traiter dans la note pour l'avocat."
         )
     planned = plan_remedies(inp, rules, facts)
+    urgent = [r for r in planned["remedies"] if r["code"] in URGENCY_CODES]
+    if urgent and facts["oqtf"]["status"] == "unknown":
+        missing.append(
+            "situation au regard d'une obligation de quitter le territoire inconnue : précisez-la "
+            f"(`guichets applicant update {inp.applicant} --oqtf none|notified|executed`), "
+            "une OQTF non exécutée écarte l'urgence"
+        )
+    for d in facts["earlier_demands"]:
+        if d["dir_arisen"]:
+            flag = " [à vérifier]" if d["to_verify"] else ""
+            notes.append(
+                f"Demande n° {d['number']} du {date_fr(d['date'])}, complète et sans décision "
+                f"expresse : une décision implicite de rejet en est née le "
+                f"{date_fr(d['dir_date'])}{flag}."
+            )
     return {
         "applicant": inp.applicant,
         "as_of": inp.today,

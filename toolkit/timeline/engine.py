@@ -14,7 +14,7 @@ from typing import Any
 
 from toolkit.frenchdates import date_fr
 from toolkit.ingest.events import EVENT_KINDS
-from toolkit.timeline.model import TimelineEvent, TimelineInput, add_months, days
+from toolkit.timeline.model import OqtfFact, TimelineEvent, TimelineInput, add_months, days
 from toolkit.timeline.rules import TimelineRules
 
 FILING = ("filed", "filing_confirmation")
@@ -87,6 +87,14 @@ def completeness(inp: TimelineInput, filed: date | None) -> dict[str, Any]:
             "basis": f"pièces demandées le {date_fr(last_request.date)} transmises le "
             f"{date_fr(sent.date)} : complétude présumée, non confirmée par la préfecture",
         }
+    if inp.declared_complete is not None:
+        return {
+            "status": "complete" if inp.declared_complete else "incomplete",
+            "date": filed if inp.declared_complete else None,
+            "basis": "demande déclarée "
+            + ("complète" if inp.declared_complete else "incomplète")
+            + " dans la fiche du demandeur (guichets applicant demand)",
+        }
     if apis:
         return {
             "status": "complete",
@@ -136,7 +144,7 @@ def renewal_window(
 
 def _runs(inp: TimelineInput) -> list[tuple[date, date]]:
     """Covered stretches (permit, attestations, récépissés), merged, oldest first."""
-    spans = [(e.date, e.until) for e in inp.of(*COVER) if e.until is not None]
+    spans: list[tuple[date, date]] = [(e.date, e.until) for e in inp.of(*COVER) if e.until]
     if inp.permit_expiry is not None:
         spans.append((date.min, inp.permit_expiry))
     spans.sort()
@@ -244,7 +252,12 @@ def implicit_rejection(
     """``{date, arisen, basis, to_verify, conditional}``; no date when none can arise."""
     apis = inp.of("api_issued", "api_renewed", "recepisse")
     unsure = rules.unsure("dir") or (bool(apis) and rules.unsure("dir_during_api"))
-    base: dict[str, Any] = {"date": None, "arisen": False, "to_verify": unsure, "conditional": False}
+    base: dict[str, Any] = {
+        "date": None,
+        "arisen": False,
+        "to_verify": unsure,
+        "conditional": False,
+    }
     if inp.procedure not in rules.procedures("dir", "for_procedures"):
         return base | {
             "arisen": None,
@@ -346,8 +359,9 @@ def recourse(
             f"non reçus : le délai de deux mois ne court pas ; limite d'un an "
             f"({rules.source('recourse', 'outer_source')})"
         )
+    verb = "née" if dir_fact["arisen"] else "qui naîtrait"
     return {
-        "against": f"décision implicite de rejet née le {date_fr(born)}",
+        "against": f"décision implicite de rejet {verb} le {date_fr(born)}",
         "deadline": deadline,
         "deadline_outer": outer,
         "passed": deadline < inp.today,
@@ -357,12 +371,33 @@ def recourse(
     }
 
 
-def oqtf_fact(inp: TimelineInput) -> dict[str, Any]:
-    fact = inp.oqtf
+def earlier_demands(inp: TimelineInput, rules: TimelineRules) -> list[dict[str, Any]]:
+    """The other demands, with the implicit rejection an unanswered complete one gave."""
+    months = rules.number("dir", "months")
+    out = []
+    for d in inp.earlier_demands:
+        born = add_months(d.date, months) if d.complete and d.decision == "none" else None
+        out.append(
+            {
+                "number": d.number, "date": d.date, "route": d.route, "complete": d.complete,
+                "decision": d.decision, "decided_on": d.decided_on, "dir_date": born,
+                "dir_arisen": born is not None and born <= inp.today,
+                "to_verify": born is not None and rules.unsure("dir"),
+            }
+        )  # fmt: skip
+    return out
+
+
+def oqtf_fact(inp: TimelineInput, notes: list[str]) -> dict[str, Any]:
+    """``status``: none, notified, executed or unknown; an OQTF event counts as notified."""
+    fact = inp.oqtf or OqtfFact("unknown", None, "situation non renseignée")
     found = inp.of("oqtf")
-    if (fact is None or fact.status == "none") and found:
+    if found and fact.status in ("none", "unknown"):
         e = found[-1]
-        return {"status": "notified", "date": e.date, "source": _label(e)}
-    if fact is None:
-        return {"status": "none", "date": None, "source": "aucune OQTF enregistrée"}
+        if fact.status == "none":
+            notes.append(
+                f"La fiche du demandeur indique l'absence d'OQTF, mais une OQTF du "
+                f"{date_fr(e.date)} est enregistrée ({_label(e)}) : vérifiez."
+            )
+        return {"status": "notified", "date": e.date, "source": f"événement {_label(e)}"}
     return {"status": fact.status, "date": fact.date, "source": fact.source}

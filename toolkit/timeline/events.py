@@ -137,15 +137,12 @@ def remove_event(ws: Workspace, applicant_id: str, event_id: str, *, reason: str
 
 
 def _stored(ws: Workspace, applicant_id: str) -> list[TimelineEvent]:
-    return [
-        TimelineEvent(
-            kind=r["kind"], date=r["date"], until=r["until"],
-            source="document" if r["origin"] == "read" else "declared",
-            file=r["file_name"], sha256=r["file_sha256"], rule=r["rule"],
-            reference=r["reference"], note=r["note"], id=r["id"],
-        )  # fmt: skip
-        for r in stored_events(ws, applicant_id)
-    ]
+    out = []
+    for r in stored_events(ws, applicant_id):
+        source = "document" if r["origin"] == "read" else "declared"
+        where = (r["file_name"], r["file_sha256"], r["rule"], r["reference"], r["note"], r["id"])
+        out.append(TimelineEvent(r["kind"], r["date"], r["until"], source, *where))
+    return out
 
 
 def _from_pages(ws: Workspace, applicant_id: str) -> list[TimelineEvent]:
@@ -225,5 +222,6 @@ def list_events(ws: Workspace, applicant_id: str) -> list[dict[str, Any]]:
 
     get_applicant(ws, applicant_id)
     return [
-        {**e.to_dict(), "label": EVENT_KINDS[e.kind].label} for e in timeline_events(ws, applicant_id)
+        {**e.to_dict(), "label": EVENT_KINDS[e.kind].label}
+        for e in timeline_events(ws, applicant_id)
     ]

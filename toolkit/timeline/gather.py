@@ -8,28 +8,68 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from toolkit.frenchdates import date_fr
 from toolkit.timeline.compute import compute_timeline
 from toolkit.timeline.events import timeline_events
-from toolkit.timeline.model import OqtfFact, TimelineInput
+from toolkit.timeline.model import EarlierDemand, OqtfFact, TimelineEvent, TimelineInput
 from toolkit.timeline.rules import TimelineRules, load_timeline_rules
 from toolkit.workspace import Workspace
 
-
-def default_route(procedure: str) -> str:
-    """The filing route a procedure takes when the applicant's facts do not say."""
-    from toolkit.reference import uses_anef
-
-    return "anef" if uses_anef(procedure) else "guichet"
+if TYPE_CHECKING:
+    from toolkit.applicants import Applicant
 
 
-def _route(ws: Workspace, applicant_id: str, procedure: str) -> tuple[str, str]:
-    return default_route(procedure), "default"
+def _oqtf(a: Applicant) -> OqtfFact:
+    source = {
+        "none": "fiche du demandeur : aucune OQTF",
+        "notified": "fiche du demandeur",
+        "executed": "fiche du demandeur : OQTF exécutée",
+    }.get(a.oqtf, "situation non renseignée (guichets applicant update --oqtf)")
+    return OqtfFact(a.oqtf, a.oqtf_date, source)
 
 
-def _oqtf(ws: Workspace, applicant_id: str) -> OqtfFact | None:
-    return None
+def _demands(
+    ws: Workspace, applicant_id: str, events: list[TimelineEvent]
+) -> tuple[list[TimelineEvent], list[EarlierDemand], bool | None, list[str]]:
+    """Demands recorded on the applicant's file (``applicant demand add``): the current one
+    lends its filing, completeness and decision to the events; the others are earlier.
+
+    The current demand is the one the filing events date; without filing events, the
+    latest demand without an explicit decision.
+    """
+    from toolkit.demands import list_demands
+
+    demands = list_demands(ws, applicant_id)
+    filed = [e.date for e in events if e.kind in ("filed", "filing_confirmation")]
+    current = None
+    if filed:
+        current = next((d for d in demands if d.filed_on == min(filed)), None)
+    else:
+        pending = [d for d in demands if d.decision == "none"]
+        current = pending[-1] if pending else None
+    extra: list[TimelineEvent] = []
+    notes: list[str] = []
+    earlier = []
+    for d in demands:
+        if d is not current:
+            earlier.append(
+                EarlierDemand(d.number, d.filed_on, d.route, d.complete, d.decision, d.decided_on)
+            )
+            if filed and d.filed_on > min(filed):
+                notes.append(
+                    f"La demande n° {d.number} de la fiche est datée du {date_fr(d.filed_on)}, "
+                    f"après le dépôt du {date_fr(min(filed))} retenu : vérifiez les dates."
+                )
+            continue
+        note = f"fiche du demandeur, demande n° {d.number}"
+        if not filed:
+            extra.append(TimelineEvent("filed", d.filed_on, note=note, id=f"demand:{d.number}"))
+        if d.decision != "none" and d.decided_on is not None:
+            kind = "decision_favorable" if d.decision == "favorable" else "decision_refusal"
+            extra.append(TimelineEvent(kind, d.decided_on, note=note, id=f"demand:{d.number}"))
+    return extra, earlier, current.complete if current else None, notes
 
 
 def _written_requests(ws: Workspace, applicant_id: str) -> list[date]:
@@ -63,7 +103,8 @@ def timeline_input(ws: Workspace, applicant_id: str, *, today: date | None = Non
     from toolkit.indicators.applicant import local_today
 
     a = get_applicant(ws, applicant_id)
-    route, route_source = _route(ws, applicant_id, a.procedure)
+    events = timeline_events(ws, applicant_id)
+    extra, earlier, complete, notes = _demands(ws, applicant_id, events)
     docs = dict(
         ws.con.execute(
             "SELECT kind, count(*) FROM documents WHERE applicant_id = ? GROUP BY 1",
@@ -78,12 +119,15 @@ def timeline_input(ws: Workspace, applicant_id: str, *, today: date | None = Non
     return TimelineInput(
         applicant=a.id,
         procedure=a.procedure,
-        route=route,
-        route_source=route_source,
+        route=a.route,
+        route_source=a.route_source,
         today=today or local_today(a.tz),
         permit_expiry=a.permit_expiry,
-        events=tuple(timeline_events(ws, applicant_id)),
-        oqtf=_oqtf(ws, applicant_id),
+        events=tuple(events + extra),
+        oqtf=_oqtf(a),
+        earlier_demands=tuple(earlier),
+        declared_complete=complete,
+        notes=tuple(notes),
         written_requests=tuple(_written_requests(ws, applicant_id)),
         booking_attempts=int(booking or 0),
         urgency_documents=int(docs.get("urgency", 0)),

@@ -7,9 +7,12 @@ workspace, and tests build them by hand.
 
 from __future__ import annotations
 
-import calendar
+import datetime as dt
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+
+from toolkit.demands import add_months
+
+__all__ = ["EarlierDemand", "OqtfFact", "TimelineEvent", "TimelineInput", "add_months", "days"]
 
 # Where an event comes from: typed by a person, read from a document, or seen on a capture
 # of an ANEF page or in an ANEF e-mail ingested as a contact.
@@ -19,8 +22,8 @@ SOURCES = ("declared", "document", "capture")
 @dataclass(frozen=True)
 class TimelineEvent:
     kind: str
-    date: date
-    until: date | None = None
+    date: dt.date
+    until: dt.date | None = None
     source: str = "declared"
     file: str | None = None  # the original file name
     sha256: str | None = None
@@ -49,18 +52,20 @@ class OqtfFact:
     """An obligation de quitter le territoire: ``none``, ``notified`` or ``executed``."""
 
     status: str
-    date: date | None = None
+    date: dt.date | None = None
     source: str = "declared"
 
 
 @dataclass(frozen=True)
 class EarlierDemand:
-    """A demand filed before the current one (applicant facts)."""
+    """A demand decided, or filed before the current one (``applicant demand add``)."""
 
-    date: date
+    number: int
+    date: dt.date
     route: str = "unknown"
     complete: bool | None = None
-    decided: bool = False  # an explicit decision answered it
+    decision: str = "none"  # none, favorable, refusal
+    decided_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -68,16 +73,17 @@ class TimelineInput:
     applicant: str
     procedure: str
     route: str
-    today: date
-    permit_expiry: date | None = None
+    today: dt.date
+    permit_expiry: dt.date | None = None
     route_source: str = "default"
     events: tuple[TimelineEvent, ...] = ()
     oqtf: OqtfFact | None = None
     earlier_demands: tuple[EarlierDemand, ...] = ()
-    written_requests: tuple[date, ...] = ()  # e-mails and letters sent to the préfecture
+    written_requests: tuple[dt.date, ...] = ()  # e-mails and letters sent to the préfecture
     booking_attempts: int = 0  # online booking attempts recorded
     urgency_documents: int = 0
     ccc_attestations: int = 0
+    declared_complete: bool | None = None  # the current demand, as ``applicant demand`` says
     notes: tuple[str, ...] = field(default=())
 
     def of(self, *kinds: str) -> list[TimelineEvent]:
@@ -85,13 +91,5 @@ class TimelineInput:
         return sorted((e for e in self.events if e.kind in kinds), key=lambda e: e.date)
 
 
-def add_months(d: date, months: int) -> date:
-    """The same day ``months`` later (or earlier), the month's last day when it has none."""
-    index = d.year * 12 + d.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(d.day, last))
-
-
-def days(n: int) -> timedelta:
-    return timedelta(days=n)
+def days(n: int) -> dt.timedelta:
+    return dt.timedelta(days=n)

@@ -40,7 +40,12 @@ DOCUMENTS = {
     "motifs": ["motifs"],
     "dir": ["annulation-dir", "suspension-dir", "attestation-anef"],
 }
-URGENCY_CODES = ("refere-mu-rdv", "refere-mu-substitution", "refere-mu-api", "rep-refere-suspension")
+URGENCY_CODES = (
+    "refere-mu-rdv",
+    "refere-mu-substitution",
+    "refere-mu-api",
+    "rep-refere-suspension",
+)
 
 
 def _remedy(
@@ -214,7 +219,7 @@ def _after_decision(plan: _Plan, kind: str, on: date) -> None:
 def _appointment(plan: _Plan, since: date, what: str) -> None:
     wait = plan.rules.number("appointment", "wait_days")
     why = plan.letter_first(since, f"convocation pour {what}", ["prefet-rdv"])
-    urgency, unsure = plan.urgency()
+    urgency, _ = plan.urgency()
     reasons = [
         f"aucune convocation pour {what} enregistrée depuis {(plan.inp.today - since).days} jours "
         f"(seuil : {wait} jours) [à vérifier : {plan.rules.source('appointment')}]",
@@ -302,6 +307,7 @@ def _while_pending(plan: _Plan) -> None:
     deadline, deadline_basis = plan.before_dir()
     if api["owed_from"] is not None and (api["gap_days"] or 0) > 0:
         gap = api["gaps"][-1]
+        sent_before = len(plan.remedies)
         why = plan.letter_first(
             filed, "délivrance de l'attestation de prolongation d'instruction",
             ["prefet-api"],
@@ -315,6 +321,13 @@ def _while_pending(plan: _Plan) -> None:
             why,
             urgency,
         ]
+        answer_by = inp.today + days(rules.number("letter", "answer_days"))
+        if deadline is not None and len(plan.remedies) > sent_before and answer_by > deadline:
+            reasons.append(
+                f"le délai de réponse laissé au préfet (jusqu'au {date_fr(answer_by)}) dépasse "
+                f"la date limite du {date_fr(deadline)} : abrégez-le ou saisissez le juge sans "
+                "attendre"
+            )
         plan.add(
             _remedy(
                 "refere-mu-api", reasons, DOCUMENTS["api"], deadline=deadline,
@@ -346,9 +359,9 @@ def _while_pending(plan: _Plan) -> None:
     asked = inp.of("biometrics_required")
     convoked = inp.of("biometrics_convocation")
     wait = rules.number("appointment", "wait_days")
-    if asked and not [c for c in convoked if c.date >= asked[0].date]:
-        if (inp.today - asked[0].date).days >= wait:
-            _appointment(plan, asked[0].date, "le recueil des données biométriques")
+    waiting = asked and not [c for c in convoked if c.date >= asked[0].date]
+    if waiting and (inp.today - asked[0].date).days >= wait:
+        _appointment(plan, asked[0].date, "le recueil des données biométriques")
     if not plan.remedies and not plan.blocked and d["date"] is not None:
         plan.notes.append(
             f"Instruction en cours : sans décision, une décision implicite de rejet naîtra le "

@@ -13,7 +13,11 @@ from toolkit.frenchdates import date_fr
 
 CHECK = " [à vérifier]"
 SOURCE_FR = {"declared": "déclaré", "document": "lu sur le document", "capture": "relevé"}
-POSITION_FR = {"early": "avant l'ouverture", "late": "après la clôture", "on_time": "dans la fenêtre"}
+POSITION_FR = {
+    "early": "avant l'ouverture",
+    "late": "après la clôture",
+    "on_time": "dans la fenêtre",
+}
 COMPLETE_FR = {
     "complete": "complète",
     "presumed": "présumée complète",
@@ -69,7 +73,9 @@ def fact_lines(t: dict[str, Any]) -> list[str]:
     d = f["dir"]
     if d["date"]:
         state = {True: "née", False: "à naître", None: "conditionnelle"}[d["arisen"]]
-        out.append(f"Décision implicite de rejet : {state} le {_d(d['date'])}{_flag(d)} ({d['basis']})")
+        out.append(
+            f"Décision implicite de rejet : {state} le {_d(d['date'])}{_flag(d)} ({d['basis']})"
+        )
     else:
         out.append(f"Décision implicite de rejet : aucune ({d['basis']})")
     r = f["recourse"]
@@ -80,15 +86,20 @@ def fact_lines(t: dict[str, Any]) -> list[str]:
             f"({r['basis']})"
         )
     o = f["oqtf"]
-    if o["status"] != "none":
-        out.append(f"OQTF : {o['status']} le {_d(o['date'])} ({o['source']})")
+    state = {"notified": f"notifiée le {_d(o['date'])}", "executed": "exécutée",
+             "none": "aucune", "unknown": "situation inconnue"}[o["status"]]  # fmt: skip
+    out.append(f"Obligation de quitter le territoire : {state} ({o['source']})")
     return out
 
 
 def remedy_lines(t: dict[str, Any]) -> list[str]:
     out = []
     for i, r in enumerate(t["remedies"], start=1):
-        deadline = f" — avant le {_d(r['deadline'])}{CHECK if r['to_verify'] else ''}" if r["deadline"] else ""
+        deadline = (
+            f" — avant le {_d(r['deadline'])}{CHECK if r['to_verify'] else ''}"
+            if r["deadline"]
+            else ""
+        )
         out.append(f"{i}. {r['title']} [{r['code']}]{deadline}")
         out += [f"   - {reason}" for reason in r["reasons"]]
         if r["documents"]:
@@ -102,7 +113,9 @@ def remedy_lines(t: dict[str, Any]) -> list[str]:
 
 def timeline_text(t: dict[str, Any]) -> str:
     """The whole timeline as French text, one section per part."""
-    parts = [f"Chronologie de la procédure — {t['applicant']} (au {_d(t['as_of'])}, voie : {t['route']})"]
+    parts = [
+        f"Chronologie de la procédure — {t['applicant']} (au {_d(t['as_of'])}, voie : {t['route']})"
+    ]
     parts.append("\nÉvénements")
     parts += [f"  {event_line(e)}" for e in t["events"]] or ["  aucun"]
     parts.append("\nDates")

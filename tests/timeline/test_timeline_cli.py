@@ -1,0 +1,66 @@
+"""`guichets timeline ID`: the library's result, as JSON or as text, from a workspace."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from toolkit.applicants import add_applicant, update_applicant
+from toolkit.demands import add_demand
+from toolkit.timeline.events import add_event
+from toolkit.timeline.gather import procedural_timeline
+from toolkit.workspace import Workspace
+
+D = date.fromisoformat
+
+
+def test_json_equals_the_library(cli, cli_applicant: str) -> None:  # type: ignore[no-untyped-def]
+    for kind, on in (("filed", "2024-12-20"), ("complete", "2024-12-20")):
+        assert cli("event", "add", cli_applicant, "--kind", kind, "--on", on).exit_code == 0
+    got = cli.json("timeline", cli_applicant, "--today", "2025-04-19")
+    from toolkit.cli.render import to_json
+    from toolkit.workspace import open_workspace
+
+    with open_workspace(cli.workspace, read_only=True) as ws:
+        lib = procedural_timeline(ws, cli_applicant, today=D("2025-04-19"))
+    assert got == json.loads(to_json(lib))
+    assert got["facts"]["api"]["owed_from"] == "2025-04-16"
+    assert [r["code"] for r in got["remedies"]] == ["lettre-prefecture", "refere-mu-api"]
+    assert got["remedies"][1]["deadline"] == "2025-04-19"  # the day before the DIR
+    text = cli("timeline", cli_applicant, "--today", "2025-04-20")
+    assert text.exit_code == 0, text.output
+    assert "Décision implicite de rejet : à naître le 20 avril 2025" not in text.stdout
+    assert "Décision implicite de rejet : née le 20 avril 2025 [à vérifier]" in text.stdout
+    assert "Chronologie de la procédure — c-76 (au 20 avril 2025, voie : anef)" in text.stdout
+
+
+def test_route_oqtf_and_demands_come_from_the_applicant_facts(ws: Workspace) -> None:
+    add_applicant(ws, "g-93", prefecture="93", procedure="premiere-demande", route="guichet")
+    t = procedural_timeline(ws, "g-93", today=D("2025-06-01"))
+    assert t["route"] == "guichet" and [r["code"] for r in t["remedies"]] == ["refere-mu-rdv"]
+    # a complete postal demand left unanswered five months: the booking référé is not the remedy
+    add_demand(ws, "g-93", filed_on="2025-01-02", route="postal", complete=True)
+    t = procedural_timeline(ws, "g-93", today=D("2025-06-01"))
+    assert t["facts"]["dir"]["date"] == D("2025-05-02") and t["facts"]["dir"]["arisen"]
+    assert [r["code"] for r in t["remedies"]] == ["rep-refere-suspension", "demande-motifs"]
+    assert [b["code"] for b in t["blocked"]] == ["refere-mu-rdv"]
+    assert t["events"][0]["note"] == "fiche du demandeur, demande n° 1"
+    update_applicant(ws, "g-93", oqtf="notified", oqtf_date="2025-05-20", reason="arrêté reçu")
+    t = procedural_timeline(ws, "g-93", today=D("2025-06-01"))
+    assert [r["code"] for r in t["remedies"]] == ["demande-motifs"]
+    assert "20 mai 2025" in t["blocked"][0]["reason"]
+
+
+def test_a_decided_demand_is_earlier_and_events_rule(ws: Workspace, tmp_path: Path) -> None:
+    add_applicant(ws, "r-76", prefecture="76", procedure="renouvellement",
+                  permit_expiry="2025-05-31", oqtf="none")  # fmt: skip
+    add_demand(ws, "r-76", filed_on="2023-02-01", complete=True, decision="favorable",
+               decided_on="2023-04-01")  # fmt: skip
+    add_event(ws, "r-76", kind="filed", on="2025-03-01", today=D("2025-06-10"))
+    add_event(ws, "r-76", kind="complete", on="2025-03-01", today=D("2025-06-10"))
+    t = procedural_timeline(ws, "r-76", today=D("2025-06-10"))
+    assert t["facts"]["filing"]["date"] == D("2025-03-01")
+    assert t["facts"]["earlier_demands"][0]["decision"] == "favorable"
+    assert t["missing"] == []
+    assert [r["code"] for r in t["remedies"]] == ["lettre-prefecture", "refere-mu-api"]
