@@ -27,16 +27,27 @@ def exhibits(
     group: Annotated[
         Group, typer.Option("--group", help="One pièce of screenshots per month or per ISO week.")
     ] = Group.month,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Date of the situation the « Chronologie de la procédure » shows, YYYY-MM-DD "
+            "[default: the latest date of the evidence and events].",
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """One PDF per pièce named NN_Label.pdf, the inventaire détaillé (DOCX and PDF), manifest.json
     and SHA256SUMS; check the folder later with `guichets verify DIR`."""
+    from toolkit.applicants import parse_date
     from toolkit.documents import build_exhibits
 
+    day = parse_date(as_of, "--as-of")
     with open_ws() as ws, render.progress("Exhibits") as bar:
         result = build_exhibits(
-            ws, applicant_id, out, max_file_mb=max_file_mb, group=group.value, progress=bar
-        )
+            ws, applicant_id, out, max_file_mb=max_file_mb, group=group.value, as_of=day,
+            progress=bar,
+        )  # fmt: skip
     for warning in result.warnings:
         render.warn(warning)
     if fmt is Format.json:

@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -134,7 +134,11 @@ def _pdf_pages(ws: Workspace, ev: Evidence, budget: int) -> dict[str, int | None
     return out
 
 
-def _layout(ctx: RenderContext, piece: Piece) -> PieceLayout:
+def _layout(ctx: RenderContext, piece: Piece, view: dict[str, Any] | None) -> PieceLayout:
+    if piece.kind == "procedure" and view is not None:
+        from toolkit.documents.procedure import layout_procedure
+
+        return layout_procedure(ctx, piece, view)
     if piece.kind == "recap":
         from toolkit.documents.recap import layout_recap
 
@@ -156,9 +160,14 @@ def build_exhibits(
     *,
     max_file_mb: float = 32,
     group: str = "month",
+    as_of: date | None = None,
     progress: ProgressCallback | None = None,
 ) -> ExhibitsResult:
-    """Write the applicant's exhibit folder to ``out`` (see the module doc)."""
+    """Write the applicant's exhibit folder to ``out`` (see the module doc).
+
+    ``as_of``: the date of the situation the « Chronologie de la procédure » shows (default:
+    the latest date of the evidence and events, so the same store gives the same bundle).
+    """
     from pypdf import PdfReader
 
     _check_options(max_file_mb, group)
@@ -167,24 +176,27 @@ def build_exhibits(
     progress = progress or noop
     out = Path(out)
     ev = gather(ws, applicant_id)
-    if not ev.attempts and not ev.documents:
+    view, withheld = _procedure_view(ws, ev, as_of)
+    if not ev.attempts and not ev.documents and view is None:
         raise InputError(
-            f"applicant {applicant_id!r} has no attempt, contact or document yet; ingest "
-            "screenshots, captures or documents first"
+            f"applicant {applicant_id!r} has no attempt, contact or document yet, nor any event; "
+            "ingest screenshots, captures or documents, or add events, first"
         )
     limit = int(max_file_mb * 1_000_000)
     budget = int(limit * 0.92)
     pdf_pages = _pdf_pages(ws, ev, budget)
-    digest = ev.digest(max_file_mb=max_file_mb, group=group)
+    digest = ev.digest(max_file_mb=max_file_mb, group=group, procedure=view)
     when = ev.last_moment()
+    span = (view["events"][0]["date"], view["as_of"]) if view else None
     staging = _prepare_out(out)
     budgets: dict[str, int] = {}
     chart_png: bytes | None = None
     try:
         for round_ in range(MAX_ROUNDS):
             planned = plan_exhibits(
-                ev, max_file_mb=max_file_mb, group=group, pdf_pages=pdf_pages, budgets=budgets
-            )
+                ev, max_file_mb=max_file_mb, group=group, pdf_pages=pdf_pages, budgets=budgets,
+                procedure=span,
+            )  # fmt: skip
             total = sum(max(1, len(p.entries)) for p in planned)
             ticks = [0]
 
@@ -193,7 +205,7 @@ def build_exhibits(
                 progress(min(ticks[0], total), total, label)
 
             ctx = RenderContext(ws, ev, when, Canvas(title="guichets", when=when), tick, chart_png)
-            layouts = [_layout(ctx, p) for p in planned]
+            layouts = [_layout(ctx, p, view) for p in planned]
             chart_png = ctx.chart_png
             for lay in layouts:
                 lay.piece.pages = len(lay.pages)
@@ -215,7 +227,8 @@ def build_exhibits(
                 )
             for f in staging.iterdir():
                 f.unlink()
-        warnings = [
+        warnings = [f"Chronologie de la procédure: {w}" for w in withheld]
+        warnings += [
             f"pièce {p.number} ({p.filename}) is {p.size / 1e6:.1f} MB, over the {limit / 1e6:g} MB "
             "limit, and cannot be cut further (one original that large); compress the original "
             "or file it by another channel"
@@ -230,6 +243,26 @@ def build_exhibits(
         raise
     progress(total, total, "")
     return result
+
+
+def _procedure_view(
+    ws: Workspace, ev: Evidence, as_of: date | None
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """The timeline as the pièce shows it, and what it leaves out; None without events."""
+    from toolkit.documents.procedure import piece_view
+    from toolkit.timeline.events import timeline_events
+    from toolkit.timeline.gather import procedural_timeline
+
+    a = ev.applicant
+    events = timeline_events(ws, a.id)
+    if not events:
+        return None, []
+    if as_of is None:
+        from toolkit.reference import get_prefecture
+
+        last = ev.last_moment().astimezone(get_prefecture(a.prefecture).zone).date()
+        as_of = max([last, *(e.date for e in events)])
+    return piece_view(procedural_timeline(ws, a.id, today=as_of))
 
 
 def _splittable(p: Piece) -> bool:

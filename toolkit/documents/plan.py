@@ -1,6 +1,7 @@
 """Which pièces an applicant's exhibits hold, in which order, under which names.
 
-Order: the applicant's documents (permit, identity); the recap table of attempts and
+Order: the applicant's documents (permit, identity); the « Chronologie de la procédure »
+when procedural events are recorded; the recap table of attempts and
 contacts; the timeline chart; the screenshots as séries homogènes (one pièce per month, or
 per ISO week); the saved pages (HTML, PDF, HAR, MHTML); the e-mails and letters; the CCC
 attestation; the proofs of urgency; any other document.
@@ -22,7 +23,8 @@ from toolkit.frenchdates import date_fr, month_fr, period_fr, plural_fr
 
 GROUPS = ("month", "week")
 SECTION_ORDER = (
-    "identity_docs", "recap", "chart", "screenshots", "captures", "correspondence",
+    "identity_docs", "procedure", "procedure_docs", "recap", "chart", "screenshots", "captures",
+    "correspondence",
     "ccc_attestation", "urgency", "other",
 )  # fmt: skip
 PAGE_OVERHEAD = 6_000  # caption text and page objects, per page
@@ -38,6 +40,12 @@ DOC_SHORT = {
     "letter": "Courrier",
     "email": "Courriel",
     "other": "Document",
+    "api": "Attestation_prolongation_instruction",
+    "filing_confirmation": "Confirmation_de_depot",
+    "anef_email": "Courriel_ANEF",
+    "decision": "Decision_prefecture",
+    "convocation": "Convocation",
+    "procedure": "Piece_procedure",
 }
 DOC_LABEL = {
     "permit": "Titre de séjour ou récépissé",
@@ -47,6 +55,12 @@ DOC_LABEL = {
     "letter": "Courrier adressé à la préfecture",
     "email": "Courriel",
     "other": "Document",
+    "api": "Attestation de prolongation d'instruction",
+    "filing_confirmation": "Confirmation de dépôt de la demande",
+    "anef_email": "Courriel du téléservice ANEF",
+    "decision": "Décision de la préfecture",
+    "convocation": "Convocation de la préfecture",
+    "procedure": "Pièce de la procédure",
 }
 CHANNEL_NOUN = {
     "email": "Courriel",
@@ -244,6 +258,12 @@ def _document_piece(e: Entry) -> Piece:
         "email": "correspondence",
         "ccc_attestation": "ccc_attestation",
         "urgency": "urgency",
+        "api": "procedure_docs",
+        "filing_confirmation": "procedure_docs",
+        "anef_email": "procedure_docs",
+        "decision": "procedure_docs",
+        "convocation": "procedure_docs",
+        "procedure": "procedure_docs",
     }.get(e.kind, "other")
     return Piece("document", section, label, short, [e], e.day, e.day)
 
@@ -274,12 +294,14 @@ def plan_exhibits(
     chart: bool = True,
     pdf_pages: dict[str, int | None] | None = None,
     budgets: dict[str, int] | None = None,
+    procedure: tuple[date, date] | None = None,
 ) -> list[Piece]:
     """The pièces in order, numbered from 1, with their Télérecours file names.
 
     ``pdf_pages`` gives the page count of PDF originals (to split a large one);
     ``budgets`` a smaller size budget for some pièces (by ``group_id``), after a first build
-    produced a file over the limit.
+    produced a file over the limit; ``procedure`` the first event's date and the date of the
+    situation, to add the « Chronologie de la procédure ».
     """
     if group not in GROUPS:
         raise ValueError(f"group {group!r}: use one of {', '.join(GROUPS)}")
@@ -329,6 +351,16 @@ def plan_exhibits(
             piece.group_id = f"contact:{piece.entries[0].key}"
             sections["correspondence"].extend(split_series(piece, budget(piece.group_id)))
 
+    if procedure is not None:
+        first, as_of = procedure
+        sections["procedure"].append(
+            Piece(
+                "procedure", "procedure",
+                "Chronologie de la procédure : événements, documents provisoires et dates "
+                f"calculées ({period_fr(first, as_of)})",
+                "Chronologie_de_la_procedure", [], first, as_of,
+            )
+        )  # fmt: skip
     if ev.attempts:
         n_online, n_contacts = len(ev.online), len(ev.contacts)
         days = [e.day for e in ev.attempts if e.day]
