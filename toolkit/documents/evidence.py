@@ -68,6 +68,7 @@ class Entry:
     title: str | None = None
     original: Original | None = None
     corroboration: str | None = None  # corroborated, contradicted, or None
+    system: str | None = None  # booking system or portal of an online attempt (anef…)
 
     @property
     def date_only(self) -> bool:
@@ -114,7 +115,7 @@ class Evidence:
 
 _ATTEMPTS_SQL = """
 SELECT t.id, t.channel, t.observed_at, t.time_source, t.time_detail, t.outcome, t.url,
-       t.direction, t.subject, t.note, t.file_sha256,
+       t.system, t.direction, t.subject, t.note, t.file_sha256,
        coalesce(t.original_name, f.original_name) AS name, f.media_type, f.size
 FROM attempts t LEFT JOIN files f ON f.sha256 = t.file_sha256
 WHERE t.applicant_id = ?
@@ -190,6 +191,7 @@ def gather(ws: Workspace, applicant_id: str, *, window_minutes: int = 60) -> Evi
                 note=r["note"],
                 original=_original(ws, r),
                 corroboration=corroborated.get(r["id"]),
+                system=r["system"],
             )
         )
     for r in ws.rows(_DOCUMENTS_SQL, [applicant_id]):

@@ -209,28 +209,26 @@ def split_original(piece: Piece, budget: int, pages: int | None) -> list[Piece]:
     ]
 
 
-def _series(entries: list[Entry], group: str, kind: str) -> list[Piece]:
+def _series(entries: list[Entry], group: str, kind: str, anef: bool = False) -> list[Piece]:
+    """Séries of screenshots or saved pages; ``anef``: of the ANEF téléservice, not of a
+    booking service."""
     groups: dict[str, list[Entry]] = {}
     for e in entries:
         groups.setdefault(_group_key(e, group), []).append(e)
     pieces = []
+    service = "du téléservice ANEF" if anef else "du service de prise de rendez-vous"
     for key, items in groups.items():
         title = _group_title(items, group)
         n = len(items)
         if kind == "screenshots":
             noun = "capture" if n == 1 else "captures"
-            label = (
-                f"Captures d'écran du service de prise de rendez-vous, {title} "
-                f"({n} {noun}, {period_fr(items[0].day, items[-1].day)})"
-            )
-            short = f"Captures_ecran_{key}"
+            label = f"Captures d'écran {service}, {title} "
+            short = f"Captures_{'ANEF' if anef else 'ecran'}_{key}"
         else:
             noun = "page enregistrée" if n == 1 else "pages enregistrées"
-            label = (
-                f"Pages du service de prise de rendez-vous enregistrées, {title} "
-                f"({n} {noun}, {period_fr(items[0].day, items[-1].day)})"
-            )
-            short = f"Pages_enregistrees_{key}"
+            label = f"Pages {service} enregistrées, {title} "
+            short = f"Pages_{'ANEF' if anef else 'enregistrees'}_{key}"
+        label += f"({n} {noun}, {period_fr(items[0].day, items[-1].day)})"
         pieces.append(
             Piece(
                 kind=kind,
@@ -361,9 +359,12 @@ def plan_exhibits(
                 "Chronologie_de_la_procedure", [], first, as_of,
             )
         )  # fmt: skip
-    if ev.attempts:
-        n_online, n_contacts = len(ev.online), len(ev.contacts)
-        days = [e.day for e in ev.attempts if e.day]
+    # ANEF pages are procedural evidence (the timeline reads them), not booking attempts
+    booking = [e for e in ev.attempts if e.system != "anef" or e.kind != "online"]
+    online = [e for e in ev.online if e.system != "anef"]
+    if booking:
+        n_online, n_contacts = len(online), len(ev.contacts)
+        days = [e.day for e in booking if e.day]
         sections["recap"].append(
             Piece(
                 "recap",
@@ -372,13 +373,13 @@ def plan_exhibits(
                 f"auprès de la préfecture ({_count(n_online, 'tentative en ligne', 'tentatives en ligne')}, "
                 f"{_count(n_contacts, 'démarche', 'démarches')}, {period_fr(min(days), max(days))})",
                 "Tableau_recapitulatif_des_tentatives",
-                list(ev.attempts),
+                booking,
                 min(days),
                 max(days),
             )
         )
-    if chart and ev.online:
-        days = [e.day for e in ev.online if e.day]
+    if chart and online:
+        days = [e.day for e in online if e.day]
         sections["chart"].append(
             Piece(
                 "chart",
@@ -391,15 +392,21 @@ def plan_exhibits(
                 max(days),
             )
         )
-    shots: list[Entry] = []
-    captures: list[Entry] = []
+    files: dict[tuple[bool, str], list[Entry]] = {}
     seen_shots: set[str] = set()
     for e in ev.online:
         if e.original is None or e.original.sha256 in seen_shots:
             continue  # several attempts from one HAR file: the file is shown once
         seen_shots.add(e.original.sha256)
-        (shots if e.original.family == "image" else captures).append(e)
-    for piece in _series(shots, group, "screenshots") + _series(captures, group, "captures"):
+        kind = "screenshots" if e.original.family == "image" else "captures"
+        files.setdefault((e.system == "anef", kind), []).append(e)
+    series = [
+        piece
+        for anef in (False, True)
+        for kind in ("screenshots", "captures")
+        for piece in _series(files.get((anef, kind), []), group, kind, anef)
+    ]
+    for piece in series:
         piece.group_id = f"{piece.kind}:{piece.short}"
         sections[piece.section].extend(split_series(piece, budget(piece.group_id)))
 
