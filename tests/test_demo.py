@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,9 @@ def test_every_step_ran(demo) -> None:
         "attempts",
         "exhibits",
         "letters",
+        "anef documents",
+        "timeline",
+        "anef exhibits",
         "bundle",
         "xlsx",
         "map",
@@ -96,5 +100,33 @@ def test_exhibits_letters_and_shared_outputs(demo) -> None:
 def test_vault_holds_every_original(demo) -> None:
     result, _ = demo
     with open_workspace(result.workspace, read_only=True) as ws:
-        assert ws.scalar("SELECT count(*) FROM files") == 53
+        assert ws.scalar("SELECT count(*) FROM files") == 58  # 53 + 5 of the ANEF applicant
         assert ws.scalar("SELECT count(*) FROM custody WHERE action LIKE 'ingest.%'") >= 4
+
+
+def test_the_anef_applicant(demo) -> None:
+    """demo-002: ANEF renewal filed on time, permit expired on 15 March 2025, no attestation."""
+    result, steps = demo
+    t = result.data["timeline"]
+    assert (t["applicant"], t["route"], t["as_of"]) == ("demo-002", "anef", date(2025, 4, 4))
+    kinds = [(e["kind"], e["source"], e["file"]) for e in t["events"]]
+    assert kinds == [
+        ("filing_confirmation", "document", "courriel-confirmation-depot.eml"),
+        ("filing_confirmation", "document", "confirmation-depot.pdf"),
+        ("complete", "declared", None),
+        ("status_seen", "capture", "espace-anef-2025-03-28_09-12-40.html"),
+    ]
+    f = t["facts"]
+    assert f["renewal_window"]["opens"] == date(2024, 11, 15)
+    assert f["renewal_window"]["filed_on_time"] is True
+    assert (f["api"]["owed_from"], f["api"]["gap_days"]) == (date(2025, 3, 16), 20)
+    assert (f["dir"]["date"], f["dir"]["arisen"]) == (date(2025, 4, 20), False)
+    assert [r["code"] for r in t["remedies"]] == ["lettre-prefecture", "refere-mu-api"]
+    assert t["remedies"][1]["deadline"] == date(2025, 4, 19)
+    assert t["missing"] == []
+    saved = json.loads((result.out / "anef" / "timeline.json").read_text(encoding="utf-8"))
+    assert saved["facts"]["api"]["owed_from"] == "2025-03-16"
+    pieces = [p["file"] for p in result.data["anef exhibits"]["pieces"]]
+    assert pieces[:2] == ["01_Titre_de_sejour_2024-03-16.pdf", "02_Chronologie_de_la_procedure.pdf"]
+    assert "Pages_ANEF_2025-03.pdf" in " ".join(pieces)
+    assert not [p for p in pieces if "Tableau_recapitulatif" in p]  # no booking attempt
