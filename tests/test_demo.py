@@ -106,7 +106,7 @@ def test_vault_holds_every_original(demo) -> None:
 
 def test_the_anef_applicant(demo) -> None:
     """demo-002: ANEF renewal filed on time, permit expired on 15 March 2025, no attestation."""
-    result, steps = demo
+    result, _ = demo
     t = result.data["timeline"]
     assert (t["applicant"], t["route"], t["as_of"]) == ("demo-002", "anef", date(2025, 4, 4))
     kinds = [(e["kind"], e["source"], e["file"]) for e in t["events"]]
