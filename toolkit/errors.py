@@ -48,6 +48,11 @@ class MissingDependency(GuichetsError):
     """An optional library or program is absent."""
 
 
+class LetterRefused(GuichetsError):
+    """A letter that would be filed on a file the case law holds insufficient, or that asks
+    for the wrong remedy; the message names the failed rules or the fitting remedy."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One row-level or file-level problem in a report: where, and what to do."""

@@ -202,4 +202,5 @@ class Attempt:
     last_publication: datetime | None = None
     next_publication: datetime | None = None
     url_source: str | None = None  # read (on the image, in the page) or declared (a log)
+    http_status: int | None = None  # the server's answer, for an attempt read from a HAR
     extra: dict[str, object] = field(default_factory=dict)

@@ -4,7 +4,7 @@ Applicant ``a-76`` (Seine-Maritime, renouvellement, permit ending 2025-04-15): s
 in February and March 2025 (PNG landscape and portrait, RGBA PNG, JPEG, WebP, one dated
 only by its file), an e-mail sent and its answer, a phone call without a file, a saved
 HTML page and a printed PDF page, a permit (2-page PDF), a CCC attestation (PNG), a proof
-of urgency (PDF), and robot probes that confirm one attempt and contradict another.
+of urgency (PDF), and robot probes near two attempts (never shown in the pièces by default).
 Rows are inserted directly, as the ingest modules would write them.
 """
 
@@ -38,7 +38,7 @@ SHOTS: list[tuple[str, str, str, tuple[int, int], str, str, str | None]] = [
 ]  # fmt: skip
 PROBES = [
     ("2025-03-03 13:40", "no_slot", 0),  # confirms the attempt of 3 March, 14:01
-    ("2025-03-04 12:50", "slots_available", 2),  # contradicts the attempt of 4 March
+    ("2025-03-04 12:50", "slots_available", 2),  # after the captcha of 4 March: no label
 ]
 EMAIL_BODY = (
     "Madame, Monsieur,\n\nJe n'arrive pas à obtenir de rendez-vous pour le renouvellement de mon "
@@ -90,8 +90,8 @@ def populate(ws: Workspace, *, with_documents: bool = True) -> None:
     """Fill ``ws`` with the evidence described in the module doc."""
     add_applicant(
         ws, APPLICANT, prefecture="76", procedure="renouvellement", permit_expiry="2025-04-15",
-        full_name="Inès Fictive", email="ines.fictive@example.org", birth_date="1991-03-01",
-        nationality="tunisienne", address="5 rue des Essais, 76000 Rouen",
+        route="guichet", oqtf="none", full_name="Inès Fictive", email="ines.fictive@example.org",
+        birth_date="1991-03-01", nationality="tunisienne", address="5 rue des Essais, 76000 Rouen",
     )  # fmt: skip
     with ws.transaction():
         src = ws.new_source("test", None, {})

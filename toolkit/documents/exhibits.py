@@ -90,6 +90,7 @@ def piece_record(p: Piece) -> dict[str, Any]:
         "size": p.size,
         "sha256": p.sha256,
         "originals": p.originals,
+        "operators": p.operators,
     }
 
 
@@ -276,7 +277,7 @@ def _splittable(p: Piece) -> bool:
 
 
 def _inventory_header(ev: Evidence, when: datetime, max_file_mb: float) -> InventoryHeader:
-    from toolkit.documents.letter_context import identity_value
+    from toolkit.documents.letter_phrases import identity_value
     from toolkit.reference import PROCEDURE_LABELS_FR, get_prefecture
 
     a = ev.applicant

@@ -24,8 +24,7 @@ from toolkit.frenchdates import date_fr, month_fr, period_fr, plural_fr
 GROUPS = ("month", "week")
 SECTION_ORDER = (
     "identity_docs", "procedure", "procedure_docs", "recap", "chart", "screenshots", "captures",
-    "correspondence",
-    "ccc_attestation", "urgency", "other",
+    "sworn_statement", "correspondence", "ccc_attestation", "urgency", "other",
 )  # fmt: skip
 PAGE_OVERHEAD = 6_000  # caption text and page objects, per page
 FILE_OVERHEAD = 150_000  # embedded font subsets and document structure
@@ -39,6 +38,7 @@ DOC_SHORT = {
     "urgency": "Justificatif_urgence",
     "letter": "Courrier",
     "email": "Courriel",
+    "sworn_statement": "Attestation_sur_l_honneur",
     "other": "Document",
     "api": "Attestation_prolongation_instruction",
     "filing_confirmation": "Confirmation_de_depot",
@@ -54,6 +54,7 @@ DOC_LABEL = {
     "urgency": "Justificatif de l'urgence",
     "letter": "Courrier adressé à la préfecture",
     "email": "Courriel",
+    "sworn_statement": "Attestation sur l'honneur du demandeur",
     "other": "Document",
     "api": "Attestation de prolongation d'instruction",
     "filing_confirmation": "Confirmation de dépôt de la demande",
@@ -88,6 +89,7 @@ class Piece:
     page_range: tuple[int, int] | None = None  # pages of a split PDF original (0-based, end excl.)
     estimate: int = 0  # estimated file size in bytes
     group_id: str = ""  # shared by the parts of one split pièce
+    operators: list[str] = field(default_factory=list)  # who ran the robots (robot pièce)
     number: int = 0
     filename: str = ""
     # filled once the file is written
@@ -256,6 +258,7 @@ def _document_piece(e: Entry) -> Piece:
         "email": "correspondence",
         "ccc_attestation": "ccc_attestation",
         "urgency": "urgency",
+        "sworn_statement": "sworn_statement",
         "api": "procedure_docs",
         "filing_confirmation": "procedure_docs",
         "anef_email": "procedure_docs",

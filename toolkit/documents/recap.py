@@ -78,7 +78,7 @@ def recap_rows(entries: list[Entry], *, window: int) -> list[list[str]]:
 
 
 def summary_lines(ctx: RenderContext) -> list[str]:
-    from toolkit.documents.letter_context import contacts_fr, join_fr, outcomes_fr
+    from toolkit.documents.letter_phrases import contacts_fr, join_fr, outcomes_fr
     from toolkit.indicators.applicant import HOUR_BAND_LABELS_FR, applicant_indicators
     from toolkit.reference import PROCEDURE_LABELS_FR, get_prefecture
 

@@ -16,6 +16,14 @@ e-mail both captured and filed as a document counts once. Unmatched documents co
 once per date (an LRAR and its proof of posting filed the same day are one letter);
 undated ones count one each. ``written_requests`` is the e-mails and letters among them
 not marked ``received`` (what the applicant sent, or may have sent).
+
+``declared_times`` counts the online attempts whose time comes only from what the
+applicant wrote (the screenshot log, a declared time): a declaration, not a reading.
+``publications`` counts the publications of new slots announced by a page of the service
+(RDV Préfecture « Prochaine mise en ligne … ») and the attempts made within
+``publication_minutes`` after one. ``targets`` is :func:`toolkit.indicators.targets.
+booking_targets`. ``first_step`` is the first dated thing the applicant did: an attempt, a
+contact, a letter or e-mail filed as a document, or an earlier demand.
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ HOUR_BAND_LABELS_FR = {
     "evening": "le soir (18 h – 24 h)",
 }
 CONTACT_KEYS = ("email", "letter", "phone", "counter", "other")
+DECLARED_TIME_SOURCES = (TimeSource.LOG.value, TimeSource.DECLARED.value)
 
 _WEAK = "(" + ", ".join(f"'{t.value}'" for t in TimeSource if t.weak) + ")"
 
@@ -115,6 +124,62 @@ def document_contacts(ws: Workspace, applicant_id: str) -> list[tuple[str, date]
     return [(r[0], r[1]) for r in ws.con.execute(sql, [applicant_id, applicant_id]).fetchall()]
 
 
+def _files_timed_by(ws: Workspace, applicant_id: str, sources: str) -> list[str]:
+    """Names of the online attempts whose time source is in ``sources`` (an SQL list)."""
+    return [
+        r[0] or r[1]
+        for r in ws.con.execute(
+            "SELECT original_name, id FROM attempts WHERE applicant_id = ? AND channel = 'online' "
+            f"AND time_source IN {sources} ORDER BY observed_at, id",
+            [applicant_id],
+        ).fetchall()
+    ]
+
+
+def _first_step(ws: Workspace, applicant_id: str) -> date | None:
+    return ws.scalar(
+        f"""
+        SELECT min(d) FROM (
+            SELECT local_date AS d FROM attempts_local
+            WHERE applicant_id = ? AND time_source NOT IN {_WEAK}
+            UNION ALL SELECT dated FROM documents
+            WHERE applicant_id = ? AND kind IN ('letter', 'email')
+            UNION ALL SELECT filed_on FROM demands WHERE applicant_id = ?
+        )
+        """,
+        [applicant_id, applicant_id, applicant_id],
+    )
+
+
+def _publications(
+    ws: Workspace, applicant_id: str, prefecture: str, procedure: str, minutes: int
+) -> dict[str, Any]:
+    """Announced publications of the service and the attempts made just after one."""
+    from datetime import timedelta
+
+    from toolkit.indicators.corroboration import publications
+
+    known = sorted({at for at, _ in publications(ws, prefecture, procedure)})
+    times = [
+        r[0]
+        for r in ws.con.execute(
+            f"SELECT local_time FROM attempts_local WHERE applicant_id = ? AND channel = 'online' "
+            f"AND time_source NOT IN {_WEAK}",
+            [applicant_id],
+        ).fetchall()
+    ]
+    after = timedelta(minutes=minutes)
+    hits = sum(
+        1 for t in times if any(p <= t.replace(second=0, microsecond=0) <= p + after for p in known)
+    )
+    return {
+        "known": len(known),
+        "attempts_at": hits,
+        "minutes": minutes,
+        "last_known": known[-1].isoformat(sep=" ", timespec="minutes") if known else None,
+    }
+
+
 def local_today(tz: str) -> date:
     return now().astimezone(ZoneInfo(tz)).date()
 
@@ -125,14 +190,17 @@ def applicant_indicators(
     *,
     window_minutes: int = 60,
     today: date | None = None,
+    publication_minutes: int = 30,
 ) -> dict[str, Any]:
     """The applicant's indicators as a JSON-ready dict (dates as ISO strings).
 
-    ``today`` (default: today in the préfecture's zone) is the date ``days_to_expiry`` is
-    counted from; it is negative once the permit has expired.
+    ``today`` (default: today in the préfecture's zone) is the date ``days_to_expiry`` and
+    ``days_since_last_attempt`` are counted from; ``days_to_expiry`` is negative once the
+    permit has expired.
     """
     from toolkit.applicants import get_applicant
     from toolkit.indicators.corroboration import corroboration_summary
+    from toolkit.indicators.targets import booking_targets
     from toolkit.ingest.documents import DOCUMENT_KINDS
     from toolkit.model import Outcome
 
@@ -148,14 +216,8 @@ def applicant_indicators(
             [applicant_id],
         ).fetchall()
     )
-    weak_files = [
-        r[0] or r[1]
-        for r in ws.con.execute(
-            "SELECT original_name, id FROM attempts WHERE applicant_id = ? AND channel = 'online' "
-            f"AND time_source IN {_WEAK} ORDER BY observed_at, id",
-            [applicant_id],
-        ).fetchall()
-    ]
+    declared_files = _files_timed_by(ws, applicant_id, str(DECLARED_TIME_SOURCES))
+    weak_files = _files_timed_by(ws, applicant_id, _WEAK)
     contacts = dict.fromkeys(CONTACT_KEYS, 0)
     written = 0
     for channel, n, w in ws.con.execute(_CONTACTS_SQL, [applicant_id, applicant_id]).fetchall():
@@ -167,6 +229,7 @@ def applicant_indicators(
     ).fetchall():
         docs[kind] = docs.get(kind, 0) + int(n)
     expiry: date | None = a.permit_expiry
+    first_step = _first_step(ws, applicant_id)
     return {
         "applicant": a.id,
         "prefecture": a.prefecture,
@@ -185,10 +248,18 @@ def applicant_indicators(
         "longest_gap_days": int(ws.scalar(_GAP_SQL, [applicant_id]) or 0),
         "weak_times": len(weak_files),
         "weak_time_files": weak_files,
+        "declared_times": len(declared_files),
+        "declared_time_files": declared_files,
+        "days_since_last_attempt": (as_of - last).days if last else None,
+        "first_step": first_step.isoformat() if first_step else None,
         "contacts": contacts,
         "written_requests": written,
         "documents": docs,
         "permit_expiry": expiry.isoformat() if expiry else None,
         "days_to_expiry": (expiry - as_of).days if expiry else None,
         "corroboration": corroboration_summary(ws, applicant_id, window_minutes=window_minutes),
+        "publications": _publications(
+            ws, applicant_id, a.prefecture, a.procedure, publication_minutes
+        ),
+        "targets": booking_targets(ws, applicant_id),
     }

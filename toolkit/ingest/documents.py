@@ -45,6 +45,9 @@ DOCUMENT_KINDS: dict[str, str] = {
     "email": "courriel",
     "urgency": "justificatif d'urgence",
     "identity": "pièce d'identité",
+    # The applicant states on honour that the captures are theirs: the no-slot page is
+    # anonymous (CE, 21 avril 2021, n° 448178), so the link must be shown otherwise.
+    "sworn_statement": "attestation sur l'honneur du demandeur",
     "other": "autre pièce",
     # the procedure (ANEF or guichet): their events are read from the text, see ingest/anef.py
     "api": "attestation de prolongation d'instruction",

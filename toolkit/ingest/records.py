@@ -110,6 +110,7 @@ ATTEMPT_COLUMNS = (
     "last_publication",
     "next_publication",
     "url_source",
+    "http_status",
     "ingested_at",
 )
 
@@ -155,6 +156,7 @@ def insert_attempt(
         a.last_publication,
         a.next_publication,
         a.url_source,
+        a.http_status,
         now(),
     )
     ws.con.execute(

@@ -15,7 +15,8 @@
 -- 3. `source_descriptions`: who runs a robot and how, for the robot pièce of the exhibits;
 --    `name` is a crawl source's name (`ingest crawl --source`) or its file name.
 -- 4. `attempts.url_source`: where an attempt's URL came from: 'read' (on the image, in the
---    saved page) or 'declared' (the applicant's log). NULL for rows recorded before.
+--    saved page) or 'declared' (the applicant's log); `attempts.http_status`: the status of
+--    the server's answer, for an attempt read from a HAR. NULL for rows recorded before.
 
 ALTER TABLE applicants ADD COLUMN route VARCHAR DEFAULT 'unknown';
 ALTER TABLE applicants ADD COLUMN route_source VARCHAR DEFAULT 'unknown';
@@ -54,3 +55,4 @@ CREATE TABLE source_descriptions (
 );
 
 ALTER TABLE attempts ADD COLUMN url_source VARCHAR;
+ALTER TABLE attempts ADD COLUMN http_status INTEGER;

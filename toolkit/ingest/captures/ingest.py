@@ -244,6 +244,7 @@ def _attempt(
         attempt.next_publication = _local(cls.next_publication, applicant.tz)
     if attempt.url:
         attempt.url_source = "read"  # in the saved page, the HAR or the printed header
+    attempt.http_status = record.http_status
     if record.channel == Channel.EMAIL:
         attempt.direction = _direction(record, email)
         if attempt.direction == "sent" and record.auto_reply:
