@@ -124,7 +124,9 @@ def prefet_substitution(d: Any) -> Any:
         + " {{ titre_situation }}{% if ref_titre %} ({{ ref_titre }}){% endif %}."
     )
     d.tag("{%p if incidents %}")
-    d.p("Les dysfonctionnements suivants ont été constatés{% if ref_pages_anef %} ({{ ref_pages_anef }}){% endif %} :")
+    d.p(
+        "Les dysfonctionnements suivants ont été constatés{% if ref_pages_anef %} ({{ ref_pages_anef }}){% endif %} :"
+    )
     d.bullets("i in incidents", "{{ i }}")
     d.tag("{%p endif %}")
     d.p("Les démarches suivantes ont été accomplies pour obtenir de l'aide :")
@@ -290,14 +292,16 @@ def _conclusions(d: Any, injunction: str) -> None:
     d.p("– " + injunction + " ;", indent_cm=0.8)
     d.tag("{%p if par_avocat %}")
     d.p(
-        "– de mettre à la charge de l'État la somme de " + TODO.format("montant")
+        "– de mettre à la charge de l'État la somme de "
+        + TODO.format("montant")
         + " euros au titre de l'{{ cit.cja_l761_1 }} ou, en cas d'aide juridictionnelle, du "
         "{{ cit.loi_91_647_art37 }}.",
         indent_cm=0.8,
     )
     d.tag("{%p else %}")
     d.p(
-        "– de mettre à la charge de l'État la somme de " + TODO.format("montant des frais exposés")
+        "– de mettre à la charge de l'État la somme de "
+        + TODO.format("montant des frais exposés")
         + " euros au titre de l'{{ cit.cja_l761_1 }}.",
         indent_cm=0.8,
     )
@@ -353,10 +357,12 @@ def refere_api(d: Any) -> Any:
     _conclusions(
         d,
         "d'enjoindre au {{ prefet }} de délivrer à la partie requérante une attestation de "
-        "prolongation d'instruction dans un délai de " + TODO.format("nombre")
+        "prolongation d'instruction dans un délai de "
+        + TODO.format("nombre")
         + " jours à compter de la notification de l'ordonnance, et de la renouveler jusqu'à ce "
         "qu'il soit statué sur sa demande, le cas échéant sous astreinte de "
-        + TODO.format("montant") + " euros par jour de retard ({{ cit.cja_l911_3 }})",
+        + TODO.format("montant")
+        + " euros par jour de retard ({{ cit.cja_l911_3 }})",
     )
     return d
 
@@ -371,7 +377,9 @@ def refere_substitution(d: Any) -> Any:
         "{% if ref_titre %} ({{ ref_titre }}){% endif %}."
     )
     d.tag("{%p if incidents %}")
-    d.p("Les dysfonctionnements suivants ont été constatés{% if ref_pages_anef %} ({{ ref_pages_anef }}){% endif %} :")
+    d.p(
+        "Les dysfonctionnements suivants ont été constatés{% if ref_pages_anef %} ({{ ref_pages_anef }}){% endif %} :"
+    )
     d.bullets("i in incidents", "{{ i }}")
     d.tag("{%p endif %}")
     d.tag("{%p if contacts_ccc %}")
@@ -401,7 +409,9 @@ def refere_substitution(d: Any) -> Any:
         "{% if est_renouvellement %}S'agissant du renouvellement d'un titre de séjour, "
         "l'urgence est en principe constatée ({{ cit.ce_453391 }}). {% else %}"
         + TODO.format("circonstances particulières établissant l'urgence ({{ cit.ce_453391 }})")
-        + " {% endif %}Conséquences concrètes : " + TODO.format("emploi, droits sociaux") + "."
+        + " {% endif %}Conséquences concrètes : "
+        + TODO.format("emploi, droits sociaux")
+        + "."
     )
     d.p("{{ oqtf_texte }}")
     d.verifier("urgence")
@@ -416,7 +426,8 @@ def refere_substitution(d: Any) -> Any:
         d,
         "d'enjoindre au {{ prefet }} de permettre à la partie requérante de déposer sa demande "
         "par la solution de substitution prévue à l'article R. 431-2 du CESEDA, dans un délai de "
-        + TODO.format("nombre") + " jours à compter de la notification de l'ordonnance",
+        + TODO.format("nombre")
+        + " jours à compter de la notification de l'ordonnance",
     )
     return d
 
@@ -447,7 +458,8 @@ def refere_rdv(d: Any) -> Any:
     _conclusions(
         d,
         "d'enjoindre au {{ prefet }} de convoquer la partie requérante pour "
-        "{{ convocation_objet }} dans un délai de " + TODO.format("nombre")
+        "{{ convocation_objet }} dans un délai de "
+        + TODO.format("nombre")
         + " jours à compter de la notification de l'ordonnance, le rendez-vous devant avoir "
         "lieu dans un délai de " + TODO.format("nombre") + " jours",
     )
@@ -488,19 +500,27 @@ def annulation_dir(d: Any) -> Any:
     d.tag("{%p endif %}")
     d.p(TODO.format("autres moyens de légalité externe"))
     d.heading("Sur la légalité interne")
-    d.p(TODO.format("moyens de légalité interne : droit au séjour, erreur d'appréciation, vie privée et familiale"))
+    d.p(
+        TODO.format(
+            "moyens de légalité interne : droit au séjour, erreur d'appréciation, vie privée et familiale"
+        )
+    )
     d.heading("PAR CES MOTIFS")
     d.p("La partie requérante demande au {{ tribunal }} :")
     d.p("– d'annuler la décision implicite par laquelle le {{ prefet }} a rejeté sa demande ;",
         indent_cm=0.8)  # fmt: skip
     d.p(
-        "– d'enjoindre au même préfet de " + TODO.format("délivrer le titre sollicité / réexaminer la demande")
-        + " dans un délai de " + TODO.format("nombre") + " jours et, dans l'attente, de lui "
+        "– d'enjoindre au même préfet de "
+        + TODO.format("délivrer le titre sollicité / réexaminer la demande")
+        + " dans un délai de "
+        + TODO.format("nombre")
+        + " jours et, dans l'attente, de lui "
         "délivrer une attestation de prolongation d'instruction ;",
         indent_cm=0.8,
     )
     d.p(
-        "– de mettre à la charge de l'État la somme de " + TODO.format("montant")
+        "– de mettre à la charge de l'État la somme de "
+        + TODO.format("montant")
         + " euros au titre de l'{{ cit.cja_l761_1 }}.",
         indent_cm=0.8,
     )
@@ -523,15 +543,19 @@ def suspension_dir(d: Any) -> Any:
     d.p(
         "Le silence gardé sur la demande a fait naître une décision implicite de rejet le "
         "{{ date_dir }} ({{ cit.ceseda_r432_1 }} ; {{ cit.ce_avis_499904 }}). Une requête en "
-        "annulation de cette décision a été enregistrée le " + TODO.format("date")
-        + " sous le numéro " + TODO.format("numéro") + "."
+        "annulation de cette décision a été enregistrée le "
+        + TODO.format("date")
+        + " sous le numéro "
+        + TODO.format("numéro")
+        + "."
     )
     d.verifier("faits")
     d.heading("II. DISCUSSION")
     d.heading("Sur l'urgence")
     d.p(
         "La décision prive la partie requérante de tout document de séjour depuis le "
-        "{{ api_due_depuis }}. " + TODO.format("urgence : emploi, ressources, droits sociaux, famille")
+        "{{ api_due_depuis }}. "
+        + TODO.format("urgence : emploi, ressources, droits sociaux, famille")
         + " ({{ cit.ce_453391 }})."
     )
     d.tag("{%p if justificatifs_urgence %}")
@@ -552,7 +576,8 @@ def suspension_dir(d: Any) -> Any:
         d,
         "de suspendre l'exécution de la décision implicite de rejet née le {{ date_dir }} et "
         "d'enjoindre au {{ prefet }} de réexaminer la demande dans un délai de "
-        + TODO.format("nombre") + " jours et, dans l'attente, de délivrer à la partie "
+        + TODO.format("nombre")
+        + " jours et, dans l'attente, de délivrer à la partie "
         "requérante une attestation de prolongation d'instruction",
     )
     return d

@@ -42,7 +42,7 @@ def test_the_piece_comes_first_reads_back_and_rebuilds_the_same(
     ws: Workspace, tmp_path: Path
 ) -> None:
     from toolkit.documents.evidence import gather
-    from toolkit.documents.exhibits import _procedure_view
+    from toolkit.documents.procedure import procedure_view
 
     who = anef_case(ws, tmp_path)
     built = build_exhibits(ws, who, tmp_path / "pieces", as_of=TODAY)
@@ -75,7 +75,7 @@ def test_the_piece_comes_first_reads_back_and_rebuilds_the_same(
     again = build_exhibits(ws, who, tmp_path / "again", as_of=TODAY)
     assert [f["sha256"] for f in again.files] == [f["sha256"] for f in built.files]
     # without --as-of: the latest date in the store, never the clock
-    view, _ = _procedure_view(ws, gather(ws, who), None)
+    view, _ = procedure_view(ws, gather(ws, who))
     assert view is not None and view["as_of"] == D("2025-05-20")
 
 

@@ -30,6 +30,7 @@ from toolkit.documents.layout import Canvas
 from toolkit.documents.pdf import page_count, write_pdf
 from toolkit.documents.pieces import PieceLayout, RenderContext, assemble, layout_originals
 from toolkit.documents.plan import GROUPS, Piece, plan_exhibits
+from toolkit.documents.procedure import procedure_span, procedure_view
 from toolkit.errors import InputError
 from toolkit.progress import ProgressCallback, noop
 from toolkit.vault import sha256_file
@@ -177,7 +178,7 @@ def build_exhibits(
     progress = progress or noop
     out = Path(out)
     ev = gather(ws, applicant_id)
-    view, withheld = _procedure_view(ws, ev, as_of)
+    view, withheld = procedure_view(ws, ev, as_of)
     if not ev.attempts and not ev.documents and view is None:
         raise InputError(
             f"applicant {applicant_id!r} has no attempt, contact or document yet, nor any event; "
@@ -188,7 +189,7 @@ def build_exhibits(
     pdf_pages = _pdf_pages(ws, ev, budget)
     digest = ev.digest(max_file_mb=max_file_mb, group=group, procedure=view)
     when = ev.last_moment()
-    span = (view["events"][0]["date"], view["as_of"]) if view else None
+    span = procedure_span(view)
     staging = _prepare_out(out)
     budgets: dict[str, int] = {}
     chart_png: bytes | None = None
@@ -244,26 +245,6 @@ def build_exhibits(
         raise
     progress(total, total, "")
     return result
-
-
-def _procedure_view(
-    ws: Workspace, ev: Evidence, as_of: date | None
-) -> tuple[dict[str, Any] | None, list[str]]:
-    """The timeline as the pièce shows it, and what it leaves out; None without events."""
-    from toolkit.documents.procedure import piece_view
-    from toolkit.timeline.events import timeline_events
-    from toolkit.timeline.gather import procedural_timeline
-
-    a = ev.applicant
-    events = timeline_events(ws, a.id)
-    if not events:
-        return None, []
-    if as_of is None:
-        from toolkit.reference import get_prefecture
-
-        last = ev.last_moment().astimezone(get_prefecture(a.prefecture).zone).date()
-        as_of = max([last, *(e.date for e in events)])
-    return piece_view(procedural_timeline(ws, a.id, today=as_of))
 
 
 def _splittable(p: Piece) -> bool:

@@ -11,13 +11,17 @@ whose date rests on an unknown completeness, a time to sue already run.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.documents import pieces
+from toolkit.documents.evidence import Evidence
 from toolkit.documents.layout import A4_LANDSCAPE, HASH, SMALL, TITLE, Column, Style, Table
 from toolkit.documents.pdf import PT_PER_MM, fit, image_info
 from toolkit.documents.plan import Piece
 from toolkit.frenchdates import date_fr
+
+if TYPE_CHECKING:
+    from toolkit.workspace import Workspace
 
 CHECK = "oui"
 CELL = Style(7.2, leading=1.25)
@@ -88,6 +92,32 @@ def piece_view(t: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         rec = None
     facts = {**f, "renewal_window": w, "api": api, "dir": d, "recourse": rec}
     return {**t, "facts": facts}, withheld
+
+
+def procedure_view(
+    ws: Workspace, ev: Evidence, as_of: date | None = None
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """The timeline as the pièce shows it, and what it leaves out; None without events.
+
+    ``as_of`` defaults to the latest date of the evidence and events, so that the same store
+    gives the same pièce whatever the day it is built."""
+    from toolkit.reference import get_prefecture
+    from toolkit.timeline.events import timeline_events
+    from toolkit.timeline.gather import procedural_timeline
+
+    a = ev.applicant
+    events = timeline_events(ws, a.id)
+    if not events:
+        return None, []
+    if as_of is None:
+        last = ev.last_moment().astimezone(get_prefecture(a.prefecture).zone).date()
+        as_of = max([last, *(e.date for e in events)])
+    return piece_view(procedural_timeline(ws, a.id, today=as_of))
+
+
+def procedure_span(view: dict[str, Any] | None) -> tuple[date, date] | None:
+    """(first event, situation date) of the pièce, for :func:`plan_exhibits`."""
+    return (view["events"][0]["date"], view["as_of"]) if view else None
 
 
 def event_rows(t: dict[str, Any]) -> list[list[str]]:

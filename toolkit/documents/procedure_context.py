@@ -120,7 +120,13 @@ def procedure_context(t: dict[str, Any], pieces: list[dict[str, Any]]) -> dict[s
         return [e for e in events if e["kind"] in kinds]
 
     refs = [e["reference"] for e in events if e.get("reference")]
-    filed, w, api, d, rec = f["filing"]["date"], f["renewal_window"], f["api"], f["dir"], f["recourse"]
+    filed, w, api, d, rec = (
+        f["filing"]["date"],
+        f["renewal_window"],
+        f["api"],
+        f["dir"],
+        f["recourse"],
+    )
     gaps = api["gaps"] if api["owed_from"] else []
     status = of("status_seen")
     covers = of("api_issued", "api_renewed", "recepisse")
@@ -158,7 +164,9 @@ def procedure_context(t: dict[str, Any], pieces: list[dict[str, Any]]) -> dict[s
         "motifs_demandes_le": date_fr(of("motifs_requested")[0]["date"])
         if of("motifs_requested")
         else "",
-        "motifs_recus_le": date_fr(of("motifs_received")[0]["date"]) if of("motifs_received") else "",
+        "motifs_recus_le": date_fr(of("motifs_received")[0]["date"])
+        if of("motifs_received")
+        else "",
         "demandes_prefet": _sentences(of("reminder_sent"), "demande écrite adressée au préfet"),
         "incidents": _sentences(of("anef_incident"), "dysfonctionnement du téléservice constaté"),
         "contacts_ccc": _sentences(of("ccc_contact"), "contact avec le Centre de contact citoyen"),

@@ -74,6 +74,8 @@ def compute_timeline(inp: TimelineInput, rules: TimelineRules) -> dict[str, Any]
         "blocked": planned["blocked"],
         "missing": missing,
         "notes": notes + planned["notes"],
+        "written_requests": list(inp.written_requests),
+        "booking_attempts": inp.booking_attempts,
         "rules": rules.path,
     }
 
