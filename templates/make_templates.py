@@ -19,6 +19,9 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from procedure_templates import PROCEDURE_TEMPLATES  # noqa: E402
 
 from toolkit.documents.docx import save_docx  # noqa: E402
 from toolkit.documents.letter_context import VARIABLES  # noqa: E402
@@ -546,17 +549,29 @@ def requete() -> Letter:
     return d
 
 
-TEMPLATES = {
+TEMPLATES: dict[str, tuple[Any, str]] = {
     "ddd": (ddd, "Réclamation au Défenseur des droits"),
     "prefecture": (prefecture, "Lettre au préfet"),
     "requete": (requete, "Requête en référé « mesures utiles »"),
+    # the procedure (ANEF, silence, implicit rejection): templates/procedure_templates.py
+    **{
+        name: ((lambda build=build: build(Letter())), title)
+        for name, (build, title) in PROCEDURE_TEMPLATES.items()
+    },
 }
 
 
 def readme_text() -> str:
+    from toolkit.documents.letter_kinds import PROCEDURE_KINDS
+    from toolkit.documents.procedure_context import PROCEDURE_VARIABLES
     from toolkit.reference.law import CITATIONS
 
     rows = "\n".join(f"| `{name}` | {doc} |" for name, doc in VARIABLES.items())
+    procedure_files = "\n".join(
+        f"| `{k.name}.docx` | {k.help} | `guichets letter {k.name} ID --out FILE.docx` |"
+        for k in PROCEDURE_KINDS
+    )
+    procedure_rows = "\n".join(f"| `{n}` | {doc} |" for n, doc in PROCEDURE_VARIABLES.items())
     cites = "\n".join(f"| `cit.{key}` | {c.text} | {c.mark} |" for key, c in CITATIONS.items())
     return f"""# Letter templates
 
@@ -569,6 +584,7 @@ templates are stale.
 | `ddd.docx` | réclamation to the Défenseur des droits (Libre réponse 71120, 75342 Paris Cedex 07) | `guichets letter ddd ID --out FILE.docx` |
 | `prefecture.docx` | written request to the préfet for an appointment or the « solution de substitution » | `guichets letter prefecture ID --out FILE.docx` |
 | `requete.docx` | draft référé « mesures utiles » (art. L. 521-3 CJA) before the competent tribunal administratif | `guichets letter requete ID --out FILE.docx` |
+{procedure_files}
 
 A letter states facts and lets them speak: counts, spans in days, absolute dates. What could
 serve the other side (pages that showed slots, robot probes, weak or declared times) goes to
@@ -600,6 +616,17 @@ manifest); otherwise they are listed as `guichets exhibits` would number them no
 
 Each item of `demarches` has `date`, `canal`, `sens` (envoyé / reçu), `objet`, `texte`;
 each item of `pieces` has `numero`, `intitule`, `fichier`, `periode`.
+
+## Variables of the procedure letters
+
+The letters about an ANEF demand, a silence or an implicit rejection (`prefet-api`,
+`refere-api`, `motifs`, `annulation-dir`…) also take the facts of `guichets timeline`
+(toolkit/documents/procedure_context.py). Each is written only when the timeline proposes
+it (`guichets letter list ID`); a date resting on a V2 or R rule carries « [à vérifier] ».
+
+| variable | content |
+|---|---|
+{procedure_rows}
 
 ## Legal references (`cit`)
 

@@ -34,16 +34,23 @@ def _we(first: str, third: str) -> str:
     return "{% if par_avocat %}" + third + "{% else %}" + first + "{% endif %}"
 
 
-def _filing_facts(d: Any) -> None:
-    """The demand: its filing, the window, completeness, what was delivered since."""
+def _filing_facts(d: Any, first_person: bool = True) -> None:
+    """The demand: its filing, the window, completeness, what was delivered since.
+
+    ``first_person``: « j'ai déposé » when the applicant signs a letter; a requête always
+    speaks of the applicant in the third person."""
+
+    def who(first: str, third: str) -> str:
+        return _we(first, third) if first_person else third
+
     d.p(
-        _we("J'ai déposé", "{{ nom }} a déposé") + " le {{ date_depot }}, sur le téléservice "
+        who("J'ai déposé", "{{ nom }} a déposé") + " le {{ date_depot }}, sur le téléservice "
         "« Administration numérique pour les étrangers en France » (ANEF), une demande de "
         "{{ procedure }} enregistrée sous le numéro {{ numero_demande }}"
         "{% if ref_depot %} ({{ ref_depot }}){% endif %}. Le titre de séjour "
-        + _we("que je détenais", "que détenait {{ nom }}")
+        + who("que je détenais", "que détenait {{ nom }}")
         + " expirait le {{ titre_expiration }}{% if ref_titre %} ({{ ref_titre }}){% endif %}."
-        "{% if depot_dans_fenetre %} La demande a donc été déposée entre le {{ fenetre_ouverture }} "
+        "{% if depot_dans_fenetre %} La demande a été déposée entre le {{ fenetre_ouverture }} "
         "et le {{ fenetre_cloture }}, dans le délai fixé par l'{{ cit.ceseda_r431_5 }}.{% endif %}"
     )
     d.p("{{ completude_texte }}")
@@ -53,8 +60,8 @@ def _filing_facts(d: Any) -> None:
     d.tag("{%p endif %}")
     d.tag("{%p if jours_sans_document %}")
     d.p(
-        "Depuis le {{ api_due_depuis }}, aucun document n'atteste la régularité du séjour de "
-        + _we("l'exposant", "{{ nom }}")
+        "Depuis le {{ sans_document_depuis }}, aucun document n'atteste la régularité "
+        + who("de mon séjour", "du séjour de {{ nom }}")
         + " : au {{ date_lettre }}, {{ jours_sans_document }} jours se sont écoulés sans "
         "attestation de prolongation d'instruction ({{ periode_sans_document }})"
         "{% if ref_chronologie_procedure %} ({{ ref_chronologie_procedure }}){% endif %}."
@@ -268,7 +275,7 @@ def _urgency(d: Any) -> None:
     d.heading("Sur l'urgence")
     d.p(
         "S'agissant du renouvellement d'un titre de séjour, l'urgence est en principe constatée "
-        "({{ cit.ce_453391 }}). Depuis le {{ api_due_depuis }}, la partie requérante ne dispose "
+        "({{ cit.ce_453391 }}). Depuis le {{ sans_document_depuis }}, la partie requérante ne dispose "
         "d'aucun document attestant la régularité de son séjour. Conséquences concrètes : "
         + TODO.format("emploi, salaire, droits sociaux, logement")
         + "."
@@ -320,7 +327,7 @@ def refere_api(d: Any) -> Any:
     """Référé « mesures utiles » for the attestation de prolongation d'instruction."""
     _caption(d, "REQUÊTE EN RÉFÉRÉ « MESURES UTILES »", "({{ cit.cja_l521_3 }})")
     d.heading("I. FAITS")
-    _filing_facts(d)
+    _filing_facts(d, first_person=False)
     d.tag("{%p if demandes_prefet %}")
     d.p("Le préfet a été saisi par écrit :")
     d.bullets("x in demandes_prefet", "{{ x }}")
@@ -436,7 +443,7 @@ def refere_rdv(d: Any) -> Any:
     """Référé « mesures utiles » for a biometrics or remise convocation."""
     _caption(d, "REQUÊTE EN RÉFÉRÉ « MESURES UTILES »", "({{ cit.cja_l521_3 }})")
     d.heading("I. FAITS")
-    _filing_facts(d)
+    _filing_facts(d, first_person=False)
     d.p(
         "Depuis le {{ convocation_attendue_depuis }}, aucune convocation pour "
         "{{ convocation_objet }} n'a été reçue."
@@ -470,7 +477,7 @@ def annulation_dir(d: Any) -> Any:
     """Draft requête en annulation of the implicit rejection (recours pour excès de pouvoir)."""
     _caption(d, "REQUÊTE EN ANNULATION", "(recours pour excès de pouvoir)")
     d.heading("I. FAITS ET PROCÉDURE")
-    _filing_facts(d)
+    _filing_facts(d, first_person=False)
     d.p(
         "Aucune décision expresse n'a été notifiée. Le silence gardé sur la demande a fait "
         "naître une décision implicite de rejet le {{ date_dir }} ({{ cit.ceseda_r432_1 }} ; "
@@ -539,7 +546,7 @@ def suspension_dir(d: Any) -> Any:
     """Draft référé-suspension of the implicit rejection (L. 521-1 CJA)."""
     _caption(d, "REQUÊTE EN RÉFÉRÉ-SUSPENSION", "({{ cit.cja_l521_1 }})")
     d.heading("I. FAITS ET PROCÉDURE")
-    _filing_facts(d)
+    _filing_facts(d, first_person=False)
     d.p(
         "Le silence gardé sur la demande a fait naître une décision implicite de rejet le "
         "{{ date_dir }} ({{ cit.ceseda_r432_1 }} ; {{ cit.ce_avis_499904 }}). Une requête en "
@@ -553,8 +560,8 @@ def suspension_dir(d: Any) -> Any:
     d.heading("II. DISCUSSION")
     d.heading("Sur l'urgence")
     d.p(
-        "La décision prive la partie requérante de tout document de séjour depuis le "
-        "{{ api_due_depuis }}. "
+        "La partie requérante ne dispose d'aucun document de séjour depuis le "
+        "{{ sans_document_depuis }}. "
         + TODO.format("urgence : emploi, ressources, droits sociaux, famille")
         + " ({{ cit.ce_453391 }})."
     )

@@ -36,6 +36,7 @@ def test_every_step_ran(demo) -> None:
         "anef documents",
         "timeline",
         "anef exhibits",
+        "anef letters",
         "bundle",
         "xlsx",
         "map",
@@ -135,3 +136,16 @@ def test_the_anef_applicant(demo) -> None:
     assert pieces[:2] == ["01_Titre_de_sejour_2024-03-16.pdf", "02_Chronologie_de_la_procedure.pdf"]
     assert "Pages_ANEF_2025-03.pdf" in " ".join(pieces)
     assert not [p for p in pieces if "Tableau_recapitulatif" in p]  # no booking attempt
+    from toolkit.documents.docx import docx_text
+
+    letters = result.out / "anef" / "letters"
+    refere = "\n".join(docx_text((letters / "refere-api.docx").read_bytes()))
+    assert "REQUÊTE EN RÉFÉRÉ « MESURES UTILES »" in refere
+    assert "Youssef Exemple a déposé le 20 décembre 2024" in refere
+    assert "Depuis le 16 mars 2025, aucun document n'atteste la régularité du séjour" in refere
+    assert "expire le 20 avril 2025 [à vérifier]" in refere
+    assert "(pièce n° 2)" in refere  # the « Chronologie de la procédure »
+    letter = "\n".join(docx_text((letters / "prefet-api.docx").read_bytes()))
+    assert "Objet : demande de délivrance d'une attestation de prolongation d'instruction" in letter
+    note = "\n".join(docx_text((letters / "refere-api-note.docx").read_bytes()))
+    assert "Recours 1 : Lettre au préfet" in note

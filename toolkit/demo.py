@@ -244,9 +244,10 @@ def _exhibits(ws: Workspace, applicant: str, result: DemoResult, step: Any, prog
 
 
 def _letters(ws: Workspace, applicant: str, result: DemoResult, step: Any) -> None:
-    from toolkit.documents import LETTER_KINDS, build_letter
+    from toolkit.documents import build_letter
 
-    for kind in LETTER_KINDS:
+    kinds = ("ddd", "prefecture", "requete")  # the booking case; demo-002 has its own
+    for kind in kinds:
         built = build_letter(
             ws,
             applicant,
@@ -259,7 +260,7 @@ def _letters(ws: Workspace, applicant: str, result: DemoResult, step: Any) -> No
         result.outputs[f"note {kind}"] = built.note
     step(
         "letters",
-        f"{len(LETTER_KINDS)} letters (DOCX), each with its note for the lawyer "
+        f"{len(kinds)} letters (DOCX), each with its note for the lawyer "
         f"→ {result.out / 'letters'}",
     )
 
@@ -304,6 +305,14 @@ def _anef_applicant(
     result.outputs["anef exhibits"] = built.out
     result.data["anef exhibits"] = built.to_dict()
     step("anef exhibits", f"{who}: {built.summary()}")
+    from toolkit.documents import build_letter
+
+    for kind in ("prefet-api", "refere-api", "attestation-anef"):
+        letter = build_letter(ws, who, kind, out / "letters" / f"{kind}.docx",
+                              exhibits=built.out, today=AS_OF)  # fmt: skip
+        result.outputs[f"anef letter {kind}"] = letter.docx
+        result.data.setdefault("anef warnings", []).extend(letter.warnings)
+    step("anef letters", f"{who}: prefet-api, refere-api, attestation-anef → {out / 'letters'}")
 
 
 def _share(ws: Workspace, result: DemoResult, step: Any) -> None:

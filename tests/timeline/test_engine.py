@@ -234,10 +234,15 @@ def test_the_one_year_limit_passed_blocks_the_recourse() -> None:
 )
 def test_an_unexecuted_oqtf_blocks_every_urgency_remedy(events: tuple) -> None:
     t = run(*events, oqtf=OqtfFact("notified", D("2025-04-01"), "fiche"), today="2025-06-20")
-    urgent = {"refere-mu-rdv", "refere-mu-substitution", "refere-mu-api", "rep-refere-suspension"}
+    urgent = {"refere-mu-rdv", "refere-mu-substitution", "refere-mu-api"}
     assert not urgent & set(codes(t))
-    assert urgent & {b["code"] for b in t["blocked"]}
     assert all("1er avril 2025" in b["reason"] or "obstacle" in b["reason"] for b in t["blocked"])
+    for r in t["remedies"]:  # the recours pour excès de pouvoir stays, without its référé
+        assert "suspension-dir" not in r["documents"]
+        if r["code"] == "rep-refere-suspension":
+            assert r["title"].endswith("sans référé-suspension")
+            assert "référé-suspension écarté" in r["reasons"][-1]
+    assert urgent & {b["code"] for b in t["blocked"]}
 
 
 def test_an_oqtf_event_counts_when_the_file_says_none() -> None:

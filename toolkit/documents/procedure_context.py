@@ -31,6 +31,7 @@ PROCEDURE_VARIABLES: dict[str, str] = {
     "pieces_demandees_le": "Date documents were asked for (empty when never)",
     "pieces_transmises_le": "Date they were sent (empty when never)",
     "api_due_depuis": "Day from which an API is due, « 16 mars 2025 » [à vérifier]",
+    "sans_document_depuis": "First day without any document of stay (a fact: the day after the last one ended)",
     "jours_sans_document": "Days without any document of stay up to the letter's date",
     "periode_sans_document": "« du 16 mars au 4 avril 2025 »",
     "attestations": "List of the API and récépissés received: « délivrée le …, valable jusqu'au … »",
@@ -45,6 +46,7 @@ PROCEDURE_VARIABLES: dict[str, str] = {
     "motifs_demandes_le": "Date the reasons were requested (empty when not)",
     "motifs_recus_le": "Date they were received (empty when not)",
     "demandes_prefet": "Written requests to the préfet since the filing, one sentence each",
+    "demande_ecrite_depuis_depot": "True when a written request to the préfet follows the filing",
     "incidents": "Dysfunctions of the téléservice, one sentence each with date and source",
     "contacts_ccc": "Contacts with the Centre de contact citoyen, one sentence each",
     "passages_pan": "Visits to a point d'accueil numérique, one sentence each",
@@ -143,6 +145,7 @@ def procedure_context(t: dict[str, Any], pieces: list[dict[str, Any]]) -> dict[s
         "pieces_demandees_le": date_fr(c_request(t)) if c_request(t) else "",
         "pieces_transmises_le": date_fr(sent[-1]["date"]) if sent else "",
         "api_due_depuis": date_fr(api["owed_from"]) + _flag(api) if api["owed_from"] else "",
+        "sans_document_depuis": date_fr(gaps[0]["from"]) if gaps else "",
         "jours_sans_document": sum(g["days"] for g in gaps),
         "periode_sans_document": period_fr(gaps[0]["from"], gaps[-1]["to"]) if gaps else "",
         "attestations": [
@@ -168,6 +171,10 @@ def procedure_context(t: dict[str, Any], pieces: list[dict[str, Any]]) -> dict[s
         if of("motifs_received")
         else "",
         "demandes_prefet": _sentences(of("reminder_sent"), "demande écrite adressée au préfet"),
+        "demande_ecrite_depuis_depot": any(
+            d >= (filed or min((e["date"] for e in events), default=t["as_of"]))
+            for d in t["written_requests"]
+        ),
         "incidents": _sentences(of("anef_incident"), "dysfonctionnement du téléservice constaté"),
         "contacts_ccc": _sentences(of("ccc_contact"), "contact avec le Centre de contact citoyen"),
         "passages_pan": _sentences(of("pan_visit"), "passage dans un point d'accueil numérique"),

@@ -67,6 +67,7 @@ CITATIONS: dict[str, Citation] = {
     ),
     "lo_2011_333_art6": Citation("article 6 de la loi organique n° 2011-333", "V2"),
     "lo_2011_333_art33": Citation("article 33 de la loi organique n° 2011-333", "R"),
+    "code_penal_441_7": Citation("article 441-7 du code pénal", "R"),
     # Decisions
     "ce_435594": Citation(
         "CE, 10 juin 2020, n° 435594, mentionné aux tables du recueil Lebon", "V"

@@ -40,12 +40,8 @@ DOCUMENTS = {
     "motifs": ["motifs"],
     "dir": ["annulation-dir", "suspension-dir", "attestation-anef"],
 }
-URGENCY_CODES = (
-    "refere-mu-rdv",
-    "refere-mu-substitution",
-    "refere-mu-api",
-    "rep-refere-suspension",
-)
+REFERE_MU_CODES = ("refere-mu-rdv", "refere-mu-substitution", "refere-mu-api")
+URGENCY_CODES = (*REFERE_MU_CODES, "rep-refere-suspension")
 
 
 def _remedy(
@@ -88,7 +84,14 @@ class _Plan:
             )
 
     def add(self, remedy: dict[str, Any]) -> None:
-        if self.oqtf_reason and remedy["code"] in URGENCY_CODES:
+        if self.oqtf_reason and remedy["code"] == "rep-refere-suspension":
+            # the recours pour excès de pouvoir needs no urgency: only the référé goes
+            remedy = remedy | {
+                "title": "Recours pour excès de pouvoir contre le refus, sans référé-suspension",
+                "reasons": [*remedy["reasons"], "référé-suspension écarté : " + self.oqtf_reason],
+                "documents": [d for d in remedy["documents"] if d != "suspension-dir"],
+            }
+        if self.oqtf_reason and remedy["code"] in REFERE_MU_CODES:
             self.block(remedy["code"], self.oqtf_reason)
         else:
             self.remedies.append(remedy)
