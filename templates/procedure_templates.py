@@ -53,7 +53,12 @@ def _filing_facts(d: Any, first_person: bool = True) -> None:
         "{% if depot_dans_fenetre %} La demande a été déposée entre le {{ fenetre_ouverture }} "
         "et le {{ fenetre_cloture }}, dans le délai fixé par l'{{ cit.ceseda_r431_5 }}.{% endif %}"
     )
+    d.tag("{%p if completude_texte %}")
     d.p("{{ completude_texte }}")
+    d.tag("{%p endif %}")
+    d.tag("{%p if decision_favorable_le %}")
+    d.p("Une décision favorable a été prise sur cette demande le {{ decision_favorable_le }}.")
+    d.tag("{%p endif %}")
     d.tag("{%p if attestations %}")
     d.p("Les documents provisoires suivants ont été délivrés :")
     d.bullets("a in attestations", "{{ a }}")
@@ -126,8 +131,8 @@ def prefet_substitution(d: Any) -> Any:
     d.p("{{ formule_appel }}", before=12)
     d.p(
         "La démarche suivante doit être accomplie sur le téléservice « Administration numérique "
-        "pour les étrangers en France » (ANEF) : {{ procedure }}. Le titre de séjour "
-        + _we("que je détiens", "que détient {{ nom }}")
+        "pour les étrangers en France » (ANEF) : {{ procedure }}. "
+        + _we("Mon titre de séjour", "Le titre de séjour de {{ nom }}")
         + " {{ titre_situation }}{% if ref_titre %} ({{ ref_titre }}){% endif %}."
     )
     d.tag("{%p if incidents %}")
@@ -136,14 +141,10 @@ def prefet_substitution(d: Any) -> Any:
     )
     d.bullets("i in incidents", "{{ i }}")
     d.tag("{%p endif %}")
+    d.tag("{%p if diligences %}")
     d.p("Les démarches suivantes ont été accomplies pour obtenir de l'aide :")
-    d.tag("{%p for c in contacts_ccc %}")
-    d.p("– {{ c }} ;", indent_cm=0.8)
-    d.tag("{%p endfor %}")
-    d.tag("{%p for c in passages_pan %}")
-    d.p("– {{ c }} ;", indent_cm=0.8)
-    d.tag("{%p endfor %}")
-    d.tag("{%p if not contacts_ccc and not passages_pan %}")
+    d.bullets("c in diligences", "{{ c }}")
+    d.tag("{%p else %}")
     d.p(
         "[À vérifier : aucun contact avec le Centre de contact citoyen ni passage dans un point "
         "d'accueil numérique n'est enregistré]",
@@ -203,7 +204,7 @@ def prefet_rdv(d: Any) -> Any:
     d.p(
         "Je vous demande de bien vouloir adresser cette convocation dans un délai de "
         + TODO.format("8 à 15")
-        + " jours, pour un rendez-vous fixé dans un délai raisonnable ({{ cit.ce_avis_436288 }})."
+        + " jours, pour un rendez-vous fixé dans un délai raisonnable."
     )
     d.p(
         "À défaut, le juge des référés du {{ tribunal }} pourra être saisi sur le fondement de "
@@ -275,8 +276,9 @@ def _urgency(d: Any) -> None:
     d.heading("Sur l'urgence")
     d.p(
         "S'agissant du renouvellement d'un titre de séjour, l'urgence est en principe constatée "
-        "({{ cit.ce_453391 }}). Depuis le {{ sans_document_depuis }}, la partie requérante ne dispose "
-        "d'aucun document attestant la régularité de son séjour. Conséquences concrètes : "
+        "({{ cit.ce_453391 }}).{% if sans_document_depuis %} Depuis le {{ sans_document_depuis }}, "
+        "la partie requérante ne dispose d'aucun document attestant la régularité de son séjour."
+        "{% endif %} Conséquences concrètes : "
         + TODO.format("emploi, salaire, droits sociaux, logement")
         + "."
     )
@@ -389,13 +391,9 @@ def refere_substitution(d: Any) -> Any:
     )
     d.bullets("i in incidents", "{{ i }}")
     d.tag("{%p endif %}")
-    d.tag("{%p if contacts_ccc %}")
-    d.p("Le Centre de contact citoyen a été sollicité :")
-    d.bullets("c in contacts_ccc", "{{ c }}")
-    d.tag("{%p endif %}")
-    d.tag("{%p if passages_pan %}")
-    d.p("La partie requérante s'est rendue dans un point d'accueil numérique :")
-    d.bullets("c in passages_pan", "{{ c }}")
+    d.tag("{%p if diligences %}")
+    d.p("Les démarches suivantes ont été accomplies pour obtenir de l'aide :")
+    d.bullets("c in diligences", "{{ c }}")
     d.tag("{%p endif %}")
     d.tag("{%p if demandes_prefet %}")
     d.p("Le préfet a été saisi par écrit :")
@@ -457,8 +455,9 @@ def refere_rdv(d: Any) -> Any:
     d.p(
         "La mesure demandée, une convocation, ne fait obstacle à l'exécution d'aucune décision "
         "({{ cit.cja_l521_3 }}) ; le {{ tribunal }} est compétent ({{ cit.cja_r312_1 }}). "
-        "L'administration doit permettre l'accomplissement de la démarche dans un délai "
-        "raisonnable ({{ cit.ce_avis_436288 }})."
+        "L'administration est tenue d'enregistrer une demande de titre de séjour dans un délai "
+        "raisonnable ({{ cit.ce_avis_436288 }}) ; la même exigence vaut pour la convocation "
+        "qui conditionne la suite de la procédure [à vérifier : transposition de cet avis]."
     )
     d.verifier("recevabilite")
     _urgency(d)
@@ -560,8 +559,8 @@ def suspension_dir(d: Any) -> Any:
     d.heading("II. DISCUSSION")
     d.heading("Sur l'urgence")
     d.p(
-        "La partie requérante ne dispose d'aucun document de séjour depuis le "
-        "{{ sans_document_depuis }}. "
+        "{% if sans_document_depuis %}La partie requérante ne dispose d'aucun document de séjour "
+        "depuis le {{ sans_document_depuis }}. {% endif %}"
         + TODO.format("urgence : emploi, ressources, droits sociaux, famille")
         + " ({{ cit.ce_453391 }})."
     )
@@ -622,10 +621,7 @@ def attestation_anef(d: Any) -> Any:
         indent_cm=0.8,
     )
     d.tag("{%p endif %}")
-    d.tag("{%p for c in contacts_ccc %}")
-    d.p("– {{ c }} ;", indent_cm=0.8)
-    d.tag("{%p endfor %}")
-    d.tag("{%p for c in passages_pan %}")
+    d.tag("{%p for c in diligences %}")
     d.p("– {{ c }} ;", indent_cm=0.8)
     d.tag("{%p endfor %}")
     d.p(

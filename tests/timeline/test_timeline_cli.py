@@ -48,8 +48,10 @@ def test_route_oqtf_and_demands_come_from_the_applicant_facts(ws: Workspace) -> 
     assert t["events"][0]["note"] == "fiche du demandeur, demande n° 1"
     update_applicant(ws, "g-93", oqtf="notified", oqtf_date="2025-05-20", reason="arrêté reçu")
     t = procedural_timeline(ws, "g-93", today=D("2025-06-01"))
-    assert [r["code"] for r in t["remedies"]] == ["demande-motifs"]
-    assert "20 mai 2025" in t["blocked"][0]["reason"]
+    assert [r["code"] for r in t["remedies"]] == ["rep-refere-suspension", "demande-motifs"]
+    rep = t["remedies"][0]
+    assert rep["title"].endswith("sans référé-suspension") and "suspension-dir" in rep["dropped"]
+    assert "20 mai 2025" in rep["reasons"][-1]
 
 
 def test_a_decided_demand_is_earlier_and_events_rule(ws: Workspace, tmp_path: Path) -> None:

@@ -17,6 +17,10 @@ from typing import Any
 from toolkit.frenchdates import date_fr, period_fr
 
 CHECK = " [à vérifier]"
+DILIGENCE_FR = {
+    "ccc_contact": "contact avec le Centre de contact citoyen",
+    "pan_visit": "passage dans un point d'accueil numérique",
+}
 TODO = "[à compléter : {}]"
 
 # name -> what it holds (templates/README.md)
@@ -48,6 +52,8 @@ PROCEDURE_VARIABLES: dict[str, str] = {
     "demandes_prefet": "Written requests to the préfet since the filing, one sentence each",
     "demande_ecrite_depuis_depot": "True when a written request to the préfet follows the filing",
     "incidents": "Dysfunctions of the téléservice, one sentence each with date and source",
+    "diligences": "CCC contacts and PAN visits in date order, one sentence each",
+    "decision_favorable_le": "Date of a favorable decision (empty when none)",
     "contacts_ccc": "Contacts with the Centre de contact citoyen, one sentence each",
     "passages_pan": "Visits to a point d'accueil numérique, one sentence each",
     "convocation_objet": "What appointment is awaited: « le recueil des données biométriques »",
@@ -129,7 +135,7 @@ def procedure_context(t: dict[str, Any], pieces: list[dict[str, Any]]) -> dict[s
         f["dir"],
         f["recourse"],
     )
-    gaps = api["gaps"] if api["owed_from"] else []
+    gaps = api["gaps"]  # facts: days no document covered, owed as of right or not
     status = of("status_seen")
     covers = of("api_issued", "api_renewed", "recepisse")
     sent = [e for e in events if e["kind"] == "documents_sent"]
@@ -141,7 +147,9 @@ def procedure_context(t: dict[str, Any], pieces: list[dict[str, Any]]) -> dict[s
         "fenetre_ouverture": date_fr(w["opens"]) if w and w.get("opens") else "",
         "fenetre_cloture": date_fr(w["closes"]) if w and w.get("closes") else "",
         "completude": f["completeness"]["status"],
-        "completude_texte": _completeness_text(t),
+        "completude_texte": ""
+        if of("decision_favorable", "decision_refusal")
+        else _completeness_text(t),
         "pieces_demandees_le": date_fr(c_request(t)) if c_request(t) else "",
         "pieces_transmises_le": date_fr(sent[-1]["date"]) if sent else "",
         "api_due_depuis": date_fr(api["owed_from"]) + _flag(api) if api["owed_from"] else "",
@@ -176,8 +184,14 @@ def procedure_context(t: dict[str, Any], pieces: list[dict[str, Any]]) -> dict[s
             for d in t["written_requests"]
         ),
         "incidents": _sentences(of("anef_incident"), "dysfonctionnement du téléservice constaté"),
-        "contacts_ccc": _sentences(of("ccc_contact"), "contact avec le Centre de contact citoyen"),
-        "passages_pan": _sentences(of("pan_visit"), "passage dans un point d'accueil numérique"),
+        "contacts_ccc": _sentences(of("ccc_contact"), DILIGENCE_FR["ccc_contact"]),
+        "passages_pan": _sentences(of("pan_visit"), DILIGENCE_FR["pan_visit"]),
+        "diligences": [
+            _sentences([e], DILIGENCE_FR[e["kind"]])[0] for e in of("ccc_contact", "pan_visit")
+        ],
+        "decision_favorable_le": date_fr(of("decision_favorable")[-1]["date"])
+        if of("decision_favorable")
+        else "",
         "convocation_objet": "le recueil des données biométriques"
         if of("biometrics_required")
         else "la remise du titre de séjour",

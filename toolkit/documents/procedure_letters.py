@@ -38,6 +38,9 @@ def fitting(t: dict[str, Any]) -> dict[str, str]:
 
 def ruled_out(kind: str, t: dict[str, Any]) -> str | None:
     """Why a remedy that would use ``kind`` is ruled out, if one is."""
+    for r in t["remedies"]:
+        if kind in r.get("dropped", {}):
+            return str(r["dropped"][kind])
     for b in t["blocked"]:
         if kind in _BLOCKED_DOCUMENTS.get(b["code"], []):
             return b["reason"]

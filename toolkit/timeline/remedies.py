@@ -1,7 +1,8 @@
 """Which remedies fit the dated facts, in the order a lawyer would use them, and which do not.
 
 Pure functions over a :class:`TimelineInput` and the facts of :mod:`toolkit.timeline.engine`.
-Each remedy is ``{code, title, reasons, deadline, deadline_basis, to_verify, documents}``;
+Each remedy is ``{code, title, reasons, deadline, deadline_basis, to_verify, documents,
+dropped}`` (``dropped``: letters that no longer serve it, and why);
 a remedy that the facts rule out is listed in ``blocked`` with the reason (an unexecuted
 OQTF removes the urgency that every référé needs; an implicit rejection already born makes a
 référé « mesures utiles » doubtful, since the measure must not stand in the way of a
@@ -62,6 +63,7 @@ def _remedy(
         "deadline_basis": deadline_basis,
         "to_verify": to_verify,
         "documents": documents,
+        "dropped": {},  # letter kind -> why it no longer serves this remedy
     }
 
 
@@ -90,6 +92,7 @@ class _Plan:
                 "title": "Recours pour excès de pouvoir contre le refus, sans référé-suspension",
                 "reasons": [*remedy["reasons"], "référé-suspension écarté : " + self.oqtf_reason],
                 "documents": [d for d in remedy["documents"] if d != "suspension-dir"],
+                "dropped": {"suspension-dir": self.oqtf_reason},
             }
         if self.oqtf_reason and remedy["code"] in REFERE_MU_CODES:
             self.block(remedy["code"], self.oqtf_reason)
