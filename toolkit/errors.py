@@ -53,6 +53,14 @@ class LetterRefused(GuichetsError):
     for the wrong remedy; the message names the failed rules or the fitting remedy."""
 
 
+class CaptureError(GuichetsError):
+    """`guichets capture` could not observe the page (unreachable, TLS, download, timeout)."""
+
+
+class TimestampError(GuichetsError):
+    """A time-stamping authority answered something that is not a usable token."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One row-level or file-level problem in a report: where, and what to do."""

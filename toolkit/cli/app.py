@@ -106,6 +106,7 @@ def _register() -> None:
         aggregate,
         applicant,
         attempts,
+        capture,
         chart,
         check,
         classify,
@@ -118,6 +119,7 @@ def _register() -> None:
         ingest,
         letter,
         timeline,
+        timestamp,
         workspace,
     )
 
@@ -132,6 +134,8 @@ def _register() -> None:
     check.register(app)
     timeline.register(app)
     app.add_typer(chart.app, name="chart")
+    capture.register(app)
+    timestamp.register(app)
     exhibits.register(app)
     letter.register(app)
     export.register(app)
