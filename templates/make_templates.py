@@ -188,6 +188,50 @@ class Letter:
         self.tag("{%p endif %}")
         self.verifier("demarches")
 
+    def recipient(self) -> None:
+        """The préfet's address, the place and date, and « Lettre recommandée … »."""
+        for line in (
+            "Monsieur le {{ prefet }}",
+            "{{ prefecture }}",
+            "{{ service_prefecture }}",
+            TODO.format("adresse postale de la préfecture"),
+            "{{ prefecture_ville }}",
+        ):
+            self.p(line, align="left", indent_cm=9).paragraph_format.space_after = 0
+        self.p()
+        self.p("À {{ lieu_lettre }}, le {{ date_lettre }}", align="left", indent_cm=9)
+        self.p(
+            "Lettre recommandée avec demande d'avis de réception",
+            italic=True,
+            align="left",
+            before=10,
+        )
+
+    def caption(self, title: str, basis: str) -> None:
+        """The heading of a requête: the court, its title and basis, the parties."""
+        self.p("{{ tribunal_majuscules }}", bold=True, align="center", before=12)
+        self.p(title, bold=True, align="center", size=13)
+        self.p(basis, italic=True, align="center")
+        self.p(
+            "POUR : {{ nom }}, né(e) le {{ date_naissance }}, de nationalité {{ nationalite }}, "
+            "demeurant {{ adresse }}, numéro AGDREF {{ agdref }}",
+            before=12,
+        )
+        self.tag("{%p if par_avocat %}")
+        self.p("Ayant pour avocat : " + TODO.format("nom, barreau, adresse et toque de l'avocat"))
+        self.tag("{%p endif %}")
+        self.p("CONTRE : le {{ prefet }}")
+
+    def signature(self, place_date: str) -> None:
+        """« Fait à …, le … » and the signature: the avocat's, or the applicant's."""
+        self.p(place_date, align="left", before=10)
+        self.tag("{%p if par_avocat %}")
+        self.p(TODO.format("signature de l'avocat"), align="left", indent_cm=9)
+        self.tag("{%p else %}")
+        self.p("{{ nom }}", align="left", indent_cm=9)
+        self.p("Signature :", align="left", indent_cm=9)
+        self.tag("{%p endif %}")
+
     def pieces(self, title: str) -> None:
         self.heading(title)
         self.tag("{%p for p in pieces %}")
@@ -313,17 +357,7 @@ def prefecture() -> Letter:
     d.draft_banner()
     d.sender()
     d.p()
-    for line in (
-        "Monsieur le {{ prefet }}",
-        "{{ prefecture }}",
-        "{{ service_prefecture }}",
-        TODO.format("adresse postale de la préfecture"),
-        "{{ prefecture_ville }}",
-    ):
-        d.p(line, align="left", indent_cm=9).paragraph_format.space_after = 0
-    d.p()
-    d.p("À {{ lieu_lettre }}, le {{ date_lettre }}", align="left", indent_cm=9)
-    d.p("Lettre recommandée avec demande d'avis de réception", italic=True, align="left", before=10)
+    d.recipient()
     d.p(
         "Objet : {% if voie == 'guichet' %}demande de rendez-vous en vue du dépôt d'une demande "
         "({{ procedure }}){% elif voie == 'anef' %}impossibilité d'accomplir ma démarche sur le "
@@ -409,18 +443,7 @@ def requete() -> Letter:
         align="left",
     )
     d.tag("{%p endif %}")
-    d.p("{{ tribunal_majuscules }}", bold=True, align="center", before=12)
-    d.p("REQUÊTE EN RÉFÉRÉ « MESURES UTILES »", bold=True, align="center", size=13)
-    d.p("({{ cit.cja_l521_3 }})", italic=True, align="center")
-    d.p(
-        "POUR : {{ nom }}, né(e) le {{ date_naissance }}, de nationalité {{ nationalite }}, "
-        "demeurant {{ adresse }}, numéro AGDREF {{ agdref }}",
-        before=12,
-    )
-    d.tag("{%p if par_avocat %}")
-    d.p("Ayant pour avocat : " + TODO.format("nom, barreau, adresse et toque de l'avocat"))
-    d.tag("{%p endif %}")
-    d.p("CONTRE : le {{ prefet }}")
+    d.caption("REQUÊTE EN RÉFÉRÉ « MESURES UTILES »", "({{ cit.cja_l521_3 }})")
     d.heading("I. FAITS")
     d.p(
         "{% if est_renouvellement %}{{ nom }} est titulaire d'un titre de séjour qui "
@@ -538,13 +561,7 @@ def requete() -> Letter:
         + " euros au titre de l'{{ cit.cja_l761_1 }}.{% endif %}",
     ):
         d.p(line, indent_cm=0.8)
-    d.p("Fait à " + TODO.format("lieu") + ", le {{ date_lettre }}", align="left", before=10)
-    d.tag("{%p if par_avocat %}")
-    d.p(TODO.format("signature de l'avocat"), align="left", indent_cm=9)
-    d.tag("{%p else %}")
-    d.p("{{ nom }}", align="left", indent_cm=9)
-    d.p("Signature :", align="left", indent_cm=9)
-    d.tag("{%p endif %}")
+    d.signature("Fait à " + TODO.format("lieu") + ", le {{ date_lettre }}")
     d.pieces("BORDEREAU DES PIÈCES")
     return d
 

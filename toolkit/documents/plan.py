@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.documents.evidence import Entry, Evidence
 from toolkit.documents.naming import exhibit_filename
+from toolkit.documents.piece_labels import CHANNEL_NOUN, DOC_LABEL, DOC_SHORT
 from toolkit.frenchdates import date_fr, month_fr, period_fr, plural_fr
 
 if TYPE_CHECKING:
@@ -35,46 +36,6 @@ PAGE_OVERHEAD = 6_000  # caption text and page objects, per page
 FILE_OVERHEAD = 150_000  # embedded font subsets and document structure
 TEXT_PAGE_ESTIMATE = 40_000
 IMAGE_REENCODE_FACTOR = 1.3  # WebP/HEIC or 16-bit images are re-encoded as PNG
-
-DOC_SHORT = {
-    "permit": "Titre_de_sejour",
-    "identity": "Piece_d_identite",
-    "ccc_attestation": "Attestation_CCC",
-    "urgency": "Justificatif_urgence",
-    "letter": "Courrier",
-    "email": "Courriel",
-    "sworn_statement": "Attestation_sur_l_honneur",
-    "other": "Document",
-    "api": "Attestation_prolongation_instruction",
-    "filing_confirmation": "Confirmation_de_depot",
-    "anef_email": "Courriel_ANEF",
-    "decision": "Decision_prefecture",
-    "convocation": "Convocation",
-    "procedure": "Piece_procedure",
-}
-DOC_LABEL = {
-    "permit": "Titre de séjour ou récépissé",
-    "identity": "Pièce d'identité",
-    "ccc_attestation": "Attestation du Centre de contact citoyen (CCC)",
-    "urgency": "Justificatif de l'urgence",
-    "letter": "Courrier adressé à la préfecture",
-    "email": "Courriel",
-    "sworn_statement": "Attestation sur l'honneur du demandeur",
-    "other": "Document",
-    "api": "Attestation de prolongation d'instruction",
-    "filing_confirmation": "Confirmation de dépôt de la demande",
-    "anef_email": "Courriel du téléservice ANEF",
-    "decision": "Décision de la préfecture",
-    "convocation": "Convocation de la préfecture",
-    "procedure": "Pièce de la procédure",
-}
-CHANNEL_NOUN = {
-    "email": "Courriel",
-    "letter": "Courrier",
-    "phone": "Justificatif d'appel téléphonique",
-    "counter": "Justificatif de passage au guichet",
-    "other": "Justificatif de démarche",
-}
 
 
 @dataclass

@@ -65,7 +65,7 @@ PROCEDURE_VARIABLES: dict[str, str] = {
     "ref_decision": "The préfecture's decisions",
 }
 
-_FILE_ROLES = {  # pièce file names (plan.DOC_SHORT) -> role
+_FILE_ROLES = {  # pièce file names (piece_labels.DOC_SHORT) -> role
     "ref_depot": re.compile(r"^\d+_(Confirmation_de_depot|Courriel_ANEF)"),
     "ref_attestations": re.compile(r"^\d+_Attestation_prolongation_instruction"),
     "ref_pages_anef": re.compile(r"^\d+_(Pages|Captures)_ANEF"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from toolkit.timeline.remedies import DOCUMENTS
+from toolkit.timeline.plan import DOCUMENTS
 
 if TYPE_CHECKING:
     from toolkit.documents.letter_kinds import LetterFacts

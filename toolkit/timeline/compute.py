@@ -7,7 +7,8 @@ from typing import Any
 from toolkit.frenchdates import date_fr
 from toolkit.timeline import engine
 from toolkit.timeline.model import TimelineInput
-from toolkit.timeline.remedies import URGENCY_CODES, plan_remedies
+from toolkit.timeline.plan import URGENCY_CODES
+from toolkit.timeline.remedies import plan_remedies
 from toolkit.timeline.rules import TimelineRules
 
 
