@@ -8,6 +8,11 @@ from typing import Any
 
 from procedure_common import TODO, filing_facts, listed
 
+# an avocat signs where the cabinet is; the applicant where he lives
+PLACE_DATE = (
+    "Fait à {% if par_avocat %}" + TODO.format("lieu") + "{% else %}{{ lieu_lettre }}{% endif %}"
+    ", le {{ date_lettre }}"
+)
 WITHIN = (
     "dans un délai de "
     + TODO.format("nombre")
@@ -94,7 +99,7 @@ def _conclusions(d: Any, injunction: str) -> None:
         indent_cm=0.8,
     )
     d.tag("{%p endif %}")
-    d.signature("Fait à {{ lieu_lettre }}, le {{ date_lettre }}")
+    d.signature(PLACE_DATE)
     d.pieces("BORDEREAU DES PIÈCES")
 
 
@@ -269,7 +274,7 @@ def annulation_dir(d: Any) -> Any:
         + " euros au titre de l'{{ cit.cja_l761_1 }}.",
         indent_cm=0.8,
     )
-    d.signature("Fait à {{ lieu_lettre }}, le {{ date_lettre }}")
+    d.signature(PLACE_DATE)
     d.pieces("BORDEREAU DES PIÈCES")
     return d
 

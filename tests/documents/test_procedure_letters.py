@@ -64,6 +64,11 @@ def test_api_letters(files: Workspace, tmp_path: Path) -> None:
         in requete
     )
     assert "Cette condition est remplie" not in requete
+    assert "Fait à [à compléter : lieu], le 20 juin 2025" in requete
+    assert "Ayant pour avocat" in requete
+    signed = write(files, "api", "refere-api", tmp_path, draft=True, signer="demandeur")
+    assert "Ayant pour avocat" not in signed and "Signature :" in signed
+    assert "Fait à Lyon, le 20 juin 2025" in signed
     attestation = write(files, "api", "attestation-anef", tmp_path)
     assert "aucune pièce complémentaire ne m'a été demandée" in attestation
     assert "la période du 1er au 20 juin 2025" in attestation
