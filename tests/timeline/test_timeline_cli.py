@@ -66,3 +66,15 @@ def test_a_decided_demand_is_earlier_and_events_rule(ws: Workspace, tmp_path: Pa
     assert t["facts"]["earlier_demands"][0]["decision"] == "favorable"
     assert t["missing"] == []
     assert [r["code"] for r in t["remedies"]] == ["lettre-prefecture", "refere-mu-api"]
+
+
+def test_events_after_the_date_asked_are_left_out(ws: Workspace) -> None:
+    add_applicant(ws, "t-1", prefecture="76", procedure="renouvellement", oqtf="none",
+                  permit_expiry="2025-05-31")  # fmt: skip
+    add_event(ws, "t-1", kind="filed", on="2025-03-01", today=D("2025-07-01"))
+    add_event(ws, "t-1", kind="decision_refusal", on="2025-06-10", today=D("2025-07-01"))
+    before = procedural_timeline(ws, "t-1", today=D("2025-05-01"))
+    assert [e["kind"] for e in before["events"]] == ["filed"]
+    assert "1 événement(s) postérieur(s) au 1er mai 2025 non pris en compte." in before["notes"]
+    after = procedural_timeline(ws, "t-1", today=D("2025-07-01"))
+    assert [r["code"] for r in after["remedies"]] == ["rep-refere-suspension"]

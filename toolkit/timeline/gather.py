@@ -103,8 +103,13 @@ def timeline_input(ws: Workspace, applicant_id: str, *, today: date | None = Non
     from toolkit.indicators.applicant import local_today
 
     a = get_applicant(ws, applicant_id)
-    events = timeline_events(ws, applicant_id)
+    today = today or local_today(a.tz)
+    everything = timeline_events(ws, applicant_id)
+    events = [e for e in everything if e.date <= today]  # the situation as of ``today``
     extra, earlier, complete, notes = _demands(ws, applicant_id, events)
+    later = len(everything) - len(events)
+    if later:
+        notes.append(f"{later} événement(s) postérieur(s) au {date_fr(today)} non pris en compte.")
     docs = dict(
         ws.con.execute(
             "SELECT kind, count(*) FROM documents WHERE applicant_id = ? GROUP BY 1",
@@ -121,7 +126,7 @@ def timeline_input(ws: Workspace, applicant_id: str, *, today: date | None = Non
         procedure=a.procedure,
         route=a.route,
         route_source=a.route_source,
-        today=today or local_today(a.tz),
+        today=today,
         permit_expiry=a.permit_expiry,
         events=tuple(events + extra),
         oqtf=_oqtf(a),
