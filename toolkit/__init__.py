@@ -60,6 +60,7 @@ _API: dict[str, str] = {
     "list_events": "toolkit.timeline.events",
     "remove_event": "toolkit.timeline.events",
     "procedural_timeline": "toolkit.timeline.gather",
+    "upcoming_deadlines": "toolkit.timeline.gather",
     # charts
     "prefecture_chart": "toolkit.charts.prefecture",
     "applicant_chart": "toolkit.charts.applicant",

@@ -78,3 +78,21 @@ def test_events_after_the_date_asked_are_left_out(ws: Workspace) -> None:
     assert "1 événement(s) postérieur(s) au 1er mai 2025 non pris en compte." in before["notes"]
     after = procedural_timeline(ws, "t-1", today=D("2025-07-01"))
     assert [r["code"] for r in after["remedies"]] == ["rep-refere-suspension"]
+
+
+def test_deadlines_across_files(cli) -> None:  # type: ignore[no-untyped-def]
+    """A lawyer's fifty files: what falls due, soonest first."""
+    for who, filed in (("f-1", "2024-12-20"), ("f-2", "2025-01-10"), ("f-3", None)):
+        cli("applicant", "add", who, "--prefecture", "69", "--procedure", "renouvellement",
+            "--permit-expiry", "2025-03-15", "--oqtf", "none")  # fmt: skip
+        if filed:
+            cli("event", "add", who, "--kind", "filed", "--on", filed)
+            cli("event", "add", who, "--kind", "complete", "--on", filed)
+    rows = cli.json("deadlines", "--today", "2025-04-04", "--within", "15")
+    assert [(r["applicant"], r["date"], r["days"]) for r in rows] == [
+        ("f-1", "2025-04-19", 15),  # the référé for the attestation, before the rejection
+    ]
+    assert "[à vérifier]" in rows[0]["what"]
+    rows = cli.json("deadlines", "--today", "2025-04-04", "--within", "40")
+    assert ("f-2", "2025-05-10") in [(r["applicant"], r["date"]) for r in rows]
+    assert "f-3" not in {r["applicant"] for r in rows}  # no procedural event

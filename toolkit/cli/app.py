@@ -111,6 +111,7 @@ def _register() -> None:
         check,
         classify,
         contact,
+        deadlines,
         demo,
         event,
         exhibits,
@@ -133,6 +134,7 @@ def _register() -> None:
     app.add_typer(indicators.app, name="indicators")
     check.register(app)
     timeline.register(app)
+    deadlines.register(app)
     app.add_typer(chart.app, name="chart")
     capture.register(app)
     timestamp.register(app)

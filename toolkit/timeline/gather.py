@@ -152,3 +152,42 @@ def procedural_timeline(
     préfecture's zone; ``rules``: loaded rules, a user rules file, or None (bundled)."""
     loaded = rules if isinstance(rules, TimelineRules) else load_timeline_rules(rules)
     return compute_timeline(timeline_input(ws, applicant_id, today=today), loaded)
+
+
+def upcoming_deadlines(
+    ws: Workspace, *, today: date | None = None, within: int = 30
+) -> list[dict[str, Any]]:
+    """Across every applicant with procedural events: the dates that fall within ``within``
+    days of ``today`` (or have passed without their remedy), soonest first.
+
+    One row per date: ``applicant, date, days, what, to_verify`` (``what`` in French): the
+    deadline of each remedy proposed, the birth of an implicit rejection, the end of the
+    attestation or récépissé covering the stay."""
+    from toolkit.applicants import get_applicant, list_applicants
+    from toolkit.indicators.applicant import local_today
+
+    rows: list[dict[str, Any]] = []
+    for applicant_id in [r["id"] for r in list_applicants(ws)]:
+        a = get_applicant(ws, applicant_id)
+        as_of = today or local_today(a.tz)
+        t = procedural_timeline(ws, applicant_id, today=as_of)
+        if not t["events"]:
+            continue
+        found = [
+            (r["deadline"], r["title"], r["to_verify"]) for r in t["remedies"] if r["deadline"]
+        ]
+        d, api = t["facts"]["dir"], t["facts"]["api"]
+        if d["date"] and not d["arisen"]:
+            found.append((d["date"], "naissance de la décision implicite de rejet", d["to_verify"]))
+        if api["owed_from"] and api["covered_until"] and api["covered_until"] >= as_of:
+            found.append((api["covered_until"], "fin du document provisoire en cours", False))
+        for day, what, unsure in found:
+            if (day - as_of).days <= within:
+                rows.append(
+                    {
+                        "applicant": applicant_id, "date": day, "days": (day - as_of).days,
+                        "what": what + (" [à vérifier]" if unsure else ""),
+                        "date_fr": date_fr(day),
+                    }
+                )  # fmt: skip
+    return sorted(rows, key=lambda r: (r["date"], r["applicant"]))
