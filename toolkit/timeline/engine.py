@@ -201,7 +201,10 @@ def api_coverage(
             f"({rules.source('recepisse')})"
         )
     elif inp.procedure not in rules.procedures("api", "for_procedures"):
-        reasons.append("attestation prévue pour les demandes de renouvellement")
+        reasons.append(
+            "attestation prévue pour les demandes du titulaire d'un document de séjour "
+            "(renouvellement, changement de statut)"
+        )
     elif filed is None:
         reasons.append("aucun dépôt enregistré")
     elif inp.permit_expiry is None:
