@@ -36,22 +36,30 @@ class System(StrEnum):
 
 
 class TimeSource(StrEnum):
-    """Where an observation time came from, most trusted first."""
+    """Where an observation time came from, most trusted first (the order of
+    :func:`toolkit.provenance.choose_time`).
 
+    A person's review first; then what a machine recorded at the moment (guichets' own
+    capture, the browser's HAR, a mail server's header); then what the page or image itself
+    shows (the device clock or a date the server wrote in the page, read by OCR; the date a
+    browser printed on a PDF); then metadata the device wrote (EXIF, PNG/XMP, the file name,
+    a PDF's CreationDate); then what a person typed (the screenshot log, ``--at``); and last
+    the file's date, which says when a copy was made.
+    """
+
+    REVIEWED = "reviewed"
     # `guichets capture`: the tool's own clock when the page answered, checked against the
     # servers' Date headers and sealed by RFC 3161 tokens over the artefacts.
     CAPTURE = "capture"
-    LOG = "log"
     HAR = "har"
     EMAIL_HEADER = "email_header"
+    OCR = "ocr"
+    PDF_HEADER = "pdf_header"
     EXIF = "exif"
     PNG_META = "png_meta"
-    PDF_HEADER = "pdf_header"
-    PDF_META = "pdf_meta"
-    # A name the phone or computer wrote at capture time (to the second) beats a clock read
-    # by OCR (to the minute, and OCR can misread a digit).
     FILENAME = "filename"
-    OCR = "ocr"
+    PDF_META = "pdf_meta"
+    LOG = "log"
     DECLARED = "declared"
     MTIME = "mtime"
 
@@ -92,6 +100,32 @@ class Decision(StrEnum):
     NONE = "none"
     FAVORABLE = "favorable"
     REFUSAL = "refusal"
+
+
+class OutcomeSource(StrEnum):
+    """How an attempt's outcome was decided (see :func:`toolkit.provenance.decide_outcome`)."""
+
+    READ = "read"  # a classifier rule on the page text or the OCR text (the rule id is kept)
+    DECLARED = "declared"  # the screenshot log, --outcome, a contact
+    REVIEWED = "reviewed"  # a person looked at the original (guichets review)
+
+
+class Flag(StrEnum):
+    """What a person should look at before an attempt is relied on (``attempts.flags``)."""
+
+    OUTCOME_CONFLICT = "outcome_conflict"  # the reading and the declaration disagree
+    TIME_CONFLICT = "time_conflict"  # two sources of its time disagree
+    EDITED = "edited"  # the image's metadata names an image editor
+    REENCODED = "reencoded"  # the image passed through a messenger (re-encoded, stripped)
+    WEAK_TIME = "weak_time"  # dated only by a file date or an editor's metadata
+
+
+class Precision(StrEnum):
+    """How finely a source gives a time; times are printed at this precision."""
+
+    SECOND = "second"
+    MINUTE = "minute"
+    DAY = "day"
 
 
 class Procedure(StrEnum):
@@ -151,8 +185,9 @@ CHANNEL_LABELS_FR: dict[str, str] = {
 }
 
 TIME_SOURCE_LABELS_FR: dict[str, str] = {
+    "reviewed": "vérifiée visuellement",
     "capture": "capture guichets (horloge de l'appareil, comparée à celle du serveur)",
-    "log": "journal de captures",
+    "log": "journal de captures (déclaration)",
     "har": "horodatage HAR",
     "email_header": "en-tête du courriel",
     "exif": "métadonnées EXIF",
@@ -163,6 +198,20 @@ TIME_SOURCE_LABELS_FR: dict[str, str] = {
     "ocr": "horloge lue sur l'image",
     "declared": "déclaré",
     "mtime": "date du fichier (faible)",
+}
+
+OUTCOME_SOURCE_LABELS_FR: dict[str, str] = {
+    "read": "lu automatiquement",
+    "declared": "déclaré par le demandeur",
+    "reviewed": "vérifié visuellement",
+}
+
+FLAG_LABELS_FR: dict[str, str] = {
+    "outcome_conflict": "résultat lu et résultat déclaré en désaccord",
+    "time_conflict": "heures de sources différentes en désaccord",
+    "edited": "image passée par un logiciel de retouche",
+    "reencoded": "image réencodée par une messagerie",
+    "weak_time": "heure peu fiable (date du fichier ou métadonnées d'un logiciel de retouche)",
 }
 
 
@@ -179,6 +228,23 @@ class Classification:
     last_publication: datetime | None = None
     next_publication: datetime | None = None
     confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class TimeCandidate:
+    """One time found for an attempt, kept whether or not it dates it (``attempt_times``)."""
+
+    source: str  # TimeSource value
+    detail: str  # the reader and the field, e.g. "filename:android", "exif:DateTimeOriginal"
+    value: datetime | None  # aware; None when rejected before it could be used
+    precision: str = Precision.SECOND.value
+    weak: bool = False  # a copy's date or an editor's metadata: chosen last, never conflicts
+    rejected: str | None = None  # why it cannot date the attempt (out of range, unreadable)
+    raw: str | None = None  # the value as found, kept for a rejected candidate
+
+    @property
+    def usable(self) -> bool:
+        return self.rejected is None and self.value is not None
 
 
 @dataclass
@@ -208,3 +274,12 @@ class Attempt:
     url_source: str | None = None  # read (on the image, in the page) or declared (a log)
     http_status: int | None = None  # the server's answer, for an attempt read from a HAR
     extra: dict[str, object] = field(default_factory=dict)
+    # provenance (toolkit.provenance): ``outcome`` is the effective outcome
+    outcome_source: str | None = None
+    read_outcome: str | None = None  # what a classifier rule read (``rule``), if any
+    declared_outcome: str | None = None  # what the log, --outcome or a person declared
+    flags: list[str] = field(default_factory=list)
+    flag_detail: dict[str, str] = field(default_factory=dict)
+    time_precision: str = Precision.SECOND.value
+    time_detail: str | None = None
+    times: list[TimeCandidate] = field(default_factory=list)  # every candidate, chosen one too

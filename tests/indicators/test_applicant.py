@@ -71,6 +71,7 @@ def test_counts_over_online_attempts_in_local_time(ws, applicant: str) -> None:
         "tz": "Europe/Paris",
         "as_of": "2025-04-01",
         "attempts": 9,
+        "dated_attempts": 7,
         "by_outcome": {
             "no_slot": 6,
             "slots_available": 0,
@@ -95,6 +96,12 @@ def test_counts_over_online_attempts_in_local_time(ws, applicant: str) -> None:
         "declared_time_files": [],
         "days_since_last_attempt": 15,
         "first_step": "2025-02-24",
+        "time_conflicts": 0,
+        "outcome_conflicts": 0,
+        "edited_images": 0,
+        "reencoded_images": 0,
+        "to_review": 3,  # one unknown outcome, two weak times
+        "outcome_sources": {"read": 0, "declared": 0, "reviewed": 0, "none": 9},
         "contacts": {"email": 2, "letter": 0, "phone": 1, "counter": 0, "other": 0},
         "written_requests": 1,
         "documents": {

@@ -109,8 +109,8 @@ def test_nearest_probe_before_and_after(ws, applicant: str, crawl: dict[str, str
     }
     a2 = df[df.attempt_id.map(crawl) == "A2"].iloc[0]
     assert (a2.after_at, a2.after_slots, a2.after_first_slot) == (
-        datetime(2025, 3, 4, 14, 20), 3, date(2025, 5, 12))  # fmt: skip
-    assert a2.form == "www.seine-maritime.gouv.fr/booking/28617"
+        datetime(2025, 3, 4, 14, 20, tzinfo=PARIS), 3, date(2025, 5, 12))  # fmt: skip
+    assert a2.form == "seine-maritime.gouv.fr/booking/28617"
     assert df.attrs["summary"] == {
         "window_minutes": 60, "covered": 5, "corroborated": 1, "slots_after": 1,
         "contradicted": 1, "no_slot_after": 1,
@@ -183,7 +183,11 @@ def test_overseas_probe_matched_on_the_instant(ws) -> None:
         "INSERT INTO probe_rows (prefecture, procedure, observed_at, outcome) VALUES "
         "('974', 'renouvellement', TIMESTAMPTZ '2025-03-09 23:10:00+00', 'no_slot')"
     )
-    assert corroborate(ws, "r-974").attrs["summary"]["corroborated"] == 1
+    df = corroborate(ws, "r-974")
+    assert df.attrs["summary"]["corroborated"] == 1
+    # aware times in the préfecture's zone, not UTC and not text
+    assert str(df["local_time"].dtype).endswith(", Indian/Reunion]")
+    assert df["local_time"][0].isoformat() == "2025-03-10T03:30:00+04:00"
 
 
 @pytest.mark.parametrize("window", [0, -5, 1441])
@@ -199,3 +203,20 @@ def test_no_probes_no_attempts(ws, applicant: str) -> None:
         "window_minutes": 60, "covered": 0, "corroborated": 0, "slots_after": 0,
         "contradicted": 0, "no_slot_after": 0,
     }  # fmt: skip
+
+
+def test_a_probe_within_the_attempts_minute_is_neither_before_nor_after(ws, applicant: str) -> None:
+    """A journal says 13:05: the attempt is somewhere in that minute; the slots seen at
+    13:05:30 may be before or after it, so they neither contradict nor follow it."""
+    aid = add_attempt(ws, applicant, "journal", "2025-02-27 13:05", "no_slot",
+                      time_precision="minute")  # fmt: skip
+    add_probe(ws, "76", "renouvellement", "2025-02-27 13:02", "no_slot", 0)
+    ws.sql(
+        "INSERT INTO probe_rows (prefecture, procedure, observed_at, outcome, slots) "
+        "VALUES ('76', 'renouvellement', ?, 'slots_available', 3)",
+        [datetime(2025, 2, 27, 13, 5, 30, tzinfo=PARIS)],
+    )
+    [row] = [r for r in corroboration_rows(ws, applicant) if r["attempt_id"] == aid]
+    assert (row["probes_nearby"], row["before_at"], row["after_at"]) == (
+        2, datetime(2025, 2, 27, 13, 2), None)  # fmt: skip
+    assert row["corroboration"] == "corroborated"

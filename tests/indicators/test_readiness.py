@@ -43,7 +43,8 @@ def test_ce_435594_facts_are_insufficient(ws, tmp_path: Path) -> None:
         ("route", "ok"), ("oqtf", "ok"), ("earlier_demand", "ok"), ("attempts", "ok"),
         ("span", "fail"), ("distinct_days", "warn"), ("recency", "ok"), ("hour_bands", "ok"),
         ("weak_times", "ok"), ("declared_times", "ok"), ("outcomes", "ok"),
-        ("applicant_link", "warn"), ("written_request", "ok"), ("urgency", "ok"),
+        ("applicant_link", "warn"), ("review", "ok"), ("written_request", "ok"),
+        ("urgency", "ok"),
     ]  # fmt: skip
     [fail] = [f for f in result["findings"] if f["level"] == "fail"]
     assert CE_435594 in fail["source"] and fail["mark"] == "V" and not fail["to_verify"]
@@ -56,7 +57,7 @@ def test_ce_435594_facts_are_insufficient(ws, tmp_path: Path) -> None:
     assert found(result)["written_request"]["message"] == (
         "2 demande(s) écrite(s) à la préfecture (courriel ou courrier)."
     )
-    assert result["counts"] == {"fail": 1, "warn": 2, "ok": 11}
+    assert result["counts"] == {"fail": 1, "warn": 2, "ok": 12}
     assert "TA " not in json.dumps(result, ensure_ascii=False)  # unpublished TA never cited
 
 
@@ -68,7 +69,8 @@ def test_three_weeks_with_an_email_is_weak_then_ready(ws, applicant: str, tmp_pa
         ("route", "ok"), ("oqtf", "ok"), ("earlier_demand", "ok"), ("attempts", "ok"),
         ("span", "ok"), ("distinct_days", "ok"), ("recency", "ok"), ("hour_bands", "ok"),
         ("weak_times", "ok"), ("declared_times", "ok"), ("outcomes", "ok"),
-        ("applicant_link", "warn"), ("written_request", "ok"), ("permit_expiry", "ok"),
+        ("applicant_link", "warn"), ("review", "ok"), ("written_request", "ok"),
+        ("permit_expiry", "ok"),
         ("permit_copy", "warn"), ("renewal_window", "ok"), ("permit_expired", "ok"),
         ("urgency", "ok"),
     ]  # fmt: skip
@@ -88,7 +90,7 @@ def test_three_weeks_with_an_email_is_weak_then_ready(ws, applicant: str, tmp_pa
     ingest_documents(ws, [pdf(tmp_path / "attestation.pdf")], who, kind="sworn_statement",
                      dated="2025-03-18")  # fmt: skip
     ready = check_readiness(ws, who, today=MARCH_20)
-    assert ready["verdict"] == "ready" and ready["counts"] == {"fail": 0, "warn": 0, "ok": 18}
+    assert ready["verdict"] == "ready" and ready["counts"] == {"fail": 0, "warn": 0, "ok": 19}
 
 
 def test_anef_renewal_is_not_a_booking_case(ws, applicant: str, tmp_path: Path) -> None:
@@ -376,7 +378,7 @@ def test_cli_check_exit_codes_and_json(cli, tmp_path: Path) -> None:
         who = build_ce_435594(ws, tmp_path)
     r = cli("check", who, "--today", "2019-10-01")
     assert r.exit_code == 1, r.output
-    assert "Verdict: insufficient (insuffisant): 1 failure(s), 2 warning(s), 11 ok" in r.stderr
+    assert "Verdict: insufficient (insuffisant): 1 failure(s), 2 warning(s), 12 ok" in r.stderr
     assert "ÉCHEC" in r.stdout and "435594" in r.stdout
     assert "[à vérifier]" in r.stdout  # CE 448178 (applicant_link) is a secondary source
     r = cli("check", who, "--format", "json", "--today", "2019-10-01")

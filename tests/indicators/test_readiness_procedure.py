@@ -148,3 +148,11 @@ def test_cli_prints_the_situation(cli, tmp_path: Path) -> None:  # type: ignore[
     assert "Situation: pending (demande déposée, sans réponse)" in r.output
     r = cli("check", "s-2", "--today", "2025-06-20", "--format", "json")
     assert json.loads(r.stdout)["situation"] == "pending"
+
+
+def test_every_rule_belongs_to_a_situation() -> None:
+    from toolkit.indicators.readiness_rules import RULE_SPECS, load_rules
+
+    rules = load_rules()
+    placed = {rule for ids in rules.situations.values() for rule in ids}
+    assert placed == set(RULE_SPECS)

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import InputError
 from toolkit.frenchdates import date_fr, short_date_fr
-from toolkit.model import TimeSource
-from toolkit.workspace import Workspace, now
+from toolkit.provenance import DATED_SQL
+from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -47,7 +47,6 @@ CONTACT_STYLE: dict[str, tuple[str, str]] = {
 }
 CONTACT_COLOUR = "#1b2631"
 EXPIRY_COLOUR = "#c0392b"
-WEAK_SOURCES = frozenset(t.value for t in TimeSource if t.weak)
 EXPIRY_REACH_DAYS = 60  # show the expiry line when it is this close to the attempts
 
 
@@ -56,13 +55,15 @@ def _rows(ws: Workspace, applicant_id: str) -> list[dict[str, Any]]:
     from toolkit.indicators.applicant import document_contacts
 
     rows = ws.rows(
-        "SELECT id, channel, outcome, local_time, time_source FROM attempts_local "
-        "WHERE applicant_id = ? ORDER BY observed_at, id",
+        f"SELECT id, channel, outcome, local_time, time_source, NOT ({DATED_SQL}) AS weak, "
+        "list_contains(flags, 'time_conflict') AS time_conflict "
+        "FROM attempts_local WHERE applicant_id = ? ORDER BY observed_at, id",
         [applicant_id],
     )
     for channel, dated in document_contacts(ws, applicant_id):
         rows.append(
             {"id": None, "channel": channel, "outcome": "unknown", "time_source": "declared",
+             "weak": False, "time_conflict": False,
              "local_time": datetime(dated.year, dated.month, dated.day)}
         )  # fmt: skip
     return rows
@@ -113,16 +114,35 @@ def applicant_chart(
 ) -> Path:
     """Draw the timeline to ``out`` (.png, .svg or .pdf) and return its path.
 
-    The file is recorded in ``generated`` (path, sha256, inputs digest) when the
-    workspace is open for writing.
+    The file is recorded in ``generated`` (path, sha256, inputs digest) and custody when
+    the workspace is open for writing.
     """
-    from toolkit.applicants import get_applicant
-    from toolkit.reference import PROCEDURE_LABELS_FR, get_prefecture
+    from toolkit.charts.style import write_chart
+    from toolkit.outputs import check_target
 
-    path = Path(out)
+    path = check_target(ws, out)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise InputError(f"--out {path}: use a .png, .svg or .pdf file name")
+    fig, digest = _draw(ws, applicant_id, probes)
+    return write_chart(
+        ws, fig, path, kind="chart.applicant", applicant_id=applicant_id, inputs_digest=digest
+    )
+
+
+def applicant_chart_png(ws: Workspace, applicant_id: str, *, probes: bool = True) -> bytes:
+    """The timeline as PNG bytes, written nowhere (exhibits embed it in a pièce)."""
+    from toolkit.charts.style import figure_bytes
+
+    fig, _ = _draw(ws, applicant_id, probes)
+    return figure_bytes(fig, "png")
+
+
+def _draw(ws: Workspace, applicant_id: str, probes: bool) -> tuple[Figure, str]:
+    """The timeline figure and the digest of what it was drawn from."""
+    from toolkit.applicants import get_applicant
+    from toolkit.reference import PROCEDURE_LABELS_FR, get_prefecture
+
     a = get_applicant(ws, applicant_id)
     rows = _rows(ws, applicant_id)
     if not rows:
@@ -130,8 +150,9 @@ def applicant_chart(
             f"applicant {applicant_id!r} has no attempt or contact to chart; "
             "ingest screenshots or add contacts first"
         )
-    # a time read from the file's date says when a copy was made: it does not set the period
-    dated = [r for r in rows if r["time_source"] not in WEAK_SOURCES] or rows
+    # a time read from the file's date says when a copy was made, a time in conflict may be
+    # wrong: neither sets the period
+    dated = [r for r in rows if not r["weak"]] or rows
     days = [r["local_time"].date() for r in dated]
     lo, hi = min(days), max(days)
     expiry = a.permit_expiry
@@ -148,10 +169,8 @@ def applicant_chart(
         f"heure locale ({a.tz})"
     )
     fig = _figure(rows, background, expiry, show_expiry, (lo, hi), title, subtitle)
-    _save(fig, path)
-    if not ws.read_only:
-        _record(ws, path, applicant_id, rows, background, expiry)
-    return path
+    inputs = json.dumps([rows, background, expiry], default=str, sort_keys=True)
+    return fig, hashlib.sha256(inputs.encode()).hexdigest()
 
 
 def _points(
@@ -217,12 +236,14 @@ def _figure(
                                    hollow=outcome == "slots_available",
                                    label=f"{label} ({len(times)})"))  # fmt: skip
     lo, hi = span
-    weak = [r["local_time"] for r in online if r["time_source"] in WEAK_SOURCES]
+    weak = [r["local_time"] for r in online if r["weak"]]
+    conflicts = any(r["time_conflict"] for r in online if r["weak"])
+    why = "date du fichier ou heures en désaccord" if conflicts else "date du fichier"
     if weak:
         outside = sum(1 for t in weak if not lo <= t.date() <= hi)
         extra = f", dont {outside} hors de la période" if outside else ""
         handles.append(_points(ax, weak, "o", "#f39c12", size=150, hollow=True, zorder=2,
-                               label=f"Heure incertaine : date du fichier ({len(weak)}{extra})"))  # fmt: skip
+                               label=f"Heure incertaine : {why} ({len(weak)}{extra})"))  # fmt: skip
     for channel, (marker, label) in CONTACT_STYLE.items():
         times = [r["local_time"] for r in rows if r["channel"] == channel]
         if not times:
@@ -266,38 +287,3 @@ def _date_ticks(lo: date, hi: date) -> list[float]:
     step = max(1, days // 70) * 7
     first = lo + timedelta((7 - lo.weekday()) % 7)
     return [_day(first + timedelta(i)) for i in range(0, (hi - first).days + 1, step)]
-
-
-def _save(fig: Figure, path: Path) -> None:
-    from toolkit.charts.style import save_figure
-
-    try:
-        save_figure(fig, path)
-    except OSError as e:
-        raise InputError(f"{path}: cannot write the chart ({e.strerror or e})") from None
-
-
-def _record(
-    ws: Workspace,
-    path: Path,
-    applicant_id: str,
-    rows: list[dict[str, Any]],
-    background: list[dict[str, Any]],
-    expiry: date | None,
-) -> None:
-    from toolkit.vault import sha256_file
-
-    inputs = json.dumps([rows, background, expiry], default=str, sort_keys=True)
-    with ws.transaction():
-        ws.sql(
-            'INSERT INTO generated (path, sha256, kind, applicant_id, inputs_digest, "at") '
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                str(path),
-                sha256_file(path),
-                "chart.applicant",
-                applicant_id,
-                hashlib.sha256(inputs.encode()).hexdigest(),
-                now(),
-            ],
-        )

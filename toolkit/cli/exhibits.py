@@ -35,6 +35,18 @@ def exhibits(
             "[default: the latest date of the evidence and events].",
         ),
     ] = None,
+    with_robot_evidence: Annotated[
+        bool,
+        typer.Option(
+            "--with-robot-evidence",
+            help="Add a pièce of the robot probes nearest each attempt, with who ran them "
+            "(`guichets source describe`) and an attestation for the operator to sign.",
+        ),
+    ] = False,
+    with_notes: Annotated[
+        bool,
+        typer.Option("--with-notes", help="Print the applicant's own notes (left out by default)."),
+    ] = False,
     document_timestamp: Annotated[
         bool,
         typer.Option(
@@ -56,10 +68,22 @@ def exhibits(
     with open_ws() as ws, render.progress("Exhibits") as bar:
         result = build_exhibits(
             ws, applicant_id, out, max_file_mb=max_file_mb, group=group.value, as_of=day,
-            progress=bar, document_timestamp_tsa=stamp,
+            with_robot_evidence=with_robot_evidence, with_notes=with_notes, progress=bar,
+            document_timestamp_tsa=stamp,
         )  # fmt: skip
     for warning in result.warnings:
         render.warn(warning)
+    if result.kept:
+        render.warn(
+            f"left {len(result.kept)} file(s) in {result.out} that `guichets exhibits` did not "
+            f"make: {', '.join(result.kept)}; move them out before filing (`guichets verify` "
+            "names them)"
+        )
+    if result.removed:
+        render.info(
+            f"Removed {len(result.removed)} pièce(s) of the earlier build that this one no "
+            f"longer has: {', '.join(result.removed)}"
+        )
     if fmt is Format.json:
         render.emit(result.to_dict(), fmt)
     else:

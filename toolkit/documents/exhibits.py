@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +26,8 @@ from toolkit.documents.capture_exhibits import (
     plan_captures,
 )
 from toolkit.documents.evidence import Evidence, gather
+from toolkit.documents.exhibit_folder import FORMAT, MANIFEST, SUMS, ExhibitFolder, place, prepare
+from toolkit.documents.exhibit_folder import discard as discard_staging
 from toolkit.documents.inventory import (
     InventoryHeader,
     layout_inventory,
@@ -36,18 +37,16 @@ from toolkit.documents.layout import Canvas
 from toolkit.documents.pdf import page_count, write_pdf
 from toolkit.documents.pieces import PieceLayout, RenderContext, assemble, layout_originals
 from toolkit.documents.plan import GROUPS, Piece, plan_exhibits
-from toolkit.documents.procedure import procedure_span, procedure_view
-from toolkit.errors import InputError
+from toolkit.documents.procedure import procedure_view
+from toolkit.errors import NO_SPACE, InputError, disk_full
 from toolkit.progress import ProgressCallback, noop
 from toolkit.vault import sha256_file
-from toolkit.workspace import Workspace, now
+from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
 
-MANIFEST = "manifest.json"
-SUMS = "SHA256SUMS"
-FORMAT = "guichets-exhibits/1"
+__all__ = ["FORMAT", "MANIFEST", "SUMS", "ExhibitsResult", "build_exhibits", "piece_record"]
 
 
 @dataclass
@@ -58,6 +57,8 @@ class ExhibitsResult:
     files: list[dict[str, Any]]  # {"path", "sha256", "size"} for every pièce and inventory file
     inputs_digest: str
     warnings: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # files in ``out`` that guichets did not make
+    removed: list[str] = field(default_factory=list)  # pièces of an earlier build, now gone
 
     @property
     def manifest(self) -> Path:
@@ -78,6 +79,8 @@ class ExhibitsResult:
             "pieces": [piece_record(p) for p in self.pieces],
             "files": self.files,
             "warnings": self.warnings,
+            "kept": self.kept,
+            "removed": self.removed,
         }
 
 
@@ -108,30 +111,6 @@ def _check_options(max_file_mb: float, group: str) -> None:
         raise InputError(f"--max-file-mb {max_file_mb}: give at least 1 (Télérecours accepts 32)")
 
 
-def _prepare_out(out: Path) -> Path:
-    """A fresh staging folder beside ``out``; ``out`` must be new, empty or an earlier bundle."""
-    if out.exists():
-        if not out.is_dir():
-            raise InputError(f"{out}: exists and is not a folder; choose another --out")
-        if any(out.iterdir()) and not _is_bundle(out):
-            raise InputError(
-                f"{out}: folder not empty and not made by `guichets exhibits`; choose another --out"
-            )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
-    return staging
-
-
-def _is_bundle(folder: Path) -> bool:
-    try:
-        return json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("format") == FORMAT
-    except (OSError, ValueError, AttributeError):
-        return False
-
-
 def _pdf_pages(ws: Workspace, ev: Evidence, budget: int) -> dict[str, int | None]:
     """Page counts of the PDF documents too large for one file (the only ones we split)."""
     out: dict[str, int | None] = {}
@@ -142,22 +121,38 @@ def _pdf_pages(ws: Workspace, ev: Evidence, budget: int) -> dict[str, int | None
     return out
 
 
-def _layout(ctx: RenderContext, piece: Piece, view: dict[str, Any] | None) -> PieceLayout:
-    if piece.kind == "procedure" and view is not None:
-        from toolkit.documents.procedure import layout_procedure
+# The layout of each kind of pièce guichets draws itself ("module:function", imported when
+# used); any other kind shows its originals (pieces.layout_originals).
+LAYOUTS: dict[str, str] = {
+    "recap": "toolkit.documents.recap:layout_recap",
+    "chart": "toolkit.documents.recap:layout_chart",
+    "robot": "toolkit.documents.robot:layout_robot",
+    "procedure": "toolkit.documents.procedure:layout_procedure",
+}
+# Laid out last, once every other pièce knows on which page each original is shown.
+LAID_OUT_LAST = ("recap",)
 
-        return layout_procedure(ctx, piece, view)
+
+def _layout(ctx: RenderContext, piece: Piece) -> PieceLayout:
+    from importlib import import_module
+
     if piece.kind in CAPTURE_KINDS:
         return layout_capture_piece(ctx, piece)
-    if piece.kind == "recap":
-        from toolkit.documents.recap import layout_recap
 
-        return layout_recap(ctx, piece)
-    if piece.kind == "chart":
-        from toolkit.documents.recap import layout_chart
+    target = LAYOUTS.get(piece.kind)
+    if target is None:
+        return layout_originals(ctx, piece)
+    module, name = target.split(":")
+    layout: PieceLayout = getattr(import_module(module), name)(ctx, piece)
+    return layout
 
-        return layout_chart(ctx, piece)
-    return layout_originals(ctx, piece)
+
+def _layout_all(ctx: RenderContext, planned: list[Piece]) -> list[PieceLayout]:
+    """Every pièce's layout, in plan order; the recap after the others (its « Pièce / page »
+    column needs their pages)."""
+    done = {id(p): _layout(ctx, p) for p in planned if p.kind not in LAID_OUT_LAST}
+    done.update({id(p): _layout(ctx, p) for p in planned if p.kind in LAID_OUT_LAST})
+    return [done[id(p)] for p in planned]
 
 
 MAX_ROUNDS = 6  # builds again with smaller budgets when a file came out over the limit
@@ -171,15 +166,22 @@ def build_exhibits(
     max_file_mb: float = 32,
     group: str = "month",
     as_of: date | None = None,
+    with_robot_evidence: bool = False,
+    with_notes: bool = False,
     progress: ProgressCallback | None = None,
     document_timestamp_tsa: str | None = None,
 ) -> ExhibitsResult:
     """Write the applicant's exhibit folder to ``out`` (see the module doc).
 
     ``as_of``: the date of the situation the « Chronologie de la procédure » shows (default:
-    the latest date of the evidence and events, so the same store gives the same bundle).
+    the latest date of the evidence and events, so the same store gives the same bundle);
+    ``with_robot_evidence``: add the pièce of the robot probes nearest each attempt, with
+    who ran them and an attestation to sign (every robot must be described first: ``guichets
+    source describe``); ``with_notes``: print the applicant's own notes in captions and the
+    recap (left out by default: a note is the applicant's word, and may serve the other side);
     ``document_timestamp_tsa``: a TSA URL; each pièce then carries a PDF document timestamp
-    (PAdES), and is no longer byte-for-byte reproducible."""
+    (PAdES), and is no longer byte-for-byte reproducible.
+    """
     from pypdf import PdfReader
 
     _check_options(max_file_mb, group)
@@ -187,7 +189,7 @@ def build_exhibits(
         max_file_mb = int(max_file_mb)
     progress = progress or noop
     out = Path(out)
-    ev = gather(ws, applicant_id)
+    ev = gather(ws, applicant_id, robot=with_robot_evidence)
     view, withheld = procedure_view(ws, ev, as_of)
     if not ev.attempts and not ev.documents and view is None:
         raise InputError(
@@ -198,19 +200,22 @@ def build_exhibits(
     budget = int(limit * 0.92)
     pdf_pages = _pdf_pages(ws, ev, budget)
     captures = plan_captures(ws, ev, group)
-    digest = ev.digest(
-        max_file_mb=max_file_mb, group=group, captures=captures.fingerprint, procedure=view
-    )
+    options: dict[str, Any] = {"max_file_mb": max_file_mb, "group": group}
+    if with_robot_evidence or with_notes:  # the digest of a default build stays as it was
+        options.update(with_robot_evidence=with_robot_evidence, with_notes=with_notes)
+    if view is not None:
+        options.update(procedure=view)
+    digest = ev.digest(**options, captures=captures.fingerprint)
     when = ev.last_moment()
-    span = procedure_span(view)
-    staging = _prepare_out(out)
+    folder = prepare(ws, out)
+    staging = folder.staging
     budgets: dict[str, int] = {}
     chart_png: bytes | None = None
     try:
         for round_ in range(MAX_ROUNDS):
             planned = plan_exhibits(
                 ev, max_file_mb=max_file_mb, group=group, pdf_pages=pdf_pages, budgets=budgets,
-                self_captures=captures, procedure=span,
+                self_captures=captures, procedure=view,
             )  # fmt: skip
             total = sum(max(1, len(p.entries)) for p in planned)
             ticks = [0]
@@ -219,8 +224,10 @@ def build_exhibits(
                 ticks[0] += 1
                 progress(min(ticks[0], total), total, label)
 
-            ctx = RenderContext(ws, ev, when, Canvas(title="guichets", when=when), tick, chart_png)
-            layouts = [_layout(ctx, p, view) for p in planned]
+            ctx = RenderContext(
+                ws, ev, when, Canvas(title="guichets", when=when), tick, chart_png, with_notes
+            )
+            layouts = _layout_all(ctx, planned)
             chart_png = ctx.chart_png
             for lay in layouts:
                 lay.piece.pages = len(lay.pages)
@@ -253,10 +260,15 @@ def build_exhibits(
         inventory = write_inventory_docx_and_pdf(
             staging, header, planned, canvas, inventory_pages, when=when
         )
-        result = _finish(ws, ev, planned, inventory, staging, out, digest, header, group, warnings,
+        result = _finish(ws, ev, planned, inventory, folder, digest, header, options, warnings,
                          stamped)  # fmt: skip
+    except OSError as e:
+        discard_staging(folder)
+        if e.errno in NO_SPACE:
+            raise disk_full(out) from None
+        raise
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        discard_staging(folder)
         raise
     progress(total, total, "")
     return result
@@ -337,11 +349,10 @@ def _finish(
     ev: Evidence,
     pieces: list[Piece],
     inventory: dict[str, Path],
-    staging: Path,
-    out: Path,
+    folder: ExhibitFolder,
     digest: str,
     header: InventoryHeader,
-    group: str,
+    options: dict[str, Any],
     warnings: list[str],
     stamped: dict[str, str] | None = None,
 ) -> ExhibitsResult:
@@ -366,7 +377,7 @@ def _finish(
                 "role": "inventory",
             }
         )
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": FORMAT,
         "tool": f"guichets {__version__}",
         "applicant": a.id,
@@ -375,52 +386,36 @@ def _finish(
         "tribunal": a.tribunal,
         "tz": a.tz,
         "as_of": header.as_of.isoformat(),
-        "options": {"max_file_mb": header.max_file_mb, "group": group},
+        "options": {**options, "max_file_mb": header.max_file_mb},
         "inputs_digest": digest,
         "files": files,
         "pieces": [piece_record(p) for p in pieces],
         "warnings": warnings,
         **({"document_timestamps": stamped} if stamped else {}),
     }
-    manifest_path = staging / MANIFEST
+    manifest_path = folder.staging / MANIFEST
     manifest_path.write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     sums: list[tuple[str, str]] = [(str(f["sha256"]), str(f["path"])) for f in files]
-    sums.append((sha256_file(manifest_path), MANIFEST))
-    (staging / SUMS).write_text("".join(f"{h}  {p}\n" for h, p in sums), encoding="ascii")
-    if out.exists():
-        shutil.rmtree(out)
-    staging.rename(out)
-    result = ExhibitsResult(out, a.id, pieces, files, digest, warnings)
-    _record(ws, result, manifest_sha=sums[-1][0])
-    return result
-
-
-def _record(ws: Workspace, result: ExhibitsResult, *, manifest_sha: str) -> None:
-    if ws.read_only:
-        return
-    at = now()
-    rows = [
-        (str(result.out / f["path"]), f["sha256"], f"exhibits.{f['role']}") for f in result.files
-    ]
-    rows.append((str(result.manifest), manifest_sha, "exhibits.manifest"))
-    with ws.transaction():
-        for path, sha, kind in rows:
-            ws.sql(
-                'INSERT INTO generated (path, sha256, kind, applicant_id, inputs_digest, "at") '
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [path, sha, kind, result.applicant, result.inputs_digest, at],
-            )
-        ws.log_custody(
-            "exhibits.build",
-            {
-                "applicant": result.applicant,
-                "out": str(result.out),
-                "pieces": len(result.pieces),
-                "pages": result.pages,
-                "inputs_digest": result.inputs_digest,
-                "manifest_sha256": manifest_sha,
-                "warnings": len(result.warnings),
-            },
-        )
+    manifest_sha = sha256_file(manifest_path)
+    sums.append((manifest_sha, MANIFEST))
+    (folder.staging / SUMS).write_text("".join(f"{h}  {p}\n" for h, p in sums), encoding="ascii")
+    kinds = [(str(f["path"]), f"exhibits.{f['role']}") for f in files]
+    place(
+        ws,
+        folder,
+        [*kinds, (MANIFEST, "exhibits.manifest"), (SUMS, "exhibits.sums")],
+        applicant_id=a.id,
+        inputs_digest=digest,
+        detail={
+            "out": str(folder.out),
+            "pieces": len(pieces),
+            "pages": sum(p.pages for p in pieces),
+            "manifest_sha256": manifest_sha,
+            "warnings": len(warnings),
+        },
+    )
+    return ExhibitsResult(
+        folder.out, a.id, pieces, files, digest, warnings, folder.kept, folder.removed
+    )

@@ -11,13 +11,14 @@ the facts of law (route, OQTF, earlier demands).
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.documents.docx import docx_text, save_docx
+from toolkit.documents.docx import docx_bytes, docx_text
 from toolkit.frenchdates import date_fr, plural_fr
+from toolkit.model import FLAG_LABELS_FR
 
 if TYPE_CHECKING:
+    from toolkit.documents.evidence import Evidence
     from toolkit.documents.letter_kinds import LetterKind
     from toolkit.workspace import Workspace
 
@@ -58,6 +59,7 @@ class _Doc:
         from docx.shared import Cm, Pt
 
         self.doc = Document()
+        self.bullet_style = self.doc.styles["List Bullet"]  # looked up once: it is slow
         section = self.doc.sections[0]
         section.page_width, section.page_height = Cm(21.0), Cm(29.7)
         section.left_margin = section.right_margin = Cm(2.0)
@@ -74,24 +76,24 @@ class _Doc:
         run.italic, run.bold = italic, bold
 
     def bullet(self, text: str) -> None:
-        self.doc.add_paragraph(text, style="List Bullet")
+        self.doc.add_paragraph(text, style=self.bullet_style)
 
 
-def write_note(
+def note_bytes(
     ws: Workspace,
     applicant_id: str,
     spec: LetterKind,
-    letter: Path,
-    out: Path,
+    letter: bytes,
+    letter_name: str,
     *,
     check: dict[str, Any],
     context: dict[str, Any],
     warnings: list[str],
     when: datetime,
     today: date,
-) -> Path:
-    """Write the note for letter ``letter`` (already rendered) to ``out``; return ``out``."""
-    from toolkit.documents.evidence import gather
+    ev: Evidence,
+) -> bytes:
+    """The note (a .docx) for the letter rendered as ``letter`` (named ``letter_name``)."""
     from toolkit.indicators.corroboration import corroboration_rows
     from toolkit.indicators.targets import booking_targets
 
@@ -99,13 +101,12 @@ def write_note(
     d.heading(f"Note pour l'avocat — {spec.title}", level=1)
     d.para(
         f"Dossier {applicant_id} — note établie le {date_fr(today)} avec la lettre "
-        f"« {letter.name} ». Document de travail confidentiel : ne pas le produire ni le "
+        f"« {letter_name} ». Document de travail confidentiel : ne pas le produire ni le "
         "communiquer à l'administration.",
         italic=True,
     )
     _check(d, check, context["brouillon"])
     _marks(d, letter)
-    ev = gather(ws, applicant_id)
     window = ev.window_minutes
     _robot(d, corroboration_rows(ws, applicant_id, window_minutes=window), window)
     _captures(d, ev, booking_targets(ws, applicant_id))
@@ -118,8 +119,7 @@ def write_note(
         d.heading("Avertissements")
         for w in warnings:
             d.bullet(w)
-    save_docx(d.doc, out, when=when, title=f"Note pour l'avocat — {spec.title}")
-    return out
+    return docx_bytes(d.doc, when=when, title=f"Note pour l'avocat — {spec.title}")
 
 
 def _check(d: _Doc, check: dict[str, Any], draft: bool) -> None:
@@ -143,8 +143,8 @@ def _check(d: _Doc, check: dict[str, Any], draft: bool) -> None:
         d.bullet(f"[{LEVEL_FR[f['level']]}] {f['message']} (Source : {source}.)")
 
 
-def _marks(d: _Doc, letter: Path) -> None:
-    lines = [t for t in docx_text(letter.read_bytes()) if any(m in t for m in MARKS)]
+def _marks(d: _Doc, letter: bytes) -> None:
+    lines = [t for t in docx_text(letter) if any(m in t for m in MARKS)]
     d.heading("2. Mentions à compléter ou à vérifier dans la lettre")
     if not lines:
         d.para("Aucune.")
@@ -189,7 +189,7 @@ def _robot(d: _Doc, rows: list[dict[str, Any]], window: int) -> None:
             d.bullet(text)
 
 
-def _captures(d: _Doc, ev: Any, targets: dict[str, Any]) -> None:
+def _captures(d: _Doc, ev: Evidence, targets: dict[str, Any]) -> None:
     d.heading("4. Captures à examiner avant de produire")
     items = []
     for e in ev.online:
@@ -201,7 +201,10 @@ def _captures(d: _Doc, ev: Any, targets: dict[str, Any]) -> None:
             items.append(f"{when} — {name} : résultat non établi.")
         if e.time_source == "mtime":
             items.append(f"{when} — {name} : datée par la seule date du fichier (copie).")
-        if e.note:
+        for flag in e.flags:
+            if flag != "weak_time" or e.time_source != "mtime":
+                items.append(f"{when} — {name} : {FLAG_LABELS_FR.get(flag, flag)}.")
+        if e.note and e.note_declared:
             items.append(f"{when} — {name} : note du demandeur, non produite : « {e.note} ».")
     for name in targets["site_mismatches"]:
         items.append(f"{name} : le site est celui d'une autre préfecture.")

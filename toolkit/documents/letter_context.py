@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from toolkit.documents.evidence import gather
+from toolkit.documents.evidence import Evidence, gather
 from toolkit.documents.letter_kinds import PLACES, SECTIONS
 from toolkit.documents.letter_phrases import (
     BAND_WORDS,
@@ -183,10 +183,13 @@ def letter_context(
     signer: str = "demandeur",
     exempt: frozenset[str] = frozenset(),
     refere: str = "planned",
+    evidence: Evidence | None = None,
+    indicators: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Every variable of :data:`VARIABLES`, filled from the store (and the exhibits folder).
 
-    ``check``: the readiness result the draft notes come from (computed when not given).
+    ``check``: the readiness result the draft notes come from; ``evidence``, ``indicators``:
+    what :func:`gather` and :func:`applicant_indicators` give (each computed when not given).
     """
     from toolkit.demands import list_demands
     from toolkit.indicators.applicant import applicant_indicators, local_today
@@ -195,11 +198,13 @@ def letter_context(
     from toolkit.reference import PROCEDURE_LABELS_FR, get_prefecture
     from toolkit.reference.law import citations_fr
 
-    ev = gather(ws, applicant_id, window_minutes=window_minutes)
+    ev = evidence or gather(ws, applicant_id, window_minutes=window_minutes)
     a = ev.applicant
     pref = get_prefecture(a.prefecture)
     today = today or local_today(a.tz)
-    ind = applicant_indicators(ws, applicant_id, window_minutes=window_minutes, today=today)
+    ind = indicators or applicant_indicators(
+        ws, applicant_id, window_minutes=window_minutes, today=today
+    )
     if check is None:
         check = check_readiness(ws, applicant_id, today=today)
     ident = ev.identity

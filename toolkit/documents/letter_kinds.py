@@ -40,7 +40,7 @@ SECTIONS: dict[str, str] = {
     "attempts": "faits", "span": "faits", "distinct_days": "faits", "recency": "faits",
     "hour_bands": "faits", "publication_times": "faits", "weak_times": "faits",
     "declared_times": "faits", "outcomes": "faits", "booking_target": "faits",
-    "applicant_link": "faits", "corroboration": "faits",
+    "applicant_link": "faits", "corroboration": "faits", "review": "faits",
     "written_request": "demarches", "ccc_attestation": "demarches",
     "route": "recevabilite", "earlier_demand": "recevabilite",
     "oqtf": "urgence", "urgency": "urgence", "permit_expiry": "urgence",

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,8 +22,8 @@ from toolkit.documents.docx import render_template
 from toolkit.documents.letter_context import letter_context
 from toolkit.documents.letter_kinds import LETTER_KINDS, SIGNERS, LetterFacts, LetterKind
 from toolkit.errors import InputError, LetterRefused, MissingDependency
-from toolkit.vault import sha256_file
-from toolkit.workspace import Workspace, now
+from toolkit.outputs import OutputSet, check_target
+from toolkit.workspace import Workspace
 
 REFERE_STATES = ("none", "planned", "filed")
 INSTALL_HINT = (
@@ -61,40 +60,40 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_pdf(docx_path: Path, *, timeout: int = 180) -> Path:
-    """``FILE.docx`` → ``FILE.pdf`` beside it, with LibreOffice in headless mode."""
+def convert_to_pdf(docx: bytes, name: str, workdir: Path, *, timeout: int = 180) -> bytes:
+    """The PDF of a .docx (its bytes), converted by LibreOffice in headless mode inside
+    ``workdir`` (a scratch folder); ``name`` (the letter's file name) names it in errors."""
     program = soffice()
     if program is None:
-        raise MissingDependency(f"{INSTALL_HINT}; the DOCX was written to {docx_path}")
-    with tempfile.TemporaryDirectory(prefix="guichets-lo-") as tmp:
-        profile = Path(tmp) / "profile"
-        cmd = [
-            program,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            tmp,
-            str(docx_path),
-        ]
-        try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise MissingDependency(
-                f"LibreOffice did not finish converting {docx_path} within {timeout} s; "
-                "open the DOCX and export it as PDF"
-            ) from None
-        produced = Path(tmp) / f"{docx_path.stem}.pdf"
-        if done.returncode != 0 or not produced.is_file():
-            raise MissingDependency(
-                f"LibreOffice could not convert {docx_path} ({(done.stderr or done.stdout).strip()[:300]}); "
-                "open the DOCX and export it as PDF"
-            )
-        target = docx_path.with_suffix(".pdf")
-        shutil.move(str(produced), target)
-    return target
+        raise MissingDependency(INSTALL_HINT)
+    source = workdir / "letter.docx"
+    source.write_bytes(docx)
+    profile = workdir / "profile"
+    cmd = [
+        program,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(workdir),
+        str(source),
+    ]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise MissingDependency(
+            f"LibreOffice did not finish converting {name} within {timeout} s; "
+            "run again without --pdf, then open the DOCX and export it as PDF"
+        ) from None
+    produced = workdir / "letter.pdf"
+    if done.returncode != 0 or not produced.is_file():
+        raise MissingDependency(
+            f"LibreOffice could not convert {name} ({(done.stderr or done.stdout).strip()[:300]}); "
+            "run again without --pdf, then open the DOCX and export it as PDF"
+        )
+    return produced.read_bytes()
 
 
 @dataclass
@@ -201,9 +200,9 @@ def build_letter(
     """
     from toolkit.applicants import get_applicant
     from toolkit.documents.evidence import gather
-    from toolkit.documents.lawyer_note import write_note
+    from toolkit.documents.lawyer_note import note_bytes
     from toolkit.indicators.applicant import local_today
-    from toolkit.indicators.readiness import check_readiness
+    from toolkit.indicators.readiness import readiness_and_indicators
 
     spec = letter_kind(kind)
     signer = signer or spec.default_signer
@@ -215,36 +214,46 @@ def build_letter(
     out = Path(out)
     if out.suffix.lower() != ".docx":
         raise InputError(f"--out {out}: give a file name ending in .docx")
-    if out.exists() and out.is_dir():
-        raise InputError(f"--out {out}: is a folder; give a file name ending in .docx")
+    for target in (out, note_path(out), *([out.with_suffix(".pdf")] if pdf else [])):
+        check_target(ws, target)
     today = today or local_today(get_applicant(ws, applicant_id).tz)
     facts = letter_facts(ws, applicant_id, today, rules)
     refusal = spec.refuse(facts) if spec.refuse else None
     if refusal:
         raise LetterRefused(f"letter {kind} for {applicant_id} refused: {refusal}")
-    check_fn = spec.check or check_readiness
-    check = check_fn(ws, applicant_id, rules=rules, today=today)
+    check, ind = readiness_and_indicators(ws, applicant_id, rules=rules, today=today)
+    if spec.check is not None:
+        check = spec.check(ws, applicant_id, rules=rules, today=today)
     failed = blocking_failures(check, spec)
     if failed and not draft:
         raise LetterRefused(_refusal(applicant_id, spec, failed))
+    ev = gather(ws, applicant_id)
     context = letter_context(
         ws, applicant_id, exhibits=Path(exhibits) if exhibits else None, today=today,
         check=check, draft=draft, signer=signer, exempt=spec.exempt, refere=refere,
+        evidence=ev, indicators=ind,
     )  # fmt: skip
     if spec.extra_context:
         context.update(spec.extra_context(ws, applicant_id, context, facts))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    when = gather(ws, applicant_id).last_moment()
-    render_template(template, context, out, when=when, title=spec.title)
+    when = ev.last_moment()
+    data = render_template(template, context, when=when, title=spec.title)
     warnings = _warnings(kind, context)
-    note = write_note(
-        ws, applicant_id, spec, out, note_path(out), check=check, context=context,
-        warnings=warnings, when=when, today=today,
+    note = note_bytes(
+        ws, applicant_id, spec, data, out.name, check=check, context=context,
+        warnings=warnings, when=when, today=today, ev=ev,
     )  # fmt: skip
-    result = LetterResult(kind, out, note, None, draft, signer, check["verdict"], warnings)
-    if pdf:
-        result.pdf = convert_to_pdf(out)
-    _record(ws, applicant_id, kind, [p for p in (out, result.pdf) if p], note, template)
+    result = LetterResult(kind, out, note_path(out), None, draft, signer, check["verdict"],
+                          warnings)  # fmt: skip
+    detail = {"kind": kind, "template": str(template), "draft": draft, "signer": signer}
+    with OutputSet(ws, "letter.build", applicant_id=applicant_id, detail=detail) as written:
+        written.write(out, data, kind=f"letter.{kind}")
+        written.write(result.note, note, kind=f"letter.{kind}.note")
+        if pdf and soffice() is not None:
+            with ws.temp_dir(prefix="libreoffice-") as work:
+                document = convert_to_pdf(data, out.name, work)
+            result.pdf = written.write(out.with_suffix(".pdf"), document, kind=f"letter.{kind}")
+    if pdf and soffice() is None:  # the DOCX is useful on its own: written and recorded
+        raise MissingDependency(f"{INSTALL_HINT}; the DOCX was written to {out}")
     return result
 
 
@@ -263,28 +272,3 @@ def _warnings(kind: str, context: dict[str, Any]) -> list[str]:
             "--kind letter`)"
         )
     return out
-
-
-def _record(
-    ws: Workspace, applicant_id: str, kind: str, paths: list[Path], note: Path, template: Path
-) -> None:
-    if ws.read_only:
-        return
-    at = now()
-    rows = [(p, f"letter.{kind}") for p in paths] + [(note, f"letter.{kind}.note")]
-    with ws.transaction():
-        for path, what in rows:
-            ws.sql(
-                'INSERT INTO generated (path, sha256, kind, applicant_id, inputs_digest, "at") '
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [str(path), sha256_file(path), what, applicant_id, None, at],
-            )
-        ws.log_custody(
-            "letter.build",
-            {
-                "applicant": applicant_id,
-                "kind": kind,
-                "template": str(template),
-                "files": [{"path": str(p), "sha256": sha256_file(p)} for p, _ in rows],
-            },
-        )

@@ -16,7 +16,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from toolkit.documents.evidence import Entry, Evidence
 from toolkit.documents.naming import exhibit_filename
@@ -29,9 +30,16 @@ if TYPE_CHECKING:
 GROUPS = ("month", "week")
 SECTION_ORDER = (
     "identity_docs", "procedure", "procedure_docs", "recap", "chart", "screenshots", "captures",
-    "self_captures", "sworn_statement", "correspondence", "ccc_attestation", "urgency", "other",
+    "self_captures", "sworn_statement", "robot", "correspondence", "ccc_attestation", "urgency",
+    "other",
     "timestamp_proof",
 )  # fmt: skip
+# Pièces made by other modules: (section, "module:function"). The function takes the
+# Evidence and returns its pièces (unnumbered, ``group_id`` set), or none; it is imported
+# only when called. A new kind of pièce adds a line here, its section to SECTION_ORDER, its
+# layout to ``exhibits.LAYOUTS`` and, for letters, its section to
+# ``letter_context.ROLES``.
+PIECE_BUILDERS: tuple[tuple[str, str], ...] = (("robot", "toolkit.documents.robot:robot_pieces"),)
 PAGE_OVERHEAD = 6_000  # caption text and page objects, per page
 FILE_OVERHEAD = 150_000  # embedded font subsets and document structure
 TEXT_PAGE_ESTIMATE = 40_000
@@ -56,6 +64,8 @@ class Piece:
     estimate: int = 0  # estimated file size in bytes
     group_id: str = ""  # shared by the parts of one split pièce
     operators: list[str] = field(default_factory=list)  # who ran the robots (robot pièce)
+    # the timeline as the « Chronologie de la procédure » shows it (documents/procedure.py)
+    view: dict[str, Any] | None = field(default=None, repr=False)
     number: int = 0
     filename: str = ""
     # filled once the file is written
@@ -177,6 +187,15 @@ def split_original(piece: Piece, budget: int, pages: int | None) -> list[Piece]:
     ]
 
 
+def by_file(entries: list[Entry]) -> list[list[Entry]]:
+    """Entries grouped by their original, in the order each file first appears: the
+    attempts read from one HAR are shown together, with one caption each."""
+    files: dict[str, list[Entry]] = {}
+    for e in entries:
+        files.setdefault(e.original.sha256 if e.original else e.key, []).append(e)
+    return list(files.values())
+
+
 def _series(entries: list[Entry], group: str, kind: str, anef: bool = False) -> list[Piece]:
     """Séries of screenshots or saved pages; ``anef``: of the ANEF téléservice, not of a
     booking service."""
@@ -185,9 +204,11 @@ def _series(entries: list[Entry], group: str, kind: str, anef: bool = False) -> 
         groups.setdefault(_group_key(e, group), []).append(e)
     pieces = []
     service = "du téléservice ANEF" if anef else "du service de prise de rendez-vous"
-    for key, items in groups.items():
+    for key, grouped in groups.items():
+        files = by_file(grouped)
+        items = [e for f in files for e in f]
         title = _group_title(items, group)
-        n = len(items)
+        n = len(files)
         if kind == "screenshots":
             noun = "capture" if n == 1 else "captures"
             label = f"Captures d'écran {service}, {title} "
@@ -196,7 +217,7 @@ def _series(entries: list[Entry], group: str, kind: str, anef: bool = False) -> 
             noun = "page enregistrée" if n == 1 else "pages enregistrées"
             label = f"Pages {service} enregistrées, {title} "
             short = f"Pages_{'ANEF' if anef else 'enregistrees'}_{key}"
-        label += f"({n} {noun}, {period_fr(items[0].day, items[-1].day)})"
+        label += f"({n} {noun}, {period_fr(grouped[0].day, grouped[-1].day)})"
         pieces.append(
             Piece(
                 kind=kind,
@@ -204,8 +225,8 @@ def _series(entries: list[Entry], group: str, kind: str, anef: bool = False) -> 
                 label=label,
                 short=short,
                 entries=items,
-                date_from=items[0].day,
-                date_to=items[-1].day,
+                date_from=min(e.day for e in items if e.day),
+                date_to=max(e.day for e in items if e.day),
                 serie=True,
             )
         )
@@ -261,7 +282,7 @@ def plan_exhibits(
     chart: bool = True,
     pdf_pages: dict[str, int | None] | None = None,
     budgets: dict[str, int] | None = None,
-    procedure: tuple[date, date] | None = None,
+    procedure: dict[str, Any] | None = None,
     self_captures: CapturePlan | None = None,
 ) -> list[Piece]:
     """The pièces in order, numbered from 1, with their Télérecours file names.
@@ -269,8 +290,8 @@ def plan_exhibits(
     ``pdf_pages`` gives the page count of PDF originals (to split a large one);
     ``budgets`` a smaller size budget for some pièces (by ``group_id``), after a first build
     produced a file over the limit; ``self_captures`` the séries of guichets' own captures and the
-    « Preuve d'horodatage » (:mod:`toolkit.documents.capture_exhibits`); ``procedure`` the first
-    event's date and the date of the situation, to add the « Chronologie de la procédure ».
+    « Preuve d'horodatage » (:mod:`toolkit.documents.capture_exhibits`); ``procedure`` the
+    timeline as the « Chronologie de la procédure » shows it (``procedure.procedure_view``).
     """
     if group not in GROUPS:
         raise ValueError(f"group {group!r}: use one of {', '.join(GROUPS)}")
@@ -321,13 +342,13 @@ def plan_exhibits(
             sections["correspondence"].extend(split_series(piece, budget(piece.group_id)))
 
     if procedure is not None:
-        first, as_of = procedure
+        first, as_of = procedure["events"][0]["date"], procedure["as_of"]
         sections["procedure"].append(
             Piece(
                 "procedure", "procedure",
                 "Chronologie de la procédure : événements, documents provisoires et dates "
                 f"calculées ({period_fr(first, as_of)})",
-                "Chronologie_de_la_procedure", [], first, as_of,
+                "Chronologie_de_la_procedure", [], first, as_of, view=procedure,
             )
         )  # fmt: skip
     # ANEF pages are procedural evidence (the timeline reads them), not booking attempts
@@ -364,13 +385,13 @@ def plan_exhibits(
             )
         )
     files: dict[tuple[bool, str], list[Entry]] = {}
-    seen_shots: set[str] = set()
     for e in ev.online:
         if self_captures is not None and e.key in self_captures.skip:
             continue  # shown with its procès-verbal in a série of its own
-        if e.original is None or e.original.sha256 in seen_shots:
-            continue  # several attempts from one HAR file: the file is shown once
-        seen_shots.add(e.original.sha256)
+        if e.original is None:
+            continue
+        # several attempts from one HAR file stay together: the file is shown once, with
+        # one caption per entry; ANEF pages make séries of their own
         kind = "screenshots" if e.original.family == "image" else "captures"
         files.setdefault((e.system == "anef", kind), []).append(e)
     series = [
@@ -388,6 +409,9 @@ def plan_exhibits(
             piece.group_id = f"{piece.kind}:{piece.short}"
             parts = split_series(piece, budget(piece.group_id)) if piece.entries else [piece]
             sections[section].extend(parts)
+    for section, target in PIECE_BUILDERS:
+        module, name = target.split(":")
+        sections[section].extend(getattr(import_module(module), name)(ev))
 
     pieces = [p for s in SECTION_ORDER for p in sections[s]]
     for n, p in enumerate(pieces, start=1):

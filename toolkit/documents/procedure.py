@@ -115,11 +115,6 @@ def procedure_view(
     return piece_view(procedural_timeline(ws, a.id, today=as_of))
 
 
-def procedure_span(view: dict[str, Any] | None) -> tuple[date, date] | None:
-    """(first event, situation date) of the pièce, for :func:`plan_exhibits`."""
-    return (view["events"][0]["date"], view["as_of"]) if view else None
-
-
 def event_rows(t: dict[str, Any]) -> list[list[str]]:
     from toolkit.ingest.events import EVENT_KINDS
 
@@ -198,10 +193,10 @@ def chart_png(view: dict[str, Any]) -> bytes:
 SUBTITLE = Style(10, "B")
 
 
-def layout_procedure(
-    ctx: pieces.RenderContext, piece: Piece, view: dict[str, Any]
-) -> pieces.PieceLayout:
-    """Page 1: the chart; then the events table and the computed dates."""
+def layout_procedure(ctx: pieces.RenderContext, piece: Piece) -> pieces.PieceLayout:
+    """Page 1: the chart; then the events table and the computed dates (``piece.view``)."""
+    view = piece.view
+    assert view is not None
     c = ctx.canvas
     page_w, page_h = A4_LANDSCAPE
     width = page_w - 2 * pieces.MARGIN

@@ -16,6 +16,9 @@ and the **nearest after**. The attempt is
 - None when no probe of the service falls in the window, or the attempt itself did not show
   the no-slot page (there is nothing to corroborate).
 
+An attempt timed to the minute (a journal « 13:05 ») lies somewhere in that minute: a probe
+within it is neither before nor after, and is left out.
+
 These labels serve the lawyer (``check``, the note for the lawyer). They never enter the
 applicant's letters or pièces: the robot is produced, when at all, as its own pièce with its
 operator named (``exhibits --with-robot-evidence``).
@@ -44,10 +47,13 @@ CORROBORATION_COLUMNS = (
 )  # fmt: skip
 
 # The booking form a URL names, so that two pages of one préfecture and procedure on two
-# different forms (two guichets, two motifs) are not compared.
+# different forms (two guichets, two motifs) are not compared. The host is cut to its last
+# three labels (seine-maritime.gouv.fr): an address read by OCR may lack its scheme or
+# misread « www ».
 FORM_SQL = """CASE
     WHEN regexp_matches({u}, '/booking/create/[0-9]+')
-        THEN lower(regexp_extract({u}, '^[A-Za-z]+://([^/?#]+)', 1)) || '/booking/'
+        THEN regexp_extract(lower(regexp_extract({u}, '^(?:[A-Za-z]+://)?([^/?#]+)', 1)),
+                            '([^.]+[.][^.]+[.][^.]+)$', 1) || '/booking/'
              || regexp_extract({u}, '/booking/create/([0-9]+)', 1)
     WHEN regexp_matches({u}, '/rdvpref/reservation/demarche/[0-9]+')
         THEN 'rdvpref/' || regexp_extract({u}, '/demarche/([0-9]+)', 1)
@@ -61,7 +67,10 @@ _PROBE_FIELDS = "{'at': p.observed_at, 'slots_seen': p.slots_seen, 'slots': p.sl
 _SQL = f"""
 WITH a AS (
     SELECT id, observed_at, local_time, prefecture, procedure, outcome, tz,
-           {FORM_SQL.format(u="url")} AS form
+           {FORM_SQL.format(u="url")} AS form,
+           -- the attempt lies somewhere in [observed_at, observed_at + span): a probe inside
+           -- that interval is neither certainly before nor certainly after it
+           CASE time_precision WHEN 'minute' THEN 60 WHEN 'day' THEN 86400 ELSE 1 END AS span
     FROM attempts_local
     WHERE applicant_id = ? AND channel = 'online'
 ), p AS (
@@ -73,7 +82,7 @@ WITH a AS (
     WHERE pr.prefecture = ? AND pr.procedure = ?
       AND (pr.outcome IN ('no_slot', 'slots_available') OR pr.slots > 0)
 ), c AS (
-    SELECT a.id, p.*, epoch(p.observed_at) - epoch(a.observed_at) AS delta
+    SELECT a.id, a.span, p.*, epoch(p.observed_at) - epoch(a.observed_at) AS delta
     FROM a JOIN p
       ON p.prefecture = a.prefecture AND p.procedure = a.procedure
      AND (a.form IS NULL OR p.form IS NULL OR a.form = p.form)
@@ -82,7 +91,7 @@ WITH a AS (
 ), m AS (
     SELECT id, count(*) AS probes_nearby,
            arg_max({_PROBE_FIELDS}, p.observed_at) FILTER (WHERE delta <= 0) AS before,
-           arg_min({_PROBE_FIELDS}, p.observed_at) FILTER (WHERE delta > 0) AS after
+           arg_min({_PROBE_FIELDS}, p.observed_at) FILTER (WHERE delta >= span) AS after
     FROM c AS p GROUP BY id
 )
 SELECT a.id AS attempt_id, a.observed_at, a.local_time, a.outcome, a.form, a.tz,
@@ -208,10 +217,20 @@ def corroborate(
     ws: Workspace, applicant_id: str, *, window_minutes: int = DEFAULT_WINDOW_MINUTES
 ) -> pd.DataFrame:
     """Per online attempt, the nearest probes of the same service before and after it, and
-    the label (see the module doc); the summary is in ``df.attrs["summary"]``."""
+    the label (see the module doc); the summary is in ``df.attrs["summary"]``.
+
+    Every time column is timezone-aware, in the préfecture's zone.
+    """
     import pandas as pd
 
+    from toolkit.applicants import get_applicant
+
+    tz = get_applicant(ws, applicant_id).tz  # a clear error for an unknown applicant
     rows = corroboration_rows(ws, applicant_id, window_minutes=window_minutes)
     df = pd.DataFrame(rows, columns=list(CORROBORATION_COLUMNS))
+    moment = pd.to_datetime(df["observed_at"], utc=True, format="ISO8601").dt.tz_convert(tz)
+    df["observed_at"], df["local_time"] = moment, moment
+    for column in ("before_at", "after_at", "publication_at"):  # local wall-clock times
+        df[column] = pd.to_datetime(df[column]).dt.tz_localize(tz, ambiguous="NaT")
     df.attrs["summary"] = summarize(rows, window_minutes)
     return df

@@ -118,7 +118,10 @@ def message_context(ind: dict[str, Any], rules: Rules) -> dict[str, Any]:
         top_band=top,
         top_band_fr=HOUR_BAND_LABELS_FR[top],
         dated_attempts=dated_attempts(ind),
-        top_band_share=round(100 * bands[top] / dated_attempts(ind)) if dated_attempts(ind) else 0,
+        top_band_share=round(100 * bands[top] / hourly_attempts(ind))
+        if hourly_attempts(ind)
+        else 0,
+        flagged=flagged(ind),
         span_target_fr=date_fr(date.fromisoformat(first) + timedelta(days=int(target_days)))
         if first
         else "—",
@@ -138,6 +141,11 @@ def _graded(measure: float, rule: Rule) -> tuple[str, str]:
 
 def dated_attempts(ind: dict[str, Any]) -> int:
     """Online attempts with a reliable time (the dating counts are over these)."""
+    return int(ind["dated_attempts"])
+
+
+def hourly_attempts(ind: dict[str, Any]) -> int:
+    """Dated attempts whose hour is known (the hour counts are over these)."""
     return int(sum(ind["hour_bands"].values()))
 
 
@@ -150,8 +158,16 @@ def _when_dated(measure: Callable[[dict[str, Any]], float]) -> Check:
     return check
 
 
+def flagged(ind: dict[str, Any]) -> int:
+    """Online attempts a person must look at before they are produced: outcome or time
+    conflicts, edited or re-encoded images (weak times have their own rule)."""
+    return sum(
+        ind[k] for k in ("outcome_conflicts", "time_conflicts", "edited_images", "reencoded_images")
+    )
+
+
 def _hour_bands(ind: dict[str, Any], rule: Rule) -> Outcome:
-    n = dated_attempts(ind)
+    n = hourly_attempts(ind)
     if n == 0 or n < rule.params["min_attempts"]:
         return None
     return _graded(100 * max(ind["hour_bands"].values()) / n, rule)
@@ -218,6 +234,7 @@ CHECKS: dict[str, Check] = {
     ),
     "booking_target": _booking_target,
     "applicant_link": _when_attempts(lambda ind: ind["documents"]["sworn_statement"]),
+    "review": lambda ind, rule: _graded(flagged(ind), rule) if ind["attempts"] else None,
     "written_request": lambda ind, rule: _graded(ind["written_requests"], rule),
     "permit_expiry": _permit_expiry,
     "permit_copy": _permit_copy,
@@ -274,8 +291,20 @@ def check_readiness(
     rules: Rules | str | os.PathLike[str] | None = None,
     today: date | None = None,
 ) -> dict[str, Any]:
-    """``{applicant, situation, situation_fr, verdict, verdict_fr, counts, findings, rules,
-    as_of}``.
+    """See :func:`readiness_and_indicators` (this is its check alone)."""
+    return readiness_and_indicators(ws, applicant_id, rules=rules, today=today)[0]
+
+
+def readiness_and_indicators(
+    ws: Workspace,
+    applicant_id: str,
+    *,
+    rules: Rules | str | os.PathLike[str] | None = None,
+    today: date | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The check ``{applicant, situation, situation_fr, verdict, verdict_fr, counts,
+    findings, rules, as_of}`` and the indicators it was made from (with the legal facts:
+    route, OQTF, demands; and the procedure's facts).
 
     The rules that run are those of the file's ``situation`` (``[situations]`` of the rules
     file): booking attempts for a booking case, the diligences and the evidence of the
@@ -300,10 +329,10 @@ def check_readiness(
     ctx = message_context(ind, loaded)
     findings: list[dict[str, Any]] = []
     for rule in loaded.enabled(situation):
-        result = CHECKS[rule.id](ind, rule)
-        if result is None:
+        found = CHECKS[rule.id](ind, rule)
+        if found is None:
             continue
-        level, key = result
+        level, key = found
         findings.append(
             {
                 "rule": rule.id,
@@ -316,7 +345,7 @@ def check_readiness(
         )
     levels = [str(f["level"]) for f in findings]
     verdict = verdict_for(levels)
-    return {
+    check = {
         "applicant": ind["applicant"],
         "situation": situation,
         "situation_fr": ind["situation_fr"],
@@ -327,3 +356,4 @@ def check_readiness(
         "rules": loaded.path,
         "as_of": ind["as_of"],
     }
+    return check, ind

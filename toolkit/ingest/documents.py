@@ -104,7 +104,7 @@ _EML_HEADER = re.compile(
 
 def sniff_document(data: bytes, name: str) -> Sniffed:
     """Identify a document from its first bytes; raise InputError for anything unusable."""
-    from toolkit.ingest.screenshots import sniff
+    from toolkit.ingest.images import sniff
 
     head = data[:1024]
     if not data:
@@ -150,7 +150,7 @@ def validate_document(data: bytes, sniffed: Sniffed) -> None:
     if sniffed.kind == "pdf":
         _pdf_reader(data)
     elif sniffed.kind != "eml":
-        from toolkit.ingest.screenshots import decode_image
+        from toolkit.ingest.images import decode_image
 
         decode_image(data)
 
@@ -185,7 +185,10 @@ def date_from_pdf(data: bytes, tz: str) -> date | None:
         except Exception:  # a malformed date string; metadata is optional
             value = None
         if isinstance(value, datetime):
-            return _local_date(value, tz)
+            try:
+                return _local_date(value, tz)
+            except (OverflowError, ValueError):  # year 1 or 9999 with an offset: no date
+                return None
     return None
 
 
@@ -198,7 +201,7 @@ def date_from_eml(data: bytes, tz: str) -> date | None:
         return None
     try:
         return _local_date(parsedate_to_datetime(str(raw)), tz)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
 
 
