@@ -203,9 +203,10 @@ def build_exhibits(
     options: dict[str, Any] = {"max_file_mb": max_file_mb, "group": group}
     if with_robot_evidence or with_notes:  # the digest of a default build stays as it was
         options.update(with_robot_evidence=with_robot_evidence, with_notes=with_notes)
-    if view is not None:
-        options.update(procedure=view)
-    digest = ev.digest(**options, captures=captures.fingerprint)
+    if as_of is not None:  # a situation date asked for is an option of the build
+        options.update(as_of=as_of.isoformat())
+    timeline = {"procedure": view} if view is not None else {}  # in the digest, not the options
+    digest = ev.digest(**options, **timeline, captures=captures.fingerprint)
     when = ev.last_moment()
     folder = prepare(ws, out)
     staging = folder.staging
