@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,7 @@ def add_event(
             validate_document(data, sniffed)
         except InputError as e:
             raise InputError(f"{file}: {e}") from None
-        event = Event(**{**event.__dict__, "file_sha256": sha256_bytes(data)})
+        event = replace(event, file_sha256=sha256_bytes(data))
     eid, known = prepare(ws, applicant.id, event, today)
     out = {"id": eid, "kind": slug, "date": day, "until": end, "recorded": not known}
     if known:
@@ -91,7 +92,7 @@ def add_event(
         doc_id = None
         if data is not None:
             doc_id = _store_document(ws, applicant.id, data, str(name), slug, day, source_id)
-            event = Event(**{**event.__dict__, "document_id": doc_id})
+            event = replace(event, document_id=doc_id)
         insert_event(ws, applicant.id, event, source_id)
         ws.set_source_rows(source_id, 1)
         ws.log_custody(
@@ -105,9 +106,16 @@ def add_event(
 
 
 def _read_file(file: str | os.PathLike[str]) -> tuple[bytes, str]:
+    from toolkit.ingest.inputs import MAX_ENTRY_BYTES
+
     path = Path(file)
-    if not path.is_file():
-        raise InputError(f"--file {path}: no such file")
+    if path.is_symlink() or not path.is_file():
+        raise InputError(f"--file {path}: no such file (a link or a device is not read)")
+    if path.stat().st_size > MAX_ENTRY_BYTES:
+        raise InputError(
+            f"--file {path}: {path.stat().st_size // 2**20} MB is too large for one original "
+            f"(limit {MAX_ENTRY_BYTES // 2**20} MB)"
+        )
     return path.read_bytes(), path.name
 
 
