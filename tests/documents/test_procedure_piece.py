@@ -57,11 +57,12 @@ def test_the_piece_comes_first_reads_back_and_rebuilds_the_same(
     for expected in (
         "Situation au 25 juin 2025",
         "Dépôt de la demande",
-        "Attestation de prolongation d'instruction délivrée",
+        "Attestation de prolongation",
         "valable jusqu'au 10 juin 2025",
         "lu sur le document",
         "déclaré par le",  # the table wraps « déclaré par le demandeur »
         "api.pdf",
+        "pièce 2, p. 1",  # where the attestation is filed
         "aucune pièce demandée",
         "du 11 juin 2025 au 25 juin 2025 (15 jours)",
         "Naissance de la décision implicite de rejet",

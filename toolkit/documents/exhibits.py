@@ -130,7 +130,7 @@ LAYOUTS: dict[str, str] = {
     "procedure": "toolkit.documents.procedure:layout_procedure",
 }
 # Laid out last, once every other pièce knows on which page each original is shown.
-LAID_OUT_LAST = ("recap",)
+LAID_OUT_LAST = ("recap", "procedure")
 
 
 def _layout(ctx: RenderContext, piece: Piece) -> PieceLayout:

@@ -30,8 +30,8 @@ SHA_CELL = Style(6.5, family=HASH.family, leading=1.3)
 EVENT_COLUMNS = tuple(
     Column(title, width, SHA_CELL if title.startswith("SHA") else CELL)
     for title, width in (
-        ("N°", 9), ("Date", 24), ("Événement", 70), ("Précisions", 64), ("Source", 30),
-        ("Fichier", 50), ("SHA-256 (16 premiers)", 26),
+        ("N°", 9), ("Date", 22), ("Événement", 62), ("Précisions", 56), ("Source", 29),
+        ("Fichier", 46), ("Pièce / page", 22), ("SHA-256 (16 premiers)", 27),
     )
 )  # fmt: skip
 DATE_COLUMNS = tuple(
@@ -115,9 +115,13 @@ def procedure_view(
     return piece_view(procedural_timeline(ws, a.id, today=as_of))
 
 
-def event_rows(t: dict[str, Any]) -> list[list[str]]:
+def event_rows(
+    t: dict[str, Any], shown: dict[str, tuple[int, int]] | None = None
+) -> list[list[str]]:
+    """One row per event; ``shown``: file sha256 -> (pièce, page) where the file is filed."""
     from toolkit.ingest.events import EVENT_KINDS
 
+    shown = shown or {}
     rows = []
     for n, e in enumerate(t["events"], start=1):
         details = []
@@ -135,6 +139,7 @@ def event_rows(t: dict[str, Any]) -> list[list[str]]:
                 " ; ".join(details),
                 SOURCE_FR.get(e["source"], e["source"]),
                 e.get("file") or "",
+                "pièce {}, p. {}".format(*shown[e["sha256"]]) if e.get("sha256") in shown else "",
                 (e.get("sha256") or "")[:16],
             ]
         )
@@ -178,6 +183,15 @@ def date_rows(view: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+def _shown(ctx: pieces.RenderContext) -> dict[str, tuple[int, int]]:
+    """File sha256 -> (pièce, page) of the originals already laid out in the exhibits."""
+    out: dict[str, tuple[int, int]] = {}
+    for e in [*ctx.ev.attempts, *ctx.ev.documents]:
+        if e.original is not None and e.key in ctx.locations:
+            out.setdefault(e.original.sha256, ctx.locations[e.key])
+    return out
+
+
 def chart_png(view: dict[str, Any]) -> bytes:
     """The chart of :mod:`toolkit.charts.procedure` as PNG bytes (embedded losslessly)."""
     import tempfile
@@ -203,7 +217,7 @@ def layout_procedure(ctx: pieces.RenderContext, piece: Piece) -> pieces.PieceLay
     bottom = page_h - 14
     events = Table(c, EVENT_COLUMNS, head_style=Style(7.2, "B", leading=1.25))
     dates = Table(c, DATE_COLUMNS, head_style=Style(7.2, "B", leading=1.25))
-    measured = events.measure(event_rows(view))
+    measured = events.measure(event_rows(view, _shown(ctx)))
     computed = dates.measure(date_rows(view))
     title_h = SUBTITLE.line_mm + 1
     pages = Table.paginate(

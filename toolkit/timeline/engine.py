@@ -36,7 +36,12 @@ def filing(inp: TimelineInput, missing: list[str], notes: list[str]) -> dict[str
             "`guichets ingest documents --kind filing_confirmation`)"
         )
         return {"date": None, "basis": "aucun dépôt enregistré"}
-    first = found[0]
+    # the earliest date; on a tie, what a document says before a capture or a declaration,
+    # and a confirmation de dépôt before the e-mail announcing it
+    rank = {"document": 0, "capture": 1, "declared": 2}
+    first = min(
+        found, key=lambda e: (e.date, rank[e.source], (e.rule or "").startswith("anef.mail"))
+    )
     dates = sorted({e.date for e in found})
     if len(dates) > 1:
         notes.append(
