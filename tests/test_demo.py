@@ -198,6 +198,11 @@ def test_the_anef_applicant(demo) -> None:
     assert pieces[:2] == ["01_Titre_de_sejour_2024-03-16.pdf", "02_Chronologie_de_la_procedure.pdf"]
     assert "Pages_ANEF_2025-03.pdf" in " ".join(pieces)
     assert not [p for p in pieces if "Tableau_recapitulatif" in p]  # no booking attempt
+    from pypdf import PdfReader
+
+    page = next(p for p in pieces if p.startswith("05_Pages_ANEF"))
+    shown = PdfReader(result.out / "anef" / "exhibits" / page).pages[0].extract_text()
+    assert "statut « En cours d'instruction » de la demande" in shown
     from toolkit.documents.docx import docx_text
 
     letters = result.out / "anef" / "letters"
