@@ -7,6 +7,7 @@ where its original is shown. It says what a hash proves, and holds no robot data
 
 from __future__ import annotations
 
+from toolkit.documents.captions import clock_of, note_fr, outcome_fr, time_source_fr
 from toolkit.documents.evidence import Entry
 from toolkit.documents.layout import A4_LANDSCAPE, HASH, SMALL, TITLE, Column, Style
 from toolkit.documents.pdf import PT_PER_MM, fit, image_info
@@ -16,13 +17,9 @@ from toolkit.documents.pieces import (
     PageSpec,
     PieceLayout,
     RenderContext,
-    clock_of,
     header,
     layout_table,
-    note_fr,
-    outcome_fr,
     stamp_text,
-    time_source_fr,
 )
 from toolkit.documents.plan import Piece
 from toolkit.frenchdates import period_fr, plural_fr

@@ -178,7 +178,7 @@ def probe_cell(r: dict[str, Any], side: str) -> str:
 
 
 def robot_rows(ctx: RenderContext) -> list[list[str]]:
-    from toolkit.documents.pieces import clock_of
+    from toolkit.documents.captions import clock_of
 
     entries = {e.key: e for e in ctx.ev.online}
     robot = ctx.ev.robot
