@@ -137,8 +137,10 @@ def _register() -> None:
         check,
         classify,
         contact,
+        deadlines,
         demo,
         documents,
+        event,
         exhibits,
         export,
         indicators,
@@ -146,6 +148,7 @@ def _register() -> None:
         letter,
         review,
         source,
+        timeline,
         timestamp,
         workspace,
     )
@@ -153,6 +156,7 @@ def _register() -> None:
     workspace.register(app)
     app.add_typer(applicant.app, name="applicant")
     contact.register(app)
+    event.register(app)
     app.add_typer(ingest.app, name="ingest")
     app.add_typer(source.app, name="source")
     classify.register(app)
@@ -161,6 +165,8 @@ def _register() -> None:
     documents.register(app)
     app.add_typer(indicators.app, name="indicators")
     check.register(app)
+    timeline.register(app)
+    deadlines.register(app)
     app.add_typer(chart.app, name="chart")
     capture.register(app)
     timestamp.register(app)
