@@ -102,7 +102,8 @@ def test_rows_pointing_at_the_attempt_go_with_it(
     ws.sql("CREATE TABLE notes_on_attempts (attempt_id VARCHAR, note VARCHAR)")
     ws.sql("INSERT INTO notes_on_attempts VALUES (?, 'x'), ('other', 'y')", [row["id"]])
     done = remove_attempt(ws, applicant, row["id"], reason="test")
-    assert done.dependents == {"notes_on_attempts": 1}
+    # the attempt's time readings (filename and mtime here) point at it too
+    assert done.dependents == {"attempt_times": 2, "notes_on_attempts": 1}
     assert ws.scalar("SELECT count(*) FROM notes_on_attempts") == 1
 
 
@@ -166,7 +167,8 @@ def test_cli_remove_then_every_command_reads_the_file(
     r = cli("attempts", "remove", cli_applicant, rows[0]["id"][:7], "--reason", "doublon")
     assert r.exit_code == 0, r.output
     assert r.stderr.strip() == (
-        f"Removed attempt {rows[0]['id']} of {cli_applicant} (doublon); "
+        f"Removed attempt {rows[0]['id']} of {cli_applicant}, 2 time reading(s) of its evidence "
+        "(doublon); "
         f"original {rows[0]['sha256'][:12]}… kept in the vault"
     )
     assert [a["id"] for a in cli.json("attempts", cli_applicant)] == [rows[1]["id"]]

@@ -222,10 +222,17 @@ def ingest_report(report: IngestReport) -> int:
     return 1 if report.problems else 0
 
 
+# what the rows removed with an attempt or a document are, in a sentence
+_DEPENDENT_NAMES = {"attempt_times": "time reading(s) of its evidence"}
+
+
 def removal(done: Removal, fmt: Format) -> None:
     """What a removal did: one line on stderr, the record on stdout with --format json."""
     if fmt is Format.json:
         emit(done.to_dict(), fmt)
     kept = f"; original {done.file_sha256[:12]}… kept in the vault" if done.file_sha256 else ""
-    also = "".join(f", {n} row(s) of {t}" for t, n in sorted(done.dependents.items()))
+    also = "".join(
+        f", {n} {_DEPENDENT_NAMES.get(t, f'row(s) of {t}')}"
+        for t, n in sorted(done.dependents.items())
+    )
     info(f"Removed {done.kind} {done.id} of {done.applicant}{also} ({done.reason}){kept}")
