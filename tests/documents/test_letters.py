@@ -243,7 +243,7 @@ def test_anef_renewal_requete_refused_with_the_remedy(ws, applicant: str, tmp_pa
             "letter requete for a-76 refused: the filing route of a-76 is anef: a référé "
             "« mesures utiles » for an appointment is not the remedy. Ask the préfet to record "
             "the impossibility of using the téléservice and to offer the « solution de "
-            "substitution » (R. 431-2 CESEDA; `guichets letter prefecture a-76`)"
+            "substitution » (R. 431-2 CESEDA; `guichets letter prefet-substitution a-76`)"
         )
     # the letter to the préfet takes the ANEF basis instead
     letter = build_letter(ws, who, "prefecture", tmp_path / "p.docx", today=date(2025, 3, 20))

@@ -96,6 +96,26 @@ def test_a_late_filing_claims_no_attestation_as_of_right(
     assert "examiner la délivrance" not in on_time
 
 
+@pytest.mark.parametrize("kind", ["ddd", "prefecture"])
+def test_a_demand_filed_on_anef_refuses_the_substitution_letters(
+    files: Workspace, tmp_path: Path, kind: str
+) -> None:
+    """The DDD letter and the letter to the préfet say, on the ANEF route, that the téléservice
+    could not be used: not once a demand was filed on it."""
+    with pytest.raises(LetterRefused) as e:
+        write(files, "api", kind, tmp_path, draft=True)
+    assert str(e.value) == (
+        f"letter {kind} for api refused: a demand of api was filed on the ANEF téléservice on "
+        "2025-03-01: a letter saying the téléservice could not be used would be contradicted by "
+        "the file; letters that fit the timeline: prefet-api, refere-api, attestation-anef (see "
+        "`guichets letter list api`)"
+    )
+    assert not (tmp_path / f"api-{kind}.docx").exists()
+    # with no filing (the téléservice blocked), the substitution is what they ask for
+    letter = " ".join(write(files, "sub", kind, tmp_path, draft=True).split())
+    assert "solution de substitution" in letter
+
+
 def test_dir_letters(files: Workspace, tmp_path: Path) -> None:
     annulation = write(files, "dir", "annulation-dir", tmp_path)
     assert "REQUÊTE EN ANNULATION" in annulation

@@ -1,8 +1,9 @@
 """What a judge counts for one applicant: days, weeks, hours, span, contacts, urgency.
 
 Day, week, hour and gap counts are over *online* booking attempts only (channel
-``online``), in the préfecture's local time (the ``attempts_local`` view): an attempt at
-23:30 UTC is on the next day in La Réunion and on the same day in Guyane. ``attempts``
+``online``; ANEF portal pages are procedural evidence, not booking attempts:
+``provenance.BOOKING_SQL``), in the préfecture's local time (the ``attempts_local`` view):
+an attempt at 23:30 UTC is on the next day in La Réunion and on the same day in Guyane. ``attempts``
 and ``by_outcome`` count every online attempt (``by_outcome`` by effective outcome: an
 ``outcome_conflict`` counts as ``unknown``, see :mod:`toolkit.provenance`), but the dating
 counts (first and last attempt, span, days, weeks, longest gap) leave out the attempts
@@ -43,7 +44,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from toolkit.model import TimeSource
-from toolkit.provenance import DATED_SQL, HOUR_KNOWN_SQL, NEEDS_REVIEW_SQL
+from toolkit.provenance import BOOKING_SQL, DATED_SQL, HOUR_KNOWN_SQL, NEEDS_REVIEW_SQL
 from toolkit.workspace import Workspace, now
 
 HOUR_BANDS: dict[str, tuple[int, int]] = {
@@ -65,7 +66,7 @@ DECLARED_TIME_SOURCES = (TimeSource.LOG.value, TimeSource.DECLARED.value)
 _ONLINE_SQL = f"""
 WITH o AS (
     SELECT *, {DATED_SQL} AS dated, {HOUR_KNOWN_SQL} AS hourly
-    FROM attempts_local WHERE applicant_id = ? AND channel = 'online'
+    FROM attempts_local WHERE applicant_id = ? AND {BOOKING_SQL}
 )
 SELECT count(*) AS attempts,
        count(*) FILTER (WHERE dated) AS dated_attempts,
@@ -93,7 +94,7 @@ FROM o
 _GAP_SQL = f"""
 WITH d AS (
     SELECT DISTINCT local_date FROM attempts_local
-    WHERE applicant_id = ? AND channel = 'online' AND {DATED_SQL}
+    WHERE applicant_id = ? AND {BOOKING_SQL} AND {DATED_SQL}
 )
 SELECT coalesce(max(local_date - prev), 0)
 FROM (SELECT local_date, lag(local_date) OVER (ORDER BY local_date) AS prev FROM d)
@@ -148,7 +149,7 @@ def _files_where(ws: Workspace, applicant_id: str, condition: str) -> list[str]:
     return [
         r[0] or r[1]
         for r in ws.con.execute(
-            "SELECT original_name, id FROM attempts WHERE applicant_id = ? AND channel = 'online' "
+            f"SELECT original_name, id FROM attempts WHERE applicant_id = ? AND {BOOKING_SQL} "
             f"AND {condition} ORDER BY observed_at, id",
             [applicant_id],
         ).fetchall()
@@ -182,7 +183,7 @@ def _publications(
     times = [
         r[0]
         for r in ws.con.execute(
-            f"SELECT local_time FROM attempts_local WHERE applicant_id = ? AND channel = 'online' "
+            f"SELECT local_time FROM attempts_local WHERE applicant_id = ? AND {BOOKING_SQL} "
             f"AND {HOUR_KNOWN_SQL}",
             [applicant_id],
         ).fetchall()
@@ -230,7 +231,7 @@ def applicant_indicators(
     last: date | None = online["last_attempt"]
     outcomes = dict(
         ws.con.execute(
-            "SELECT outcome, count(*) FROM attempts WHERE applicant_id = ? AND channel = 'online' "
+            f"SELECT outcome, count(*) FROM attempts WHERE applicant_id = ? AND {BOOKING_SQL} "
             "GROUP BY 1",
             [applicant_id],
         ).fetchall()

@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from toolkit.frenchdates import date_fr
+from toolkit.provenance import BOOKING_SQL
 from toolkit.timeline.compute import compute_timeline
 from toolkit.timeline.events import timeline_events
 from toolkit.timeline.model import EarlierDemand, OqtfFact, TimelineEvent, TimelineInput
@@ -117,8 +118,7 @@ def timeline_input(ws: Workspace, applicant_id: str, *, today: date | None = Non
         ).fetchall()
     )
     booking = ws.scalar(
-        "SELECT count(*) FROM attempts WHERE applicant_id = ? AND channel = 'online' "
-        "AND system <> 'anef'",
+        f"SELECT count(*) FROM attempts WHERE applicant_id = ? AND {BOOKING_SQL}",
         [applicant_id],
     )
     return TimelineInput(
