@@ -75,9 +75,7 @@ def test_api_letters(files: Workspace, tmp_path: Path) -> None:
     assert "la période du 1er au 20 juin 2025" in attestation
 
 
-def test_a_late_filing_claims_no_attestation_as_of_right(
-    files: Workspace, tmp_path: Path
-) -> None:
+def test_a_late_filing_claims_no_attestation_as_of_right(files: Workspace, tmp_path: Path) -> None:
     """Filed after the R. 431-5 window (1 February - 1 April 2025 for a permit ending on 31
     May): R. 431-15-1 gives no attestation, so the letter neither cites it nor threatens a
     référé on it; it asks for a decision and a provisional document."""

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.documents.evidence import Entry, Evidence
 from toolkit.documents.naming import exhibit_filename
-from toolkit.documents.piece_labels import CHANNEL_NOUN, DOC_LABEL, DOC_SHORT
+from toolkit.documents.piece_labels import CHANNEL_NOUN, CONTACT_NOUNS, DOC_LABEL, DOC_SHORT
 from toolkit.frenchdates import date_fr, month_fr, period_fr, plural_fr
 
 if TYPE_CHECKING:
@@ -355,15 +355,19 @@ def plan_exhibits(
     booking = [e for e in ev.attempts if e.system != "anef" or e.kind != "online"]
     online = [e for e in ev.online if e.system != "anef"]
     if booking:
-        n_online, n_contacts = len(online), len(ev.contacts)
         days = [e.day for e in booking if e.day]
+        # what the table lists: the contacts by channel (a letter filed as a document is a
+        # pièce of its own, not a row)
+        counts = [_count(len(online), "tentative en ligne", "tentatives en ligne")]
+        for channel in sorted({e.kind for e in ev.contacts}):
+            n = sum(1 for e in ev.contacts if e.kind == channel)
+            counts.append(_count(n, *CONTACT_NOUNS.get(channel, (channel, channel))))
         sections["recap"].append(
             Piece(
                 "recap",
                 "recap",
                 "Tableau récapitulatif des tentatives de prise de rendez-vous et des démarches "
-                f"auprès de la préfecture ({_count(n_online, 'tentative en ligne', 'tentatives en ligne')}, "
-                f"{_count(n_contacts, 'démarche', 'démarches')}, {period_fr(min(days), max(days))})",
+                f"auprès de la préfecture ({', '.join(counts)}, {period_fr(min(days), max(days))})",
                 "Tableau_recapitulatif_des_tentatives",
                 booking,
                 min(days),

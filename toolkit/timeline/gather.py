@@ -173,9 +173,20 @@ def upcoming_deadlines(
         t = procedural_timeline(ws, applicant_id, today=as_of)
         if not t["events"]:
             continue
+        rec = t["facts"]["recourse"] or {}
+        # past the two months, the row says so: the one-year limit holds only if the
+        # acknowledgement of the demand gave no « voies et délais »
+        late = (
+            f" (limite d'un an ; le délai de deux mois, s'il a couru, a expiré le "
+            f"{date_fr(rec['deadline'])})"
+            if rec.get("passed") and not rec.get("outer_passed")
+            else ""
+        )
         found = [
-            (r["deadline"], r["title"], r["to_verify"]) for r in t["remedies"] if r["deadline"]
-        ]
+            (r["deadline"], r["title"] + (late if r["deadline"] == rec.get("deadline_outer") else ""),
+             r["to_verify"])
+            for r in t["remedies"] if r["deadline"]
+        ]  # fmt: skip
         d, api = t["facts"]["dir"], t["facts"]["api"]
         if d["date"] and not d["arisen"]:
             found.append((d["date"], "naissance de la décision implicite de rejet", d["to_verify"]))
