@@ -134,7 +134,11 @@ class Letter:
         ``first_person``: « j'ai tenté » when the applicant signs, « {{ nom }} a tenté »
         when an avocat does (always the third person in a requête)."""
         tried, attests = "{{ nom }} a tenté", "{{ nom }} atteste"
+        declared = "déclaré par {{ nom }}"
         if first_person:
+            declared = (
+                "{% if par_avocat %}déclaré par {{ nom }}{% else %}que j'ai déclaré{% endif %}"
+            )
             tried = "{% if par_avocat %}{{ nom }} a tenté{% else %}j'ai tenté{% endif %}"
             attests = "{% if par_avocat %}{{ nom }} atteste{% else %}J'atteste{% endif %}"
         self.tag("{%p if nb_tentatives %}")
@@ -144,7 +148,10 @@ class Letter:
             "{{ nb_jours }} jours distincts, de réserver un rendez-vous sur le service de prise "
             "de rendez-vous en ligne de la préfecture ({{ plages_horaires }}). Lors de "
             "{{ nb_sans_creneau }} de ces tentatives, la page affichée indiquait qu'aucun "
-            "créneau n'était disponible{% if autres_resultats %} ; d'autres captures montrent "
+            "créneau n'était disponible{% if nb_sans_creneau_declare %} (pour "
+            "{{ nb_sans_creneau_declare }} d'entre elles, résultat " + declared + ", non lu "
+            "automatiquement sur la capture){% endif %}"
+            "{% if autres_resultats %} ; d'autres captures montrent "
             "{{ autres_resultats }}{% endif %}{% if ref_tentatives %} ({{ ref_tentatives }})"
             "{% endif %}.{% if nb_tentatives_publication %} {{ nb_tentatives_publication }} de "
             "ces tentatives ont été faites dans les {{ minutes_publication }} minutes qui "

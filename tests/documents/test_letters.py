@@ -93,7 +93,12 @@ def test_facts_in_french_with_absolute_dates(letters: dict[str, str], kind: str)
     assert "à 8 reprises, sur 7 jours distincts" in text
     assert (
         "Lors de 6 de ces tentatives, la page affichée indiquait qu'aucun créneau n'était "
-        "disponible ; d'autres captures montrent un captcha (1 fois) (pièces n° 4 à 6)." in text
+        "disponible (pour 1 d'entre elles, résultat " in text
+    )
+    declared = "déclaré par Inès Fictive" if kind == "requete" else "que j'ai déclaré"
+    assert (  # the one outcome the journal declared is said at that strength
+        f"{declared}, non lu automatiquement sur la capture) ; d'autres captures montrent un "
+        "captcha (1 fois) (pièces n° 4 à 6)." in text
     )
     assert "expire le 15 avril 2025" in text and "dans 12 jours" not in text
     assert "3 avril 2025" in text  # the letter's date
@@ -228,6 +233,12 @@ def test_ce_435594_requete_is_refused_then_drafted(ws, tmp_path: Path) -> None:
         "Hors le cas d'un renouvellement, l'urgence s'apprécie au regard des circonstances" in text
     )
     assert "Promesse d'embauche" in text
+    # the four outcomes were declared (no reading of the screenshots): said at that strength
+    assert (
+        "Lors de 4 de ces tentatives, la page affichée indiquait qu'aucun créneau n'était "
+        "disponible (pour 4 d'entre elles, résultat déclaré par [à compléter : nom et "
+        "prénom], non lu automatiquement sur la capture) (pièce n° 3)."
+    ) in text
     assert draft.draft and draft.verdict == "insufficient"
     assert "Cette lettre est un brouillon établi malgré des règles en échec" in text_of(draft.note)
 
