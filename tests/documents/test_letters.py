@@ -93,7 +93,7 @@ def test_facts_in_french_with_absolute_dates(letters: dict[str, str], kind: str)
     assert "à 8 reprises, sur 7 jours distincts" in text
     assert (
         "Lors de 6 de ces tentatives, la page affichée indiquait qu'aucun créneau n'était "
-        "disponible (pour 1 d'entre elles, résultat " in text
+        "disponible (pour l'une d'entre elles, résultat " in text
     )
     declared = "déclaré par Inès Fictive" if kind == "requete" else "que j'ai déclaré"
     assert (  # the one outcome the journal declared is said at that strength
@@ -442,3 +442,23 @@ def test_cli_warns_without_a_written_request(cli, cli_applicant: str, tmp_path: 
             "2025-03-20")  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "Warning: no dated written request to the préfecture precedes this requête" in r.stderr
+
+
+def test_one_attempt_reads_in_the_singular(ws, applicant: str, tmp_path: Path) -> None:
+    """A letter to the préfet is a diligence written even after one attempt: it says so in
+    the singular, never « à 1 reprises, sur une période de 0 jours »."""
+    from case_law import screenshots
+
+    from toolkit.ingest.screenshots import ingest_screenshots
+
+    shots = screenshots(tmp_path / "one", ["20250224-071500"])
+    ingest_screenshots(ws, [shots], applicant, outcome="no_slot", ocr=False)
+    letter = build_letter(ws, applicant, "prefecture", tmp_path / "p.docx", today=date(2025, 3, 1))
+    text = " ".join(text_of(letter.docx).split())
+    assert (
+        "Le 24 février 2025, j'ai tenté une fois de réserver un rendez-vous sur le service de "
+        "prise de rendez-vous en ligne de la préfecture (1 le matin). Lors de cette tentative, "
+        "la page affichée indiquait qu'aucun créneau n'était disponible (résultat que j'ai "
+        "déclaré, non lu automatiquement sur la capture)"
+    ) in text
+    assert "reprises" not in text and "période de 0 jours" not in text
