@@ -260,3 +260,6 @@ def test_anef_pages_are_not_booking_attempts(ws, applicant: str) -> None:
     ind = applicant_indicators(ws, applicant)
     assert ind["attempts"] == 1
     assert {k: v for k, v in ind["by_outcome"].items() if v} == {"no_slot": 1}
+    # what a person should review still covers the ANEF page (its outcome is unknown)
+    assert ind["outcome_sources"]["none"] + ind["outcome_sources"]["read"] == 2
+    assert ind["to_review"] == 2

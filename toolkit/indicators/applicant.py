@@ -3,8 +3,9 @@
 Day, week, hour and gap counts are over *online* booking attempts only (channel
 ``online``; ANEF portal pages are procedural evidence, not booking attempts:
 ``provenance.BOOKING_SQL``), in the préfecture's local time (the ``attempts_local`` view):
-an attempt at 23:30 UTC is on the next day in La Réunion and on the same day in Guyane. ``attempts``
-and ``by_outcome`` count every online attempt (``by_outcome`` by effective outcome: an
+an attempt at 23:30 UTC is on the next day in La Réunion and on the same day in Guyane.
+``attempts`` and ``by_outcome`` count every online booking attempt (``by_outcome`` by
+effective outcome: an
 ``outcome_conflict`` counts as ``unknown``, see :mod:`toolkit.provenance`), but the dating
 counts (first and last attempt, span, days, weeks, longest gap) leave out the attempts
 whose time a judge cannot count on (:data:`~toolkit.provenance.DATED_SQL`): those dated
@@ -14,7 +15,8 @@ sources disagree (``time_conflicts``) until a person reviews them; the hour coun
 hour bands) also leave out the attempts dated to the day only (a date the server wrote in
 the page). ``dated_attempts`` is what the dating counts are over.
 
-``to_review`` counts the attempts a person should look at (``guichets review``): any flag
+``to_review`` counts the attempts a person should look at (``guichets review``), ANEF pages
+included, as do the flag counts and ``outcome_sources``: any flag
 or an unknown outcome; ``outcome_conflicts``, ``edited_images`` and ``reencoded_images``
 count the flags; ``outcome_sources`` counts online attempts by how their outcome was
 decided (read, declared, reviewed, none).
@@ -63,12 +65,15 @@ CONTACT_KEYS = ("email", "letter", "phone", "counter", "other")
 DECLARED_TIME_SOURCES = (TimeSource.LOG.value, TimeSource.DECLARED.value)
 
 # Dating counts leave out the times a judge cannot count on; hour counts, days alone too.
+# They count booking attempts only; what a person should review covers every online attempt
+# (an ANEF page whose reading and declaration differ is still a conflict to look at).
 _ONLINE_SQL = f"""
 WITH o AS (
-    SELECT *, {DATED_SQL} AS dated, {HOUR_KNOWN_SQL} AS hourly
-    FROM attempts_local WHERE applicant_id = ? AND {BOOKING_SQL}
+    SELECT *, {BOOKING_SQL} AS booking, {BOOKING_SQL} AND {DATED_SQL} AS dated,
+           {BOOKING_SQL} AND {HOUR_KNOWN_SQL} AS hourly
+    FROM attempts_local WHERE applicant_id = ? AND channel = 'online'
 )
-SELECT count(*) AS attempts,
+SELECT count(*) FILTER (WHERE booking) AS attempts,
        count(*) FILTER (WHERE dated) AS dated_attempts,
        min(local_date) FILTER (WHERE dated) AS first_attempt,
        max(local_date) FILTER (WHERE dated) AS last_attempt,
