@@ -10,13 +10,22 @@ import typer
 from typer.core import TyperGroup
 
 from toolkit._version import __version__
-from toolkit.cli import render
+from toolkit.cli import NOTHING_RECORDED, render
 from toolkit.cli.state import settings
 from toolkit.errors import GuichetsError, ProblemsFound, disk_full, is_interrupt, no_space
 
 
 class GuichetsGroup(TyperGroup):
     """Turns library errors into one line on stderr and exit 1 (traceback only with --debug)."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        # Ctrl-C while the command line is read: typer (some versions) or click would print
+        # « Aborted! » and exit 1; like any other interruption it is one line and 130.
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            render.error(_interrupted(0))
+            raise typer.Exit(130) from None
 
     def invoke(self, ctx: Any) -> Any:
         from toolkit.workspace import Workspace
@@ -62,7 +71,7 @@ def _interrupted(commits: int) -> str:
     """What an interruption left: the statement is true because every step that records is
     one transaction, rolled back when interrupted (Workspace.transaction)."""
     if commits == 0:
-        return "interrupted; nothing was recorded"
+        return NOTHING_RECORDED
     return (
         f"interrupted; the step in progress was not recorded ({commits} earlier step(s) of "
         "this command were)"
