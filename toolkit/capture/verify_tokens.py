@@ -294,7 +294,7 @@ def _check_files(
         if folder is None:
             path = ws.vault.path_for(line.sha256)
             if path not in hashes:
-                hashes[path] = _hash_in_vault(path)
+                hashes[path] = _hash_at(path, "in the vault", "; not read")
             found, trouble = hashes[path]
         else:  # a folder outside the store: regular files only, never outside it
             found, trouble = _hash_in_folder(folder, line.name)
@@ -311,16 +311,17 @@ def _check_files(
     return lines
 
 
-def _hash_in_vault(path: Path) -> tuple[str | None, str | None]:
-    """(sha256 or None when absent, or a problem) for a vault file: a link is never followed."""
+def _hash_at(path: Path, where: str, instead: str) -> tuple[str | None, str | None]:
+    """(sha256 or None when absent, or a problem) for the file at ``path``: a regular file,
+    never a link followed or a FIFO opened."""
     try:
         return hash_regular(path, Budget(None)), None
     except FileNotFoundError:
         return None, None
     except NotRegular as e:
-        return None, f"is {e} in the vault; not read"
+        return None, f"is {e} {where}{instead}"
     except OSError as e:
-        return None, f"cannot be read in the vault ({e.strerror or e})"
+        return None, f"cannot be read {where} ({e.strerror or e})"
 
 
 def _present(folder: Path, name: str) -> bool:
@@ -342,11 +343,4 @@ def _hash_in_folder(folder: Path, name: str) -> tuple[str | None, str | None]:
         path = inside(folder, rel)
     except NotRegular as e:  # a folder on the way is a link (which could lead outside)
         return None, f"not read: {e} in the folder"
-    try:
-        return hash_regular(path, Budget(None)), None
-    except FileNotFoundError:
-        return None, None
-    except NotRegular as e:
-        return None, f"is {e} in the folder, not the file the manifest lists"
-    except OSError as e:
-        return None, f"cannot be read in the folder ({e.strerror or e})"
+    return _hash_at(path, "in the folder", ", not the file the manifest lists")
