@@ -94,6 +94,46 @@ def test_a_late_filing_claims_no_attestation_as_of_right(files: Workspace, tmp_p
     assert "examiner la délivrance" not in on_time
 
 
+def test_completeness_is_printed_at_its_strength(files: Workspace, tmp_path: Path) -> None:
+    """A completeness the applicant declared reads as their declaration; one shown by an
+    attestation delivered names the attestation; never a bare « Aucune pièce … »."""
+    declared = " ".join(write(files, "api", "prefet-api", tmp_path).split())
+    assert (
+        "Selon la déclaration du demandeur, aucune pièce complémentaire n'a été demandée."
+        in declared
+    )
+    assert "Aucune pièce complémentaire n'a été demandée" not in declared
+    add_applicant(
+        files, "apiok", prefecture="69", procedure="renouvellement", route="anef", oqtf="none",
+        permit_expiry="2025-05-31", full_name="Inès Fictive", address="1 rue X, 69003 Lyon",
+    )  # fmt: skip
+    add_event(files, "apiok", kind="filed", on="2025-03-01", today=TODAY)
+    add_event(files, "apiok", kind="api_issued", on="2025-05-28", until="2025-06-10", today=TODAY)
+    requete = " ".join(write(files, "apiok", "refere-api", tmp_path, draft=True).split())
+    assert "Selon la déclaration du demandeur" not in requete
+    assert (
+        "Aucune demande de pièces complémentaires n'est enregistrée au dossier ; une attestation "
+        "de prolongation d'instruction a été délivrée le 28 mai 2025."
+    ) in requete
+
+
+def test_a_late_filing_tells_the_lawyer_the_provisional_document_is_not_owed(
+    files: Workspace, tmp_path: Path
+) -> None:
+    """The late renewal's letter keeps asking (a request, no right claimed); the note says no
+    text makes the provisional document owed, à vérifier."""
+    result = build_letter(files, "late", "prefet-api", tmp_path / "late.docx", today=TODAY)
+    note = " ".join(" ".join(docx_text(result.note.read_bytes())).split())
+    assert (
+        "La lettre demande au préfet d'examiner la délivrance d'un document provisoire de "
+        "séjour : c'est une simple demande. Aucun texte ne rend ce document dû dans cette "
+        "situation"
+    ) in note
+    assert note.count("[à vérifier]") >= 1 and "R. 431-15-1" in note
+    on_time = build_letter(files, "api", "prefet-api", tmp_path / "api.docx", today=TODAY)
+    assert "document provisoire" not in " ".join(docx_text(on_time.note.read_bytes()))
+
+
 @pytest.mark.parametrize("kind", ["ddd", "prefecture"])
 def test_a_demand_filed_on_anef_refuses_the_substitution_letters(
     files: Workspace, tmp_path: Path, kind: str

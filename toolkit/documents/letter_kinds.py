@@ -65,6 +65,7 @@ class LetterFacts:
     dir_arisen_on: date | None  # an implicit rejection born on a complete demand
     dir_filed_on: date | None
     timeline: dict[str, Any] | None = None  # guichets timeline (toolkit.timeline), as of the letter
+    kind: str = ""  # the letter being written (guichets letter KIND)
 
 
 @dataclass(frozen=True)

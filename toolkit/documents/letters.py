@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -252,7 +252,7 @@ def build_letter(
         evidence=ev, indicators=ind,
     )  # fmt: skip
     if spec.extra_context:
-        context.update(spec.extra_context(ws, applicant_id, context, facts))
+        context.update(spec.extra_context(ws, applicant_id, context, replace(facts, kind=kind)))
     when = ev.last_moment()
     data = render_template(template, context, when=when, title=spec.title)
     warnings = _warnings(kind, context)

@@ -2,10 +2,10 @@
 an implicit rejection (``guichets letter prefet-api|refere-api|motifs|…``).
 
 Built from the timeline (:func:`toolkit.timeline.gather.procedural_timeline`) and the list
-of pièces: absolute dates, the sources of each fact, the pièces that prove it. Facts only:
-« aucune pièce complémentaire n'a été demandée » is written only when the file says so (a
-declared completeness, or an attestation delivered); otherwise the draft carries
-« [À vérifier : …] ». Every date computed from a rule marked V2 or R is followed by
+of pièces: absolute dates, the sources of each fact, the pièces that prove it. Facts only,
+at their strength: a completeness the applicant declared is printed as their declaration, one
+read on a document names it, one shown by an attestation names the attestation; otherwise the
+draft carries « [À vérifier : …] ». Every date computed from a rule marked V2 or R is followed by
 « [à vérifier] ».
 """
 
@@ -110,8 +110,26 @@ def _completeness_text(t: dict[str, Any]) -> str:
             f"le {date_fr(c['date'])}."
         )
     if c["status"] == "complete":
-        return "Aucune pièce complémentaire n'a été demandée."
+        return _complete_text(t, c)
     return "[À vérifier : complétude de la demande — aucune demande de pièces n'est enregistrée]"
+
+
+def _complete_text(t: dict[str, Any], c: dict[str, Any]) -> str:
+    """A complete demand with no request for pièces, at the strength of what says so: the
+    applicant's declaration, a document read, or an attestation delivered."""
+    if c.get("source") == "api":
+        covers = [e for e in t["events"] if e["kind"] in ("api_issued", "api_renewed")]
+        return (
+            "Aucune demande de pièces complémentaires n'est enregistrée au dossier ; une "
+            f"attestation de prolongation d'instruction a été délivrée le {date_fr(covers[0]['date'])}."
+        )
+    said = [e for e in t["events"] if e["kind"] == "complete"]
+    if said and said[0]["source"] != "declared" and said[0].get("file"):
+        return (
+            f"La demande est complète depuis le {date_fr(said[0]['date'])}, selon le document "
+            f"« {said[0]['file']} »."
+        )
+    return "Selon la déclaration du demandeur, aucune pièce complémentaire n'a été demandée."
 
 
 def c_request(t: dict[str, Any]) -> Any:

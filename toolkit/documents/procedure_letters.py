@@ -72,6 +72,16 @@ def refuse_off_timeline(kind: str) -> Any:
     return refuse
 
 
+# What a letter asks without a text that makes it owed: said to the lawyer, never claimed.
+UNOWED_REQUEST = (
+    "La lettre demande au préfet d'examiner la délivrance d'un document provisoire de séjour : "
+    "c'est une simple demande. Aucun texte ne rend ce document dû dans cette situation (dépôt "
+    "hors de la fenêtre de l'article R. 431-5 du CESEDA, ou dépôt dans cette fenêtre non "
+    "établi ; l'attestation de l'article R. 431-15-1 suppose un dépôt dans ce délai) "
+    "[à vérifier]."
+)
+
+
 def procedure_extra(
     ws: Workspace, applicant_id: str, context: dict[str, Any], facts: LetterFacts
 ) -> dict[str, Any]:
@@ -80,7 +90,11 @@ def procedure_extra(
 
     t = facts.timeline
     assert t is not None
-    return {**procedure_context(t, context["pieces"]), "notes_procedure": lawyer_lines(t)}
+    extra = procedure_context(t, context["pieces"])
+    notes = lawyer_lines(t)
+    if facts.kind == "prefet-api" and not extra["depot_dans_fenetre"]:
+        notes.append(UNOWED_REQUEST)  # what templates/prefet-api.docx asks in that case
+    return {**extra, "notes_procedure": notes}
 
 
 def lawyer_lines(t: dict[str, Any]) -> list[str]:

@@ -54,9 +54,16 @@ def filing(inp: TimelineInput, missing: list[str], notes: list[str]) -> dict[str
 
 
 def completeness(inp: TimelineInput, filed: date | None) -> dict[str, Any]:
-    """``status``: complete, presumed, incomplete or unknown; ``date``: when it became complete."""
+    """``status``: complete, presumed, incomplete or unknown; ``date``: when it became complete;
+    ``source``: what says so — ``declared`` (the applicant), ``document`` (a file read),
+    ``api`` (an attestation delivered), ``request`` (a request for pièces) or None."""
     if filed is None:
-        return {"status": "unknown", "date": None, "basis": "aucun dépôt enregistré"}
+        return {
+            "status": "unknown",
+            "date": None,
+            "basis": "aucun dépôt enregistré",
+            "source": None,
+        }
     declared = inp.of("complete")
     requests = inp.of("completeness_request")
     answers = inp.of("documents_sent")
@@ -67,6 +74,7 @@ def completeness(inp: TimelineInput, filed: date | None) -> dict[str, Any]:
             "status": "complete",
             "date": max(d.date, filed),
             "basis": f"demande complète le {date_fr(d.date)} ({_label(d)})",
+            "source": "declared" if d.source == "declared" else "document",
         }
     last_request = requests[-1] if requests else None
     if last_request is not None:
@@ -77,6 +85,7 @@ def completeness(inp: TimelineInput, filed: date | None) -> dict[str, Any]:
                 "date": None,
                 "basis": f"pièces complémentaires demandées le {date_fr(last_request.date)}, "
                 "sans envoi enregistré depuis",
+                "source": "request",
             }
         sent = answered[-1]
         if apis and apis[0].date >= sent.date:
@@ -85,12 +94,14 @@ def completeness(inp: TimelineInput, filed: date | None) -> dict[str, Any]:
                 "date": sent.date,
                 "basis": f"pièces transmises le {date_fr(sent.date)}, puis attestation de "
                 f"prolongation d'instruction délivrée le {date_fr(apis[0].date)}",
+                "source": "api",
             }
         return {
             "status": "presumed",
             "date": sent.date,
             "basis": f"pièces demandées le {date_fr(last_request.date)} transmises le "
             f"{date_fr(sent.date)} : complétude présumée, non confirmée par la préfecture",
+            "source": "request",
         }
     if inp.declared_complete is not None:
         return {
@@ -99,6 +110,7 @@ def completeness(inp: TimelineInput, filed: date | None) -> dict[str, Any]:
             "basis": "demande déclarée "
             + ("complète" if inp.declared_complete else "incomplète")
             + " dans la fiche du demandeur (guichets applicant demand)",
+            "source": "declared",
         }
     if apis:
         return {
@@ -106,11 +118,13 @@ def completeness(inp: TimelineInput, filed: date | None) -> dict[str, Any]:
             "date": filed,
             "basis": "aucune pièce demandée, et une attestation de prolongation d'instruction, "
             f"réservée aux demandes complètes, délivrée le {date_fr(apis[0].date)}",
+            "source": "api",
         }
     return {
         "status": "unknown",
         "date": None,
         "basis": "ni demande de pièces, ni attestation, ni complétude déclarée",
+        "source": None,
     }
 
 
