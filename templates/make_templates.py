@@ -146,7 +146,8 @@ class Letter:
         # cette tentative »), never « 1 reprises » or « une période de 0 jours »
         self.p(
             "{% if nb_jours > 1 %}Du {{ premiere_tentative }} au {{ derniere_tentative }}, soit "
-            "sur une période de {{ duree_jours }} jours, {% else %}Le {{ premiere_tentative }}, "
+            "sur une période de {{ duree_jours|nombre('jour', 'jours') }}, {% else %}Le "
+            "{{ premiere_tentative }}, "
             "{% endif %}" + tried + "{% if nb_tentatives > 1 %} à {{ nb_tentatives }} reprises"
             "{% else %} une fois{% endif %}{% if nb_jours > 1 %}, sur {{ nb_jours }} jours "
             "distincts,{% endif %} de réserver un rendez-vous sur le service de prise de "
@@ -165,7 +166,7 @@ class Letter:
             "{% if nb_tentatives_publication == 1 %} L'une de ces tentatives a été faite"
             "{% elif nb_tentatives_publication %} {{ nb_tentatives_publication }} de ces "
             "tentatives ont été faites{% endif %}{% if nb_tentatives_publication %} dans les "
-            "{{ minutes_publication }} minutes qui suivaient une mise en ligne de créneaux "
+            "{{ minutes_publication|nombre('minute', 'minutes') }} qui suivaient une mise en ligne de créneaux "
             "annoncée par le service.{% endif %}"
         )
         self.p(
@@ -178,9 +179,9 @@ class Letter:
         )
         self.tag("{%p if releves_robot %}")
         self.p(
-            "Sont également produits les relevés automatiques du même service effectués par "
-            "{{ releves_operateurs }}, avec l'attestation de leur auteur{% if ref_releves %} "
-            "({{ ref_releves }}){% endif %}."
+            "Sont également produits les relevés automatiques du même service, avec "
+            "l'attestation de leur auteur (opérateur : {{ releves_operateurs }})"
+            "{% if ref_releves %} ({{ ref_releves }}){% endif %}."
         )
         self.tag("{%p endif %}")
         self.tag("{%p endif %}")
@@ -527,8 +528,9 @@ def requete() -> Letter:
     d.tag("{%p if nb_tentatives %}")
     d.p(
         "Les tentatives produites s'étendent du {{ premiere_tentative }} au "
-        "{{ derniere_tentative }}, soit {{ duree_jours }} jours, sur {{ nb_jours }} jours "
-        "distincts et à {{ nb_heures }} heures différentes de la journée"
+        "{{ derniere_tentative }}, soit {{ duree_jours|nombre('jour', 'jours') }}, sur "
+        "{{ nb_jours|nombre('jour', 'jours distincts') }} et à "
+        "{{ nb_heures|nombre('heure', 'heures différentes') }} de la journée"
         "{% if ref_tentatives %} ({{ ref_tentatives }}){% endif %}."
     )
     d.tag("{%p endif %}")
@@ -644,7 +646,9 @@ Templates are rendered in a sandbox, since a template passed around is code: a t
 print a variable or one of its fields (`{{{{ p.numero }}}}`, `{{{{ pieces[0] }}}}`), test it
 (`if`, `elif`, `else`, comparisons, `is defined`…), loop over a list (`for`, `loop.last`),
 join text with `~` and use these filters: upper, lower, capitalize, title, trim, default,
-length, first, last, escape, string, int, float, round, abs, join. Anything else (calling a
+length, first, last, escape, string, int, float, round, abs, join, and `nombre`, which puts a
+number before a noun in the singular or the plural (`{{{{ nb_jours|nombre("jour", "jours") }}}}`
+gives « 1 jour », « 12 jours »). Anything else (calling a
 function or method, names starting with `_`, `set`, `macro`, `include`, `import`, other
 filters) stops the letter with one line naming the template and the tag; so do loops that
 would turn more than 50,000 times and a letter over 10 million characters.

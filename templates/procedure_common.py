@@ -46,7 +46,8 @@ def filing_facts(d: Any, first_person: bool = True) -> None:
     d.p(
         "Depuis le {{ sans_document_depuis }}, aucun document n'atteste la régularité "
         + who("de mon séjour", "du séjour de {{ nom }}")
-        + " : au {{ date_lettre }}, {{ jours_sans_document }} jours se sont écoulés sans "
+        + ' : au {{ date_lettre }}, {{ jours_sans_document|nombre("jour s\'est écoulé", '
+        '"jours se sont écoulés") }} sans '
         "attestation de prolongation d'instruction ({{ periode_sans_document }})"
         "{% if ref_chronologie_procedure %} ({{ ref_chronologie_procedure }}){% endif %}."
     )

@@ -164,9 +164,9 @@ def test_letters_and_pieces_hold_none_of_the_quoted_sentences(demo) -> None:
     # every attempt with a probe nearby is in one count (40 + 1 + 0 + 1 + 3 = 45)
     assert (
         "45 tentatives ont un relevé du même service (même préfecture, même démarche, même "
-        "formulaire quand il est connu) à ± 60 minutes : 40 précédée(s) d'un relevé sans "
-        "créneau, 1 suivie(s) de créneaux vus après elle, 0 précédée(s) d'un relevé avec "
-        "créneaux, 1 avec un seul relevé postérieur sans créneau, 3 non comparée(s), la page "
+        "formulaire quand il est connu) à ± 60 minutes : 40 précédées d'un relevé sans "
+        "créneau, 1 suivie de créneaux vus après elle, 0 précédée d'un relevé avec "
+        "créneaux, 1 avec un seul relevé postérieur sans créneau, 3 non comparées, la page "
         "n'indiquant pas l'absence de créneau (captcha, erreur, page non reconnue)." in note
     )
     assert "l'urgence est en principe constatée" in texts["requete"]

@@ -462,3 +462,40 @@ def test_one_attempt_reads_in_the_singular(ws, applicant: str, tmp_path: Path) -
         "déclaré, non lu automatiquement sur la capture)"
     ) in text
     assert "reprises" not in text and "période de 0 jours" not in text
+
+
+def test_numbers_meet_nouns_in_the_singular_or_the_plural(
+    ws, applicant: str, tmp_path: Path
+) -> None:
+    """Two attempts on two days in a row at the same hour: « 1 jour », « 1 heure », never
+    « 1 jours » or « à 1 heures différentes » (the templates' `nombre` filter)."""
+    from case_law import screenshots
+
+    from toolkit.ingest.screenshots import ingest_screenshots
+
+    add_applicant(ws, "n-76", prefecture="76", procedure="renouvellement",
+                  permit_expiry="2025-04-15", route="guichet", oqtf="none")  # fmt: skip
+    applicant = "n-76"
+    shots = screenshots(tmp_path / "two", ["20250224-071500", "20250225-073000"])
+    ingest_screenshots(ws, [shots], applicant, outcome="no_slot", ocr=False)
+    today = date(2025, 3, 1)
+    requete = build_letter(ws, applicant, "requete", tmp_path / "r.docx", today=today, draft=True)
+    text = " ".join(text_of(requete.docx).split())
+    assert (
+        "Les tentatives produites s'étendent du 24 février 2025 au 25 février 2025, soit 1 jour, "
+        "sur 2 jours distincts et à 1 heure de la journée"
+    ) in text
+    letter = build_letter(ws, applicant, "prefecture", tmp_path / "p.docx", today=today)
+    said = " ".join(text_of(letter.docx).split())
+    assert "soit sur une période de 1 jour, j'ai tenté à 2 reprises, sur 2 jours distincts" in said
+    for wrong in ("1 jours", "1 heures", "1 minutes"):
+        assert wrong not in text and wrong not in said
+
+
+def test_the_nombre_filter_takes_a_whole_number_and_two_texts() -> None:
+    from toolkit.documents.sandbox import Refused, number_fr
+
+    assert number_fr(0, "jour", "jours") == "0 jour"
+    assert number_fr(2, "heure", "heures différentes") == "2 heures différentes"
+    with pytest.raises(Refused, match="whole number"):
+        number_fr("3", "jour", "jours")

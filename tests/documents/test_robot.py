@@ -111,8 +111,8 @@ def test_robot_piece_needs_its_author_then_states_the_probes(
     [robot] = [p for p in result.pieces if p.section == "robot"]
     assert robot.operators == ["Collectif Guichets 76 (fictif)"]
     assert robot.label.startswith(
-        "Relevés automatiques du service de prise de rendez-vous effectués par Collectif "
-        "Guichets 76 (fictif), les plus proches de chaque tentative"
+        "Relevés automatiques du service de prise de rendez-vous les plus proches de chaque "
+        "tentative, et attestation de leur auteur (opérateur : Collectif Guichets 76 (fictif) ; "
     )
     pages = pdf_text(result.out / robot.filename)
     text = "\n".join(pages).replace("\n", " ")
@@ -128,7 +128,13 @@ def test_robot_piece_needs_its_author_then_states_the_probes(
         "27/02/2025 14:02:00 (57 min après) : créneaux disponibles (16), premier le 03/04/2025"
     )
     assert "Attestation de l'auteur des relevés" in pages[-1]
-    assert "sans intervention de Awa Fictive" in text
+    # the typed name follows a colon: no « de Association … », « de La Cimade », « de Awa »
+    assert (
+        "au sein de l'organisation suivante : Collectif Guichets 76 (fictif), atteste que les "
+        "relevés « observatoire-76 »"
+    ) in text
+    assert "exploité par cette organisation, selon la méthode suivante" in text
+    assert "sans intervention de la personne dont les tentatives sont présentées (Awa " in text
     assert "article 441-7 du code pénal [à vérifier : référence non vérifiée]" in text
     for word in ("confirm", "contredit", "corrobor"):
         assert word not in text.lower()

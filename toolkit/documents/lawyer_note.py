@@ -127,8 +127,9 @@ def _check(d: _Doc, check: dict[str, Any], draft: bool) -> None:
     counts = check["counts"]
     d.para(
         f"Verdict au {date_fr(check['as_of'])} : {check['verdict_fr']} "
-        f"({counts['fail']} échec(s), {counts['warn']} point(s) à renforcer, {counts['ok']} "
-        "règle(s) satisfaite(s))."
+        f"({plural_fr(counts['fail'], 'échec', 'échecs')}, "
+        f"{plural_fr(counts['warn'], 'point à renforcer', 'points à renforcer')}, "
+        f"{plural_fr(counts['ok'], 'règle satisfaite', 'règles satisfaites')})."
     )
     if draft:
         d.para(
@@ -165,12 +166,13 @@ def _robot(d: _Doc, rows: list[dict[str, Any]], window: int) -> None:
     d.para(
         f"{plural_fr(len(covered), 'tentative a', 'tentatives ont')} un relevé du même service "
         f"(même préfecture, même démarche, même formulaire quand il est connu) à ± {window} "
-        f"minutes : {labels['corroborated']} précédée(s) d'un relevé sans créneau, "
-        f"{labels['slots_after']} suivie(s) de créneaux vus après elle, "
-        f"{labels['contradicted']} précédée(s) d'un relevé avec créneaux, "
-        f"{labels['no_slot_after']} avec un seul relevé postérieur sans créneau"
+        f"minutes : {plural_fr(labels['corroborated'], 'précédée', 'précédées')} d'un relevé "
+        f"sans créneau, {plural_fr(labels['slots_after'], 'suivie', 'suivies')} de créneaux vus "
+        f"après elle, {plural_fr(labels['contradicted'], 'précédée', 'précédées')} d'un relevé "
+        f"avec créneaux, {labels['no_slot_after']} avec un seul relevé postérieur sans créneau"
         + (
-            f", {unmatched} non comparée(s), la page n'indiquant pas l'absence de créneau "
+            f", {plural_fr(unmatched, 'non comparée', 'non comparées')}, la page n'indiquant pas "
+            "l'absence de créneau "
             "(captcha, erreur, page non reconnue)."
             if unmatched
             else "."

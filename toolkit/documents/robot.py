@@ -147,9 +147,9 @@ def robot_pieces(ev: Evidence) -> list[Piece]:
         return []
     days = [r["local_time"].date() for r in robot.rows]
     label = (
-        "Relevés automatiques du service de prise de rendez-vous effectués par "
-        f"{', '.join(robot.operators)}, les plus proches de chaque tentative, et attestation "
-        f"de leur auteur ({period_fr(min(days), max(days))})"
+        "Relevés automatiques du service de prise de rendez-vous les plus proches de chaque "
+        f"tentative, et attestation de leur auteur (opérateur : {', '.join(robot.operators)} ; "
+        f"{period_fr(min(days), max(days))})"
     )
     return [
         Piece("robot", "robot", label, "Releves_automatiques_du_service", [], min(days),
@@ -235,15 +235,19 @@ def _attestation(ctx: RenderContext, s: RobotSource) -> list[tuple[Style, str]]:
         (TITLE, "Attestation de l'auteur des relevés"),
         (
             BODY,
+            # the operator's name is typed by a user (« Association Test », « La Cimade »,
+            # « l'Observatoire… »): named after a colon, never after « de » or « par »
             f"Je soussigné(e) {TODO.format('nom et prénom')}, {TODO.format('qualité')} au sein "
-            f"de {s.operator}, atteste que les relevés « {s.name} » présentés dans la présente "
-            f"pièce ont été réalisés par un programme automatique exploité par {s.operator}, "
-            f"selon la méthode suivante : {s.method or TODO.format('méthode')}, à la fréquence "
-            f"suivante : {s.frequency or TODO.format('fréquence')}.",
+            f"de l'organisation suivante : {s.operator}, atteste que les relevés « {s.name} » "
+            "présentés dans la présente pièce ont été réalisés par un programme automatique "
+            "exploité par cette organisation, selon la méthode suivante : "
+            f"{s.method or TODO.format('méthode')}, à la fréquence suivante : "
+            f"{s.frequency or TODO.format('fréquence')}.",
         ),
         (
             BODY,
-            f"J'atteste que ces relevés ont été réalisés sans intervention de {name}, et que "
+            "J'atteste que ces relevés ont été réalisés sans intervention de la personne dont "
+            f"les tentatives sont présentées ({name}), et que "
             f"le ou les fichiers d'export {files} en reproduisent les résultats sans "
             "modification.",
         ),

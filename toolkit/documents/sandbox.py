@@ -30,7 +30,7 @@ MAX_OUTPUT = 10_000_000  # characters of one rendered part (a letter's XML is ~2
 MAX_REPEAT = 1_000  # `"-" * n`: a rule, not a bomb
 FILTERS = (
     "upper", "lower", "capitalize", "title", "trim", "default", "d", "length", "count",
-    "first", "last", "e", "escape", "string", "int", "float", "round", "abs", "join",
+    "first", "last", "e", "escape", "string", "int", "float", "round", "abs", "join", "nombre",
 )  # fmt: skip
 TESTS = (
     "defined", "undefined", "none", "number", "string", "sequence", "mapping", "boolean",
@@ -163,6 +163,7 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         self.globals.clear()
         kept = {name: self.filters[name] for name in FILTERS if name in self.filters}
         kept["join"] = _join
+        kept["nombre"] = number_fr
 
         @jinja2.pass_context  # never folded into a constant at compile time
         def bounded(_context: Any, items: Iterable[Any]) -> list[Any]:
@@ -231,6 +232,19 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
                     hint="*",
                 )
         return super().call_binop(context, operator, left, right)
+
+
+def number_fr(n: Any, singular: str, plural: str) -> str:
+    """The letters' one way to put a number before a noun: ``{{ nb_jours|nombre("jour
+    distinct", "jours distincts") }}`` gives « 1 jour distinct », « 12 jours distincts » (0 and
+    1 take the singular in French), so no template writes « 1 jours »."""
+    from toolkit.frenchdates import plural_fr
+
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise Refused("`nombre` takes a whole number, then the singular and the plural")
+    if not isinstance(singular, str) or not isinstance(plural, str):
+        raise Refused("`nombre` takes the singular and the plural as text")
+    return plural_fr(n, singular, plural)
 
 
 def _join(items: Any, separator: str = "") -> str:
