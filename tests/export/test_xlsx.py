@@ -181,7 +181,7 @@ def test_small_cells_are_suppressed(lawyers: Lawyers, tmp_path: Path) -> None:
     for r in rows.values():
         n = r["Demandeurs"]
         for col in (
-            "Demandeurs ayant tenté sur 3 semaines ou plus",
+            THREE_WEEKS,
             "Demandeurs ayant écrit à la préfecture",
             "Titre expiré pendant les démarches",
         ):
@@ -189,6 +189,34 @@ def test_small_cells_are_suppressed(lawyers: Lawyers, tmp_path: Path) -> None:
             assert not (isinstance(v, int) and 0 < v < 5), (r, col)
             if isinstance(v, int) and isinstance(n, int):
                 assert not 0 < n - v < 5, (r, col)
+
+
+WEEKS = "Semaines du calendrier (lundi-dimanche) avec au moins une tentative (médiane)"
+THREE_WEEKS = (
+    "Demandeurs ayant tenté au cours d'au moins 3 semaines du calendrier différentes "
+    "(lundi-dimanche)"
+)
+
+
+def test_weeks_are_calendar_weeks_said_in_plain_french(ws: Workspace, tmp_path: Path) -> None:
+    """Attempts every 6 days from Monday 6 January 2025: the first two (Monday 6, Sunday 12)
+    fall in one calendar week; 4 attempts make 3 weeks, 5 make 4."""
+    add_cohort(ws, "38", "renouvellement", 6, prefix="w", weeks=2)
+    out = export_xlsx(ws, tmp_path / "w.xlsx")
+    [row] = [
+        r for r in sheet_rows(out, "Demandeurs")
+        if r["Code"] == "38" and "renouvellement" in str(r["Procédure"])
+    ]  # fmt: skip
+    assert row[WEEKS] == 3.5  # weeks 3, 4, 3, 4, 3, 4
+    assert row[THREE_WEEKS] == 6
+    assert row["Durée des démarches en jours (médiane)"] == 21  # 18 or 24 days
+    headers = [c.value for c in load_workbook(out)["Demandeurs"][1]]
+    assert not any("ISO" in str(h) or "3 semaines ou plus" in str(h) for h in headers)
+    notes = {r["Rubrique"]: r["Sources et méthode"] for r in sheet_rows(out, "Sources et méthode")}
+    assert notes["Semaines du calendrier"].startswith(
+        "Semaines du lundi au dimanche (semaines ISO 8601) dans lesquelles le demandeur a fait "
+        "au moins une tentative en ligne, en date locale."
+    )
 
 
 def test_secondary_suppression_and_min_cell(ws: Workspace, tmp_path: Path) -> None:

@@ -95,9 +95,20 @@ _APPLICANT_COLS = (
     Col("attempts", "Tentatives en ligne", INT, 12),
     Col("attempts_median", "Tentatives par demandeur (médiane)", DAYS, 15),
     Col("days_median", "Jours distincts de tentative (médiane)", DAYS, 15),
-    Col("weeks_median", "Semaines ISO distinctes (médiane)", DAYS, 15),
+    Col(
+        "weeks_median",
+        "Semaines du calendrier (lundi-dimanche) avec au moins une tentative (médiane)",
+        DAYS,
+        18,
+    ),
     Col("span_median", "Durée des démarches en jours (médiane)", DAYS, 15),
-    Col("three_weeks", "Demandeurs ayant tenté sur 3 semaines ou plus", INT, 16),
+    Col(
+        "three_weeks",
+        "Demandeurs ayant tenté au cours d'au moins 3 semaines du calendrier différentes "
+        "(lundi-dimanche)",
+        INT,
+        18,
+    ),
     Col("wrote", "Demandeurs ayant écrit à la préfecture", INT, 16),
     Col("expired", "Titre expiré pendant les démarches", INT, 16),
 )
@@ -253,6 +264,7 @@ def _method_rows(ws: Workspace, prefecture: str | None, min_cell: int) -> list[t
         ("Plus longue période sans créneau", "Plus longue suite de sondages consécutifs ayant tous vu le message « aucun créneau », du premier au dernier, en heures ; une erreur ou un captcha interrompt la suite (le chiffre peut sous-estimer, jamais surestimer)."),
         ("Catégories de La Cimade", "Chaque sondage exploitable (aucun créneau, ou créneaux avec une date) est classé : au moins deux dates sous 30 jours ; une date sous 30 jours ; première date entre 31 et 60 jours ; première date au-delà de 60 jours ; aucun créneau (méthode de l'observatoire « À guichets fermés »). Parts des sondages classés ; vide quand le robot ne lit pas les dates."),
         ("Demandeurs", "Personnes suivies (pseudonymes). Tentatives et jours comptés en heure locale de la préfecture, sur les seules tentatives en ligne ; « écrit » : courriel ou courrier envoyé ; « titre expiré » : titre expiré avant la dernière tentative."),
+        ("Semaines du calendrier", "Semaines du lundi au dimanche (semaines ISO 8601) dans lesquelles le demandeur a fait au moins une tentative en ligne, en date locale. Deux semaines du calendrier peuvent ne couvrir que quelques jours (du vendredi au mercredi suivant, par exemple) : la durée des démarches en jours, du premier au dernier jour de tentative, dit combien de temps elles ont duré."),
         ("Secret statistique", f"Une ligne portant sur moins de {min_cell} demandeurs affiche « < {min_cell} » et « {SMALL} ». Dans une ligne affichée, un effectif inférieur à {min_cell} affiche « < {min_cell} », un effectif dont le complément est inférieur à {min_cell} affiche « {SMALL} ». Quand une seule procédure d'une préfecture est masquée, la plus petite suivante l'est aussi (secret secondaire). Les sondages robots ne concernent personne et ne sont pas masqués."),
         ("Données personnelles", "Aucune identité, aucun nom de fichier, aucune adresse web, aucune note ni aucun identifiant de dossier ne figure dans ce classeur. Des données pseudonymisées restent des données personnelles (CNIL)."),
         ("Heures", "Heure locale de chaque préfecture (Europe/Paris, America/Cayenne, Indian/Reunion…)."),
