@@ -131,8 +131,21 @@ def apply_reading(attempt: Attempt, cls: Classification, tz: str | None = None) 
         attempt.next_publication = _naive_local(cls.next_publication, tz)
     if attempt.system == System.UNKNOWN and cls.system != System.UNKNOWN:
         attempt.system = cls.system
-    if attempt.url is None and cls.url:
-        attempt.url = cls.url
+    if cls.url and (attempt.url is None or same_url(attempt.url, cls.url)):
+        # the address shown on the page or the image outranks the same address typed in a log
+        attempt.url, attempt.url_source = cls.url, "read"
+
+
+def same_url(a: str, b: str) -> bool:
+    """The same page address, whatever the case of the host, the scheme and a final slash."""
+
+    def key(u: str) -> str:
+        u = u.strip().rstrip("/")
+        u = u.split("://", 1)[-1]
+        host, _, rest = u.partition("/")
+        return host.lower().removeprefix("www.") + "/" + rest
+
+    return key(a) == key(b)
 
 
 def _naive_local(value: datetime | None, tz: str | None) -> datetime | None:

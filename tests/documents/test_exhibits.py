@@ -66,7 +66,7 @@ def test_screenshot_pages_are_captioned_and_numbered(bundle: Any) -> None:
     assert "Source de l'heure : nom du fichier" in first
     assert (
         "Adresse de la page : https://www.seine-maritime.gouv.fr/booking/create/28617/1 (lue sur "
-        "l'image)" in first
+        "l'image par reconnaissance de caractères (OCR))" in first
     )
     assert "Résultat affiché : Aucun créneau (lu automatiquement sur l'image)" in first
     assert "Fichier d'origine : Capture 2025-02-24 071512.png" in first
@@ -172,11 +172,12 @@ def test_recap_table_lists_every_attempt_and_contact(bundle: Any, evidence_ws: W
         "envoyé — Note du demandeur : Appel au 0806 001 620, sans résultat"
     )
     assert rows[0] == ["1", "24/02/2025 07:15:12 UTC+01:00", "nom du fichier", "En ligne",
-                       "https://www.seine-maritime.gouv.fr/booking/create/28617/1",
-                       "Aucun créneau (lu)", "Capture 2025-02-24 071512.png",
+                       "https://www.seine-maritime.gouv.fr/booking/create/28617/1 (lue sur "
+                       "l'image (OCR))", "Aucun créneau (lu)", "Capture 2025-02-24 071512.png",
                        entries[0].original.sha256[:16], "pièce 4, p. 1"]  # fmt: skip
     assert rows[2][1:3] == ["03/03/2025 14:01 UTC+01:00", "journal des captures tenu par le "
                             "demandeur (sa déclaration)"]  # fmt: skip
+    assert rows[2][4].endswith("/booking/create/28617/1 (déclarée)")  # typed in the log
 
 
 def test_chart_piece_holds_the_timeline(bundle: Any) -> None:

@@ -247,3 +247,30 @@ def test_cli_ocr_flag_when_unavailable(cli, cli_applicant: str, tmp_path: Path, 
     assert r.exit_code == 0, r.output
     assert "OCR skipped: the tesseract program was not found" in r.stderr
     assert datetime.fromisoformat(cli.json("attempts", cli_applicant)[0]["observed_at"])
+
+
+@needs_tesseract
+def test_an_address_read_on_the_image_is_read_even_when_the_log_gives_it(
+    ws, applicant: str, tmp_path: Path
+) -> None:
+    """The log declares the address and the image shows the same: it is read on the image
+    (OCR), its real source; a log address the image does not show stays declared."""
+    save(render_screenshot("no_slot"), tmp_path / "rdv prefecture.png")
+    save(render_screenshot("error", clock=None), tmp_path / "Screenshot_20250313-140309.png")
+    log = tmp_path.parent / f"{tmp_path.name}-journal.csv"
+    log.write_text(
+        "Fichier;Date;Heure;URL;Résultat;Note\n"
+        "rdv prefecture.png;12/03/2025;10:06;https://www.seine-maritime.gouv.fr/booking/create/"
+        "28617/1/;pas de créneau;\n"
+        "Screenshot_20250313-140309.png;13/03/2025;14:03;https://www.example.org/autre;erreur;\n",
+        encoding="utf-8",
+    )
+    ingest_screenshots(ws, [tmp_path], applicant, ocr=True, log=log)
+    got = dict(
+        ws.con.execute("SELECT original_name, url_source FROM attempts ORDER BY 1").fetchall()
+    )
+    assert got == {"Screenshot_20250313-140309.png": "declared", "rdv prefecture.png": "read"}
+    assert (
+        ws.scalar("SELECT url FROM attempts WHERE original_name = 'rdv prefecture.png'")
+        == "www.seine-maritime.gouv.fr/booking/create/28617/1"
+    )

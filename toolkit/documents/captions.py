@@ -73,15 +73,27 @@ def time_source_fr(e: Entry) -> str:
     return text
 
 
+def url_source_fr(e: Entry, *, short: bool = False) -> str:
+    """Where the page's address comes from: read on the image by OCR, read in the file, or
+    declared by the applicant (a log); short for the recap's column."""
+    image = e.original is not None and e.original.family == "image"
+    if e.url_source == "read":
+        if image:
+            return (
+                "lue sur l'image (OCR)"
+                if short
+                else "lue sur l'image par reconnaissance de caractères (OCR)"
+            )
+        return "lue dans le fichier" if short else "relevée dans le fichier"
+    if e.url_source == "declared":
+        return "déclarée" if short else "déclarée par le demandeur"
+    return "origine non enregistrée"
+
+
 def url_fr(e: Entry) -> str:
     if not e.url:
         return "non relevée"
-    image = e.original is not None and e.original.family == "image"
-    how = {
-        "read": "lue sur l'image" if image else "relevée dans le fichier",
-        "declared": "déclarée par le demandeur",
-    }.get(e.url_source or "", "origine non enregistrée")
-    return f"{e.url} ({how})"
+    return f"{e.url} ({url_source_fr(e)})"
 
 
 def outcome_fr(e: Entry, *, short: bool = False) -> str:

@@ -7,7 +7,13 @@ where its original is shown. It says what a hash proves, and holds no robot data
 
 from __future__ import annotations
 
-from toolkit.documents.captions import clock_of, note_fr, outcome_fr, time_source_fr
+from toolkit.documents.captions import (
+    clock_of,
+    note_fr,
+    outcome_fr,
+    time_source_fr,
+    url_source_fr,
+)
 from toolkit.documents.evidence import Entry
 from toolkit.documents.layout import A4_LANDSCAPE, HASH, SMALL, TITLE, Column, Style
 from toolkit.documents.pdf import PT_PER_MM, fit, image_info
@@ -73,7 +79,7 @@ def recap_rows(
                 clock_of(e) + (" (heure non précisée)" if e.precision == "day" else ""),
                 time_source_fr(e) if e.time_source else "",
                 CHANNEL_LABELS_FR.get(e.kind, e.kind),
-                (e.url or "")[:300],
+                f"{e.url[:300]} ({url_source_fr(e, short=True)})" if e.url else "",
                 _result(e, with_notes)[:300],
                 (e.original.name or "") if e.original else "",
                 e.original.sha256[:16] if e.original else "",

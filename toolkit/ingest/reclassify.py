@@ -91,7 +91,8 @@ class ReclassifyReport:
 
 
 _FIELDS = (
-    "outcome", "outcome_source", "read_outcome", "rule", "confidence", "system", "url", "slots",
+    "outcome", "outcome_source", "read_outcome", "rule", "confidence", "system", "url",
+    "url_source", "slots",
     "first_slot", "last_publication", "next_publication", "extraction", "flags",
     "observed_at", "time_source", "time_detail", "time_precision",
 )  # fmt: skip
@@ -209,6 +210,7 @@ def _update(
         time_source=row["time_source"],
         system=row["system"],
         url=row["url"],
+        url_source=row["url_source"],
     )
     attempt.declared_outcome = row["declared_outcome"]
     attempt.flags = list(row["flags"] or [])

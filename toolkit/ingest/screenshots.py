@@ -255,9 +255,7 @@ def _attempt(
     attempt.declared_outcome = (entry.outcome if entry and entry.outcome else None) or outcome
     attempt.extra["declared_by"] = "the log" if entry and entry.outcome else "--outcome"
     if prepared.ocr is not None:
-        apply_reading(attempt, prepared.ocr.classification, tz)
-        if attempt.url and attempt.url_source is None:
-            attempt.url_source = "read"  # on the image (OCR of the address bar)
+        apply_reading(attempt, prepared.ocr.classification, tz)  # an address read: OCR
     if prepared.history is not None:
         attempt.flags, attempt.flag_detail = prepared.history.flags, dict(prepared.history.detail)
     attempt.times = prepared.times
