@@ -164,7 +164,11 @@ def test_dir_letters(files: Workspace, tmp_path: Path) -> None:
     )
     suspension = write(files, "dir", "suspension-dir", tmp_path)
     assert "REQUÊTE EN RÉFÉRÉ-SUSPENSION" in suspension
-    with pytest.raises(LetterRefused, match=r"refere-api for dir refused: .*ferait obstacle"):
+    with pytest.raises(
+        LetterRefused,
+        match=r"refere-api for dir refused: it does not fit the timeline of dir: remedy "
+        r"refere-mu-api is ruled out: an implicit rejection arose on 2025-05-10: a référé",
+    ):
         write(files, "dir", "refere-api", tmp_path)
     with pytest.raises(LetterRefused, match="letters that fit: annulation-dir, suspension-dir"):
         write(files, "dir", "prefet-substitution", tmp_path)
@@ -188,7 +192,7 @@ def test_appointment_letters(files: Workspace, tmp_path: Path) -> None:
 
 
 def test_an_oqtf_keeps_only_the_recours(files: Workspace, tmp_path: Path) -> None:
-    with pytest.raises(LetterRefused, match="n'a pas été exécutée"):
+    with pytest.raises(LetterRefused, match="an OQTF notified on 2025-05-02 has not been executed"):
         write(files, "oqtf", "suspension-dir", tmp_path)
     annulation = write(files, "oqtf", "annulation-dir", tmp_path)
     assert "REQUÊTE EN ANNULATION" in annulation
@@ -196,6 +200,19 @@ def test_an_oqtf_keeps_only_the_recours(files: Workspace, tmp_path: Path) -> Non
     assert rows["annulation-dir"]["status"] == "proposed"
     assert rows["suspension-dir"]["status"] == "refused"
     assert rows["refere-api"]["status"] == "refused"
+    # the CLI's column is English; French only in names (letters, remedies, terms of art)
+    assert rows["annulation-dir"]["why"] == "a document of remedy rep-refere-suspension"
+    assert rows["suspension-dir"]["why"] == (
+        "remedy rep-refere-suspension goes without it: an OQTF notified on 2025-05-02 has not "
+        "been executed: no urgency while it stands"
+    )
+    assert rows["refere-api"]["why"] == (
+        "remedy refere-mu-api is ruled out: an implicit rejection arose on 2025-05-10: a "
+        "référé « mesures utiles » cannot stand in the way of a decision"
+    )
+    for r in rows.values():
+        for french in (" une ", " le ", " la ", " est ", "n'a pas", "écarté", "délai"):
+            assert french not in r["why"], r
 
 
 def test_letter_list_cli(cli, cli_applicant: str) -> None:  # type: ignore[no-untyped-def]

@@ -28,22 +28,24 @@ _BLOCKED_DOCUMENTS = {
 
 
 def fitting(t: dict[str, Any]) -> dict[str, str]:
-    """Letter kind -> the title of the first remedy of the timeline that uses it."""
+    """Letter kind -> the code of the first remedy of the timeline that uses it."""
     out: dict[str, str] = {}
     for r in t["remedies"]:
         for kind in r["documents"]:
-            out.setdefault(kind, r["title"])
+            out.setdefault(kind, r["code"])
     return out
 
 
 def ruled_out(kind: str, t: dict[str, Any]) -> str | None:
-    """Why a remedy that would use ``kind`` is ruled out, if one is."""
+    """Why a remedy that would use ``kind`` is ruled out, if one is (in English: the CLI's;
+    the French reason is the timeline's and goes to the lawyer's note)."""
     for r in t["remedies"]:
         if kind in r.get("dropped", {}):
-            return str(r["dropped"][kind])
+            why = r.get("dropped_why", {}).get(kind)
+            return f"remedy {r['code']} goes without it: {why or 'see `guichets timeline`'}"
     for b in t["blocked"]:
         if kind in _BLOCKED_DOCUMENTS.get(b["code"], []):
-            return b["reason"]
+            return f"remedy {b['code']} is ruled out: {b.get('why') or 'see `guichets timeline`'}"
     return None
 
 
@@ -131,7 +133,7 @@ def letter_choices(ws: Workspace, applicant_id: str, *, today: Any = None) -> li
         if refusal:
             status, why = "refused", refusal
         elif spec.name in fits:
-            status, why = "proposed", fits[spec.name]
+            status, why = "proposed", f"a document of remedy {fits[spec.name]}"
         else:
             status, why = "possible", "not among the remedies the timeline proposes"
         rows.append({"kind": spec.name, "title": spec.title, "status": status, "why": why})

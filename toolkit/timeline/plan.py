@@ -58,6 +58,7 @@ def remedy(
         "to_verify": to_verify,
         "documents": documents,
         "dropped": {},  # letter kind -> why it no longer serves this remedy
+        "dropped_why": {},  # the same in English (CLI)
     }
 
 
@@ -71,8 +72,14 @@ class Plan:
         self.notes: list[str] = []
         oqtf = facts["oqtf"]
         self.oqtf_reason = None
+        self.oqtf_why = ""  # the same in English, for the CLI (guichets letter list)
         if oqtf["status"] == "notified":
             when = f" le {date_fr(oqtf['date'])}" if oqtf["date"] else ""
+            self.oqtf_why = (
+                "an OQTF notified"
+                + (f" on {oqtf['date'].isoformat()}" if oqtf["date"] else "")
+                + " has not been executed: no urgency while it stands"
+            )
             self.oqtf_reason = (
                 f"une obligation de quitter le territoire notifiée{when} n'a pas été exécutée : "
                 "le juge des référés ne retient pas l'urgence tant qu'elle subsiste ; elle se "
@@ -87,15 +94,17 @@ class Plan:
                 "reasons": [*remedy["reasons"], "référé-suspension écarté : " + self.oqtf_reason],
                 "documents": [d for d in remedy["documents"] if d != "suspension-dir"],
                 "dropped": {"suspension-dir": self.oqtf_reason},
+                "dropped_why": {"suspension-dir": self.oqtf_why},
             }
         if self.oqtf_reason and remedy["code"] in REFERE_MU_CODES:
-            self.block(remedy["code"], self.oqtf_reason)
+            self.block(remedy["code"], self.oqtf_reason, self.oqtf_why)
         else:
             self.remedies.append(remedy)
 
-    def block(self, code: str, reason: str) -> None:
+    def block(self, code: str, reason: str, why: str) -> None:
+        """Rule remedy ``code`` out: ``reason`` in French (documents), ``why`` in English (CLI)."""
         if all(b["code"] != code for b in self.blocked):
-            self.blocked.append({"code": code, "title": TITLES[code], "reason": reason})
+            self.blocked.append({"code": code, "title": TITLES[code], "reason": reason, "why": why})
 
     # shared reasons -------------------------------------------------------------------
     def urgency(self) -> tuple[str, bool]:

@@ -109,6 +109,8 @@ def _after_dir(plan: Plan) -> None:
             "rep-refere-suspension",
             f"le délai d'un an pour attaquer la décision implicite a expiré le "
             f"{date_fr(rec['deadline_outer'])} ({rules.source('recourse', 'outer_source')})",
+            "the one-year limit to challenge the implicit rejection ran out on "
+            f"{rec['deadline_outer'].isoformat()}",
         )
     else:
         urgency, _ = plan.urgency()
@@ -147,6 +149,8 @@ def _after_dir(plan: Plan) -> None:
             f"une décision implicite de rejet est née le {date_fr(d['date'])} : "
             f"{rules.source('refere_mu', 'obstacle_source')} [à vérifier : "
             f"{rules.source('refere_mu')}]",
+            f"an implicit rejection arose on {d['date'].isoformat()}: a référé « mesures "
+            "utiles » cannot stand in the way of a decision",
         )
 
 
