@@ -499,3 +499,26 @@ def test_the_nombre_filter_takes_a_whole_number_and_two_texts() -> None:
     assert number_fr(2, "heure", "heures différentes") == "2 heures différentes"
     with pytest.raises(Refused, match="whole number"):
         number_fr("3", "jour", "jours")
+
+
+def test_a_piece_named_only_by_its_file_gets_a_french_label(
+    ws, applicant: str, tmp_path: Path
+) -> None:
+    """A document ingested without a title (« lrar.pdf ») is listed from its kind and date,
+    never as « lrar »; a title a person typed is kept."""
+    from tests.timeline.anef_data import api_pdf
+    from toolkit.documents.evidence import given_title
+    from toolkit.ingest.documents import ingest_documents
+
+    build_three_weeks(ws, tmp_path, applicant)
+    lrar = tmp_path / "lrar.pdf"
+    lrar.write_bytes(api_pdf("20/05/2025", "10/06/2025"))
+    assert ingest_documents(ws, [lrar], applicant, kind="letter", dated="2025-03-03").ok
+    assert ws.scalar("SELECT title FROM documents WHERE kind = 'letter'") == "lrar"  # stored
+    letter = build_letter(ws, applicant, "prefecture", tmp_path / "p.docx",
+                          today=date(2025, 3, 20))  # fmt: skip
+    text = " ".join(text_of(letter.docx).split())
+    assert "Courrier adressé à la préfecture du 3 mars 2025" in text
+    assert "lrar" not in text.lower()
+    assert given_title("Lettre recommandée au préfet", "lrar.pdf") == "Lettre recommandée au préfet"
+    assert given_title("scan0001", "scan0001.PDF") is None

@@ -52,6 +52,17 @@ class Original:
         }
 
 
+def given_title(title: str | None, file_name: str | None) -> str | None:
+    """A document's title as a person gave it; None when it is only its file's name without
+    the extension (ingest's default: « lrar », « scan0001 »), so the pièce is labelled in
+    French from its kind and date instead."""
+    if not title or not file_name:
+        return title or None
+    base = file_name.rsplit("/", 1)[-1]
+    stem = base.rsplit(".", 1)[0] if "." in base[1:] else base
+    return None if title.strip() == stem.strip() else title
+
+
 @dataclass(frozen=True)
 class Entry:
     """An attempt, a contact or a document, as the exhibits show it."""
@@ -253,7 +264,7 @@ def gather(
                 source="document",
                 kind=r["kind"],
                 day=r["dated"],
-                title=r["title"],
+                title=given_title(r["title"], r["name"]),
                 original=_original(ws, r),
             )
         )
