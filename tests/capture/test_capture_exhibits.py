@@ -8,6 +8,7 @@ import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -20,6 +21,7 @@ from toolkit.capture.tokens import run_coroutine
 from toolkit.documents import build_exhibits
 from toolkit.documents.capture_pv import write_capture_pv
 from toolkit.errors import InputError
+from toolkit.frenchdates import date_fr
 from toolkit.verify import verify_folder
 from toolkit.workspace import Workspace, init_workspace
 
@@ -80,8 +82,9 @@ def test_exhibits_file_captures_with_their_pv_and_the_timestamp_proof(
     assert f"Pièce n° {serie.number} — page {serie.pages}/{serie.pages}" in text
     names = attachments(out / serie.filename)
     assert (
-        sum(n.endswith(".png") for n in names) == 2 and sum(n.endswith(".tsr") for n in names) == 1
-    )
+        sum(n.endswith(".png") for n in names) == 2 and sum(n.endswith(".tsr") for n in names) == 3
+    )  # the first capture's own token; the applicant's token, obtained later, for each PV
+    assert sum("horodatage-ulterieur" in n and n.endswith(".tsr") for n in names) == 2
 
     proof = next(p for p in result.pieces if p.kind == "timestamp_proof")
     text = " ".join(pdf_text(out / proof.filename, layout=False).split())
@@ -119,6 +122,54 @@ def test_exhibits_file_captures_with_their_pv_and_the_timestamp_proof(
         f"the capture itself is recorded: write its procès-verbal with `guichets "
         f"capture-report {captured[0]} --out FILE`"
     )
+
+
+def test_a_pending_capture_pv_lists_the_token_obtained_later(
+    filed: tuple[Workspace, str, list[str]], tmp_path: Path
+) -> None:
+    """The second capture's own request is pending (its TSA was down); the token over all
+    the applicant's files, obtained after it, covers its files: the PV says so, with its
+    time and TSA, and attaches what `openssl ts -verify` needs."""
+    ws, _, captured = filed
+    pv = write_capture_pv(ws, captured[1], tmp_path / "pv-pending.pdf")
+    text = " ".join(pdf_text(pv, layout=False).split())
+    assert "Demande d'horodatage auprès de" in text and "en attente depuis" in text
+    assert (
+        "1 jeton obtenu ultérieurement, sur un autre manifeste qui liste des éléments de cette "
+        "capture. Un tel jeton prouve que ces éléments existaient, tels quels, au plus tard à sa "
+        "propre heure, postérieure à la capture ; il ne prouve pas l'heure de la capture."
+    ) in text
+    token = ws.rows(
+        "SELECT t.gen_time, t.tsa_url, t.manifest_sha256 FROM timestamp_tokens t "
+        "JOIN timestamp_requests r ON r.id = t.request_id WHERE r.scope = 'applicant:a-76'"
+    )[0]
+    local = token["gen_time"].astimezone(ZoneInfo("Europe/Paris"))
+    assert f"Jeton obtenu ultérieurement {date_fr(local, weekday=True)} à {local:%H:%M:%S}" in text
+    assert token["tsa_url"] in text and token["manifest_sha256"] in text
+    assert "Éléments de cette capture qu'il liste tous (4)" in text  # PNG, HAR, MHTML, record
+    names = attachments(pv)
+    later = [n for n in names if "horodatage-ulterieur-1" in n]
+    assert len(later) == 4 and any(n.endswith(".tsr") for n in later), names
+    # the token attached verifies against the manifest attached, with openssl
+    from pypdf import PdfReader
+
+    folder = tmp_path / "pj"
+    folder.mkdir()
+    for name, data in PdfReader(pv).attachments.items():
+        (folder / name).write_bytes(data[0])
+    tsr = next(n for n in later if n.endswith(".tsr"))
+    manifest = next(n for n in later if n.endswith(".sha256"))
+    root = next(n for n in later if n.endswith("-racine.pem"))
+    chain = next(n for n in later if n.endswith("-chaine.pem"))
+    done = subprocess.run(
+        ["openssl", "ts", "-verify", "-in", tsr, "-data", manifest, "-CAfile", root,
+         "-untrusted", chain], cwd=folder, capture_output=True, text=True,
+    )  # fmt: skip
+    assert "Verification: OK" in done.stdout, done.stderr
+    # the first capture's own token is not « later »
+    first = " ".join(pdf_text(write_capture_pv(ws, captured[0], tmp_path / "pv0.pdf")).split())
+    assert "jeton obtenu ultérieurement" in first.lower()  # the applicant token covers it too
+    subprocess.run(["pdftoppm", "-r", "70", "-png", str(pv), "/tmp/d2-pv"], check=True)
 
 
 def test_pdf_document_timestamps(

@@ -84,6 +84,15 @@ class TokenFact:
 
 
 @dataclass
+class LaterToken:
+    """A token obtained over another manifest that lists ``covered`` of a capture's files."""
+
+    token: TokenFact
+    covered: int
+    of: int
+
+
+@dataclass
 class Artefact:
     role: str
     name: str
@@ -105,6 +114,8 @@ class CaptureFacts:
     artefacts: list[Artefact]
     manifest_name: str
     tokens: list[TokenFact] = field(default_factory=list)
+    # tokens over other manifests (a later `guichets timestamp`) that list some of its files
+    later: list[LaterToken] = field(default_factory=list)
 
     @property
     def stem(self) -> str:
@@ -206,7 +217,29 @@ def capture_facts(ws: Workspace, attempt_id: str) -> CaptureFacts:
         artefacts=artefacts,
         manifest_name=manifest_name,
         tokens=token_facts(ws, "r.manifest_sha256 = ?", [row["manifest_sha256"]]),
+        later=covering_tokens(ws, row["manifest_sha256"], [a.sha256 for a in artefacts]),
     )
+
+
+def covering_tokens(ws: Workspace, manifest_sha256: str, files: list[str]) -> list[LaterToken]:
+    """The granted tokens over manifests other than ``manifest_sha256`` that list some of
+    ``files`` (``guichets timestamp ID`` run after a capture whose own request was pending,
+    or over a folder holding its files), oldest first."""
+    from toolkit.capture.manifest import parse_manifest
+
+    wanted = set(files)
+    listed: dict[str, set[str]] = {}
+    out = []
+    others = token_facts(ws, "r.manifest_sha256 <> ? AND t.gen_time IS NOT NULL", [manifest_sha256])
+    for t in others:
+        if t.manifest_sha256 not in listed:
+            path = ws.vault.path_for(t.manifest_sha256)
+            lines = parse_manifest(path.read_bytes()) if path.is_file() else []
+            listed[t.manifest_sha256] = {line.sha256 for line in lines}
+        covered = len(wanted & listed[t.manifest_sha256])
+        if covered:
+            out.append(LaterToken(t, covered, len(wanted)))
+    return out
 
 
 def capture_ids(ws: Workspace, applicant_id: str) -> list[str]:

@@ -23,6 +23,7 @@ from toolkit._version import __version__
 from toolkit.documents.capture_facts import CaptureFacts, capture_facts, verification_files
 from toolkit.documents.flow import NOTE, Block
 from toolkit.documents.layout import GREY, Canvas, Column, Style
+from toolkit.documents.pv_later import later_attachments, later_blocks
 from toolkit.documents.pv_text import (
     CELL,
     MONO,
@@ -125,6 +126,7 @@ def pv_blocks(facts: CaptureFacts) -> list[Block]:
             + [["Manifeste\n" + facts.manifest_name, "", facts.row["manifest_sha256"]]],
         ),
         *token_blocks(facts),
+        *later_blocks(facts),
         Block("h", "7. Comment vérifier"),
         *verify_blocks(facts),
         Block("h", "8. Portée et limites"),
@@ -168,7 +170,7 @@ def write_capture_pv(
         writer,
         title=f"{TITLE} — {attempt_id}",
         when=when,
-        seed=f"pv|{__version__}|{attempt_id}|{len(facts.tokens)}",
+        seed=f"pv|{__version__}|{attempt_id}|{len(facts.tokens)}|{len(facts.later)}",
     )
     with _recorded_anyway(attempt_id):
         write_output(
@@ -195,8 +197,10 @@ def _recorded_anyway(attempt_id: str) -> Iterator[None]:
 def pv_attachments(ws: Workspace, facts: CaptureFacts) -> list[tuple[str, bytes]]:
     files = [(a.name, ws.vault.read(a.sha256)) for a in facts.artefacts]
     granted = [t for t in facts.tokens if t.gen_time is not None]
-    return files + verification_files(
-        ws, facts.row["manifest_sha256"], facts.manifest_name, granted
+    return (
+        files
+        + verification_files(ws, facts.row["manifest_sha256"], facts.manifest_name, granted)
+        + later_attachments(ws, facts)
     )
 
 

@@ -343,7 +343,8 @@ def token_blocks(facts: CaptureFacts) -> list[Block]:
                     "p",
                     f"Demande d'horodatage auprès de {t.tsa_name} ({t.tsa_url}) en attente depuis "
                     f"le {local_fr(t.requested_at, facts, ms=False)} (autorité injoignable : "
-                    f"{t.last_error}). Tant qu'aucun jeton n'est obtenu, rien ne date ces éléments "
+                    f"{t.last_error}). Tant qu'aucun jeton n'est obtenu, sur ce manifeste ou sur un autre "
+                    "qui les liste, rien ne date ces éléments "
                     "de façon certaine ; un jeton obtenu plus tard ne prouvera leur existence "
                     "qu'à partir de sa propre heure.",
                 )
