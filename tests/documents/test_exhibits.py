@@ -418,7 +418,8 @@ def test_split_plan_of_a_large_pdf_original() -> None:
     from datetime import date
 
     from toolkit.documents.evidence import Entry, Original
-    from toolkit.documents.plan import Piece, split_original
+    from toolkit.documents.piece_size import split_original
+    from toolkit.documents.plan import Piece
 
     entry = Entry("d1", "document", "permit", date(2025, 1, 1),
                   original=Original("ab" * 32, "scan.pdf", "application/pdf", 3_000_000))  # fmt: skip
