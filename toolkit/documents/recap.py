@@ -119,7 +119,9 @@ def summary_lines(ctx: RenderContext) -> list[str]:
         f"Les heures sont celles du fuseau de la préfecture ({a.tz}), avec leur décalage par "
         "rapport à UTC, à la précision de leur source (seconde, minute ou date seule), dont la "
         "nature est indiquée. Le résultat affiché est lu automatiquement sur la page ou l'image "
-        "(« lu »), déclaré par le demandeur (« déclaré ») ou vérifié visuellement (« vérifié »). "
+        "(« lu »), déclaré par le demandeur (« déclaré ») ou vérifié visuellement (« vérifié ») ; "
+        "l'adresse de la page est lue sur l'image par reconnaissance de caractères (« OCR »), "
+        "lue dans le fichier, ou déclarée par le demandeur. "
         "Les fichiers sont identifiés par leur empreinte SHA-256, reproduite en entier sur la "
         "page de chaque capture."
     )
