@@ -14,3 +14,15 @@ def lit(value: str | os.PathLike[str]) -> str:
 def ident(name: str) -> str:
     """A SQL identifier, quoted."""
     return '"' + str(name).replace('"', '""') + '"'
+
+
+def map_sql(pairs: dict[str, str]) -> str:
+    """A constant MAP of text to text (``map[key]`` is NULL for a key it lacks)."""
+    if not pairs:
+        return "MAP {'': NULL}"
+    return "MAP {" + ", ".join(f"{lit(k)}: {lit(v)}" for k, v in sorted(pairs.items())) + "}"
+
+
+def enum_sql(values: dict[str, str] | list[str]) -> str:
+    """An inline ENUM of the values: casting to it is a hash look-up (a MAP is a list scan)."""
+    return "ENUM(" + ", ".join(lit(v) for v in sorted(values)) + ")"

@@ -116,6 +116,7 @@ def _register() -> None:
         indicators,
         ingest,
         letter,
+        sources,
         workspace,
     )
 
@@ -123,6 +124,7 @@ def _register() -> None:
     app.add_typer(applicant.app, name="applicant")
     contact.register(app)
     app.add_typer(ingest.app, name="ingest")
+    app.add_typer(sources.app, name="sources")
     classify.register(app)
     attempts.register(app)
     app.add_typer(indicators.app, name="indicators")

@@ -62,6 +62,7 @@ class IngestReport:
             "recorded": self.recorded,
             "duplicates": self.duplicates,
             "problems": [str(p) for p in self.problems],
+            "problem_details": [p.to_dict() for p in self.problems],
             "warnings": self.warnings,
             "notices": self.notices,
         }

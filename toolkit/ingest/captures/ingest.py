@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from toolkit.errors import InputError, Problem
-from toolkit.ingest.captures import READERS, detect
 from toolkit.ingest.captures.base import CaptureRecord, NoTextLayer, OcrFunction
+from toolkit.ingest.captures.registry import READERS, detect
 from toolkit.ingest.inputs import EntryError, InputFile, expand
 from toolkit.ingest.records import (
     IngestReport,

@@ -5,7 +5,7 @@ A naive time is read with the mapping's format, else ISO 8601, else the usual Fr
 (``dd/mm/yy[yy] HH:MM[:SS]``, ``yy-mm-dd HH:MM``, ``dd.mm.yyyy``…: a two-digit year is tried
 before a four-digit one, because ``%Y`` also accepts ``25``), else an Excel serial
 (``45731.42``, rounded to the second) or Unix seconds/milliseconds. The values reach these
-expressions already stripped of ``WHITESPACE`` (``crawl_sql``): stripping them here, in each
+expressions already stripped of ``WHITESPACE`` (``sql.general``): stripping them here, in each
 of the many tries, makes DuckDB's planner crawl.
 """
 
@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from toolkit.sqltext import lit
 
-WHITESPACE = "' \t\n\r'"  # a SQL literal holding a space, a tab, a line feed, a return
+# A SQL literal holding a space, a tab, a line feed, a return and a byte-order mark (a BOM
+# in the middle of a file joined from several exports).
+WHITESPACE = "' \t\n\r\ufeff'"
 # Tried in order after ISO 8601; two-digit years first (see the module doc).
 DATETIME_FORMATS = (
     "%d/%m/%y %H:%M:%S", "%d/%m/%y %H:%M", "%d/%m/%y %Hh%M", "%d/%m/%y",

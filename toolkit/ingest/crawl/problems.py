@@ -1,28 +1,39 @@
-"""What a crawl file's rows did wrong: lines the reader refused, failed checks, repeats.
+"""What a crawl file's rows did wrong, and where: lines the reader refused, broken rules,
+repeats, lines JSON Lines could not parse.
 
-Used by ``crawl.py`` after the INSERT, and only when the counts say something is off: the
-reader's rejects table, a second read that counts and lists the first problems with their
-line and column (the rest counted by reason), and the later copies of a line that appears
-twice in one file.
+Used by ``toolkit.ingest.crawl.insert`` after the INSERT, and only when the counts say
+something is off: DuckDB's rejects table, one read that counts the rows by the rule they
+break, one that lists the first of them, and the later copies of a probe that appears twice
+in one file. Every line number is the file's own (``toolkit.ingest.crawl.lines.locate``).
 """
 
 from __future__ import annotations
 
-import bisect
+import json
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from toolkit.errors import Problem
-from toolkit.ingest.crawl_readers import REJECTS
-from toolkit.ingest.crawl_sql import KEY, TRIPLE, CrawlQuery
-from toolkit.ingest.crawl_staging import Staged
+from toolkit.ingest.crawl.formats import REJECTS, short_error
+from toolkit.ingest.crawl.sql.plan import KEY, TRIPLE
 
 if TYPE_CHECKING:
     import duckdb
 
     from toolkit.ingest.probe_batches import Batches
 
-PROBLEMS_PER_FILE = 20  # rows listed one by one; the rest are counted by reason
+LISTED = 20  # rows listed one by one; the rest are counted by reason
 SHARED_TIMES = 8  # rows per distinct time (about) from which repeats are counted by bits
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A line DuckDB's reader refused: its DuckDB line, column, reason and text."""
+
+    line: int
+    column: str | None
+    message: str
+    text: str
 
 
 def row_count(cursor: duckdb.DuckDBPyConnection) -> int:
@@ -30,69 +41,49 @@ def row_count(cursor: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def short_error(e: Exception) -> str:
-    return str(e).split("\n")[0].replace("Invalid Input Error: ", "").strip()
-
-
 def drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
     for name in REJECTS:
         con.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
-def reader_rejects(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str | None, str]]:
-    """Lines DuckDB could not split (wrong field count, invalid UTF-8, stray quote)."""
+def reader_rejects(con: duckdb.DuckDBPyConnection) -> list[Reject]:
+    """Lines DuckDB could not split or type (wrong field count, invalid UTF-8, a value its
+    typed reader refuses), one per line, in file order."""
     has = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [REJECTS[0]]
     ).fetchone()
     if not has or not has[0]:
         return []
     rows = con.execute(
-        f"SELECT DISTINCT line, column_name, error_type, error_message FROM temp.{REJECTS[0]} "
-        "ORDER BY ALL"  # a plan may scan the file more than once
-    ).fetchall()
-    return [(int(r[0]), r[1], f"{r[2].lower()}: {r[3]}") for r in rows]
+        f"SELECT line, min(column_name), min(error_type), min(error_message), "
+        f"min(csv_line) FROM temp.{REJECTS[0]} GROUP BY line ORDER BY line"
+    ).fetchall()  # a plan may scan the file more than once, and a line refuse many values
+    return [
+        Reject(int(r[0]), r[1], f"{str(r[2]).lower()}: {short_error(Exception(r[3]))}",
+               str(r[4] or "").lstrip("\r\n"))
+        for r in rows
+    ]  # fmt: skip
 
 
-def validate(
-    con: duckdb.DuckDBPyConnection,
-    staged: Staged,
-    query: CrawlQuery,
-    found: dict[str, str],
-    rejects: list[tuple[int, str | None, str]],
-) -> tuple[int, int, int, list[Problem]]:
-    """Second read: counts, and the first problems with their line (rows read, bad, valid)."""
-    drop_rejects(con)  # the first read's rejects are in ``rejects`` already
-    row = con.execute(query.counts()).fetchone()
-    assert row is not None
-    read, bad, valid = int(row[0]) + len(rejects), int(row[1]) + len(rejects), int(row[2])
-    shifts = [line - i for i, (line, _, _) in enumerate(rejects, start=1)]
-    listed: list[tuple[int, str | None, str]] = [
-        (line, column, f"line refused by the CSV reader ({message})")
-        for line, column, message in rejects[:PROBLEMS_PER_FILE]
-    ]
-    found_rows = con.execute(query.problems(PROBLEMS_PER_FILE)).fetchall() if row[1] else []
-    for line, number, message in found_rows:
-        if staged.format == "csv":  # count the refused lines before this one
-            line = int(line) + bisect.bisect_left(shifts, int(line))
-        check = query.checks[int(number) - 1]
-        listed.append((line, found.get(check.column, check.column), str(message)))
-    listed.sort(key=lambda x: x[0])
-    problems = [
-        Problem(staged.display, message, line=line, column=column)
-        for line, column, message in listed[:PROBLEMS_PER_FILE]
-    ]
-    if bad > len(problems):
-        kinds = con.execute(query.problem_kinds()).fetchall() if row[1] else []
-        reasons = ", ".join(
-            f"{n} × {found.get(query.checks[int(k) - 1].column, query.checks[int(k) - 1].column)}"
-            for k, n in kinds
-        )
-        if rejects:
-            reasons = f"{len(rejects)} × unreadable line" + (", " + reasons if reasons else "")
-        problems.append(
-            Problem(staged.display, f"{bad - len(problems)} more bad row(s) skipped ({reasons})")
-        )
-    return read, bad, valid, problems
+def json_lines_problems(path: Path, limit: int) -> tuple[int, list[tuple[int, str]]]:
+    """Lines of a JSON Lines file that are not a JSON object: (how many, the first ones as
+    (line, reason)). DuckDB's reader skips them without a word."""
+    count, listed = 0, list[tuple[int, str]]()
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, start=1):
+            text = raw.strip()
+            if not text:
+                continue
+            try:
+                ok = isinstance(json.loads(text), dict)
+                reason = "not a JSON object"
+            except ValueError as e:
+                ok, reason = False, f"not valid JSON ({str(e).split(':')[0]})"
+            if not ok:
+                count += 1
+                if len(listed) < limit:
+                    listed.append((number, reason))
+    return count, listed
 
 
 MINE = "FROM probe_rows WHERE batch BETWEEN ? AND ?"  # one file's rows (Batches.bounds)
@@ -163,3 +154,24 @@ def drop_repeated(
             [*batches.bounds, *batches.bounds],
         )
     )
+
+
+def drop_stored(con: duckdb.DuckDBPyConnection, batches: Batches) -> tuple[int, tuple[int, ...]]:
+    """Delete this file's rows whose probe an earlier batch holds; return how many, and
+    those batches. A join of the keys only (cheap to plan), then a delete only when there is
+    something to delete (DuckDB rewrites the batch's new rows at commit then)."""
+    earlier = (
+        "SELECT m.rowid AS r, e.batch AS b FROM (SELECT rowid, prefecture, observed_at, "
+        f"coalesce(site, '') AS s, coalesce(procedure, '') AS pr {MINE}) m "
+        "JOIN probe_rows e ON e.batch < ? AND e.prefecture = m.prefecture AND "
+        "e.observed_at = m.observed_at AND coalesce(e.site, '') = m.s AND "
+        "coalesce(e.procedure, '') = m.pr"
+    )
+    params = [*batches.bounds, batches.base]
+    found = con.execute(f"SELECT DISTINCT b FROM ({earlier}) ORDER BY 1", params).fetchall()
+    if not found:
+        return 0, ()
+    deleted = row_count(
+        con.execute(f"DELETE FROM probe_rows WHERE rowid IN (SELECT r FROM ({earlier}))", params)
+    )
+    return deleted, tuple(int(b[0]) for b in found)

@@ -1,0 +1,216 @@
+"""``explain_crawl``: how a crawl file would be read, and a mapping to start from — writing
+nothing (it needs no workspace: DuckDB runs in memory).
+
+It says what ``ingest_crawl`` would decide (format, encoding, delimiter, header, which
+column is which and why, the typed or the general plan), shows the first rows as they would
+be recorded (times in the préfecture's local time), counts the problems by rule with the
+first lines, and writes a TOML mapping that spells all of this out, ready to edit and pass
+back with ``--mapping``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import InputError
+from toolkit.ingest.crawl import formats
+from toolkit.ingest.crawl.mapping import ALIASES, MAPPABLE, Mapping, load_mapping, resolve_columns
+from toolkit.ingest.crawl.problems import LISTED
+from toolkit.ingest.crawl.source import open_source, read_link
+from toolkit.reference.fold import fold
+
+PREVIEW = 10
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What ``ingest_crawl`` would do with one file (see :func:`explain_crawl`)."""
+
+    file: str
+    format: str | None = None
+    detected_by: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    header: bool | None = None
+    columns: tuple[str, ...] = ()
+    mapped: dict[str, dict[str, str]] = field(default_factory=dict)  # canonical -> source, why
+    plan: str | None = None  # typed or general
+    rows: int | None = None
+    preview: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)  # first ones, with lines
+    problem_counts: dict[str, int] = field(default_factory=dict)
+    notices: tuple[str, ...] = ()
+    refusal: str | None = None  # why the file would be refused as a whole
+    toml: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        return asdict(self)
+
+
+def explain_crawl(
+    path: str | os.PathLike[str],
+    *,
+    mapping: str | os.PathLike[str] | Mapping | None = None,
+    prefecture: str | None = None,
+    procedure: str | None = None,
+    site: str | None = None,
+) -> Explanation:
+    """How ``path`` would be read (see the module doc); nothing is written anywhere but a
+    temporary folder, removed on return."""
+    import duckdb
+
+    base = mapping if isinstance(mapping, Mapping) else (
+        load_mapping(mapping) if mapping is not None else Mapping()
+    )  # fmt: skip
+    base = base.with_defaults(prefecture=prefecture, procedure=procedure, site=site)
+    file = Path(path)
+    display = str(file)
+    if not file.is_file():
+        raise InputError(f"{display}: no such file; check the path")
+    con = duckdb.connect(config={"autoinstall_known_extensions": False,
+                                 "autoload_known_extensions": False})  # fmt: skip
+    con.execute("SET TimeZone = 'UTC'")
+    with tempfile.TemporaryDirectory(prefix="guichets-explain-") as tmp:
+        work = Path(tmp)
+        source = open_source(file, work / "vault", display)
+        try:
+            return _explain(con, source, base, work)
+        finally:
+            source.discard()
+            con.close()
+
+
+def _explain(con: Any, source: Any, mapping: Mapping, work: Path) -> Explanation:
+    from toolkit.ingest.crawl.insert import general_plan_for
+    from toolkit.ingest.crawl.sql.typed import typed_plan
+
+    display = source.display
+    try:
+        spec = formats.read(con, source, mapping, work, read_link(source.origin, work, 0))
+    except InputError as e:
+        return Explanation(display, refusal=str(e), toml=_toml(mapping, {}, None, display))
+    basics: dict[str, Any] = {
+        "format": spec.format, "detected_by": spec.detected_by, "encoding": spec.encoding,
+        "delimiter": spec.dialect.delimiter if spec.dialect else None, "header": spec.header,
+        "columns": tuple(spec.columns), "notices": spec.notices,
+    }  # fmt: skip
+    try:
+        found = resolve_columns(mapping, list(spec.columns), display)
+    except InputError as e:
+        why = _why(mapping, spec.columns, {})
+        return Explanation(display, **basics, mapped=why, refusal=str(e),
+                           toml=_toml(mapping, {}, spec, display))  # fmt: skip
+    typed = typed_plan(con, spec, found, mapping)
+    plan = general_plan_for(spec, found, mapping)
+    cols = ("prefecture", "site", "procedure", "outcome", "slots", "first_slot", "second_slot",
+            "http_status", "url")  # fmt: skip
+    preview = con.execute(
+        f"SELECT __line, strftime(timezone(tz, observed_at), '%Y-%m-%d %H:%M:%S') || ' ' || "
+        f"coalesce(tz, ''), {', '.join(cols)}, problem FROM ({plan.rows(numbered=True)}) "
+        f"LIMIT {PREVIEW}"
+    ).fetchall()
+    tally = dict(con.execute(plan.tally()).fetchall())
+    rules = plan.rules
+    listed = con.execute(plan.listing(LISTED)).fetchall()
+    rows = [
+        {"row": int(r[0]), "observed_at_local": r[1], **dict(zip(cols, r[2:-1], strict=True)),
+         "problem": rules[int(r[-1]) - 1].code if r[-1] is not None else None}
+        for r in preview
+    ]  # fmt: skip
+    problems = [
+        {"row": int(n), "code": rules[int(k) - 1].code, "column": rules[int(k) - 1].column,
+         "message": str(m)}
+        for n, k, m in listed
+    ]  # fmt: skip
+    counts = {rules[int(k) - 1].code: int(n) for k, n in tally.items() if k is not None}
+    return Explanation(
+        display, **basics, mapped=_why(mapping, spec.columns, found),
+        plan="typed" if typed is not None else "general",
+        rows=sum(int(n) for n in tally.values()), preview=_jsonable(rows), problems=problems,
+        problem_counts=counts, toml=_toml(mapping, found, spec, display),
+    )  # fmt: skip
+
+
+def _why(
+    mapping: Mapping, columns: tuple[str, ...], found: dict[str, str]
+) -> dict[str, dict[str, str]]:
+    """For each probe column: the file's column or constant it comes from, and why."""
+    out: dict[str, dict[str, str]] = {}
+    for canonical in MAPPABLE:
+        if canonical in found:
+            name = found[canonical]
+            if canonical in mapping.columns:
+                why = f"[columns] in {mapping.origin}"
+            elif fold(name) == fold(canonical):
+                why = "header is the column's name"
+            else:
+                why = f"header {name!r} is a known word for {canonical}"
+            out[canonical] = {"from": name, "why": why}
+        elif canonical in mapping.defaults:
+            out[canonical] = {"from": f"= {mapping.defaults[canonical]}",
+                              "why": "default (command line or [defaults])"}  # fmt: skip
+    return out
+
+
+def _jsonable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
+            for r in rows]  # fmt: skip
+
+
+def _toml(
+    mapping: Mapping, found: dict[str, str], spec: formats.ReadSpec | None, display: str
+) -> str:
+    """A mapping that spells out what was detected, with what is left to fill commented."""
+
+    def q(value: object) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int):
+            return str(value)
+        text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
+        return f'"{text}"'
+
+    lines = [f"# Mapping for {Path(display).name} (written by guichets ingest crawl --explain).",
+             "# Edit it, then: guichets ingest crawl FILE --mapping THIS.toml",
+             "# Every key: docs/crawl-mapping.md"]  # fmt: skip
+    if spec is not None:
+        lines.append(f"format = {q(spec.format)}")
+        if spec.format == "csv" and spec.dialect is not None:
+            lines += ["", "[csv]", f"delimiter = {q(spec.dialect.delimiter)}",
+                      f"encoding = {q(spec.encoding or 'utf-8')}", f"header = {q(spec.header)}"]  # fmt: skip
+    lines += ["", "[columns]  # probe column = the file's column (its name, or 1-based position)"]
+    columns = list(spec.columns) if spec else []
+    for canonical in MAPPABLE:
+        if canonical in found:
+            ref: object = found[canonical]
+            if spec is not None and not spec.header and ref in columns:
+                ref = columns.index(str(ref)) + 1
+            lines.append(f"{canonical} = {q(ref)}")
+        elif canonical in ("observed_at", "prefecture", "procedure", "outcome", "slots"):
+            hint = " or ".join(repr(w) for w in ALIASES.get(canonical, ())[:2])
+            lines.append(f'# {canonical} = "…"  # e.g. a header such as {hint}')
+    formats_given = dict(mapping.formats)
+    lines += ["", '[formats]  # strptime formats, e.g. "%d/%m/%Y %H:%M"; zone = "UTC"']
+    for key, value in formats_given.items():
+        lines.append(f"{key} = {q(value)}")
+    if mapping.zone:
+        lines.append(f"zone = {q(mapping.zone)}")
+    if not formats_given:
+        lines.append('# observed_at = "%d/%m/%Y %H:%M"')
+    lines += ["", "[defaults]  # constants for columns the file lacks or leaves blank"]
+    for key, value in mapping.defaults.items():
+        lines.append(f"{key} = {q(value)}")
+    for needed in ("prefecture", "procedure"):
+        if needed not in found and needed not in mapping.defaults:
+            example = "76" if needed == "prefecture" else "renouvellement"
+            lines.append(f"# {needed} = {q(example)}")
+    for column, table in mapping.values.items():
+        lines += ["", f"[values.{column}]"]
+        lines += [f"{q(k)} = {q(v)}" for k, v in table.items()]
+    return "\n".join(lines) + "\n"

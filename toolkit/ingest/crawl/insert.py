@@ -1,0 +1,441 @@
+"""One crawl file's rows into ``probe_rows``, by the typed plan or the general plan, every row
+accounted for.
+
+:func:`insert_file` returns :class:`FileResult`: :class:`Counts` in which every data row of
+the file (its records, less the header and blank lines) is recorded, a repeat of a probe
+earlier in the file, a probe the store already held, refused (a problem, listed with its
+line, column and reason, or counted by reason past the first :data:`problems.LISTED`), or
+skipped (a repeated header). The sum is checked against the file's own count (the layout
+pass): a file whose rows do not add up gets a problem saying so, never a silent loss.
+
+Speed (``docs/crawl-design.md``): rows go straight from the file into ``probe_rows`` in one
+parallel INSERT; the typed plan's need not keep file order (a file that repeats a probe is
+inserted again, in order, so that the first copy is kept). The layout's counts tell whether
+every row was recorded; only otherwise is the file read again: the rows of a repeated
+autumn hour (from a slice of the file, ``window``), the lines the typed reader refused (only
+those, through the general plan), one read counting rows by rule, and one listing the first
+problems. Probes the store already held are found by a join on the keys afterwards.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from toolkit.errors import InputError, Problem
+from toolkit.ingest.crawl import problems as P
+from toolkit.ingest.crawl.formats import ReadSpec, delimited, short_error
+from toolkit.ingest.crawl.lines import LINE_CAP, Layout, locate
+from toolkit.ingest.crawl.sql.general import general_plan
+from toolkit.ingest.crawl.sql.plan import COLUMNS, KEY, Plan
+from toolkit.ingest.crawl.sql.typed import TypedPlan, typed_plan
+from toolkit.ingest.crawl.window import read_repeated_hours
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from toolkit.ingest.crawl.mapping import Mapping
+    from toolkit.ingest.crawl.source import SourceFile
+    from toolkit.ingest.probe_batches import Batches
+
+LEFTOVERS = "crawl_leftovers"  # the temporary table of the repeated hour's rows
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What became of one file's data rows (header and blank lines apart)."""
+
+    rows: int
+    recorded: int = 0
+    repeated: int = 0  # later copies of a probe within the file
+    stored: int = 0  # probes the store already held
+    refused: int = 0  # rows with a problem
+    skipped: int = 0  # repeated headers
+    blank: int = 0  # blank lines (not rows)
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows == (
+            self.recorded + self.repeated + self.stored + self.refused + self.skipped
+        )
+
+
+@dataclass(frozen=True)
+class FileResult:
+    counts: Counts
+    read_by: str  # "typed", "general" or "typed+general"
+    problems: tuple[Problem, ...] = ()
+    notices: tuple[str, ...] = ()
+    spec: ReadSpec | None = None  # as finally read (a normalised copy, say)
+    stored_in: tuple[int, ...] = ()  # batches holding the probes the store already had
+    repeated_hour: str | None = None  # how the repeated autumn hour was read: slice, whole
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The data rows the reader should deliver: with quotes read as DuckDB reads them
+    (``quoted``), and counting every newline as a row's end (``plain``: a file whose quotes
+    are text). DuckDB's count says which reading holds."""
+
+    quoted: int
+    plain: int
+    blank: tuple[int, int] = (0, 0)  # blank lines in each reading
+
+    def __contains__(self, rows: object) -> bool:
+        return rows in (self.quoted, self.plain)
+
+    def quotes_join_lines(self, rows: int) -> bool:
+        return rows == self.quoted
+
+    def blank_for(self, rows: int) -> int:
+        return self.blank[0] if self.quotes_join_lines(rows) else self.blank[1]
+
+
+@dataclass
+class Found:
+    """Problems and skipped rows, by DuckDB's numbering until the file's lines are known:
+    (kind, number, column, message, code, skip); kind "line" (DuckDB's line), "row" (the
+    reader's n-th row) or "file" (already the file's line)."""
+
+    rows: list[tuple[str, int, str | None, str, str, bool]] = field(default_factory=list)
+    refused_lines: set[int] = field(default_factory=set)  # DuckDB lines the reader refused
+    by_code: dict[str, int] = field(default_factory=dict)  # every problem, counted by code
+    left_out: int = 0  # rows the plan's own insert left to another read (a repeated hour)
+
+    def count(self, code: str, n: int = 1) -> None:
+        self.by_code[code] = self.by_code.get(code, 0) + n
+
+    def reject(self, r: P.Reject) -> None:
+        self.refused_lines.add(r.line)
+        self.count("reader.refused")
+        message = f"line refused by the CSV reader ({r.message})"
+        self.rows.append(("line", r.line, r.column, message, "reader.refused", False))
+
+
+def insert_file(
+    con: duckdb.DuckDBPyConnection,
+    source: SourceFile,
+    spec: ReadSpec,
+    found: dict[str, str],
+    mapping: Mapping,
+    batches: Batches,
+    dedupe: bool,
+    work: Path,
+    *,
+    typed: bool = True,
+) -> FileResult:
+    """Insert the file's valid rows and account for the others (see the module doc).
+    ``typed``: try the typed plan first (its sample may send the file to the general plan);
+    ``dedupe``: the store holds probes already (look for this file's among them)."""
+    import duckdb
+
+    layout = _layout(source, spec)
+    if layout is not None and layout.mixed_endings and spec.format == "csv":
+        spec = delimited.normalised(con, spec, source, work)
+        layout = spec.layout
+    P.drop_rejects(con)
+    plan = typed_plan(con, spec, found, mapping) if typed else None
+    source.hash_pass.start()  # the hash, while DuckDB reads
+    try:
+        if plan is not None:
+            result = _typed(con, source, spec, layout, plan, found, mapping, batches, work)
+        else:
+            result = _general(con, source, spec, layout, found, mapping, batches)
+    except duckdb.Error as e:
+        if source.misread():
+            return FileResult(Counts(0), "", spec=spec)
+        source.check_unchanged()  # a file changed under DuckDB: say so, not "cannot read"
+        raise InputError(f"{source.display}: cannot read the file ({short_error(e)})") from None
+    if not dedupe:
+        return result
+    stored, where = P.drop_stored(con, batches)
+    if not stored:
+        return result
+    counts = result.counts
+    return replace(
+        result,
+        counts=replace(counts, recorded=counts.recorded - stored, stored=stored),
+        stored_in=where,
+    )
+
+
+def general_plan_for(spec: ReadSpec, found: dict[str, str], mapping: Mapping) -> Plan:
+    """The general plan reading ``spec``'s file."""
+    header = tuple(spec.columns) if spec.header and spec.format == "csv" else ()
+    first = spec.columns[0] if spec.columns and spec.format == "csv" else None
+    return general_plan(spec.source_sql(), spec.line_sql, found, mapping, header, first)
+
+
+def _layout(source: SourceFile, spec: ReadSpec) -> Layout | None:
+    """The layout of what DuckDB reads (text formats), after refusing a record over the cap."""
+    if spec.format not in ("csv", "jsonl"):
+        return None
+    layout = spec.layout or source.layout
+    if layout.long_record_line:
+        raise InputError(
+            f"{source.display}: line {layout.long_record_line} starts a record longer than "
+            f"{LINE_CAP >> 20} MiB (a quote never closed, or not a crawl export); check the file"
+        )
+    return layout
+
+
+def _expected(spec: ReadSpec, layout: Layout | None) -> Expected | None:
+    """The data rows the reader should deliver, or None when only reading tells."""
+    if spec.rows_known is not None:
+        return Expected(spec.rows_known, spec.rows_known)
+    if layout is None:
+        return None
+    head = 1 if spec.header else 0
+    plain = max(layout.lines - layout.blank_lines - head, 0)
+    quoted = max(layout.records - layout.blank - head, 0) if spec.quoted else plain
+    return Expected(quoted, plain, (layout.blank, layout.blank_lines))
+
+
+def _general(
+    con: duckdb.DuckDBPyConnection, source: SourceFile, spec: ReadSpec, layout: Layout | None,
+    found: dict[str, str], mapping: Mapping, batches: Batches,
+) -> FileResult:  # fmt: skip
+    plan = general_plan_for(spec, found, mapping)
+    expected = _expected(spec, layout)
+    inserted = P.row_count(con.execute(plan.insert(batches)))
+    repeated = P.drop_repeated(con, batches)
+    rows = inserted
+    inserted -= repeated
+    notes = Found()
+    for r in P.reader_rejects(con) if spec.format in ("csv", "xlsx") else []:
+        notes.reject(r)
+    if expected is not None and rows in expected and not notes.rows:
+        counts = Counts(rows, inserted, repeated, blank=expected.blank_for(rows))
+        return FileResult(counts, "general", spec=spec)
+    counts = _tally(con, plan, inserted, repeated, notes, len(notes.refused_lines))
+    return _finish(con, source, spec, layout, plan, "general", expected, counts, notes)
+
+
+def _tally(
+    con: duckdb.DuckDBPyConnection, plan: Plan, inserted: int, repeated: int, notes: Found,
+    reader_refused: int, *, others: Counts | None = None,
+) -> Counts:  # fmt: skip
+    """Count the plan's rows by rule (one more read) and list the first that break one;
+    ``reader_refused``: the lines the reader refused, which the plan never saw."""
+    found = con.execute(plan.tally()).fetchall()
+    tally = {k: n for k, n, _ in found}
+    notes.left_out = sum(int(h) for _, _, h in found)
+    rules = plan.rules
+    if isinstance(plan, TypedPlan) and tally.get(plan.deferred):
+        raise _Deferred
+    valid = int(tally.pop(None, 0))
+    for k, n in tally.items():
+        if not rules[int(k) - 1].skip:
+            notes.count(rules[int(k) - 1].code, int(n))
+    skipped = sum(int(n) for k, n in tally.items() if rules[int(k) - 1].skip)
+    refused = sum(int(n) for k, n in tally.items() if not rules[int(k) - 1].skip)
+    if refused or skipped:
+        for number, rule, message in con.execute(plan.listing(P.LISTED)).fetchall():
+            r = rules[int(rule) - 1]
+            notes.rows.append(("row", int(number), r.column, str(message), r.code, r.skip))
+    counts = Counts(
+        valid + refused + skipped + reader_refused, inserted, repeated,
+        refused=refused + reader_refused, skipped=skipped,
+    )  # fmt: skip
+    if others is not None:
+        counts = _plus(counts, others)
+    return counts
+
+
+def _plus(a: Counts, b: Counts) -> Counts:
+    return Counts(
+        a.rows + b.rows, a.recorded + b.recorded, a.repeated + b.repeated,
+        a.stored + b.stored, a.refused + b.refused, a.skipped + b.skipped, a.blank + b.blank,
+    )  # fmt: skip
+
+
+def _finish(
+    con: duckdb.DuckDBPyConnection, source: SourceFile, spec: ReadSpec, layout: Layout | None,
+    plan: Plan | None, read_by: str, expected: Expected | None, counts: Counts, notes: Found,
+) -> FileResult:  # fmt: skip
+    """Place the problems on the file's lines, add JSON Lines lines DuckDB skipped, and check
+    the sum against the file's own count."""
+    extra: list[Problem] = []
+    if spec.format == "jsonl" and expected is not None and counts.rows < expected.plain:
+        bad, listed = P.json_lines_problems(spec.read_path, P.LISTED)
+        notes.count("json.invalid", bad)
+        for line, reason in listed:
+            notes.rows.append(("file", line, None, reason, "json.invalid", False))
+        counts = replace(counts, rows=counts.rows + bad, refused=counts.refused + bad)
+    if expected is not None:
+        counts = replace(counts, blank=expected.blank_for(counts.rows))
+        if counts.rows not in expected:
+            extra.append(Problem(
+                source.display, f"the file holds {expected.quoted} data row(s) but "
+                f"{counts.rows} were read; check its quotes and line ends",
+                code="file.unaccounted",
+            ))  # fmt: skip
+    quotes = expected.quotes_join_lines(counts.rows) if expected else spec.quoted
+    problems, skips = _place(source, spec, layout, notes, counts, quoted=quotes and spec.quoted)
+    return FileResult(counts, read_by, tuple(problems + extra), tuple(skips), spec)
+
+
+def _place(
+    source: SourceFile, spec: ReadSpec, layout: Layout | None, notes: Found, counts: Counts,
+    *, quoted: bool,
+) -> tuple[list[Problem], list[str]]:  # fmt: skip
+    """The problems (the first :data:`problems.LISTED` by line, the rest counted by reason)
+    and the skipped rows as notices, on the file's own lines."""
+    lines = sorted({n for kind, n, *_ in notes.rows if kind == "line"})
+    rows = sorted({n for kind, n, *_ in notes.rows if kind == "row"})
+    where: dict[tuple[str, int], int] = {}
+    if layout is not None and spec.line_kind == "row" and (lines or rows):
+        where = locate(
+            spec.read_path, quoted=quoted, lines=lines, rows=rows, header=spec.header,
+            rejected=frozenset(notes.refused_lines),
+        )  # fmt: skip
+    placed = sorted(
+        (where.get((kind, n), n) if kind != "file" else n, column, message, code, skip)
+        for kind, n, column, message, code, skip in notes.rows
+    )
+    problems = [
+        Problem(source.display, message, line=line, column=column, code=code)
+        for line, column, message, code, skip in placed
+        if not skip
+    ][: P.LISTED]
+    skips = [f"{source.display}:{line}: {message}" for line, _, message, _, skip in placed if skip][
+        : P.LISTED
+    ]
+    if counts.skipped > len(skips):
+        skips.append(f"{source.display}: {counts.skipped - len(skips)} more header line(s) skipped")
+    more = counts.refused - len(problems)
+    if more > 0:
+        text = ", ".join(f"{n} × {code}" for code, n in sorted(notes.by_code.items()))
+        problems.append(Problem(
+            source.display, f"{more} more bad row(s) skipped (in all: {text})", code="more",
+        ))  # fmt: skip
+    return problems, skips
+
+
+def _typed(
+    con: duckdb.DuckDBPyConnection, source: SourceFile, spec: ReadSpec, layout: Layout | None,
+    plan: TypedPlan, found: dict[str, str], mapping: Mapping, batches: Batches, work: Path,
+) -> FileResult:  # fmt: skip
+    """The typed read; the lines it refuses go through the general plan (only those)."""
+    expected = _expected(spec, layout)
+    insert = plan.insert(batches)
+    first = _unordered(con, insert)
+    exact = P.count_repeated(con, batches)  # the same probe twice
+    if exact:
+        con.execute(f"DELETE {P.MINE}", batches.bounds)
+        P.drop_rejects(con)
+        first = P.row_count(con.execute(insert))
+        exact = P.drop_repeated(con, batches, known=exact)  # the rows deleted
+    rejects = P.reader_rejects(con)
+    P.drop_rejects(con)
+    inserted, repeated = first - exact, exact
+    notes, others, read_by = Found(), None, "typed"
+    if rejects:
+        others = _rejected_lines(con, spec, found, mapping, batches, rejects, work, notes)
+        notes.refused_lines = {r.line for r in rejects}  # rows of the typed read skip them
+        read_by = "typed+general"
+    hour: tuple[int, int, int, str] | None = None  # the repeated hour: rows, bad, repeats
+    if not plan.aware and layout is not None and first + len(rejects) not in (expected or ()):
+        hour = read_repeated_hours(con, spec, layout, plan, batches, LEFTOVERS)
+    accounted = first + len(rejects) + (hour[0] if hour else 0)
+    if expected is not None and accounted in expected and not (hour and hour[1]):
+        inserted, repeated = _leftovers(con, hour, inserted, repeated)
+        counts = Counts(accounted - len(rejects), inserted, repeated)
+        if others is not None:
+            counts = _plus(counts, others)
+        done = _finish(con, source, spec, layout, None, read_by, expected, counts, notes)
+        return replace(done, repeated_hour=hour[3] if hour else None)
+    try:  # problems, or an hour the slice did not hold: count by rule (one more read)
+        counts = _tally(con, plan, 0, 0, notes, 0)
+    except _Deferred:  # a year under 1000 in the typed read: the general plan reads the file
+        con.execute(f"DROP TABLE IF EXISTS temp.{LEFTOVERS}")
+        con.execute(f"DELETE {P.MINE}", batches.bounds)
+        P.drop_rejects(con)
+        return replace(
+            _general(con, source, spec, layout, found, mapping, batches), read_by="typed+general"
+        )
+    if notes.left_out and (hour is None or hour[0] != notes.left_out):
+        hour = read_repeated_hours(con, spec, layout, plan, batches, LEFTOVERS, whole=True)  # type: ignore[arg-type]
+    inserted, repeated = _leftovers(con, hour, inserted, repeated)
+    counts = replace(counts, recorded=inserted, repeated=repeated)
+    if others is not None:
+        counts = _plus(counts, others)
+    done = _finish(con, source, spec, layout, plan, read_by, expected, counts, notes)
+    return replace(done, repeated_hour=hour[3] if hour else None)
+
+
+def _leftovers(
+    con: duckdb.DuckDBPyConnection, hour: tuple[int, int, int, str] | None, inserted: int,
+    repeated: int,
+) -> tuple[int, int]:  # fmt: skip
+    """Insert the first of each probe among the repeated hour's rows (in file order)."""
+    if hour is None:
+        return inserted, repeated
+    cols = ", ".join(COLUMNS)
+    added = P.row_count(
+        con.execute(
+            f"INSERT INTO probe_rows ({cols}) SELECT {cols} FROM ("
+            f"SELECT *, row_number() OVER (PARTITION BY {KEY} ORDER BY rowid) AS n "
+            f"FROM temp.{LEFTOVERS} WHERE problem IS NULL) v WHERE n = 1"
+        )
+    )
+    con.execute(f"DROP TABLE IF EXISTS temp.{LEFTOVERS}")
+    P.drop_rejects(con)
+    return inserted + added, repeated + hour[2]
+
+
+class _Deferred(Exception):
+    """The typed read met times it defers to the general plan."""
+
+
+def _rejected_lines(
+    con: duckdb.DuckDBPyConnection, spec: ReadSpec, found: dict[str, str], mapping: Mapping,
+    batches: Batches, rejects: list[P.Reject], work: Path, notes: Found,
+) -> Counts:  # fmt: skip
+    """The lines the typed reader refused, read by the general plan from a file of their
+    own (the header, then those lines); their problems keep their DuckDB lines in ``notes``.
+    A probe among them that this file already gave counts as a repeat."""
+    path = work / f"rejected-{spec.read_path.stem}.csv"
+    assert spec.dialect is not None
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        if spec.header:
+            buffer = io.StringIO()
+            csv.writer(buffer, delimiter=spec.dialect.delimiter, lineterminator="\n").writerow(
+                spec.columns
+            )
+            out.write(buffer.getvalue())
+        for r in rejects:
+            out.write(r.text.rstrip("\r\n") + "\n")
+    sub = replace(spec, read_path=path, head_path=None, layout=None, rows_known=len(rejects))
+    plan = general_plan_for(sub, found, mapping)
+    P.drop_rejects(con)
+    inserted = P.row_count(con.execute(plan.insert(batches)))
+    twins = P.drop_repeated(con, batches)  # the first copy (the typed read's, or by line) kept
+    again = P.reader_rejects(con)
+    P.drop_rejects(con)
+    lines = [r.line for r in rejects]  # the sub-file's line i + header is rejects[i - 1]
+    offset = 1 if spec.header else 0
+    for r in again:
+        notes.reject(replace(r, line=lines[r.line - offset - 1]))
+    refused_here = {r.line - offset for r in again}
+    kept = [n for i, n in enumerate(lines, 1) if i not in refused_here]
+    sub_notes = Found()
+    counts = _tally(con, plan, inserted - twins, twins, sub_notes, 0)
+    for _, number, column, message, code, skip in sub_notes.rows:
+        notes.rows.append(("line", kept[number - 1], column, message, code, skip))
+    for code, n in sub_notes.by_code.items():
+        notes.count(code, n)
+    return replace(counts, rows=len(rejects), refused=counts.refused + len(again))
+
+
+def _unordered(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    """Run an INSERT without keeping the source's order: DuckDB then inserts on every
+    thread without waiting to put batches in order (about 1.2 s less on 10 M rows)."""
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        return P.row_count(con.execute(sql))
+    finally:
+        con.execute("RESET preserve_insertion_order")
