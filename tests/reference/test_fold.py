@@ -40,6 +40,7 @@ def test_the_sql_twin_equals_the_python_fold_on_every_assigned_character() -> No
     words = ["ŒUVRE", "Œuvre", "œuvre", "Côtes-d’Armor", "Straße", "İstanbul", "x\u0301y"]
     frame = pd.DataFrame({"t": [f"a{c}b" for c in chars] + words})
     con = duckdb.connect()
+    con.register("frame", frame)
     got = con.execute(f"SELECT t, {fold_sql('t')} FROM frame").fetchall()
     different = [(t, sql) for t, sql in got if sql != fold(t)]
     assert different == [] and len(got) > 100_000
@@ -53,8 +54,7 @@ def test_every_lookup_gives_one_key_for_oeuvre() -> None:
     """The look-ups that once folded apart (headers, préfectures, procedures, log columns,
     crawl values, Télérecours names) now read one key."""
     from toolkit.documents.naming import ascii_fold
-    from toolkit.ingest.crawl.mapping import resolve_columns
-    from toolkit.ingest.crawl.mapping import Mapping
+    from toolkit.ingest.crawl.mapping import Mapping, resolve_columns
 
     assert ascii_fold("ŒUVRE").lower() == fold("ŒUVRE") == "oeuvre"
     found = resolve_columns(
