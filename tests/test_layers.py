@@ -65,8 +65,11 @@ def _imports(modules: dict[str, Path]) -> dict[str, set[str]]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 found |= {resolve(a.name) for a in node.names if a.name.startswith("toolkit")}
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and (
-                node.module.startswith("toolkit")
+            elif (
+                isinstance(node, ast.ImportFrom)
+                and node.level == 0
+                and node.module
+                and (node.module.startswith("toolkit"))
             ):
                 for a in node.names:
                     full = f"{node.module}.{a.name}"

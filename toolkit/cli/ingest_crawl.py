@@ -108,7 +108,7 @@ def _show(e: Explanation) -> None:
     if e.preview:
         render.emit(e.preview, Format.table, title="First rows as they would be recorded")
     for p in e.problems:
-        out(f"  row {p['row']} [{p['column']}] {p['code']}: {p['message']}")
+        out(f"  line {p['line']} [{p['column']}] {p['code']}: {p['message']}")
     typer.echo(e.toml)
 
 

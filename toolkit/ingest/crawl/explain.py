@@ -87,7 +87,9 @@ def explain_crawl(
 
 
 def _explain(con: Any, source: Any, mapping: Mapping, work: Path) -> Explanation:
-    from toolkit.ingest.crawl.insert import general_plan_for
+    from toolkit.ingest.crawl.insert import general_plan_for, readable
+    from toolkit.ingest.crawl.lines import locate
+    from toolkit.ingest.crawl.problems import drop_rejects, reader_rejects
     from toolkit.ingest.crawl.sql.typed import typed_plan
 
     display = source.display
@@ -100,12 +102,22 @@ def _explain(con: Any, source: Any, mapping: Mapping, work: Path) -> Explanation
         "delimiter": spec.dialect.delimiter if spec.dialect else None, "header": spec.header,
         "columns": tuple(spec.columns), "notices": spec.notices,
     }  # fmt: skip
+    if spec.header and _looks_like_data(spec.columns):
+        basics["notices"] = (*spec.notices, f"{display}: the first line looks like data, not "
+                             "column names: if the file has no header, set [csv] header = false "
+                             "and give [columns] by position (1, 2, …)")  # fmt: skip
     try:
         found = resolve_columns(mapping, list(spec.columns), display)
     except InputError as e:
         why = _why(mapping, spec.columns, {})
         return Explanation(display, **basics, mapped=why, refusal=str(e),
                            toml=_toml(mapping, {}, spec, display))  # fmt: skip
+    try:
+        spec, layout = readable(con, source, spec, work)
+    except InputError as e:
+        return Explanation(
+            display, **basics, refusal=str(e), toml=_toml(mapping, {}, spec, display)
+        )
     typed = typed_plan(con, spec, found, mapping)
     plan = general_plan_for(spec, found, mapping)
     cols = ("prefecture", "site", "procedure", "outcome", "slots", "first_slot", "second_slot",
@@ -115,26 +127,46 @@ def _explain(con: Any, source: Any, mapping: Mapping, work: Path) -> Explanation
         f"coalesce(tz, ''), {', '.join(cols)}, problem FROM ({plan.rows(numbered=True)}) "
         f"LIMIT {PREVIEW}"
     ).fetchall()
-    tally = dict(con.execute(plan.tally()).fetchall())
+    drop_rejects(con)
+    tally = {k: int(n) for k, n, _ in con.execute(plan.tally()).fetchall()}
+    refused = reader_rejects(con)
     rules = plan.rules
     listed = con.execute(plan.listing(LISTED)).fetchall()
+    where: dict[tuple[str, int], int] = {}
+    if layout is not None and spec.line_kind == "row":  # the file's own line numbers
+        numbers = [int(r[0]) for r in preview] + [int(n) for n, _, _ in listed]
+        where = locate(spec.read_path, quoted=spec.quoted, rows=numbers, header=spec.header,
+                       lines=[r.line for r in refused[:LISTED]],
+                       rejected=frozenset(r.line for r in refused))  # fmt: skip
     rows = [
-        {"row": int(r[0]), "observed_at_local": r[1], **dict(zip(cols, r[2:-1], strict=True)),
+        {"line": where.get(("row", int(r[0])), int(r[0])), "observed_at_local": r[1],
+         **dict(zip(cols, r[2:-1], strict=True)),
          "problem": rules[int(r[-1]) - 1].code if r[-1] is not None else None}
         for r in preview
     ]  # fmt: skip
     problems = [
-        {"row": int(n), "code": rules[int(k) - 1].code, "column": rules[int(k) - 1].column,
-         "message": str(m)}
+        {"line": where.get(("row", int(n)), int(n)), "code": rules[int(k) - 1].code,
+         "column": rules[int(k) - 1].column, "message": str(m)}
         for n, k, m in listed
-    ]  # fmt: skip
-    counts = {rules[int(k) - 1].code: int(n) for k, n in tally.items() if k is not None}
+    ] + [{"line": where.get(("line", r.line), r.line), "code": "reader.refused",
+          "column": r.column, "message": f"line refused by the CSV reader ({r.message})"}
+         for r in refused[:LISTED]]  # fmt: skip
+    counts = {rules[int(k) - 1].code: n for k, n in tally.items() if k is not None}
+    if refused:
+        counts["reader.refused"] = len(refused)
     return Explanation(
         display, **basics, mapped=_why(mapping, spec.columns, found),
         plan="typed" if typed is not None else "general",
-        rows=sum(int(n) for n in tally.values()), preview=_jsonable(rows), problems=problems,
+        rows=sum(tally.values()) + len(refused), preview=_jsonable(rows), problems=problems,
         problem_counts=counts, toml=_toml(mapping, found, spec, display),
     )  # fmt: skip
+
+
+def _looks_like_data(names: tuple[str, ...]) -> bool:
+    """Whether most names start with a digit (a date, a count): a first line of data."""
+    import re
+
+    return sum(bool(re.match(r"\s*\d", n)) for n in names) * 2 > len(names)
 
 
 def _why(
@@ -182,10 +214,15 @@ def _toml(
     if spec is not None:
         lines.append(f"format = {q(spec.format)}")
         if spec.format == "csv" and spec.dialect is not None:
+            header = spec.header and not _looks_like_data(spec.columns)
             lines += ["", "[csv]", f"delimiter = {q(spec.dialect.delimiter)}",
-                      f"encoding = {q(spec.encoding or 'utf-8')}", f"header = {q(spec.header)}"]  # fmt: skip
+                      f"encoding = {q(spec.encoding or 'utf-8')}", f"header = {q(header)}"]  # fmt: skip
     lines += ["", "[columns]  # probe column = the file's column (its name, or 1-based position)"]
     columns = list(spec.columns) if spec else []
+    data = _looks_like_data(tuple(columns))
+    if data:  # no header: show what each position holds
+        shown = ", ".join(f"{i} = {c[:20]!r}" for i, c in enumerate(columns[:12], 1))
+        lines.append(f"# the first line holds: {shown}")
     for canonical in MAPPABLE:
         if canonical in found:
             ref: object = found[canonical]
@@ -194,7 +231,8 @@ def _toml(
             lines.append(f"{canonical} = {q(ref)}")
         elif canonical in ("observed_at", "prefecture", "procedure", "outcome", "slots"):
             hint = " or ".join(repr(w) for w in ALIASES.get(canonical, ())[:2])
-            lines.append(f'# {canonical} = "…"  # e.g. a header such as {hint}')
+            example = "1  # its position" if data else f'"…"  # e.g. a header such as {hint}'
+            lines.append(f"# {canonical} = {example}")
     formats_given = dict(mapping.formats)
     lines += ["", '[formats]  # strptime formats, e.g. "%d/%m/%Y %H:%M"; zone = "UTC"']
     for key, value in formats_given.items():

@@ -132,10 +132,7 @@ def insert_file(
     ``dedupe``: the store holds probes already (look for this file's among them)."""
     import duckdb
 
-    layout = _layout(source, spec)
-    if layout is not None and layout.mixed_endings and spec.format == "csv":
-        spec = delimited.normalised(con, spec, source, work)
-        layout = spec.layout
+    spec, layout = readable(con, source, spec, work)
     P.drop_rejects(con)
     plan = typed_plan(con, spec, found, mapping) if typed else None
     source.hash_pass.start()  # the hash, while DuckDB reads
@@ -169,8 +166,19 @@ def general_plan_for(spec: ReadSpec, found: dict[str, str], mapping: Mapping) ->
     return general_plan(spec.source_sql(), spec.line_sql, found, mapping, header, first)
 
 
+def readable(
+    con: duckdb.DuckDBPyConnection, source: SourceFile, spec: ReadSpec, work: Path
+) -> tuple[ReadSpec, Layout | None]:
+    """``spec`` made safe for the bulk read, and the layout of what DuckDB reads (text
+    formats): a record over the cap refused, mixed line endings read from a copy."""
+    layout = _layout(source, spec)
+    if layout is not None and layout.mixed_endings and spec.format == "csv":
+        spec = delimited.normalised(con, spec, source, work)
+        layout = spec.layout
+    return spec, layout
+
+
 def _layout(source: SourceFile, spec: ReadSpec) -> Layout | None:
-    """The layout of what DuckDB reads (text formats), after refusing a record over the cap."""
     if spec.format not in ("csv", "jsonl"):
         return None
     layout = spec.layout or source.layout
