@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import InputError, Problem, ProblemsFound
 from toolkit.ingest.crawl import formats, ledger
-from toolkit.ingest.crawl.insert import FileResult, insert_file
+from toolkit.ingest.crawl.insert import FileResult, insert_file, readable
 from toolkit.ingest.crawl.mapping import Mapping, load_mapping, resolve_columns
 from toolkit.ingest.crawl.problems import MINE
 from toolkit.ingest.crawl.source import SourceFile, open_source, read_link
@@ -127,6 +127,9 @@ def _prepare(
     try:
         spec = formats.read(ws.con, source, mapping, work, read_link(path, work, number))
         found = resolve_columns(mapping, list(spec.columns), display)
+        # a hostile file (a record of a gigabyte) is refused, and mixed line endings are
+        # read from a copy, before anything is copied or read in bulk
+        spec, _ = readable(ws.con, source, spec, work)
     except InputError as e:
         source.discard()
         report.problems.append(_file_problem(display, e))
@@ -181,11 +184,12 @@ def _ingest_file(
                 "sha256": source.digest, "already_ingested": True, "batch": earlier.batch,
             }  # fmt: skip
             return False
+    spec = item.spec
     same_size = ws.scalar("SELECT count(*) FROM files WHERE size = ?", [source.size])
     source.start_copy(already_kept=bool(same_size) and ws.vault.path_for(source.digest).exists())
     dedupe = bool(ws.scalar("SELECT count(*) FROM probe_rows"))
     batches = Batches(next_batch(con))
-    result = insert_file(con, source, item.spec, item.found, mapping, batches, dedupe, work,
+    result = insert_file(con, source, spec, item.found, mapping, batches, dedupe, work,
                          typed=typed)  # fmt: skip
     if source.misread():  # UTF-8 in its first chunk only: read it again as Windows-1252
         con.execute(f"DELETE {MINE}", batches.bounds)
