@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import InputError, Problem, ProblemsFound
 from toolkit.ingest.crawl import formats, ledger
-from toolkit.ingest.crawl.insert import FileResult, insert_file, readable
+from toolkit.ingest.crawl.counts import FileResult
+from toolkit.ingest.crawl.insert import insert_file, readable
 from toolkit.ingest.crawl.mapping import Mapping, load_mapping, resolve_columns
 from toolkit.ingest.crawl.problems import MINE
 from toolkit.ingest.crawl.source import SourceFile, open_source, read_link

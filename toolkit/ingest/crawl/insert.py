@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.errors import InputError, Problem
 from toolkit.ingest.crawl import problems as P
+from toolkit.ingest.crawl.counts import Counts, Expected, FileResult, Found, plus
 from toolkit.ingest.crawl.formats import ReadSpec, delimited, short_error
 from toolkit.ingest.crawl.lines import LINE_CAP, Layout, locate
 from toolkit.ingest.crawl.sql.general import general_plan
@@ -42,77 +43,6 @@ if TYPE_CHECKING:
     from toolkit.ingest.probe_batches import Batches
 
 LEFTOVERS = "crawl_leftovers"  # the temporary table of the repeated hour's rows
-
-
-@dataclass(frozen=True)
-class Counts:
-    """What became of one file's data rows (header and blank lines apart)."""
-
-    rows: int
-    recorded: int = 0
-    repeated: int = 0  # later copies of a probe within the file
-    stored: int = 0  # probes the store already held
-    refused: int = 0  # rows with a problem
-    skipped: int = 0  # repeated headers
-    blank: int = 0  # blank lines (not rows)
-
-    @property
-    def balanced(self) -> bool:
-        return self.rows == (
-            self.recorded + self.repeated + self.stored + self.refused + self.skipped
-        )
-
-
-@dataclass(frozen=True)
-class FileResult:
-    counts: Counts
-    read_by: str  # "typed", "general" or "typed+general"
-    problems: tuple[Problem, ...] = ()
-    notices: tuple[str, ...] = ()
-    spec: ReadSpec | None = None  # as finally read (a normalised copy, say)
-    stored_in: tuple[int, ...] = ()  # batches holding the probes the store already had
-    repeated_hour: str | None = None  # how the repeated autumn hour was read: slice, whole
-
-
-@dataclass(frozen=True)
-class Expected:
-    """The data rows the reader should deliver: with quotes read as DuckDB reads them
-    (``quoted``), and counting every newline as a row's end (``plain``: a file whose quotes
-    are text). DuckDB's count says which reading holds."""
-
-    quoted: int
-    plain: int
-    blank: tuple[int, int] = (0, 0)  # blank lines in each reading
-
-    def __contains__(self, rows: object) -> bool:
-        return rows in (self.quoted, self.plain)
-
-    def quotes_join_lines(self, rows: int) -> bool:
-        return rows == self.quoted
-
-    def blank_for(self, rows: int) -> int:
-        return self.blank[0] if self.quotes_join_lines(rows) else self.blank[1]
-
-
-@dataclass
-class Found:
-    """Problems and skipped rows, by DuckDB's numbering until the file's lines are known:
-    (kind, number, column, message, code, skip); kind "line" (DuckDB's line), "row" (the
-    reader's n-th row) or "file" (already the file's line)."""
-
-    rows: list[tuple[str, int, str | None, str, str, bool]] = field(default_factory=list)
-    refused_lines: set[int] = field(default_factory=set)  # DuckDB lines the reader refused
-    by_code: dict[str, int] = field(default_factory=dict)  # every problem, counted by code
-    left_out: int = 0  # rows the plan's own insert left to another read (a repeated hour)
-
-    def count(self, code: str, n: int = 1) -> None:
-        self.by_code[code] = self.by_code.get(code, 0) + n
-
-    def reject(self, r: P.Reject) -> None:
-        self.refused_lines.add(r.line)
-        self.count("reader.refused")
-        message = f"line refused by the CSV reader ({r.message})"
-        self.rows.append(("line", r.line, r.column, message, "reader.refused", False))
 
 
 def insert_file(
@@ -249,15 +179,8 @@ def _tally(
         refused=refused + reader_refused, skipped=skipped,
     )  # fmt: skip
     if others is not None:
-        counts = _plus(counts, others)
+        counts = plus(counts, others)
     return counts
-
-
-def _plus(a: Counts, b: Counts) -> Counts:
-    return Counts(
-        a.rows + b.rows, a.recorded + b.recorded, a.repeated + b.repeated,
-        a.stored + b.stored, a.refused + b.refused, a.skipped + b.skipped, a.blank + b.blank,
-    )  # fmt: skip
 
 
 def _finish(
@@ -353,7 +276,7 @@ def _typed(
         inserted, repeated = _leftovers(con, hour, inserted, repeated)
         counts = Counts(accounted - len(rejects), inserted, repeated)
         if others is not None:
-            counts = _plus(counts, others)
+            counts = plus(counts, others)
         done = _finish(con, source, spec, layout, None, read_by, expected, counts, notes)
         return replace(done, repeated_hour=hour[3] if hour else None)
     try:  # problems, or an hour the slice did not hold: count by rule (one more read)
@@ -370,7 +293,7 @@ def _typed(
     inserted, repeated = _leftovers(con, hour, inserted, repeated)
     counts = replace(counts, recorded=inserted, repeated=repeated)
     if others is not None:
-        counts = _plus(counts, others)
+        counts = plus(counts, others)
     done = _finish(con, source, spec, layout, plan, read_by, expected, counts, notes)
     return replace(done, repeated_hour=hour[3] if hour else None)
 
