@@ -10,6 +10,7 @@ import getpass
 import json
 import os
 import re
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -27,6 +28,7 @@ from toolkit.errors import (
     WorkspaceMissing,
     WorkspaceTooNew,
 )
+from toolkit.scratch import TMP_DIR, Leftover, new_file, sweep
 from toolkit.vault import Vault
 
 if TYPE_CHECKING:
@@ -85,8 +87,10 @@ class Workspace:
         self.root = root
         self.con = con
         self.read_only = read_only
-        self.vault = Vault(root / "vault")
+        self.vault = Vault(root / "vault", root / TMP_DIR)
         self._txn: Transaction | None = None
+        #: What interrupted runs had left in ``tmp/`` (and the vault), removed at this open.
+        self.swept: list[Leftover] = []
 
     # paths ---------------------------------------------------------------
     @property
@@ -96,6 +100,29 @@ class Workspace:
     @property
     def out_dir(self) -> Path:
         return self.root / "out"
+
+    @property
+    def tmp_dir(self) -> Path:
+        """``WORKSPACE/tmp/``: staging and temporary files, on the vault's file system, swept
+        (and reported in :attr:`swept`) at the next read-write open after a crash."""
+        return self.root / TMP_DIR
+
+    def temp_file(self, prefix: str = "", suffix: str = "") -> Path:
+        """A new empty file under :attr:`tmp_dir` (mode 600). Write it, then hand it to
+        :meth:`adopt_file` (one rename into the vault) or remove it."""
+        return new_file(self.tmp_dir, prefix=prefix, suffix=suffix)
+
+    @contextmanager
+    def temp_dir(self, prefix: str = "") -> Iterator[Path]:
+        """A new folder under :attr:`tmp_dir`, removed with its content on exit."""
+        import tempfile
+
+        self.tmp_dir.mkdir(exist_ok=True)
+        path = Path(tempfile.mkdtemp(dir=self.tmp_dir, prefix=prefix))
+        try:
+            yield path
+        finally:
+            shutil.rmtree(path, ignore_errors=True)
 
     # lifecycle -----------------------------------------------------------
     def close(self) -> None:
@@ -170,7 +197,7 @@ class Workspace:
         self, tmp: Path, digest: str, size: int, original_name: str, media_type: str | None
     ) -> None:
         """Like :meth:`store_file` for a large original already copied (and hashed) into a
-        temporary file inside the vault folder, so it is never held in memory."""
+        temporary file (:meth:`temp_file`), so it is never held in memory."""
         created = self.vault.adopt(tmp, digest)
         self._list_file(digest, created, size, media_type, original_name)
 
@@ -294,8 +321,8 @@ def init_workspace(path: str | os.PathLike[str] | None = None) -> Workspace:
     if root.exists() and not root.is_dir():
         raise WorkspaceError(f"{root}: exists and is not a folder; choose another --workspace")
     root.mkdir(parents=True, exist_ok=True)
-    (root / "vault").mkdir(exist_ok=True)
-    (root / "out").mkdir(exist_ok=True)
+    for folder in ("vault", "out", TMP_DIR):
+        (root / folder).mkdir(exist_ok=True)
     ws = open_workspace(root, _create=True)
     created = ws.scalar("SELECT count(*) FROM custody WHERE action = 'init'") == 0
     if created:
@@ -335,6 +362,11 @@ def open_workspace(
     except BaseException:
         con.close()
         raise
-    (root / "vault").mkdir(exist_ok=True)
-    (root / "out").mkdir(exist_ok=True)
-    return Workspace(root, con, read_only)
+    ws = Workspace(root, con, read_only)
+    if not read_only:
+        for folder in ("vault", "out", TMP_DIR):
+            (root / folder).mkdir(exist_ok=True)
+        ws.swept = sweep(root)
+        if ws.swept:
+            ws.log_custody("workspace.sweep", {"removed": [x.to_dict() for x in ws.swept]})
+    return ws
