@@ -325,14 +325,15 @@ def test_strict_refuses_and_records_nothing(ws: Workspace) -> None:
     assert ws.scalar("SELECT count(*) FROM probes") == 0
     assert ws.scalar("SELECT count(*) FROM files") == 0
     assert list(ws.vault.iter_files()) == []
-    assert not list(ws.vault.root.glob(".incoming-*"))
+    assert list(ws.tmp_dir.iterdir()) == []  # no copy left behind
 
 
 def _nothing_recorded(ws: Workspace) -> None:
+    """No row, no listed file, nothing in the vault, no copy left in the workspace's tmp/."""
     assert ws.scalar("SELECT count(*) FROM probes") == 0
     assert ws.scalar("SELECT count(*) FROM files") == 0
     assert list(ws.vault.iter_files()) == []
-    assert not list(ws.vault.root.glob(".incoming-*"))
+    assert list(ws.tmp_dir.iterdir()) == []  # no copy left behind
 
 
 def _change_when_recording(change):  # type: ignore[no-untyped-def]
@@ -436,7 +437,7 @@ def test_a_different_file_of_a_kept_size_is_copied(ws: Workspace, tmp_path: Path
     ingest_crawl(ws, [second])
     assert len(list(ws.vault.iter_files())) == 2
     assert ws.sql("SELECT count(DISTINCT size), count(*) FROM files").fetchone() == (1, 2)
-    assert not list(ws.vault.root.glob(".incoming-*"))
+    assert list(ws.tmp_dir.iterdir()) == []  # no copy left behind
 
 
 def test_failed_flush_of_the_vault_copy_records_nothing(
@@ -751,3 +752,26 @@ def test_cli_reads_a_late_cp1252_chunk_again_and_refuses_it_against_a_utf8_mappi
     assert "encoding cp1252 (detected)" in r.stderr
     [row] = cli.json("indicators", "prefecture", "--prefecture", "76")
     assert row["probes"] == 4 and row["slots_rate"] == 0.25
+
+
+def test_a_crawl_killed_midway_leaves_its_copies_in_tmp_for_the_next_open(
+    tmp_path: Path,
+) -> None:
+    """The staging lives in the workspace's tmp/: what a killed run left there (a vault copy
+    under way, a transcoded copy) is removed, and reported, when the workspace opens next."""
+    from toolkit.workspace import init_workspace, open_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    left = ws.tmp_dir / "crawl-abc" / "original-0-utf8.csv"
+    left.parent.mkdir(parents=True)
+    left.write_bytes(b"x" * 1000)  # as a kill -9 during an ingest would leave it
+    (ws.tmp_dir / "crawl-k2j3").write_bytes(b"y" * 10)
+    ws.close()
+    again = open_workspace(tmp_path / "ws")
+    assert sorted((x.path, x.size) for x in again.swept) == [
+        ("tmp/crawl-abc", 1000), ("tmp/crawl-k2j3", 10),
+    ]  # fmt: skip
+    assert list(again.tmp_dir.iterdir()) == []
+    report = ingest_crawl(again, [CRAWL / "bom-utf8.csv"])
+    assert report.rows == 2 and list(again.tmp_dir.iterdir()) == []
+    again.close()

@@ -17,7 +17,6 @@ nor vault files behind.
 from __future__ import annotations
 
 import os
-import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,8 +79,9 @@ def ingest_crawl(
     if not inputs and not report.problems:
         raise InputError("no crawl files found in " + ", ".join(str(p) for p in paths))
     prepared: list[Prepared] = []
-    with tempfile.TemporaryDirectory(prefix="guichets-crawl-") as tmp, ExitStack() as stack:
-        work = Path(tmp)
+    # the work folder (links, transcoded copies, slices) and the vault copies live in the
+    # workspace's tmp/, which the next open sweeps if this run is killed
+    with ws.temp_dir(prefix="crawl-") as work, ExitStack() as stack:
         for i, path in enumerate(inputs):
             progress(i, len(inputs) * 2, path.name)
             ready = _prepare(ws, path, base, work, i, report)
@@ -121,7 +121,7 @@ def _prepare(
     """Open and understand one file before the transaction; a refusal is a Problem."""
     display = str(path)
     try:
-        source = open_source(path, ws.vault.root, display)
+        source = open_source(path, ws.tmp_dir, display)
     except InputError as e:
         report.problems.append(_file_problem(display, e))
         return None

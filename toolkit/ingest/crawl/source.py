@@ -11,7 +11,8 @@ hashes the file (:class:`Reading`: SHA-256 and whether all of it is UTF-8, which
 release the GIL), never holding it in memory. DuckDB reads the original through a symbolic
 link in the ingest's work folder, so that a name with ``*``, ``?`` or ``[`` is never taken
 for a pattern. When the file's turn comes in the transaction, the kernel copies it into a
-temporary file beside the vault (``shutil.copyfile``) while DuckDB reads; once the rows are
+temporary file in the workspace's ``tmp/`` (``shutil.copyfile``; the folder is on the vault's
+file system, and the next open sweeps it after a crash) while DuckDB reads; once the rows are
 read the copy is flushed (``fsync``) and moved to ``vault/<sha256[:2]>/<sha256>``, unless
 the vault already holds those bytes. The original's size, times, inode and device are taken
 first and compared once the hash is done (:attr:`SourceFile.digest`), after DuckDB's last
@@ -97,7 +98,7 @@ class SourceFile:
     head: bytes  # the first bytes (4 KiB), for format sniffing
     layout_pass: Pass[Layout]
     hash_pass: Pass[Hash]
-    vault_tmp: Path  # the folder for the copy on its way into the vault
+    vault_tmp: Path  # the folder for the copy on its way into the vault (the workspace's tmp/)
     tmp: Path | None = None  # the copy, until it is committed
     copier: threading.Thread | None = None  # the kernel copy into ``tmp``
     copy_failure: list[BaseException] = field(default_factory=list)
@@ -153,7 +154,7 @@ class SourceFile:
         if self.copier is not None or self.tmp is not None or already_kept:
             return
         self.vault_tmp.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=self.vault_tmp, prefix=".incoming-")
+        fd, name = tempfile.mkstemp(dir=self.vault_tmp, prefix="crawl-")
         os.close(fd)
         self.tmp = Path(name)
         self.copier = threading.Thread(
