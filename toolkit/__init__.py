@@ -34,6 +34,9 @@ _API: dict[str, str] = {
     "ingest_screenshots": "toolkit.ingest.screenshots",
     "ingest_captures": "toolkit.ingest.captures",
     "ingest_crawl": "toolkit.ingest.crawl",
+    "explain_crawl": "toolkit.ingest.crawl",
+    "list_sources": "toolkit.ingest.sources",
+    "remove_source": "toolkit.ingest.sources",
     "ingest_documents": "toolkit.ingest.documents",
     # capture and timestamps
     "capture_page": "toolkit.capture.record",

@@ -364,7 +364,7 @@ def _rejected_lines(
 
 def _unordered(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     """Run an INSERT without keeping the source's order: DuckDB then inserts on every
-    thread without waiting to put batches in order (about 1.2 s less on 10 M rows)."""
+    thread without waiting to put batches in order (docs/crawl-design.md)."""
     con.execute("SET preserve_insertion_order = false")
     try:
         return P.row_count(con.execute(sql))

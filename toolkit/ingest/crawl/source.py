@@ -165,8 +165,8 @@ class SourceFile:
     def finish_copy(self) -> None:
         """Wait for the copy, then flush it to disk; refuse it if it failed or differs in
         size. (The flush waits until now: started as soon as the copy ends, it slowed
-        DuckDB's insert by about 0.7 s on 10 M rows; by now the kernel has mostly written
-        the copy out on its own.)"""
+        DuckDB's insert; by now the kernel has mostly written the copy out on its own, see
+        docs/crawl-design.md.)"""
         if self.copier is not None:
             self.copier.join()
             self.copier = None

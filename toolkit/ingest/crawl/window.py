@@ -3,7 +3,7 @@
 A naive time in the hour that the autumn clock change repeats (02:00–03:00 in Paris on the
 last Sunday of October) stands for two instants, and the first copy of a repeated line is
 the one kept: those rows must be read in file order, apart from the parallel insert
-(``sql.typed``). Reading the whole file again for them took 2–3 s on 10 million rows.
+(``sql.typed``). Reading the whole file again for them is costly (docs/crawl-design.md).
 
 Robots write in time order, so each window's rows lie between two known places in the file.
 The layout pass noted where a line starts in every 4 MiB chunk (``Layout.marks``); the

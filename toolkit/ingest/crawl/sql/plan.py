@@ -53,7 +53,7 @@ class Plan:
     def insert(self, batches: Batches, source: str | None = None) -> str:
         """Insert the valid rows. Probes the store already holds are found afterwards
         (``problems.drop_stored``): an anti-join here would make DuckDB insert on one
-        thread, and plan the whole query again around the join (0.6 s on a small file)."""
+        thread, and plan the whole query again around the join (docs/crawl-design.md)."""
         cols = ", ".join(COLUMNS)
         return (
             f"INSERT INTO probe_rows ({cols}) SELECT {cols} FROM (SELECT *, {batches.sql()} "

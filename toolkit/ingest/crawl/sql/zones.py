@@ -37,7 +37,7 @@ def transitions(zone: str, last_year: int) -> tuple[int, tuple[tuple[datetime, i
 
     Found by sampling the offset weekly, then bisecting to the second where it changed (the
     zones of France change at most twice a year; ``test_zone_codes_match_icu_and_python``
-    checks every 7 hours against ICU). Daily sampling took 0.2 s of every crawl ingest.
+    checks every 7 hours against ICU). Daily sampling was slower (docs/crawl-design.md).
     """
     tz = ZoneInfo(zone)
 
