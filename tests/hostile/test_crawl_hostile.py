@@ -170,6 +170,9 @@ def test_huge_lines_quotes_and_a_zip_are_refused_one_line_each_within_seconds(
     assert run.returncode == 1, run.stderr
     refused = [line for line in run.stderr.splitlines() if line.startswith("Rejected: ")]
     assert sorted(refused) == sorted(f"Rejected: {p}: {m}" for p, m in expected.items()), run.stderr
-    assert run.peak_mb < MEMORY_LIMIT_MB and run.seconds < 30, (run.peak_mb, run.seconds)
+    # about 5 s on an idle machine (most of it starting Python and DuckDB); the CPU time, which
+    # a shared machine does not inflate, shows no file was read whole (2 GB would take more)
+    assert run.peak_mb < MEMORY_LIMIT_MB and run.cpu_seconds < 12, (run.peak_mb, run.cpu_seconds)
+    assert run.seconds < 90, run.seconds
     assert [p for p in workspace.glob("vault/**/*") if p.is_file()] == []
     assert list(workspace.glob("tmp/*")) == []  # nothing kept, nothing left behind

@@ -126,6 +126,9 @@ def test_ingest_reads_the_repeated_hour_from_a_slice(
     path.write_bytes((bom + HEADER.replace("\n", newline) + "".join(lines)).encode("utf-8"))
     rows, duplicates, warnings, taken = _ingest(path, tmp_path)
     assert taken == "slice"
+    # the repeats are the second pass through the hour, on their own lines of the file
+    second_pass = [i + 2 for i, ln in enumerate(lines) if "slots_available" in ln]
+    assert any(f"line(s) {', '.join(map(str, second_pass))}" in w for w in warnings), warnings
     assert len(rows) == len(lines) - 6 and duplicates == 6
     # 02:00–02:50 read as summer time (UTC+2); the first copy, by line, is the one kept
     hour = [r for r in rows if "10-27 00:00" <= r[0] < "10-27 01:00"]

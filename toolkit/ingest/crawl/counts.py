@@ -41,6 +41,7 @@ class FileResult:
     spec: ReadSpec | None = None  # as finally read (a normalised copy, say)
     stored_in: tuple[int, ...] = ()  # batches holding the probes the store already had
     repeated_hour: str | None = None  # how the repeated autumn hour was read: slice, whole
+    repeat_lines: tuple[int, ...] = ()  # the lines of the first repeats
 
 
 @dataclass(frozen=True)

@@ -244,10 +244,13 @@ def _report_file(
             "they were not recorded again"
         )
     if counts.repeated:
+        at = ", ".join(str(n) for n in result.repeat_lines)
+        more = " …" if counts.repeated > len(result.repeat_lines) else ""
         report.warnings.append(
             f"{display}: {counts.repeated} row(s) repeat the préfecture, site, procedure and "
             "time of an earlier row and were recorded once (a naive time in the repeated hour "
-            "of the autumn clock change does this: give times with their UTC offset)"
+            f"of the autumn clock change does this: give times with their UTC offset); "
+            f"line(s) {at}{more}"
         )
     details: dict[str, Any] = {
         "sha256": digest, "batch": batch, "format": spec.format if spec else None,
@@ -258,6 +261,8 @@ def _report_file(
     }  # fmt: skip
     if result.repeated_hour:
         details["repeated_hour_read_from"] = result.repeated_hour
+    if result.repeat_lines:
+        details["repeat_lines"] = list(result.repeat_lines)
     report.details["files"][display] = details
 
 

@@ -33,7 +33,7 @@ from toolkit.ingest.crawl.lines import LINE_CAP, Layout, locate
 from toolkit.ingest.crawl.sql.general import general_plan
 from toolkit.ingest.crawl.sql.plan import COLUMNS, KEY, Plan
 from toolkit.ingest.crawl.sql.typed import TypedPlan, typed_plan
-from toolkit.ingest.crawl.window import read_repeated_hours
+from toolkit.ingest.crawl.window import HourRead, read_repeated_hours
 
 if TYPE_CHECKING:
     import duckdb
@@ -147,9 +147,11 @@ def _general(
         notes.reject(r)
     if expected is not None and rows in expected and not notes.rows:
         counts = Counts(rows, inserted, repeated, blank=expected.blank_for(rows))
-        return FileResult(counts, "general", spec=spec)
-    counts = _tally(con, plan, inserted, repeated, notes, len(notes.refused_lines))
-    return _finish(con, source, spec, layout, plan, "general", expected, counts, notes)
+        done = FileResult(counts, "general", spec=spec)
+    else:
+        counts = _tally(con, plan, inserted, repeated, notes, len(notes.refused_lines))
+        done = _finish(con, source, spec, layout, plan, "general", expected, counts, notes)
+    return _with_repeats(con, done, plan, spec, layout, notes)
 
 
 def _tally(
@@ -268,17 +270,17 @@ def _typed(
         others = _rejected_lines(con, spec, found, mapping, batches, rejects, work, notes)
         notes.refused_lines = {r.line for r in rejects}  # rows of the typed read skip them
         read_by = "typed+general"
-    hour: tuple[int, int, int, str] | None = None  # the repeated hour: rows, bad, repeats
+    hour: HourRead | None = None  # the repeated autumn hour's rows, read in file order
     if not plan.aware and layout is not None and first + len(rejects) not in (expected or ()):
         hour = read_repeated_hours(con, spec, layout, plan, batches, LEFTOVERS)
-    accounted = first + len(rejects) + (hour[0] if hour else 0)
-    if expected is not None and accounted in expected and not (hour and hour[1]):
+    accounted = first + len(rejects) + (hour.rows if hour else 0)
+    if expected is not None and accounted in expected and not (hour and hour.bad):
         inserted, repeated = _leftovers(con, hour, inserted, repeated)
         counts = Counts(accounted - len(rejects), inserted, repeated)
         if others is not None:
             counts = plus(counts, others)
         done = _finish(con, source, spec, layout, None, read_by, expected, counts, notes)
-        return replace(done, repeated_hour=hour[3] if hour else None)
+        return _with_repeats(con, done, plan, spec, layout, notes, hour, exact)
     try:  # problems, or an hour the slice did not hold: count by rule (one more read)
         counts = _tally(con, plan, 0, 0, notes, 0)
     except _Deferred:  # a year under 1000 in the typed read: the general plan reads the file
@@ -288,20 +290,41 @@ def _typed(
         return replace(
             _general(con, source, spec, layout, found, mapping, batches), read_by="typed+general"
         )
-    if notes.left_out and (hour is None or hour[0] != notes.left_out):
-        hour = read_repeated_hours(con, spec, layout, plan, batches, LEFTOVERS, whole=True)  # type: ignore[arg-type]
+    if notes.left_out and (hour is None or hour.rows != notes.left_out):
+        assert layout is not None
+        hour = read_repeated_hours(con, spec, layout, plan, batches, LEFTOVERS, whole=True)
     inserted, repeated = _leftovers(con, hour, inserted, repeated)
     counts = replace(counts, recorded=inserted, repeated=repeated)
     if others is not None:
         counts = plus(counts, others)
     done = _finish(con, source, spec, layout, plan, read_by, expected, counts, notes)
-    return replace(done, repeated_hour=hour[3] if hour else None)
+    return _with_repeats(con, done, plan, spec, layout, notes, hour, exact)
+
+
+def _with_repeats(
+    con: duckdb.DuckDBPyConnection, done: FileResult, plan: Plan, spec: ReadSpec,
+    layout: Layout | None, notes: Found, hour: HourRead | None = None, exact: int = 1,
+) -> FileResult:  # fmt: skip
+    """``done`` with the lines of its first repeats: from the slice of the repeated hour
+    when it holds them all, else by one more read of the file, numbered."""
+    if not done.counts.repeated:
+        return done
+    hour_from = hour.read_from if hour else None
+    if hour is not None and hour.read_from == "slice" and not exact:
+        lines = list(hour.repeat_lines)
+    else:
+        rows = [int(r[0]) for r in con.execute(plan.repeats(P.LISTED)).fetchall()]
+        if layout is not None and spec.line_kind == "row":
+            where = locate(spec.read_path, quoted=spec.quoted, rows=rows, header=spec.header,
+                           rejected=frozenset(notes.refused_lines))  # fmt: skip
+            rows = [where.get(("row", n), n) for n in rows]
+        lines = rows
+    return replace(done, repeat_lines=tuple(sorted(lines)), repeated_hour=hour_from)
 
 
 def _leftovers(
-    con: duckdb.DuckDBPyConnection, hour: tuple[int, int, int, str] | None, inserted: int,
-    repeated: int,
-) -> tuple[int, int]:  # fmt: skip
+    con: duckdb.DuckDBPyConnection, hour: HourRead | None, inserted: int, repeated: int
+) -> tuple[int, int]:
     """Insert the first of each probe among the repeated hour's rows (in file order)."""
     if hour is None:
         return inserted, repeated
@@ -315,7 +338,7 @@ def _leftovers(
     )
     con.execute(f"DROP TABLE IF EXISTS temp.{LEFTOVERS}")
     P.drop_rejects(con)
-    return inserted + added, repeated + hour[2]
+    return inserted + added, repeated + hour.repeats
 
 
 class _Deferred(Exception):

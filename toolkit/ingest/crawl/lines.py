@@ -43,6 +43,7 @@ class Layout:
     long_record_line: int  # the line where a record over LINE_CAP starts (0: none)
     open_quote_line: int  # the line of a record whose quote is never closed (0: none)
     marks: tuple[int, ...]  # the offset of a line start in each chunk after the first
+    mark_lines: tuple[int, ...] = ()  # the line number that starts at each mark
 
     @property
     def mixed_endings(self) -> bool:
@@ -72,8 +73,9 @@ def scan_layout(
         while not (stopped and stopped.is_set()) and (chunk := src.read(CHUNK)):
             arr = np.frombuffer(chunk, np.uint8)
             nl = np.flatnonzero(arr == 10)
-            cr += int(np.count_nonzero(arr == 13))
-            if len(nl):
+            chunk_cr = chunk.count(b"\r")  # most files have none: then no CRLF to find
+            cr += chunk_cr
+            if len(nl) and (chunk_cr or last == b"\r"):
                 before = np.empty(len(nl), np.int16)
                 before[1:] = arr[nl[1:] - 1]
                 before[0] = arr[nl[0] - 1] if nl[0] else (last[0] if last else -1)
@@ -91,7 +93,10 @@ def scan_layout(
             ends = nl[keep] + size
             lines = newlines + np.flatnonzero(keep) + 1  # the line each record end closes
             gaps = np.diff(ends, prepend=prev_end)
-            chunk_blank = int(np.count_nonzero(_blank(arr, ends - size, gaps, last)))
+            short = gaps <= 2  # a blank record is at most a lone \\r before its newline
+            chunk_blank = 0
+            if short.any():
+                chunk_blank = int(np.count_nonzero(_blank(arr, ends - size, gaps, last)))
             blank += chunk_blank
             if not has_quotes:
                 plain_blank += chunk_blank
@@ -109,7 +114,7 @@ def scan_layout(
             if size:  # a line starts here, or after the chunk's first newline
                 start = 0 if last == b"\n" else (int(nl[0]) + 1 if len(nl) else 0)
                 if start or last == b"\n":
-                    marks.append(size + start)
+                    marks.append((size + start, newlines + (1 if start else 0) + 1))
             newlines += len(nl)
             size += len(chunk)
             last = chunk[-1:]
@@ -134,7 +139,8 @@ def scan_layout(
         quotes=any_quote,
         long_record_line=long_line,
         open_quote_line=prev_line + 1 if odd and not long_line else 0,
-        marks=tuple(sorted({m for m in marks if m < size})),
+        marks=tuple(m for m, _ in sorted(dict(marks).items()) if m < size),
+        mark_lines=tuple(n for m, n in sorted(dict(marks).items()) if m < size),
     )
 
 

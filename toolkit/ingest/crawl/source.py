@@ -2,13 +2,12 @@
 
 :func:`open_source` (before the transaction) reads the first 4 MiB, which decide the
 encoding (a BOM, else UTF-8 if they are) and refuse at once a first line longer than any
-robot writes, and starts the *layout* pass in a thread (:class:`Layout`, from
-``toolkit.ingest.crawl.lines``): where lines and records end, blank lines, line endings,
-quotes, the longest record. It is done before DuckDB reads the whole file, so that a
-hostile file (a line of a gigabyte, a quote never closed, mixed line endings) is refused or
-normalised before DuckDB buffers it. When DuckDB starts its bulk read, a second thread
-hashes the file (:class:`Reading`: SHA-256 and whether all of it is UTF-8, which both
-release the GIL), never holding it in memory. DuckDB reads the original through a symbolic
+robot writes, and starts two passes in threads, never holding the file in memory: the
+*layout* (:class:`Layout`, from ``toolkit.ingest.crawl.lines``: where lines and records end,
+blank lines, line endings, quotes, the longest record), which must end before DuckDB reads
+the whole file, so that a hostile file (a line of a gigabyte, a quote never closed, mixed
+line endings) is refused or normalised before DuckDB buffers it; and the *hash* (SHA-256 and
+whether all of it is UTF-8, which both release the GIL), which runs on while DuckDB reads. DuckDB reads the original through a symbolic
 link in the ingest's work folder, so that a name with ``*``, ``?`` or ``[`` is never taken
 for a pattern. When the file's turn comes in the transaction, the kernel copies it into a
 temporary file in the workspace's ``tmp/`` (``shutil.copyfile``; the folder is on the vault's
@@ -200,7 +199,7 @@ class SourceFile:
 
 def open_source(path: Path, vault_tmp: Path, display: str) -> SourceFile:
     """Read the first chunk of ``path`` (its encoding, its first line) and start the layout
-    pass; the hash waits for the bulk read, the copy for :meth:`SourceFile.start_copy`."""
+    and hash passes; the copy waits for :meth:`SourceFile.start_copy`."""
     try:
         before = _stamp(path)
         if not path.is_file():
@@ -232,7 +231,7 @@ def open_source(path: Path, vault_tmp: Path, display: str) -> SourceFile:
         encoding=encoding,
         head=head[:4096],
         layout_pass=Pass(scan_layout, path, start=True),
-        hash_pass=Pass(_hash, path),
+        hash_pass=Pass(_hash, path, start=True),
         vault_tmp=vault_tmp,
     )
 

@@ -20,10 +20,13 @@ differ.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from toolkit.ingest.crawl.lines import locate
+from toolkit.ingest.crawl.problems import LISTED
 from toolkit.ingest.crawl.sql.plan import KEY
 
 if TYPE_CHECKING:
@@ -37,14 +40,28 @@ if TYPE_CHECKING:
 LINE_MAX = 64 << 10  # a line longer than this is not looked at (its time is unknown)
 
 
+@dataclass(frozen=True)
+class HourRead:
+    """The rows of the repeated hours, read into a temporary table in file order: how many,
+    how many break a rule, how many repeat an earlier one, and the lines of those repeats
+    (the first :data:`LISTED`, when read from a slice; the slice's row ``__line`` maps to
+    the file's line through the ranges it was cut from)."""
+
+    rows: int
+    bad: int
+    repeats: int
+    read_from: str  # "slice" or "whole"
+    repeat_lines: tuple[int, ...] = ()
+
+
 def read_repeated_hours(
     con: duckdb.DuckDBPyConnection, spec: ReadSpec, layout: Layout, plan: TypedPlan,
     batches: Batches, table: str, *, whole: bool = False,
-) -> tuple[int, int, int, str] | None:  # fmt: skip
+) -> HourRead | None:  # fmt: skip
     """Read the rows of the repeated autumn hours into ``temp.<table>``, in file order: from
     a slice of the file (None when it cannot be sliced or holds no such hour), or from the
-    whole file (``whole``). Returns (rows, bad, repeats among them, "slice" or "whole").
-    The caller checks a slice against the counts: it is never trusted blindly."""
+    whole file (``whole``). The caller checks a slice against the counts: it is never
+    trusted blindly."""
 
     def read(path: Path) -> tuple[int, int, int]:
         con.execute(plan.repeated_hour(batches, table, path))
@@ -56,26 +73,49 @@ def read_repeated_hours(
         return int(row[0]), int(row[1]), int(row[2])
 
     if whole:
-        return (*read(spec.read_path), "whole")
+        return HourRead(*read(spec.read_path), "whole")
     sliced = window_slice(
         spec, layout, plan.time_column, plan.time_format, list(plan.windows),
         spec.read_path.with_name(f"window-{spec.read_path.stem}.csv"),
     )  # fmt: skip
     if sliced is None:
         return None
+    path, ranges = sliced
     try:
-        return (*read(sliced), "slice")
+        rows, bad, repeats = read(path)
+        lines: tuple[int, ...] = ()
+        if repeats:
+            numbers = [int(r[0]) for r in con.execute(
+                f"SELECT __line FROM (SELECT __line, row_number() OVER (PARTITION BY {KEY} "
+                f"ORDER BY rowid) AS k FROM temp.{table} WHERE problem IS NULL) WHERE k > 1 "
+                f"ORDER BY __line LIMIT {LISTED}"
+            ).fetchall()]  # fmt: skip
+            found = locate(path, quoted=False, rows=numbers, header=spec.header)
+            lines = tuple(_file_line(found[("row", n)], ranges, spec.header) for n in numbers)
+        return HourRead(rows, bad, repeats, "slice", lines)
     finally:
-        sliced.unlink()
+        path.unlink()
+
+
+def _file_line(line: int, ranges: list[tuple[int, int]], header: bool) -> int:
+    """The file's line of the slice's line ``line``, through the ranges (first file line,
+    lines) it was cut from."""
+    body = line - (1 if header else 0)
+    for first, count in ranges:
+        if body <= count:
+            return first + body - 1
+        body -= count
+    return line
 
 
 def window_slice(
     spec: ReadSpec, layout: Layout, column: str, fmt: str, windows: list[Window], dest: Path
-) -> Path | None:
+) -> tuple[Path, list[tuple[int, int]]] | None:
     """Write to ``dest`` the header and every line that may hold a time in ``windows``.
 
-    Returns ``dest``, or None when the file cannot be sliced (the caller reads it all).
-    ``column``: the time's column as the reader names it; ``fmt``: its strptime format.
+    Returns ``dest`` and, for each range of the file it holds, (its first line, its lines);
+    None when the file cannot be sliced (the caller reads it all). ``column``: the time's
+    column as the reader names it; ``fmt``: its strptime format.
     """
     if not layout.marks or not spec.offsets_valid or spec.dialect is None:
         return None
@@ -100,18 +140,23 @@ def window_slice(
         )
         if not ranges:
             return None
+        line_at = dict(zip(layout.marks, layout.mark_lines, strict=True))
+        line_at[start] = 2 if spec.header else 1
+        held: list[tuple[int, int]] = []
         with open(dest, "wb") as out:
             out.write(first)
             for lo, hi in _merge(ranges):
                 f.seek(lo)
-                remaining = hi - lo
+                remaining, lines = hi - lo, 0
                 while remaining:
                     chunk = f.read(min(remaining, 4 << 20))
                     if not chunk:
                         break
                     out.write(chunk)
+                    lines += chunk.count(b"\n")
                     remaining -= len(chunk)
-    return dest
+                held.append((line_at.get(lo, 0), lines))
+    return dest, held
 
 
 def _time(f: object, at: int, delimiter: str, index: int, fmt: str) -> datetime | None:

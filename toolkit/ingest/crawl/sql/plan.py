@@ -68,10 +68,21 @@ class Plan:
             f"FROM ({self.rows(source)}) GROUP BY problem"
         )
 
+    def repeats(self, limit: int, source: str | None = None) -> str:
+        """The numbers of the first ``limit`` valid rows whose probe an earlier row of the
+        file gave (one read, numbered, and a partition of the valid rows: only for files with
+        repeats outside the repeated hour's slice)."""
+        return (
+            f"SELECT __line FROM (SELECT __line, row_number() OVER (PARTITION BY {KEY} ORDER BY "
+            f"__line) AS k FROM ({self.rows(source, numbered=True)}) WHERE problem IS NULL) "
+            f"WHERE k > 1 ORDER BY __line LIMIT {int(limit)}"
+        )
+
     def listing(self, limit: int, source: str | None = None) -> str:
-        """The first ``limit`` rows that break a rule: (number, rule number, message)."""
+        """The first ``limit`` rows that break a rule: (number, rule number, message). No
+        ORDER BY: DuckDB keeps the reader's order (``preserve_insertion_order``) and stops
+        at the limit, where sorting by the number would read, number and sort every row."""
         return (
             f"SELECT __line, problem, {message_sql(list(self.rules))} FROM "
-            f"({self.rows(source, numbered=True)}) WHERE problem IS NOT NULL "
-            f"ORDER BY __line LIMIT {int(limit)}"
+            f"({self.rows(source, numbered=True)}) WHERE problem IS NOT NULL LIMIT {int(limit)}"
         )

@@ -70,6 +70,7 @@ class TypedPlan(Plan):
     """A :class:`Plan` read by a typed reader, and what its repeated hours need."""
 
     window_source: str = ""  # the rows in some zone's repeated autumn hour, from ``{path}``
+    window_body: str = ""  # the body over them, ``__line`` the row's number in ``{path}``
     aware: bool = False  # times carry their UTC offset: no repeated hour, no gap
     time_column: str = ""  # the column of the time, as the reader names it
     time_format: str = ""  # and its format
@@ -82,7 +83,8 @@ class TypedPlan(Plan):
         typed; the rows whose time falls in such an hour (in any zone: a superset) are then
         typed like the first read's.
         """
-        rows = self.rows(self.window_source.replace("{path}", lit(str(path))))
+        source = self.window_source.replace("{path}", lit(str(path)))
+        rows = self.window_body.replace("{source}", source)
         return (
             f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT *, {batches.sql()} AS batch "
             f"FROM ({rows}) v WHERE zone_code % 4 = {REPEATED}"
@@ -306,10 +308,15 @@ def _build(
 
     windows = () if aware else tuple(sorted({w for z in zone_list for w in repeated_hours(z)}))
     window = _window(ident(when), list(windows))
-    lean = f"(SELECT {later} FROM {reader({when: 'TIMESTAMP'}, '{path}')} WHERE {window})"
+    # numbered before the filter: ``__n`` is the row's place in the file (or slice) read
+    lean = (
+        f"(SELECT * FROM (SELECT row_number() OVER () AS __n, {later} FROM "
+        f"{reader({when: 'TIMESTAMP'}, '{path}')}) WHERE {window})"
+    )
     plan = TypedPlan(
         "typed", body("CAST(NULL AS BIGINT)"), body("row_number() OVER ()"), source,
-        tuple(rules), keep=f"zone_code % 4 <> {REPEATED}", window_source=lean, aware=aware,
+        tuple(rules), keep=f"zone_code % 4 <> {REPEATED}", window_source=lean,
+        window_body=body("__n"), aware=aware,
         time_column=when, time_format=timestamp, windows=windows,
     )  # fmt: skip
     return replace(plan)
