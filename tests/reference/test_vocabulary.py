@@ -49,6 +49,10 @@ def test_the_log_reads_the_shared_vocabulary() -> None:
 
 
 def test_every_outcome_and_procedure_of_the_file_is_a_slug() -> None:
+    from toolkit.reference.vocabulary import procedure_words, slugs
+
+    assert set(procedure_words().values()) <= slugs("procedure")
+    assert "no_slot" in slugs("outcome") and "pas de creneau" not in slugs("outcome")
     words = outcome_words()
     assert set(words.whole.values()) == {o.value for o in Outcome}
     assert get_procedure("AES") == Procedure.REGULARISATION.value

@@ -93,3 +93,13 @@ def procedure_words() -> dict[str, str]:
     if unknown:
         raise RuntimeError(f"vocabulary.toml: [procedure] {unknown[0]} is not a procedure slug")
     return {fold(word): slug for slug, words in table.items() for word in words}  # type: ignore[attr-defined]
+
+
+def slugs(column: str) -> frozenset[str]:
+    """The values ``column`` (outcome or procedure) may hold in the store and in bundles:
+    what a bundle's vocabulary columns are checked against."""
+    if column == "outcome":
+        return frozenset(o.value for o in Outcome)
+    if column == "procedure":
+        return frozenset(p.value for p in Procedure)
+    raise ValueError(f"no vocabulary for {column!r}; use outcome or procedure")

@@ -231,6 +231,13 @@ def _report_file(
     spec = result.spec
     report.rows += counts.recorded
     report.problems.extend(result.problems)
+    if not counts.balanced:  # a safety net: every row must land in one count
+        report.problems.append(Problem(
+            display, f"{counts.rows} row(s) read but {counts.recorded} recorded, "
+            f"{counts.repeated} repeated, {counts.stored} stored, {counts.refused} refused and "
+            f"{counts.skipped} skipped: please report this file to the maintainers",
+            code="file.unaccounted",
+        ))  # fmt: skip
     report.notices.extend(spec.notices if spec else ())
     report.notices.extend(result.notices)
     if counts.recorded:
