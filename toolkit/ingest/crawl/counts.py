@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 from toolkit.errors import Problem
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from toolkit.ingest.crawl.formats import ReadSpec
-    from toolkit.ingest.crawl.problems import Reject
+    from toolkit.ingest.crawl.problems import Rejects
 
 
 @dataclass(frozen=True)
@@ -78,11 +80,19 @@ class Found:
     def count(self, code: str, n: int = 1) -> None:
         self.by_code[code] = self.by_code.get(code, 0) + n
 
-    def reject(self, r: Reject) -> None:
-        self.refused_lines.add(r.line)
-        self.count("reader.refused")
-        message = f"line refused by the CSV reader ({r.message})"
-        self.rows.append(("line", r.line, r.column, message, "reader.refused", False))
+    def refuse(self, rejects: Rejects, lines: Sequence[int] | None = None) -> None:
+        """The lines the reader refused: counted, the first listed. ``lines``: the file's
+        DuckDB lines of the refused ones (when they were read from another file)."""
+        at = list(lines) if lines is not None else list(rejects.lines)
+        if not at:
+            return
+        self.refused_lines.update(at)
+        self.count("reader.refused", len(at))
+        first = {n: i for i, n in enumerate(rejects.lines)}
+        for r in rejects.first:
+            message = f"line refused by the CSV reader ({r.message})"
+            line = at[first[r.line]]
+            self.rows.append(("line", line, r.column, message, "reader.refused", False))
 
 
 def plus(a: Counts, b: Counts) -> Counts:

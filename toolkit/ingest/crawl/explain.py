@@ -128,8 +128,9 @@ def _explain(con: Any, source: Any, mapping: Mapping, work: Path) -> Explanation
         f"LIMIT {PREVIEW}"
     ).fetchall()
     drop_rejects(con)
-    tally = {k: int(n) for k, n, _ in con.execute(plan.tally()).fetchall()}
-    refused = reader_rejects(con)
+    tally = {k: int(n) for k, n, _ in con.execute(plan.tally(plan.source)).fetchall()}
+    refusals = reader_rejects(con)
+    refused = list(refusals.first)
     rules = plan.rules
     listed = con.execute(plan.listing(LISTED)).fetchall()
     where: dict[tuple[str, int], int] = {}
@@ -137,7 +138,7 @@ def _explain(con: Any, source: Any, mapping: Mapping, work: Path) -> Explanation
         numbers = [int(r[0]) for r in preview] + [int(n) for n, _, _ in listed]
         where = locate(spec.read_path, quoted=spec.quoted, rows=numbers, header=spec.header,
                        lines=[r.line for r in refused[:LISTED]],
-                       rejected=frozenset(r.line for r in refused))  # fmt: skip
+                       rejected=frozenset(refusals.lines))  # fmt: skip
     rows = [
         {"line": where.get(("row", int(r[0])), int(r[0])), "observed_at_local": r[1],
          **dict(zip(cols, r[2:-1], strict=True)),
@@ -152,12 +153,12 @@ def _explain(con: Any, source: Any, mapping: Mapping, work: Path) -> Explanation
           "column": r.column, "message": f"line refused by the CSV reader ({r.message})"}
          for r in refused[:LISTED]]  # fmt: skip
     counts = {rules[int(k) - 1].code: n for k, n in tally.items() if k is not None}
-    if refused:
-        counts["reader.refused"] = len(refused)
+    if refusals:
+        counts["reader.refused"] = len(refusals)
     return Explanation(
         display, **basics, mapped=_why(mapping, spec.columns, found),
         plan="typed" if typed is not None else "general",
-        rows=sum(tally.values()) + len(refused), preview=_jsonable(rows), problems=problems,
+        rows=sum(tally.values()) + len(refusals), preview=_jsonable(rows), problems=problems,
         problem_counts=counts, toml=_toml(mapping, found, spec, display),
     )  # fmt: skip
 

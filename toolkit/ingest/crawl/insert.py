@@ -19,8 +19,6 @@ problems. Probes the store already held are found by a join on the keys afterwar
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,12 +26,14 @@ from typing import TYPE_CHECKING
 from toolkit.errors import InputError, Problem
 from toolkit.ingest.crawl import problems as P
 from toolkit.ingest.crawl.counts import Counts, Expected, FileResult, Found, plus
-from toolkit.ingest.crawl.formats import ReadSpec, delimited, short_error
+from toolkit.ingest.crawl.formats import REJECTS, ReadSpec, delimited, short_error
 from toolkit.ingest.crawl.lines import LINE_CAP, Layout, locate
 from toolkit.ingest.crawl.sql.general import general_plan
 from toolkit.ingest.crawl.sql.plan import COLUMNS, KEY, Plan
+from toolkit.ingest.crawl.sql.rules import message_sql
 from toolkit.ingest.crawl.sql.typed import TypedPlan, typed_plan
 from toolkit.ingest.crawl.window import HourRead, read_repeated_hours
+from toolkit.sqltext import lit
 
 if TYPE_CHECKING:
     import duckdb
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from toolkit.ingest.probe_batches import Batches
 
 LEFTOVERS = "crawl_leftovers"  # the temporary table of the repeated hour's rows
+REFUSED = "crawl_refused"  # the lines the typed reader refused, read by the general plan
 
 
 def insert_file(
@@ -90,10 +91,17 @@ def insert_file(
 
 
 def general_plan_for(spec: ReadSpec, found: dict[str, str], mapping: Mapping) -> Plan:
-    """The general plan reading ``spec``'s file."""
+    """The general plan reading ``spec``'s file (reads after its insert do not store the
+    refused lines again)."""
     header = tuple(spec.columns) if spec.header and spec.format == "csv" else ()
     first = spec.columns[0] if spec.columns and spec.format == "csv" else None
-    return general_plan(spec.source_sql(), spec.line_sql, found, mapping, header, first)
+    plan = general_plan(spec.source_sql(), spec.line_sql, found, mapping, header, first)
+    quiet = plan.source.replace(
+        f"store_rejects = true, rejects_table = {lit(REJECTS[0])}, "
+        f"rejects_scan = {lit(REJECTS[1])}",
+        "store_rejects = false",
+    )
+    return replace(plan, quiet=quiet if quiet != plan.source else "")
 
 
 def readable(
@@ -143,8 +151,8 @@ def _general(
     rows = inserted
     inserted -= repeated
     notes = Found()
-    for r in P.reader_rejects(con) if spec.format in ("csv", "xlsx") else []:
-        notes.reject(r)
+    if spec.format in ("csv", "xlsx"):
+        notes.refuse(P.reader_rejects(con))
     if expected is not None and rows in expected and not notes.rows:
         counts = Counts(rows, inserted, repeated, blank=expected.blank_for(rows))
         done = FileResult(counts, "general", spec=spec)
@@ -156,11 +164,20 @@ def _general(
 
 def _tally(
     con: duckdb.DuckDBPyConnection, plan: Plan, inserted: int, repeated: int, notes: Found,
-    reader_refused: int, *, others: Counts | None = None,
+    reader_refused: int, *, others: Counts | None = None, table: str | None = None,
 ) -> Counts:  # fmt: skip
     """Count the plan's rows by rule (one more read) and list the first that break one;
-    ``reader_refused``: the lines the reader refused, which the plan never saw."""
-    found = con.execute(plan.tally()).fetchall()
+    ``reader_refused``: the lines the reader refused, which the plan never saw; ``table``:
+    the plan's rows, numbered, already in a temporary table (then read from it)."""
+    tally_sql, listing_sql = plan.tally(), plan.listing(P.LISTED)
+    if table is not None:
+        tally_sql = f"SELECT problem, count(*), 0 FROM temp.{table} GROUP BY problem"
+        listing_sql = (  # (a transaction's new rows have rowids from 2**55: number them)
+            f"SELECT n, problem, {message_sql(list(plan.rules))} FROM (SELECT *, row_number() "
+            f"OVER (ORDER BY rowid) AS n FROM temp.{table}) WHERE problem IS NOT NULL "
+            f"ORDER BY n LIMIT {P.LISTED}"
+        )
+    found = con.execute(tally_sql).fetchall()
     tally = {k: n for k, n, _ in found}
     notes.left_out = sum(int(h) for _, _, h in found)
     rules = plan.rules
@@ -173,7 +190,7 @@ def _tally(
     skipped = sum(int(n) for k, n in tally.items() if rules[int(k) - 1].skip)
     refused = sum(int(n) for k, n in tally.items() if not rules[int(k) - 1].skip)
     if refused or skipped:
-        for number, rule, message in con.execute(plan.listing(P.LISTED)).fetchall():
+        for number, rule, message in con.execute(listing_sql).fetchall():
             r = rules[int(rule) - 1]
             notes.rows.append(("row", int(number), r.column, str(message), r.code, r.skip))
     counts = Counts(
@@ -263,12 +280,15 @@ def _typed(
         first = P.row_count(con.execute(insert))
         exact = P.drop_repeated(con, batches, known=exact)  # the rows deleted
     rejects = P.reader_rejects(con)
+    refused_text = work / f"rejected-{spec.read_path.stem}.csv"
+    if rejects:
+        P.write_rejected(con, refused_text)
     P.drop_rejects(con)
     inserted, repeated = first - exact, exact
     notes, others, read_by = Found(), None, "typed"
     if rejects:
-        others = _rejected_lines(con, spec, found, mapping, batches, rejects, work, notes)
-        notes.refused_lines = {r.line for r in rejects}  # rows of the typed read skip them
+        others = _rejected_lines(con, spec, found, mapping, batches, rejects, refused_text, notes)
+        notes.refused_lines = set(rejects.lines)  # rows of the typed read skip them
         read_by = "typed+general"
     hour: HourRead | None = None  # the repeated autumn hour's rows, read in file order
     if not plan.aware and layout is not None and first + len(rejects) not in (expected or ()):
@@ -347,37 +367,45 @@ class _Deferred(Exception):
 
 def _rejected_lines(
     con: duckdb.DuckDBPyConnection, spec: ReadSpec, found: dict[str, str], mapping: Mapping,
-    batches: Batches, rejects: list[P.Reject], work: Path, notes: Found,
+    batches: Batches, rejects: P.Rejects, path: Path, notes: Found,
 ) -> Counts:  # fmt: skip
-    """The lines the typed reader refused, read by the general plan from a file of their
-    own (the header, then those lines); their problems keep their DuckDB lines in ``notes``.
-    A probe among them that this file already gave counts as a repeat."""
-    path = work / f"rejected-{spec.read_path.stem}.csv"
+    """The lines the typed reader refused, written to ``path`` (one record each, in order,
+    no header), read by the general plan; their problems keep their DuckDB lines in
+    ``notes``. A probe among them that this file already gave counts as a repeat."""
     assert spec.dialect is not None
-    with open(path, "w", encoding="utf-8", newline="") as out:
-        if spec.header:
-            buffer = io.StringIO()
-            csv.writer(buffer, delimiter=spec.dialect.delimiter, lineterminator="\n").writerow(
-                spec.columns
-            )
-            out.write(buffer.getvalue())
-        for r in rejects:
-            out.write(r.text.rstrip("\r\n") + "\n")
-    sub = replace(spec, read_path=path, head_path=None, layout=None, rows_known=len(rejects))
-    plan = general_plan_for(sub, found, mapping)
+    d = spec.dialect
+    columns = ", ".join(f"{lit(c)}: 'VARCHAR'" for c in spec.columns)
+    options = (
+        f"auto_detect = false, header = false, delim = {lit(d.delimiter)}, "
+        f"quote = {lit(d.quote)}, escape = {lit(d.escape)}, columns = {{{columns}}}, "
+        f"max_line_size = {2 * LINE_CAP}, ignore_errors = true, store_rejects = true, "
+        f"rejects_table = {lit(REJECTS[0])}, rejects_scan = {lit(REJECTS[1])}"
+    )
+    sub = replace(
+        spec, read_path=path, head_path=None, layout=None, rows_known=len(rejects),
+        header=False, options=options,
+    )  # fmt: skip
+    plan = general_plan_for(replace(sub, header=spec.header), found, mapping)
+    plan = replace(plan, source=sub.source_sql(), quiet="")
     P.drop_rejects(con)
-    inserted = P.row_count(con.execute(plan.insert(batches)))
-    twins = P.drop_repeated(con, batches)  # the first copy (the typed read's, or by line) kept
+    # one read of these lines (the general plan is the costly one), kept for what follows
+    # not numbered (numbering reads on one thread): the table keeps the file's order
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {REFUSED} AS {plan.rows()}")
     again = P.reader_rejects(con)
     P.drop_rejects(con)
-    lines = [r.line for r in rejects]  # the sub-file's line i + header is rejects[i - 1]
-    offset = 1 if spec.header else 0
-    for r in again:
-        notes.reject(replace(r, line=lines[r.line - offset - 1]))
-    refused_here = {r.line - offset for r in again}
+    cols = ", ".join(COLUMNS)
+    inserted = P.row_count(con.execute(
+        f"INSERT INTO probe_rows ({cols}) SELECT {cols} FROM (SELECT *, {batches.sql()} AS "
+        f"batch FROM temp.{REFUSED} WHERE problem IS NULL ORDER BY rowid)"
+    ))  # fmt: skip
+    twins = P.drop_repeated(con, batches)  # the first copy (the typed read's, or by line) kept
+    lines = rejects.lines  # the sub-file's line i is the file's DuckDB line lines[i - 1]
+    notes.refuse(again, [lines[n - 1] for n in again.lines])
+    refused_here = set(again.lines)
     kept = [n for i, n in enumerate(lines, 1) if i not in refused_here]
     sub_notes = Found()
-    counts = _tally(con, plan, inserted - twins, twins, sub_notes, 0)
+    counts = _tally(con, plan, inserted - twins, twins, sub_notes, 0, table=REFUSED)
+    con.execute(f"DROP TABLE temp.{REFUSED}")
     for _, number, column, message, code, skip in sub_notes.rows:
         notes.rows.append(("line", kept[number - 1], column, message, code, skip))
     for code, n in sub_notes.by_code.items():

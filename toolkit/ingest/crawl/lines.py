@@ -272,8 +272,9 @@ def locate(
         data = ~blank
         if header:
             data &= duck > 1
-        if len(reject):
-            data &= ~np.isin(duck, reject)
+        if len(reject):  # membership by binary search: both are sorted
+            at = np.minimum(np.searchsorted(reject, duck), len(reject) - 1)
+            data &= reject[at] != duck
         numbers = row_count + np.cumsum(data)
         for n in want_rows:
             if row_count < n <= numbers[-1]:

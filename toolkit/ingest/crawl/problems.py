@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.ingest.crawl.formats import REJECTS, short_error
 from toolkit.ingest.crawl.sql.plan import KEY, TRIPLE
+from toolkit.sqltext import lit
 
 if TYPE_CHECKING:
     import duckdb
@@ -46,23 +47,61 @@ def drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
-def reader_rejects(con: duckdb.DuckDBPyConnection) -> list[Reject]:
+@dataclass(frozen=True)
+class Rejects:
+    """Every line DuckDB's reader refused (its DuckDB line, in order), and the first
+    :data:`LISTED` of them with their column and reason (building a reason for each of
+    200,000 refused lines took seconds)."""
+
+    lines: tuple[int, ...] = ()
+    first: tuple[Reject, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
+
+
+def reader_rejects(con: duckdb.DuckDBPyConnection) -> Rejects:
     """Lines DuckDB could not split or type (wrong field count, invalid UTF-8, a value its
     typed reader refuses), one per line, in file order."""
-    has = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [REJECTS[0]]
-    ).fetchone()
-    if not has or not has[0]:
-        return []
+    if not _has_rejects(con):
+        return Rejects()
+    found = con.execute(f"SELECT DISTINCT line FROM temp.{REJECTS[0]} ORDER BY line")
+    # (a plan may scan a file more than once, and a line refuse many values)
+    column: Any = found.fetchnumpy()["line"]
+    lines = [int(n) for n in column.tolist()]
+    if not lines:
+        return Rejects()
     rows = con.execute(
-        f"SELECT line, min(column_name), min(error_type), min(error_message), "
-        f"min(csv_line) FROM temp.{REJECTS[0]} GROUP BY line ORDER BY line"
-    ).fetchall()  # a plan may scan the file more than once, and a line refuse many values
-    return [
+        f"SELECT line, min(column_name), min(error_type), min(error_message), min(csv_line) "
+        f"FROM temp.{REJECTS[0]} WHERE line <= ? GROUP BY line ORDER BY line",
+        [lines[min(LISTED, len(lines)) - 1]],
+    ).fetchall()
+    first = tuple(
         Reject(int(r[0]), r[1], f"{str(r[2]).lower()}: {short_error(Exception(r[3]))}",
                str(r[4] or "").lstrip("\r\n"))
         for r in rows
-    ]  # fmt: skip
+    )  # fmt: skip
+    return Rejects(tuple(lines), first)
+
+
+def write_rejected(con: duckdb.DuckDBPyConnection, dest: Path) -> None:
+    """Write the refused lines' text to ``dest``, one record each, in file order (by DuckDB,
+    never through Python strings)."""
+    con.execute(
+        f"COPY (SELECT ltrim(min(csv_line), chr(13) || chr(10)) FROM temp.{REJECTS[0]} "
+        f"GROUP BY line ORDER BY line) TO {lit(str(dest))} "
+        "(FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x01')"
+    )
+
+
+def _has_rejects(con: duckdb.DuckDBPyConnection) -> bool:
+    has = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [REJECTS[0]]
+    ).fetchone()
+    return bool(has and has[0])
 
 
 def json_lines_problems(path: Path, limit: int) -> tuple[int, list[tuple[int, str]]]:

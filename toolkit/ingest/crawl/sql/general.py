@@ -36,7 +36,7 @@ from toolkit.ingest.crawl.sql.zones import OFFSET_SQL, OLD_SQL, zone_code_case, 
 from toolkit.ingest.crawl.vocab import prefecture_keys, vocabulary
 from toolkit.reference.fold import fold, fold_sql
 from toolkit.reference.vocabulary import outcome_sql
-from toolkit.sqltext import enum_sql, ident, lit, map_sql
+from toolkit.sqltext import ident, lit, map_sql
 
 TIMES = ("observed_at", "date", "time", "first_slot", "second_slot")  # read without WHITESPACE
 RAW = ("observed_at", "date", "time", "prefecture", "site", "procedure", "url", "outcome",
@@ -104,7 +104,7 @@ def _build(
     )
     prefecture = (
         f"CASE WHEN r_prefecture IS NULL THEN {default} {first_try}"
-        f"WHEN TRY_CAST(r_prefecture AS {enum_sql(zones)}) IS NOT NULL THEN r_prefecture "
+        f"WHEN {map_sql({c: c for c in zones})}[r_prefecture] IS NOT NULL THEN r_prefecture "
         f"WHEN trim(r_prefecture) = '' THEN {default} "
         f"ELSE coalesce({map_sql(written)}[trim(r_prefecture)], "
         f"{map_sql(folded)}[{fold_sql('r_prefecture')}]) END"

@@ -46,6 +46,12 @@ class Plan:
     source: str  # the reader of the whole file
     rules: tuple[Rule, ...]
     keep: str = "true"  # rows this plan inserts (besides being valid)
+    quiet: str = ""  # the reader without storing its refused lines, for reads after the insert
+
+    def _again(self, source: str | None) -> str:
+        """The reader for a read after the insert: it refuses the same lines, and storing
+        them again (with their text and reason) is what a refused line costs most."""
+        return source or self.quiet or self.source
 
     def rows(self, source: str | None = None, *, numbered: bool = False) -> str:
         return (self.numbered if numbered else self.body).replace("{source}", source or self.source)
@@ -65,7 +71,7 @@ class Plan:
         to another read (``keep`` false: the typed plan's repeated hour), in one read."""
         return (
             f"SELECT problem, count(*), count(*) FILTER (WHERE NOT ({self.keep})) "
-            f"FROM ({self.rows(source)}) GROUP BY problem"
+            f"FROM ({self.rows(self._again(source))}) GROUP BY problem"
         )
 
     def repeats(self, limit: int, source: str | None = None) -> str:
@@ -74,7 +80,8 @@ class Plan:
         repeats outside the repeated hour's slice)."""
         return (
             f"SELECT __line FROM (SELECT __line, row_number() OVER (PARTITION BY {KEY} ORDER BY "
-            f"__line) AS k FROM ({self.rows(source, numbered=True)}) WHERE problem IS NULL) "
+            f"__line) AS k FROM ({self.rows(self._again(source), numbered=True)}) "
+            "WHERE problem IS NULL) "
             f"WHERE k > 1 ORDER BY __line LIMIT {int(limit)}"
         )
 
@@ -84,5 +91,6 @@ class Plan:
         at the limit, where sorting by the number would read, number and sort every row."""
         return (
             f"SELECT __line, problem, {message_sql(list(self.rules))} FROM "
-            f"({self.rows(source, numbered=True)}) WHERE problem IS NOT NULL LIMIT {int(limit)}"
+            f"({self.rows(self._again(source), numbered=True)}) WHERE problem IS NOT NULL "
+            f"LIMIT {int(limit)}"
         )

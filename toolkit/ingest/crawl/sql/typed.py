@@ -219,7 +219,9 @@ def _build(
     assert spec.dialect is not None
     dialect = spec.dialect
 
-    def reader(typed: dict[str, str], path: str = lit(str(spec.read_path))) -> str:
+    def reader(
+        typed: dict[str, str], path: str = lit(str(spec.read_path)), rejects: bool = True
+    ) -> str:
         columns = ", ".join(f"{lit(n)}: {lit(typed.get(n, 'VARCHAR'))}" for n in spec.columns)
         return (
             f"read_csv({path}, auto_detect = false, "
@@ -227,9 +229,10 @@ def _build(
             f"quote = {lit(dialect.quote)}, escape = {lit(dialect.escape)}, "
             f"columns = {{{columns}}}, timestampformat = {lit(timestamp)}, "
             f"dateformat = {lit(date)}, max_line_size = {2 << 20}, "
-            "ignore_errors = true, store_rejects = true, "
-            "rejects_table = 'crawl_rejects', rejects_scan = 'crawl_reject_scans')"
-        )
+            "ignore_errors = true, "
+            + ("store_rejects = true, rejects_table = 'crawl_rejects', "
+               "rejects_scan = 'crawl_reject_scans')" if rejects else "store_rejects = false)")
+        )  # fmt: skip
 
     source = reader(types)
     when = found["observed_at"]
@@ -315,7 +318,8 @@ def _build(
     )
     plan = TypedPlan(
         "typed", body("CAST(NULL AS BIGINT)"), body("row_number() OVER ()"), source,
-        tuple(rules), keep=f"zone_code % 4 <> {REPEATED}", window_source=lean,
+        tuple(rules), keep=f"zone_code % 4 <> {REPEATED}", quiet=reader(types, rejects=False),
+        window_source=lean,
         window_body=body("__n"), aware=aware,
         time_column=when, time_format=timestamp, windows=windows,
     )  # fmt: skip
