@@ -19,13 +19,15 @@ LAYERS: dict[str, int] = {
     "_version": 0, "progress": 0, "sqltext": 0,  # no toolkit imports: helpers of every layer
     "workspace": 1, "vault": 1,
     "scratch": 1, "zips": 1,  # the store's temp folder, its zips
+    "connection": 1, "custody": 1, "outputs": 1,  # the store's connection, log and outputs
+    "verify_base": 1,  # hashing regular files only, inside a folder
     "applicants": 1,  # applicants and identities: rows of the store
     "classify": 2,
     "ingest": 3, "capture": 3,
     "contacts": 3,  # contacts are ingested like any evidence
     "indicators": 4, "timeline": 4,
     "attempts": 4,  # the attempts table read back, with corroboration (indicators)
-    "verify": 4,  # re-hashes the store and checks capture's timestamp tokens
+    "verify": 4, "verify_manifest": 4, "verify_store": 4,  # the store and capture's tokens
     "charts": 5, "documents": 5, "export": 5,
     "demo": 6,
     "cli": 7, "web": 7, "clidoc": 7, "__main__": 7,

@@ -93,3 +93,16 @@ def test_a_failed_copy_leaves_nothing_in_tmp_or_vault(ws, monkeypatch, fail_at: 
         ws.store_file(b"payload", "a.png", "image/png")
     assert list(ws.tmp_dir.iterdir()) == []
     assert [p for p in ws.vault.root.rglob("*") if p.is_file()] == []
+
+
+def test_a_linked_tmp_folder_is_never_emptied(tmp_path: Path) -> None:
+    root = tmp_path / "w"
+    init_workspace(root).close()
+    (root / "tmp").rmdir()
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.odt").write_text("years of work")
+    (root / "tmp").symlink_to(precious, target_is_directory=True)
+    with open_workspace(root) as ws:
+        assert ws.swept == []
+    assert (precious / "thesis.odt").read_text() == "years of work"

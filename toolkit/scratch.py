@@ -73,7 +73,7 @@ def sweep(root: Path) -> list[Leftover]:
     copies in the vault; return what was removed."""
     found: list[Path] = []
     tmp = root / TMP_DIR
-    if tmp.is_dir():
+    if tmp.is_dir() and not tmp.is_symlink():  # never empty a folder a link points to
         found += sorted(tmp.iterdir())
     vault = root / "vault"
     if vault.is_dir():

@@ -15,9 +15,9 @@ import os
 import shutil
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.errors import NO_SPACE, disk_full, os_failure
 from toolkit.scratch import LEGACY_PREFIX, new_file
 
 CHUNK = 1 << 20
@@ -33,20 +33,6 @@ def sha256_file(path: Path) -> str:
         while chunk := f.read(CHUNK):
             h.update(chunk)
     return h.hexdigest()
-
-
-@dataclass
-class VaultReport:
-    """Result of re-hashing the vault against the ``files`` table."""
-
-    checked: int = 0
-    missing: list[str] = field(default_factory=list)
-    altered: list[str] = field(default_factory=list)
-    unexpected: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not (self.missing or self.altered)
 
 
 class Vault:
@@ -66,13 +52,21 @@ class Vault:
         target = self.path_for(digest)
         if target.exists():
             return digest, False
-        tmp = new_file(self.tmp, prefix="vault-")
+        try:
+            tmp = new_file(self.tmp, prefix="vault-")
+        except OSError as e:
+            raise os_failure(e, self.tmp) from None
         try:
             with open(tmp, "wb") as f:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
             return digest, self.adopt(tmp, digest)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            if e.errno in NO_SPACE:
+                raise disk_full(self.root) from None
+            raise
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
@@ -125,17 +119,3 @@ class Vault:
         for p in sorted(self.root.glob("??/*")):
             if p.is_file() and not p.name.startswith("."):
                 yield p
-
-    def verify(self, expected: dict[str, int]) -> VaultReport:
-        """Re-hash every file listed in ``expected`` (sha256 -> size)."""
-        report = VaultReport()
-        for digest in sorted(expected):
-            p = self.path_for(digest)
-            report.checked += 1
-            if not p.exists():
-                report.missing.append(digest)
-            elif sha256_file(p) != digest:
-                report.altered.append(digest)
-        known = set(expected)
-        report.unexpected = [p.name for p in self.iter_files() if p.name not in known]
-        return report
