@@ -63,7 +63,7 @@ def explain_crawl(
 ) -> Explanation:
     """How ``path`` would be read (see the module doc); nothing is written anywhere but a
     temporary folder, removed on return."""
-    import duckdb
+    from toolkit.connection import connect
 
     base = mapping if isinstance(mapping, Mapping) else (
         load_mapping(mapping) if mapping is not None else Mapping()
@@ -73,9 +73,7 @@ def explain_crawl(
     display = str(file)
     if not file.is_file():
         raise InputError(f"{display}: no such file; check the path")
-    con = duckdb.connect(config={"autoinstall_known_extensions": False,
-                                 "autoload_known_extensions": False})  # fmt: skip
-    con.execute("SET TimeZone = 'UTC'")
+    con = connect(Path(":memory:"), read_only=False)  # the store's settings, no file
     with tempfile.TemporaryDirectory(prefix="guichets-explain-") as tmp:
         work = Path(tmp)
         source = open_source(file, work / "vault", display)
