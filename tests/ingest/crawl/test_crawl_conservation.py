@@ -14,7 +14,7 @@ import pytest
 from quirks import DEFAULTS, QUIRKS, write_quirks
 
 from toolkit.ingest.crawl import ingest_crawl
-from toolkit.workspace import Workspace, init_workspace
+from toolkit.workspace import Workspace, init_workspace, open_workspace
 
 ROOT = Path(__file__).resolve().parents[3]
 CRAWL = ROOT / "tests" / "fixtures" / "crawl"
@@ -68,9 +68,13 @@ def _data_rows(path: Path, delimiter: str) -> int:
     return len(records) - (0 if headerless else 1)
 
 
-def _ingest(root: Path, path: Path, typed: bool) -> tuple[dict[str, Any], tuple, list]:  # type: ignore[type-arg]
+def _ingest(
+    template: Path, root: Path, path: Path, typed: bool
+) -> tuple[dict[str, Any], tuple, list]:  # type: ignore[type-arg]
+    """Ingest ``path`` into a copy of an empty workspace (a copy: no migration to run)."""
     mapping = path.with_suffix(".toml") if path.with_suffix(".toml").exists() else None
-    ws = init_workspace(root)
+    shutil.copytree(template, root)
+    ws = open_workspace(root)
     try:
         report = ingest_crawl(ws, [path], mapping=mapping, typed=typed, **DEFAULTS)
         details = report.details["files"][str(path)]
@@ -94,23 +98,39 @@ def _rows(ws: Workspace) -> tuple:  # type: ignore[type-arg]
     )
 
 
+# Files whose later lines the typed reader cannot type: with a 2-row sample, the typed plan
+# takes them and sends those lines to the general plan (the other files read the same way
+# whatever the sample).
+LATE_SURPRISES = (
+    "mixed-forms.csv", "offsets-then-z.csv", "offsets-odd.csv", "naive-odd.csv",
+    "concatenated-repeated-header.csv", "concatenated-bom-mid-file.csv", "nul-bytes.csv",
+    "quoted-newline.csv", "bad-rows.csv", "checks-fail.csv",
+)  # fmt: skip
+
+
 @pytest.mark.parametrize("sample", [5000, 2])
 def test_every_row_is_accounted_for_and_both_plans_agree(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample: int
 ) -> None:
     """With a 2-row sample (the one private knob patched here: no public option should let a
     user shrink it), files whose later lines the typed reader cannot type take the typed
-    plan and send those lines to the general plan."""
+    plan and send those lines to the general plan. A file the typed plan does not take is
+    read once (the general plan twice would prove nothing)."""
     import toolkit.ingest.crawl.sql.typed as typed_plan
 
     monkeypatch.setattr(typed_plan, "SAMPLE_ROWS", sample)
+    template = tmp_path / "empty"
+    init_workspace(template).close()
     files = _corpus(tmp_path)
     assert len(files) >= 30
+    if sample == 2:
+        files = [f for f in files if f.name in LATE_SURPRISES]
+        assert len(files) == len(LATE_SURPRISES)
     read_by = set()
     for path in files:
         results = []
         for typed in (True, False):
-            details, rows, problems = _ingest(tmp_path / f"ws-{typed}", path, typed)
+            details, rows, problems = _ingest(template, tmp_path / f"ws-{typed}", path, typed)
             counts = [details[k] for k in ("rows", "recorded", "repeated", "stored", "refused",
                                            "skipped")]  # fmt: skip
             total, *parts = counts
@@ -131,6 +151,10 @@ def test_every_row_is_accounted_for_and_both_plans_agree(
             read_by.add(details["read_by"])
             details.pop("repeated_hour_read_from", None)  # the typed plan's own business
             results.append((details | {"sha256": "", "read_by": ""}, rows, problems))
-        assert results[0] == results[1], path.name
-    assert {"typed", "general", "typed+general"} <= read_by
+            if details["read_by"] == "general":  # the typed plan did not take it
+                break
+        if len(results) == 2:
+            assert results[0] == results[1], path.name
+    assert {"typed", "typed+general"} <= read_by
+    assert sample == 2 or "general" in read_by
     assert set(QUIRK_COUNTS) == set(QUIRKS)
