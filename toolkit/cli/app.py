@@ -150,6 +150,8 @@ def _register() -> None:
         indicators,
         ingest,
         letter,
+        review,
+        source,
         sources,
         timestamp,
         workspace,
@@ -159,9 +161,11 @@ def _register() -> None:
     app.add_typer(applicant.app, name="applicant")
     contact.register(app)
     app.add_typer(ingest.app, name="ingest")
+    app.add_typer(source.app, name="source")
     app.add_typer(sources.app, name="sources")
     classify.register(app)
     attempts.register(app)
+    review.register(app)
     app.add_typer(indicators.app, name="indicators")
     check.register(app)
     app.add_typer(chart.app, name="chart")

@@ -13,9 +13,11 @@ TABLE_COLUMNS = (
     "local_time",
     "channel",
     "outcome",
+    "outcome_source",
     "system",
     "rule",
     "time_source",
+    "flags",
     "file",
     "url",
     "corroboration",
@@ -30,8 +32,7 @@ def attempts(applicant_id: ApplicantArg, fmt: FormatOpt = Format.table) -> None:
         rows = attempt_records(ws, applicant_id)
     if fmt is Format.table:
         for r in rows:
-            if r["weak_time"]:
-                r["time_source"] += " (weak)"
+            r["flags"] = ", ".join(r["flags"])
         tz = rows[0]["tz"] if rows else ""
         render.emit(rows, fmt, columns=TABLE_COLUMNS, title=f"Attempts of {applicant_id} ({tz})")
     else:

@@ -12,7 +12,7 @@ from toolkit.cli.options import FormatOpt
 from toolkit.cli.render import Format
 
 app = typer.Typer(
-    help="List the ingest batches (file, sha256, mapping, defaults, rows); remove one.",
+    help="Ingest batches: file, sha256, mapping, rows; remove one (robots: `source`).",
     invoke_without_command=True,
 )
 COLUMNS = ("batch", "kind", "file", "sha256", "mapping", "defaults", "rows", "recorded",

@@ -18,6 +18,7 @@ from toolkit.ingest.captures.registry import READERS, detect, supported_extensio
 if TYPE_CHECKING:
     from toolkit.ingest.records import IngestReport
     from toolkit.progress import ProgressCallback
+    from toolkit.provenance import TimeRange
     from toolkit.workspace import Workspace
 
 __all__ = [
@@ -37,6 +38,7 @@ def ingest_captures(
     *,
     strict: bool = False,
     ocr: bool | None = None,
+    time_range: TimeRange | None = None,
     progress: ProgressCallback | None = None,
 ) -> IngestReport:
     """Record each capture's booking pages as online attempts and each e-mail as a contact.
@@ -45,8 +47,11 @@ def ingest_captures(
     .har, .pdf and .eml. Without ``strict``, valid files are recorded and problems are
     reported; with ``strict``, nothing is recorded unless every file is valid
     (ProblemsFound). ``ocr`` (for PDFs without a text layer): True requires it, None uses
-    it when available, False never.
+    it when available, False never. ``time_range``: the times that can date an attempt
+    (default 2000-01-01 to now + 1 day); others are kept as rejected candidates.
     """
     from toolkit.ingest.captures.ingest import run
 
-    return run(ws, paths, applicant_id, strict=strict, ocr=ocr, progress=progress)
+    return run(
+        ws, paths, applicant_id, strict=strict, ocr=ocr, time_range=time_range, progress=progress
+    )
