@@ -197,9 +197,7 @@ def _usable_times(
     return out
 
 
-def gather(
-    ws: Workspace, applicant_id: str, *, window_minutes: int = 60
-) -> Evidence:
+def gather(ws: Workspace, applicant_id: str, *, window_minutes: int = 60) -> Evidence:
     """The applicant, identity, attempts, contacts and documents, in a stable order (the
     robot probes, for their pièce, are added by ``exhibits --with-robot-evidence``)."""
     applicant = get_applicant(ws, applicant_id)
