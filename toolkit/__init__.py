@@ -64,6 +64,12 @@ _API: dict[str, str] = {
     "applicant_indicators": "toolkit.indicators.applicant",
     "corroborate": "toolkit.indicators.corroboration",
     "check_readiness": "toolkit.indicators.readiness",
+    # procedural timeline (ANEF, silence, deadlines, remedies)
+    "add_event": "toolkit.timeline.events",
+    "list_events": "toolkit.timeline.events",
+    "remove_event": "toolkit.timeline.events",
+    "procedural_timeline": "toolkit.timeline.gather",
+    "upcoming_deadlines": "toolkit.timeline.gather",
     # charts
     "prefecture_chart": "toolkit.charts.prefecture",
     "applicant_chart": "toolkit.charts.applicant",

@@ -15,6 +15,7 @@ from toolkit.cli.options import (
     PrefectureFilterOpt,
     ProcedureFilterOpt,
     StrictOpt,
+    checked_paths,
 )
 from toolkit.cli.render import Format
 
@@ -31,6 +32,7 @@ def crawl(
         typer.Option(
             "--mapping",
             "-m",
+            callback=checked_paths,
             help=f"TOML mapping: [csv], [columns], [formats], [values.*], [defaults] "
             f"(see {MAPPING_DOC}; --explain writes one to start from).",
         ),

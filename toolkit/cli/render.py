@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from toolkit.errors import Problem
     from toolkit.ingest.records import IngestReport
     from toolkit.progress import ProgressCallback
+    from toolkit.removals import Removal
 
 
 class Format(StrEnum):
@@ -92,8 +93,10 @@ def emit(
     *,
     columns: Sequence[str] | None = None,
     title: str | None = None,
+    whole: Sequence[str] = (),
 ) -> None:
-    """Write a result to stdout as a table, CSV or JSON."""
+    """Write a result to stdout as a table, CSV or JSON; a table never folds the ``whole``
+    columns (ids to copy)."""
     if fmt is Format.json:
         sys.stdout.write(to_json(data) + "\n")
         return
@@ -115,7 +118,8 @@ def emit(
 
     table = Table(title=printable(title) if title else None, show_lines=False, header_style="bold")
     for c in cols:
-        table.add_column(printable(c), overflow="fold")
+        width = max((len(_cell(r[c])) for r in rows if r.get(c) is not None), default=0)
+        table.add_column(printable(c), overflow="fold", min_width=width if c in whole else None)
     for r in rows:
         table.add_row(*("" if r.get(c) is None else printable(_cell(r.get(c))) for c in cols))
     Console(highlight=False).print(table)
@@ -216,3 +220,19 @@ def ingest_report(report: IngestReport) -> int:
         )
     info(report.summary())
     return 1 if report.problems else 0
+
+
+# what the rows removed with an attempt or a document are, in a sentence
+_DEPENDENT_NAMES = {"attempt_times": "time reading(s) of its evidence"}
+
+
+def removal(done: Removal, fmt: Format) -> None:
+    """What a removal did: one line on stderr, the record on stdout with --format json."""
+    if fmt is Format.json:
+        emit(done.to_dict(), fmt)
+    kept = f"; original {done.file_sha256[:12]}… kept in the vault" if done.file_sha256 else ""
+    also = "".join(
+        f", {n} {_DEPENDENT_NAMES.get(t, f'row(s) of {t}')}"
+        for t, n in sorted(done.dependents.items())
+    )
+    info(f"Removed {done.kind} {done.id} of {done.applicant}{also} ({done.reason}){kept}")
