@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -625,6 +628,52 @@ def test_cli_usage_errors_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
     r = cli("ingest", "crawl", str(CRAWL / "bom-utf8.csv"), "--mapping", "nope.toml")
     assert r.exit_code == 1
     assert "nope.toml: mapping file not found; check the --mapping path" in r.stderr
+
+
+def _without_waiting(call: Callable[[], object], pipe: Path) -> object:
+    """What ``call`` raises or returns, or a failure if it waits (for a writer on ``pipe``)."""
+    out: list[object] = []
+    worker = threading.Thread(target=lambda: out.append(_outcome(call)), daemon=True)
+    worker.start()
+    worker.join(20)
+    if worker.is_alive():  # release it before failing: open the pipe for writing
+        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail(f"{call} waited on the pipe")
+    return out[0]
+
+
+def _outcome(call: Callable[[], object]) -> object:
+    try:
+        return call()
+    except InputError as e:
+        return e
+
+
+def test_a_folder_pipe_or_device_is_refused_never_read(ws: Workspace, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    from toolkit.ingest.crawl import explain_crawl
+
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    good = CRAWL / "bom-utf8.csv"
+    for call, line in [
+        (lambda: load_mapping(pipe), f"{pipe}: not a regular file (a pipe, socket or device)"),
+        (lambda: load_mapping("/dev/zero"), "/dev/zero: not a regular file (a pipe, socket"),
+        (lambda: load_mapping(tmp_path), f"{tmp_path}: is a folder; --mapping takes a TOML file"),
+        (lambda: explain_crawl(pipe), f"{pipe}: not a regular file; give the crawl export"),
+    ]:
+        refused = _without_waiting(call, pipe)
+        assert isinstance(refused, InputError) and str(refused).startswith(line), refused
+    report = _without_waiting(lambda: ingest_crawl(ws, [pipe]), pipe)
+    assert [(p.path, p.message) for p in report.problems] == [  # type: ignore[attr-defined]
+        (str(pipe), "not a regular file; give the crawl export itself")
+    ]
+    assert ws.sql("SELECT count(*) FROM probe_rows").fetchone() == (0,)
+    r = cli("ingest", "crawl", str(good), "--mapping", str(tmp_path))
+    assert r.exit_code == 1
+    assert r.stderr.strip().splitlines() == [
+        f"Error: {tmp_path}: is a folder; --mapping takes a TOML file (see "
+        "docs/crawl-mapping.md, or `guichets ingest crawl FILE --explain` for one to start from)"
+    ]
 
 
 # -- encoding decided on the first chunk, checked by the pass over the whole file ------------

@@ -71,7 +71,7 @@ def explain_crawl(
     base = base.with_defaults(prefecture=prefecture, procedure=procedure, site=site)
     file = Path(path)
     display = str(file)
-    if not file.is_file():
+    if not file.exists():  # a folder, pipe or device: open_source says what it is
         raise InputError(f"{display}: no such file; check the path")
     con = connect(Path(":memory:"), read_only=False)  # the store's settings, no file
     with tempfile.TemporaryDirectory(prefix="guichets-explain-") as tmp:

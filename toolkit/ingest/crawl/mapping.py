@@ -170,18 +170,61 @@ class Mapping:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
+#: Where every key of a mapping is documented, with worked examples.
+MAPPING_DOC = "docs/crawl-mapping.md"
+#: A mapping is a few dozen lines; anything far larger is not one.
+MAPPING_MAX_BYTES = 1 << 20
+
+
+def _read_mapping(path: Path, where: str) -> bytes:
+    """The bytes of the mapping file at ``path``: a regular file, opened without waiting (a
+    pipe or a device named as the mapping is refused, never read), at most 1 MiB."""
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise InputError(f"{where}: mapping file not found; check the --mapping path") from None
+    except OSError as e:
+        raise InputError(
+            f"{where}: cannot read the mapping ({e.strerror or e}); check the --mapping path"
+        ) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise InputError(
+                f"{where}: is a folder; --mapping takes a TOML file (see {MAPPING_DOC}, or "
+                "`guichets ingest crawl FILE --explain` for one to start from)"
+            )
+        raise InputError(
+            f"{where}: not a regular file (a pipe, socket or device); --mapping takes a "
+            "TOML file saved on disk"
+        )
+    with os.fdopen(fd, "rb") as f:
+        try:
+            data = f.read(MAPPING_MAX_BYTES + 1)
+        except OSError as e:
+            raise InputError(f"{where}: cannot read the mapping ({e.strerror or e})") from None
+    if len(data) > MAPPING_MAX_BYTES:
+        raise InputError(
+            f"{where}: over 1 MiB, too large for a mapping; give the TOML mapping file, not "
+            "the export (the export is the FILE argument)"
+        )
+    return data
+
+
 def load_mapping(path: str | os.PathLike[str]) -> Mapping:
     """Read and check a TOML mapping; InputError names the file, the key and the fix."""
     path = Path(path)
     where = str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise InputError(f"{where}: mapping file not found; check the --mapping path") from None
+        data = tomllib.loads(_read_mapping(path, where).decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError(f"{where}: a mapping must be saved as UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:
-        raise InputError(f"{where}: not valid TOML ({e}); see `evidence/README.md`") from None
+        raise InputError(f"{where}: not valid TOML ({e}); see {MAPPING_DOC}") from None
     unknown = sorted(set(data) - {"format", "csv", "columns", "formats", "values", "defaults"})
     if unknown:
         raise InputError(

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -204,7 +205,9 @@ def open_source(path: Path, vault_tmp: Path, display: str) -> SourceFile:
         before = _stamp(path)
         if not path.is_file():
             raise InputError(f"{display}: not a regular file; give the crawl export itself")
-        with open(path, "rb") as f:
+        with open(path, "rb", opener=_opener_no_wait) as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # replaced by a pipe meanwhile
+                raise InputError(f"{display}: not a regular file; give the crawl export itself")
             head = f.read(CHUNK)
     except OSError as e:
         raise InputError(
@@ -234,6 +237,11 @@ def open_source(path: Path, vault_tmp: Path, display: str) -> SourceFile:
         hash_pass=Pass(_hash, path, start=True),
         vault_tmp=vault_tmp,
     )
+
+
+def _opener_no_wait(path: str, flags: int) -> int:
+    """``open``'s opener that never waits for a writer (a pipe put in the file's place)."""
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
 
 
 def _stamp(path: Path) -> tuple[int, ...]:
