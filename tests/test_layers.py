@@ -19,11 +19,12 @@ LAYERS: dict[str, int] = {
     "_version": 0, "progress": 0, "sqltext": 0,  # no toolkit imports: helpers of every layer
     "provenance": 0,  # the precedence rules over model's types (no store)
     "workspace": 1, "vault": 1,
-    "scratch": 1, "zips": 1,  # the store's temp folder, its zips
+    "scratch": 1, "zips": 1, "paths": 1,  # the store's temp folder, its zips, paths it takes
     "connection": 1, "custody": 1, "outputs": 1,  # the store's connection, log and outputs
     "verify_base": 1,  # hashing regular files only, inside a folder
     "applicants": 1, "demands": 1,  # applicants, identities, earlier demands: store rows
     "sources": 1,  # who ran each robot crawl: rows of the store
+    "removals": 1,  # a row leaves the store with its reason (custody)
     "classify": 2,
     "ingest": 3, "capture": 3,
     "contacts": 3,  # contacts are ingested like any evidence
