@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tests.hostile.limits import MEMORY_LIMIT_MB, run_cli
 from toolkit.ingest.crawl import ingest_crawl
-from toolkit.workspace import Workspace, init_workspace
+from toolkit.workspace import Workspace, init_workspace, open_workspace
 
 HOSTNAME = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else ""
 SECRET = HOSTNAME or socket.gethostname()
@@ -176,3 +176,28 @@ def test_huge_lines_quotes_and_a_zip_are_refused_one_line_each_within_seconds(
     assert run.seconds < 90, run.seconds
     assert [p for p in workspace.glob("vault/**/*") if p.is_file()] == []
     assert list(workspace.glob("tmp/*")) == []  # nothing kept, nothing left behind
+
+
+def test_ctrl_c_mid_crawl_exits_130_and_records_nothing(tmp_path: Path) -> None:
+    """Issue 15: Ctrl-C during a crawl once exited 1. Interrupted once its staging has begun
+    (a work folder in the workspace's tmp/), it exits 130 with one line; no probe, no batch,
+    no vault copy, no staging left."""
+    header = "observed_at,prefecture,site,procedure,outcome\n"
+    day = "".join(f"2025-03-12 {h:02d}:{m:02d}:00,76,r,asile,no_slot\n" for h in range(24)
+                  for m in range(60))  # fmt: skip
+    crawl = tmp_path / "long.csv"
+    crawl.write_text(
+        header + "".join(day.replace("03-12", f"03-{d:02d}") for d in range(1, 29)) * 6
+    )
+    workspace = _workspace(tmp_path)
+    run = run_cli(
+        workspace, "ingest", "crawl", str(crawl), timeout=60,
+        interrupt_when=lambda: any(workspace.glob("tmp/crawl-*")),
+    )  # fmt: skip
+    assert run.returncode == 130, run.stderr
+    assert run.error_lines == ["Error: interrupted; nothing was recorded"]
+    with open_workspace(workspace, read_only=True) as ws:
+        assert ws.scalar("SELECT count(*) FROM probe_rows") == 0
+        assert ws.scalar("SELECT count(*) FROM crawl_files") == 0
+    assert [p for p in workspace.glob("vault/**/*") if p.is_file()] == []
+    assert list(workspace.glob("tmp/*")) == []

@@ -485,7 +485,7 @@ def test_many_bad_rows_are_summarised(ws: Workspace, tmp_path: Path) -> None:
     report = ingest_crawl(ws, [f], procedure="asile")
     assert len(report.problems) == 21
     assert report.problems[-1].message == (
-        "10 more bad row(s) skipped (in all: 30 × slots.not_a_number)"
+        "10 more row(s) refused, not listed (in all: 30 × slots.not_a_number)"
     )
     assert report.details["files"][str(f)]["refused"] == 30
 
@@ -620,7 +620,7 @@ def test_cli_bad_rows_exit_1_and_strict(cli) -> None:  # type: ignore[no-untyped
     assert "Error: 4 problem(s) with --strict; nothing was recorded" in r.stderr
     r = cli("ingest", "crawl", str(path))
     assert r.exit_code == 1
-    assert "crawl: 2 probe(s) recorded, 4 rejected" in r.stderr
+    assert "crawl: 2 probe(s) recorded, 4 row(s) refused" in r.stderr
 
 
 def test_cli_usage_errors_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
@@ -667,6 +667,7 @@ def test_a_folder_pipe_or_device_is_refused_never_read(ws: Workspace, tmp_path: 
     assert [(p.path, p.message) for p in report.problems] == [  # type: ignore[attr-defined]
         (str(pipe), "not a regular file; give the crawl export itself")
     ]
+    assert report.summary() == "crawl: 0 probe(s) recorded, 1 file(s) refused"  # type: ignore[attr-defined]
     assert ws.sql("SELECT count(*) FROM probe_rows").fetchone() == (0,)
     r = cli("ingest", "crawl", str(good), "--mapping", str(tmp_path))
     assert r.exit_code == 1

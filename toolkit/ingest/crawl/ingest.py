@@ -74,7 +74,7 @@ def ingest_crawl(
         load_mapping(mapping) if mapping is not None else Mapping()
     )  # fmt: skip
     base = base.with_defaults(prefecture=prefecture, procedure=procedure, site=site)
-    report = IngestReport(kind="crawl", details={"unit": "probe", "files": {}})
+    report = IngestReport(kind="crawl", details={"unit": "probe", "files": {}, "refused_rows": 0})
     inputs = crawl_inputs(paths, report.problems)
     if not inputs and not report.problems:
         raise InputError("no crawl files found in " + ", ".join(str(p) for p in paths))
@@ -230,6 +230,7 @@ def _report_file(
     display, counts = source.display, result.counts
     spec = result.spec
     report.rows += counts.recorded
+    report.details["refused_rows"] += counts.refused
     report.problems.extend(result.problems)
     if not counts.balanced:  # a safety net: every row must land in one count
         report.problems.append(Problem(

@@ -260,7 +260,7 @@ def _place(
     if more > 0:
         text = ", ".join(f"{n} × {code}" for code, n in sorted(notes.by_code.items()))
         problems.append(Problem(
-            source.display, f"{more} more bad row(s) skipped (in all: {text})", code="more",
+            source.display, f"{more} more row(s) refused, not listed (in all: {text})", code="more",
         ))  # fmt: skip
     return problems, skips
 
