@@ -42,9 +42,11 @@ def list_sources(ws: Workspace) -> list[dict[str, Any]]:
     return sorted(out + others, key=lambda r: str(r["ingested_at"]))
 
 
-def remove_source(ws: Workspace, batch: int) -> dict[str, Any]:
-    """Remove the probes of crawl batch ``batch`` (custody logged; the vault keeps the
-    original). Returns what was removed."""
+def remove_source(
+    ws: Workspace, batch: int, *, reason: str, reviewer: str | None = None
+) -> dict[str, Any]:
+    """Remove the probes of crawl batch ``batch``, with the reason (kept in custody with the
+    reviewer, default the OS user); the vault keeps the original. Returns what was removed."""
     from toolkit.ingest.crawl.ledger import remove
 
-    return remove(ws, batch)
+    return remove(ws, batch, reason=reason, reviewer=reviewer)

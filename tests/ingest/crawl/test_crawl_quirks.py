@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from quirks import DEFAULTS, QUIRKS
 
+from toolkit.errors import InputError
 from toolkit.ingest.crawl import ingest_crawl
 from toolkit.ingest.sources import list_sources, remove_source
 from toolkit.workspace import Workspace, init_workspace
@@ -82,12 +84,15 @@ def test_a_file_ingested_under_the_wrong_procedure_is_removed_and_ingested_again
     )  # fmt: skip
     assert listed["defaults"] == {"prefecture": "76", "procedure": "asile"}
     assert listed["sha256"] == wrong.details["files"][str(path)]["sha256"]
-    removed = remove_source(ws, listed["batch"])
+    with pytest.raises(InputError, match="give the reason for the removal with --reason"):
+        remove_source(ws, listed["batch"], reason="  ")
+    removed = remove_source(ws, listed["batch"], reason="wrong procedure", reviewer="Léa B.")
     assert removed["probes_removed"] == 3
     assert ws.scalar("SELECT count(*) FROM probes") == 0
     assert ws.vault.read(listed["sha256"]) == path.read_bytes()  # the original stays
     custody = json.loads(ws.scalar("SELECT detail FROM custody WHERE action = 'sources.remove'"))
     assert custody["probes_removed"] == 3 and custody["file"] == str(path)
+    assert (custody["reason"], custody["reviewer"]) == ("wrong procedure", "Léa B.")
     again = ingest_crawl(ws, [path], **DEFAULTS)
     assert again.rows == 3 and again.duplicates == []
     assert ws.sql("SELECT DISTINCT procedure FROM probes").fetchall() == [("renouvellement",)]
@@ -174,8 +179,10 @@ def test_cli_sources_lists_and_removes_a_batch(cli, tmp_path: Path) -> None:  # 
     [row] = cli.json("sources")
     assert (row["kind"], row["file"], row["rows"], row["recorded"]) == ("crawl", str(path), 6, 6)
     r = cli("sources", "remove", str(row["batch"]))
+    assert r.exit_code == 2  # --reason is required
+    r = cli("sources", "remove", str(row["batch"]), "--reason", "wrong procedure")
     assert r.exit_code == 0, r.output
     assert f"Removed batch {row['batch']}: 6 probe(s) of {path}" in r.stderr
     assert cli.json("sources") == []
-    r = cli("sources", "remove", "99")
+    r = cli("sources", "remove", "99", "--reason", "x")
     assert r.exit_code == 1 and "no crawl batch 99; `guichets sources` lists them" in r.stderr

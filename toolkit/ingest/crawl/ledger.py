@@ -72,9 +72,16 @@ def batches_of(con: duckdb.DuckDBPyConnection, batch: int) -> tuple[str, str, li
     return str(row[0]), str(row[1]), [int(n[0]) for n in numbers]
 
 
-def remove(ws: Workspace, batch: int) -> dict[str, Any]:
+def remove(
+    ws: Workspace, batch: int, *, reason: str, reviewer: str | None = None
+) -> dict[str, Any]:
     """Remove the probes of the crawl file listed as ``batch`` (the vault keeps the
-    original; custody logs what was removed). Returns what was removed."""
+    original; custody logs what was removed, why and by whom). Returns what was removed."""
+    from toolkit.removals import check_reason
+    from toolkit.workspace import actor
+
+    why = check_reason(reason)
+    who = " ".join((reviewer or "").split()) or actor()
     with ws.transaction():
         source_id, digest, numbers = batches_of(ws.con, batch)
         info = ws.rows("SELECT * FROM crawl_files WHERE batch = ?", [batch])[0]
@@ -91,7 +98,8 @@ def remove(ws: Workspace, batch: int) -> dict[str, Any]:
         detail = {
             "batch": batch, "source": source_id, "file": info["name"], "sha256": digest,
             "probes_removed": removed, "mapping": info["mapping"],
-            "settings": info["settings"], "vault": "original kept",
+            "settings": info["settings"], "vault": "original kept", "reason": why,
+            "reviewer": who,
         }  # fmt: skip
         ws.log_custody("sources.remove", detail)
     return detail
