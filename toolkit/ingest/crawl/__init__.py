@@ -22,7 +22,8 @@ from datetime import UTC, datetime
 from toolkit.ingest.crawl.counts import Counts
 from toolkit.ingest.crawl.explain import Explanation, explain_crawl
 from toolkit.ingest.crawl.ingest import crawl_inputs, ingest_crawl
-from toolkit.ingest.crawl.mapping import Mapping, ReaderOptions, load_mapping
+from toolkit.ingest.crawl.mapping import Mapping, ReaderOptions
+from toolkit.ingest.crawl.mapping_file import load_mapping
 from toolkit.ingest.crawl.sql.rules import RULE_CODES as RULES
 
 __all__ = [

@@ -18,7 +18,8 @@ from typing import Any
 
 from toolkit.errors import InputError
 from toolkit.ingest.crawl import formats
-from toolkit.ingest.crawl.mapping import ALIASES, MAPPABLE, Mapping, load_mapping, resolve_columns
+from toolkit.ingest.crawl.mapping import ALIASES, MAPPABLE, Mapping, resolve_columns
+from toolkit.ingest.crawl.mapping_file import load_mapping
 from toolkit.ingest.crawl.problems import LISTED
 from toolkit.ingest.crawl.source import open_source, read_link
 from toolkit.reference.fold import fold

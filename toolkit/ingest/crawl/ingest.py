@@ -26,7 +26,8 @@ from toolkit.errors import InputError, Problem, ProblemsFound
 from toolkit.ingest.crawl import formats, ledger
 from toolkit.ingest.crawl.counts import FileResult
 from toolkit.ingest.crawl.insert import insert_file, readable
-from toolkit.ingest.crawl.mapping import Mapping, load_mapping, resolve_columns
+from toolkit.ingest.crawl.mapping import Mapping, resolve_columns
+from toolkit.ingest.crawl.mapping_file import load_mapping
 from toolkit.ingest.crawl.problems import MINE
 from toolkit.ingest.crawl.source import SourceFile, open_source, read_link
 from toolkit.ingest.inputs import is_junk
