@@ -660,6 +660,7 @@ def test_a_folder_pipe_or_device_is_refused_never_read(ws: Workspace, tmp_path: 
         (lambda: load_mapping("/dev/zero"), "/dev/zero: not a regular file (a pipe, socket"),
         (lambda: load_mapping(tmp_path), f"{tmp_path}: is a folder; --mapping takes a TOML file"),
         (lambda: explain_crawl(pipe), f"{pipe}: not a regular file; give the crawl export"),
+        (lambda: explain_crawl(tmp_path), f"{tmp_path}: a folder; --explain reads one crawl"),
     ]:
         refused = _without_waiting(call, pipe)
         assert isinstance(refused, InputError) and str(refused).startswith(line), refused

@@ -72,8 +72,10 @@ def explain_crawl(
     base = base.with_defaults(prefecture=prefecture, procedure=procedure, site=site)
     file = Path(path)
     display = str(file)
-    if not file.exists():  # a folder, pipe or device: open_source says what it is
+    if not file.exists():  # a pipe or device: open_source says what it is
         raise InputError(f"{display}: no such file; check the path")
+    if file.is_dir():
+        raise InputError(f"{display}: a folder; --explain reads one crawl file: give a file in it")
     con = connect(Path(":memory:"), read_only=False)  # the store's settings, no file
     with tempfile.TemporaryDirectory(prefix="guichets-explain-") as tmp:
         work = Path(tmp)
