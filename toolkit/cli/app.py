@@ -10,7 +10,8 @@ import typer
 from typer.core import TyperGroup
 
 from toolkit._version import __version__
-from toolkit.cli import render, say_interrupted
+from toolkit.cli import render
+from toolkit.cli.interrupt import say_interrupted
 from toolkit.cli.state import settings
 from toolkit.errors import GuichetsError, ProblemsFound, disk_full, is_interrupt, no_space
 
