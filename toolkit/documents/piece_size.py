@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from toolkit.documents.evidence import Entry
-
-if TYPE_CHECKING:
-    from toolkit.documents.plan import Piece
+from toolkit.documents.piece import Piece
 
 PAGE_OVERHEAD = 6_000  # caption text and page objects, per page
 FILE_OVERHEAD = 150_000  # embedded font subsets and document structure
