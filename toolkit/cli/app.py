@@ -116,6 +116,7 @@ def _register() -> None:
         indicators,
         ingest,
         letter,
+        serve,
         workspace,
     )
 
@@ -133,6 +134,7 @@ def _register() -> None:
     export.register(app)
     aggregate.register(app)
     demo.register(app)
+    serve.register(app)
 
 
 _register()

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from toolkit.errors import InputError, Problem
@@ -27,6 +27,9 @@ from toolkit.progress import ProgressCallback, noop
 from toolkit.workspace import Workspace, now
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
     from pypdf import PdfReader
 
 # slug -> French label (exhibit inventories use the label).
@@ -204,6 +207,7 @@ def ingest_documents(
     dated: str | date | None = None,
     strict: bool = False,
     progress: ProgressCallback | None = None,
+    file_times: Mapping[Path, datetime | None] | None = None,
 ) -> IngestReport:
     """Record each file as one supporting document of ``applicant_id``.
 
@@ -219,7 +223,7 @@ def ingest_documents(
     slug = check_kind(kind)
     given_date = check_dated(dated, applicant.tz)
     report = IngestReport(kind="documents", details={"unit": "document"})
-    inputs: list[InputFile] = list(expand(list(paths), report.problems))
+    inputs: list[InputFile] = list(expand(list(paths), report.problems, file_times=file_times))
     if not inputs and not report.problems:
         raise InputError("no files found in " + ", ".join(str(p) for p in paths))
     seen: set[str] = set()
@@ -284,6 +288,23 @@ def ingest_documents(
             },
         )
     return report
+
+
+def list_documents(ws: Workspace, applicant_id: str) -> list[dict[str, Any]]:
+    """The applicant's documents, by date then title: id, kind, kind_label (French), title,
+    dated, sha256, original_name, media_type and size."""
+    from toolkit.applicants import get_applicant
+
+    get_applicant(ws, applicant_id)
+    rows = ws.rows(
+        "SELECT d.id, d.kind, d.title, d.dated, d.file_sha256 AS sha256, f.original_name, "
+        "f.media_type, f.size FROM documents d LEFT JOIN files f ON f.sha256 = d.file_sha256 "
+        "WHERE d.applicant_id = ? ORDER BY d.dated NULLS LAST, d.title, d.id",
+        [applicant_id],
+    )
+    for r in rows:
+        r["kind_label"] = DOCUMENT_KINDS.get(r["kind"], r["kind"])
+    return rows
 
 
 def _document_date(

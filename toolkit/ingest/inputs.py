@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -70,10 +70,13 @@ def expand(
     *,
     open_zips: bool = True,
     exclude: list[Path] | None = None,
+    file_times: Mapping[Path, datetime | None] | None = None,
 ) -> Iterator[InputFile]:
     """Yield input files; append a Problem for each path or entry that cannot be used.
 
-    Folders in ``exclude`` (the workspace itself) are never walked into.
+    Folders in ``exclude`` (the workspace itself) are never walked into. ``file_times``
+    gives the modification time of files whose own was lost in a copy (a browser upload
+    sends it apart, or not at all: None means unknown), by path as given.
     """
     skip = [p.resolve() for p in exclude or []]
     for raw in paths:
@@ -87,12 +90,17 @@ def expand(
                 if skip and any(sub.resolve().is_relative_to(s) for s in skip):
                     continue
                 if sub.is_file() and not is_junk(rel.replace(os.sep, "/")):
-                    yield from _from_file(sub, problems, open_zips)
+                    yield from _from_file(sub, problems, open_zips, file_times)
         elif not is_junk(path.name):
-            yield from _from_file(path, problems, open_zips)
+            yield from _from_file(path, problems, open_zips, file_times)
 
 
-def _from_file(path: Path, problems: list[Problem], open_zips: bool) -> Iterator[InputFile]:
+def _from_file(
+    path: Path,
+    problems: list[Problem],
+    open_zips: bool,
+    file_times: Mapping[Path, datetime | None] | None = None,
+) -> Iterator[InputFile]:
     if open_zips and path.suffix.lower() == ".zip":
         yield from _from_zip(path, problems)
         return
@@ -112,10 +120,13 @@ def _from_file(path: Path, problems: list[Problem], open_zips: bool) -> Iterator
     def read(p: Path = path) -> bytes:
         return p.read_bytes()
 
+    mtime: datetime | None = datetime.fromtimestamp(st.st_mtime, tz=UTC)  # an instant
+    if file_times is not None and path in file_times:
+        mtime = file_times[path]
     yield InputFile(
         display=str(path),
         name=_nfc(path.name),
-        mtime=datetime.fromtimestamp(st.st_mtime, tz=UTC),  # an instant, not a wall time
+        mtime=mtime,
         _read=read,
         size=st.st_size,
     )

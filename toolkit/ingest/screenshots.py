@@ -33,7 +33,7 @@ from toolkit.progress import ProgressCallback, noop
 from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from PIL import Image
 
@@ -194,6 +194,7 @@ def ingest_screenshots(
     strict: bool = False,
     ocr: bool | None = None,
     progress: ProgressCallback | None = None,
+    file_times: Mapping[Path, datetime | None] | None = None,
 ) -> IngestReport:
     """Record each screenshot as one online attempt of ``applicant_id``.
 
@@ -202,6 +203,7 @@ def ingest_screenshots(
     ``ocr``: None (the default, as in the CLI) runs OCR when tesseract is available and
     adds a notice otherwise; True requires it (MissingDependency); False never runs it. Files are read, decoded and OCR'd by
     one worker per core, a few files ahead; the store is written from this thread only.
+    ``file_times``: see :func:`toolkit.ingest.inputs.expand`.
     """
     from toolkit.applicants import get_applicant
     from toolkit.classify.pool import map_ordered
@@ -217,7 +219,9 @@ def ingest_screenshots(
         report.problems.extend(log_problems)
 
     reader = _ocr_reader(ocr, report)
-    inputs: list[InputFile] = list(expand(list(paths), report.problems, exclude=[ws.root]))
+    inputs: list[InputFile] = list(
+        expand(list(paths), report.problems, exclude=[ws.root], file_times=file_times)
+    )
     if log is not None:  # the log may sit among the screenshots
         log_path = Path(log).resolve()
         inputs = [f for f in inputs if Path(f.display).resolve() != log_path]

@@ -18,6 +18,10 @@ from toolkit.ingest.captures import eml, har, html, mhtml, pdf
 from toolkit.ingest.captures.base import CaptureReader, CaptureRecord
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from datetime import datetime
+    from pathlib import Path
+
     from toolkit.ingest.records import IngestReport
     from toolkit.progress import ProgressCallback
     from toolkit.workspace import Workspace
@@ -103,6 +107,7 @@ def ingest_captures(
     strict: bool = False,
     ocr: bool | None = None,
     progress: ProgressCallback | None = None,
+    file_times: Mapping[Path, datetime | None] | None = None,
 ) -> IngestReport:
     """Record each capture's booking pages as online attempts and each e-mail as a contact.
 
@@ -110,8 +115,10 @@ def ingest_captures(
     .har, .pdf and .eml. Without ``strict``, valid files are recorded and problems are
     reported; with ``strict``, nothing is recorded unless every file is valid
     (ProblemsFound). ``ocr`` (for PDFs without a text layer): True requires it, None uses
-    it when available, False never.
+    it when available, False never. ``file_times``: see :func:`toolkit.ingest.inputs.expand`.
     """
     from toolkit.ingest.captures.ingest import run
 
-    return run(ws, paths, applicant_id, strict=strict, ocr=ocr, progress=progress)
+    return run(
+        ws, paths, applicant_id, strict=strict, ocr=ocr, progress=progress, file_times=file_times
+    )

@@ -32,6 +32,9 @@ from toolkit.progress import ProgressCallback, noop
 from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
     from PIL import Image
 
     from toolkit.applicants import Applicant
@@ -119,6 +122,7 @@ def run(
     strict: bool = False,
     ocr: bool | None = None,
     progress: ProgressCallback | None = None,
+    file_times: Mapping[Path, datetime | None] | None = None,
 ) -> IngestReport:
     """See :func:`toolkit.ingest.captures.ingest_captures`."""
     from toolkit.applicants import get_applicant
@@ -128,7 +132,7 @@ def run(
     applicant = get_applicant(ws, applicant_id)
     report = IngestReport(kind="captures", details={"unit": "attempt", "formats": {}})
     engine = _Ocr(ocr)
-    inputs = list(expand(list(paths), report.problems))
+    inputs = list(expand(list(paths), report.problems, file_times=file_times))
     if not inputs and not report.problems:
         raise InputError("no files found in " + ", ".join(str(p) for p in paths))
     email = _applicant_email(ws, applicant.id)

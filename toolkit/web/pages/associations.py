@@ -1,0 +1,237 @@
+"""For associations: robot crawls in, the préfecture table, the map, a préfecture's chart,
+the workbook and the pseudonymised bundle out."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from toolkit.errors import InputError
+from toolkit.web.common import Web, form_action, guarded, render, web_of
+from toolkit.web.jobs import Link, Outcome
+from toolkit.web.pages.dossier import revision
+from toolkit.web.pages.evidence import (
+    receive_or_refuse,
+    report_outcome,
+    started,
+    upload_key,
+    user_names,
+)
+from toolkit.web.uploads import Upload
+
+Progress = Callable[[int, int, str], None]
+
+
+def _writing(web: Web, progress: Progress) -> Any:
+    return web.store.writing(wait=None, busy_for=30, on_wait=lambda label: progress(0, 0, label))
+
+
+def _names() -> dict[str, str]:
+    from toolkit.reference import prefectures
+
+    return {p.code: p.label_fr for p in prefectures()}
+
+
+def overview(request: Request) -> Response:
+    from toolkit.indicators.prefecture import prefecture_indicator_records
+    from toolkit.reference import PROCEDURE_LABELS_FR, prefectures
+
+    web = web_of(request)
+    with web.store.reading() as ws:
+        rows = prefecture_indicator_records(ws)
+    out = web.out / "associations"
+    files = (
+        ("Classeur Excel des indicateurs", "indicateurs.xlsx"),
+        ("Lot pseudonymisé (zip)", "lot-pseudonymise.zip"),
+    )
+    downloads = [
+        (label, web.download_url(out / name)) for label, name in files if (out / name).is_file()
+    ]
+    return render(
+        request,
+        "associations.html",
+        title="Associations : relevés des robots",
+        rows=rows,
+        names=_names(),
+        procedure_fr=PROCEDURE_LABELS_FR,
+        map_rev=revision(rows) if rows else None,
+        prefectures=[(p.code, f"{p.code} — {p.label_fr}") for p in prefectures()],
+        procedures=list(PROCEDURE_LABELS_FR.items()),
+        downloads=downloads,
+        jobs=web.jobs.recent(applicant="", limit=6),
+    )
+
+
+def prefecture_page(request: Request) -> Response:
+    from toolkit.indicators.prefecture import prefecture_indicator_records
+    from toolkit.reference import PROCEDURE_LABELS_FR, get_prefecture
+
+    web = web_of(request)
+    pref = get_prefecture(request.path_params["code"])
+    procedure = request.query_params.get("demarche") or None
+    with web.store.reading() as ws:
+        rows = prefecture_indicator_records(ws, prefecture=pref.code)
+        months = prefecture_indicator_records(
+            ws, prefecture=pref.code, procedure=procedure, by="month"
+        )
+    return render(
+        request,
+        "prefecture.html",
+        title=pref.label_fr,
+        pref=pref,
+        rows=rows,
+        months=months,
+        procedure=procedure,
+        procedure_fr=PROCEDURE_LABELS_FR,
+        chart_rev=revision(rows, procedure) if rows else None,
+    )
+
+
+def _cached(web: Web, name: str, draw: Callable[[str], object]) -> Path:
+    target = web.out / "cache" / name
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".chart-", suffix=".png")
+        os.close(fd)
+        try:
+            draw(tmp)
+            os.replace(tmp, target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    return target
+
+
+def _png(path: Path) -> Response:
+    return FileResponse(
+        path, media_type="image/png", headers={"cache-control": "private, max-age=86400"}
+    )
+
+
+def map_png(request: Request) -> Response:
+    from toolkit.charts.map import france_map
+    from toolkit.indicators.prefecture import prefecture_indicator_records
+
+    web = web_of(request)
+    with web.store.reading() as ws:
+        rev = revision(prefecture_indicator_records(ws))
+        path = _cached(web, f"carte-{rev}.png", lambda out: france_map(ws, out))
+    return _png(path)
+
+
+def prefecture_png(request: Request) -> Response:
+    from toolkit.charts.prefecture import prefecture_chart
+    from toolkit.indicators.prefecture import prefecture_indicator_records
+    from toolkit.reference import get_prefecture
+
+    web = web_of(request)
+    code = get_prefecture(request.path_params["code"]).code
+    procedure = request.query_params.get("demarche") or None
+    with web.store.reading() as ws:
+        rev = revision(prefecture_indicator_records(ws, prefecture=code), procedure)
+        path = _cached(
+            web,
+            f"prefecture-{code}-{procedure or 'toutes'}-{rev}.png",
+            lambda out: prefecture_chart(ws, code, out, procedure=procedure),
+        )
+    return _png(path)
+
+
+async def upload_crawl(request: Request) -> Response:
+    web = web_of(request)
+    got = await receive_or_refuse(request, web)
+    if not isinstance(got, Upload):
+        return got
+    upload = got
+    crawls = upload.in_field("files")
+    mappings = upload.in_field("mapping")
+    rename = user_names(upload)
+    prefecture, procedure, source = (
+        upload.field(k) or None for k in ("prefecture", "procedure", "source")
+    )
+
+    def work(progress: Progress) -> Outcome:
+        from toolkit.ingest.crawl import ingest_crawl
+
+        try:
+            if not crawls:
+                raise InputError("no crawl file was given, only a mapping")
+            with _writing(web, progress) as ws:
+                progress(0, len(crawls), "")
+                report = ingest_crawl(
+                    ws, [f.path for f in crawls], mapping=mappings[0].path if mappings else None,
+                    prefecture=prefecture, procedure=procedure, source=source, progress=progress,
+                )  # fmt: skip
+        except InputError as e:
+            raise InputError(rename(str(e))) from None
+        finally:
+            upload.discard()
+        outcome = report_outcome([report], rename, [])
+        outcome.links.append(Link("Voir le tableau des préfectures", "/associations"))
+        return outcome
+
+    job, _ = web.jobs.start(
+        "crawl", upload_key("crawl", "", upload), f"Relevés de robots ({len(crawls)} fichier(s))",
+        work, applicant="",
+    )  # fmt: skip
+    return started(request, job.id)
+
+
+def workbook(request: Request, form: Any) -> Response:
+    web = web_of(request)
+    out = web.out / "associations" / "indicateurs.xlsx"
+
+    def work(progress: Progress) -> Outcome:
+        from toolkit.export.xlsx import export_xlsx
+
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with _writing(web, progress) as ws:
+            progress(0, 1, "classeur")
+            export_xlsx(ws, out)
+        return Outcome(
+            "Classeur prêt : indicateurs par préfecture et par mois, cases de moins de 5 "
+            "demandeurs masquées.",
+            links=[Link("Télécharger le classeur (Excel)", web.download_url(out))],
+        )
+
+    job, _ = web.jobs.start("xlsx", "xlsx", "Classeur Excel des indicateurs", work, applicant="")
+    return started(request, job.id)
+
+
+def bundle(request: Request, form: Any) -> Response:
+    web = web_of(request)
+    out = web.out / "associations" / "lot-pseudonymise.zip"
+
+    def work(progress: Progress) -> Outcome:
+        from toolkit.export.bundle import export_bundle
+
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with _writing(web, progress) as ws:
+            progress(0, 1, "lot")
+            result = export_bundle(ws, out)
+        return Outcome(
+            f"Lot pseudonymisé prêt (sans identité ni fichiers originaux ; clé "
+            f"{result.key_fingerprint}).",
+            links=[Link("Télécharger le lot (zip)", web.download_url(out))],
+        )
+
+    job, _ = web.jobs.start("bundle", "bundle", "Lot pseudonymisé", work, applicant="")
+    return started(request, job.id)
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/associations", guarded(overview)),
+        Route("/associations/carte.png", guarded(map_png)),
+        Route("/associations/prefectures/{code}", guarded(prefecture_page)),
+        Route("/associations/prefectures/{code}/graphique.png", guarded(prefecture_png)),
+        Route("/associations/releves", upload_crawl, methods=["POST"]),
+        Route("/associations/classeur", form_action(workbook), methods=["POST"]),
+        Route("/associations/lot", form_action(bundle), methods=["POST"]),
+    ]

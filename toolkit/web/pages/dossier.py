@@ -1,0 +1,164 @@
+"""One dossier: its facts, the check, the chart, attempts with thumbnails, documents, and
+the forms that add to it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from toolkit.web.common import Web, form_action, guarded, render, see_other, web_of
+
+LEVELS_FR = {"fail": "Manquant", "warn": "À renforcer", "ok": "Rempli"}
+VERDICT_CLASS = {"ready": "ok", "weak": "warn", "insufficient": "fail"}
+DIRECTIONS_FR = (("", "non précisé"), ("sent", "envoyé à la préfecture"),
+                 ("received", "reçu de la préfecture"))  # fmt: skip
+
+
+def revision(*parts: Any) -> str:
+    """A short fingerprint of what a page shows, naming its cached images."""
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def outputs(web: Web, applicant: str) -> dict[str, Any]:
+    """What the app already generated for this dossier (its own folder under out/web)."""
+    from toolkit.documents.letters import LETTER_KINDS
+
+    folder = web.dossier_dir(applicant)
+    found: dict[str, Any] = {"exhibits": None, "letters": []}
+    archive = folder / f"pieces-{applicant}.zip"
+    if archive.is_file():
+        found["exhibits"] = {"url": web.download_url(archive), "size": archive.stat().st_size}
+    for kind, title in LETTER_KINDS.items():
+        files = [folder / "courriers" / f"{kind}{ext}" for ext in (".docx", ".pdf")]
+        links = [(p.suffix[1:].upper(), web.download_url(p)) for p in files if p.is_file()]
+        if links:
+            found["letters"].append({"kind": kind, "title": title, "links": links})
+    return found
+
+
+def dossier(request: Request) -> Response:
+    from toolkit.applicants import show_applicant
+    from toolkit.attempts import attempt_records
+    from toolkit.contacts import CONTACT_CHANNELS
+    from toolkit.documents.letters import LETTER_KINDS, soffice
+    from toolkit.indicators.readiness import check_readiness
+    from toolkit.ingest.documents import DOCUMENT_KINDS, list_documents
+    from toolkit.model import CHANNEL_LABELS_FR, OUTCOME_LABELS_FR, TIME_SOURCE_LABELS_FR
+    from toolkit.reference import PROCEDURE_LABELS_FR
+
+    web = web_of(request)
+    applicant = request.path_params["applicant"]
+    with web.store.reading() as ws:
+        facts = show_applicant(ws, applicant, identity=True)
+        check = check_readiness(ws, applicant)
+        attempts = attempt_records(ws, applicant)
+        documents = list_documents(ws, applicant)
+    return render(
+        request,
+        "dossier.html",
+        title=f"Dossier {applicant}",
+        a=facts,
+        procedure_fr=PROCEDURE_LABELS_FR.get(facts["procedure"], facts["procedure"]),
+        check=check,
+        levels=LEVELS_FR,
+        verdict_class=VERDICT_CLASS[check["verdict"]],
+        attempts=attempts,
+        online=sum(1 for r in attempts if r["channel"] == "online"),
+        chart_rev=revision(facts, attempts, documents) if attempts else None,
+        documents=documents,
+        document_kinds=DOCUMENT_KINDS,
+        outcome_fr=OUTCOME_LABELS_FR,
+        channel_fr=CHANNEL_LABELS_FR,
+        time_source_fr=TIME_SOURCE_LABELS_FR,
+        contact_channels=[(c, CHANNEL_LABELS_FR.get(c, c)) for c in CONTACT_CHANNELS],
+        directions=DIRECTIONS_FR,
+        letter_kinds=LETTER_KINDS,
+        pdf_letters=soffice() is not None,
+        outputs=outputs(web, applicant),
+        jobs=web.jobs.recent(applicant=applicant, limit=6),
+        created=request.query_params.get("cree") == "1",
+        added=request.query_params.get("contact") == "1",
+    )
+
+
+def chart(request: Request) -> Response:
+    """The applicant's timeline chart, drawn once per state of the dossier."""
+    from toolkit.applicants import show_applicant
+    from toolkit.attempts import attempt_records
+    from toolkit.charts.applicant import applicant_chart
+    from toolkit.ingest.documents import list_documents
+
+    web = web_of(request)
+    applicant = request.path_params["applicant"]
+    with web.store.reading() as ws:
+        facts = show_applicant(ws, applicant, identity=True)
+        attempts = attempt_records(ws, applicant)
+        documents = list_documents(ws, applicant)
+        target = (
+            web.out
+            / "cache"
+            / f"chronologie-{applicant}-{revision(facts, attempts, documents)}.png"
+        )
+        if not target.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".chart-", suffix=".png")
+            os.close(fd)
+            try:
+                applicant_chart(ws, applicant, tmp)
+                os.replace(tmp, target)
+            finally:
+                Path(tmp).unlink(missing_ok=True)
+    return FileResponse(
+        target, media_type="image/png", headers={"cache-control": "private, max-age=86400"}
+    )
+
+
+def add_contact(request: Request, form: Any) -> Response:
+    from toolkit.contacts import add_contact as record
+
+    applicant = request.path_params["applicant"]
+    with web_of(request).store.writing() as ws:
+        record(
+            ws,
+            applicant,
+            channel=str(form.get("channel", "")),
+            at=str(form.get("at", "")).replace("T", " "),
+            note=str(form.get("note", "")) or None,
+            direction=str(form.get("direction", "")) or None,
+        )
+    return see_other(f"/dossiers/{applicant}?contact=1#contacts")
+
+
+def custody(request: Request) -> Response:
+    from toolkit.applicants import get_applicant
+
+    web = web_of(request)
+    applicant = request.path_params["applicant"]
+    with web.store.reading() as ws:
+        get_applicant(ws, applicant)
+        entries = ws.custody_log(applicant=applicant, limit=500)
+    return render(
+        request,
+        "custody.html",
+        title=f"Traçabilité du dossier {applicant}",
+        entries=entries,
+        applicant=applicant,
+    )
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/dossiers/{applicant}", guarded(dossier)),
+        Route("/dossiers/{applicant}/chronologie.png", guarded(chart)),
+        Route("/dossiers/{applicant}/contacts", form_action(add_contact), methods=["POST"]),
+        Route("/dossiers/{applicant}/tracabilite", guarded(custody)),
+    ]
