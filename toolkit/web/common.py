@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from toolkit.web.store import Store
 
 PARIS = ZoneInfo("Europe/Paris")
+URLENCODED = "application/x-www-form-urlencoded"
 
 
 @dataclass
@@ -151,6 +152,8 @@ def form_action(view: FormView) -> Callable[[Request], Awaitable[Response]]:
     @functools.wraps(view)
     async def endpoint(request: Request) -> Response:
         web = web_of(request)
+        if not request.headers.get("content-type", "").startswith(URLENCODED):
+            return refused_csrf(request)  # these forms hold no file
         form = await request.form(max_files=0, max_fields=200)
         try:
             check_form(web.secrets, form, request.headers)

@@ -160,6 +160,13 @@ class JobRunner:
         thread.start()
         return job, True
 
+    def wait_all(self, timeout: float = 120.0) -> None:
+        """Block until every job of this server has ended (tests, shutdown)."""
+        with self._lock:
+            ids = list(self._live)
+        for job_id in ids:
+            self.wait(job_id, timeout)
+
     def wait(self, job_id: str, timeout: float = 60.0) -> Job | None:
         """Block until the job ends (tests and benchmarks)."""
         deadline = time.monotonic() + timeout

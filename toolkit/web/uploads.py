@@ -25,6 +25,9 @@ MAX_FIELD_BYTES = 64 * 1024
 MAX_FILES = 5000
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+CSRF_MESSAGE = (
+    "Formulaire expiré ou falsifié (jeton CSRF absent) : rechargez la page et recommencez."
+)
 
 
 class UploadRefused(Exception):
@@ -140,8 +143,7 @@ class _Receiver:
         if raw == "":  # a file input left empty
             return
         if not self.csrf_ok:
-            raise UploadRefused(403, "Formulaire expiré ou falsifié (jeton CSRF absent) : "
-                                     "rechargez la page et recommencez.")  # fmt: skip
+            raise UploadRefused(403, CSRF_MESSAGE)
         if len(self.upload.files) >= MAX_FILES:
             raise UploadRefused(413, f"Trop de fichiers en un envoi (plus de {MAX_FILES}) : "
                                      "envoyez-les en plusieurs fois.")  # fmt: skip
@@ -209,7 +211,11 @@ async def receive(
 
     ctype, params = parse_options_header(request.headers.get("content-type", ""))
     boundary = params.get(b"boundary")
+    header_token = request.headers.get("x-csrf-token", "")
+    header_ok = hmac.compare_digest(header_token, csrf)
     if ctype != b"multipart/form-data" or not boundary:
+        if not header_ok:
+            raise UploadRefused(403, CSRF_MESSAGE)
         raise UploadRefused(400, "Envoi illisible : utilisez le formulaire de la page.")
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes + 64 * 1024:
@@ -218,11 +224,8 @@ async def receive(
             f"Envoi trop volumineux : {mb(int(declared))} pour une limite de {mb(max_bytes)}. "
             "Rien n'a été enregistré : envoyez les fichiers en plusieurs fois.",
         )
-    header_token = request.headers.get("x-csrf-token", "")
     folder.mkdir(parents=True)
-    receiver = _Receiver(
-        folder, csrf, hmac.compare_digest(header_token, csrf), max_bytes, max_file_bytes
-    )
+    receiver = _Receiver(folder, csrf, header_ok, max_bytes, max_file_bytes)
     callbacks = {
         name: getattr(receiver, name)
         for name in (
@@ -242,8 +245,7 @@ async def receive(
                 parser.write(chunk)
         parser.finalize()
         if not receiver.csrf_ok:
-            raise UploadRefused(403, "Formulaire expiré ou falsifié (jeton CSRF absent) : "
-                                     "rechargez la page et recommencez.")  # fmt: skip
+            raise UploadRefused(403, CSRF_MESSAGE)
     except UploadRefused:
         receiver.close()
         shutil.rmtree(folder, ignore_errors=True)
