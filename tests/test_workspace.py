@@ -140,3 +140,21 @@ def test_read_only_open_migrates_an_older_workspace(
     with open_workspace(tmp_path / "w", read_only=True) as ws:
         assert ws.read_only
         assert ws.scalar("SELECT max(version) FROM schema_migrations") == extra[0]
+
+
+def test_file_info_and_custody_log_by_applicant(ws) -> None:  # type: ignore[no-untyped-def]
+    from toolkit.applicants import add_applicant
+
+    add_applicant(ws, "a-1", prefecture="76", procedure="autre")
+    add_applicant(ws, "a-2", prefecture="38", procedure="autre")
+    with ws.transaction():
+        digest = ws.store_file(b"hello", "note.txt", "text/plain")
+    info = ws.file_info(digest)
+    assert info["original_name"] == "note.txt" and info["size"] == 5
+    assert ws.file_info("0" * 64) is None
+    mine = ws.custody_log(applicant="a-1")
+    assert [e["action"] for e in mine] == ["applicant.add"]
+    assert mine[0]["detail"]["applicant"] == "a-1"
+    every = ws.custody_log()
+    assert [e["action"] for e in every][:2] == ["applicant.add", "applicant.add"]
+    assert every[-1]["action"] == "init" and len(ws.custody_log(limit=1)) == 1
