@@ -119,7 +119,10 @@ class Guard:
                     (b"location", target.encode("latin-1", "replace")),
                     (b"set-cookie", cookie.encode("latin-1")),
                     (b"cache-control", b"no-store"),
-                    (b"referrer-policy", b"no-referrer"),
+                    (
+                        b"referrer-policy",
+                        b"same-origin",
+                    ),  # no-referrer would make forms send Origin: null
                 ],
             }
         )
@@ -148,7 +151,7 @@ SECURITY_HEADERS = [
         b"connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     ),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # no-referrer would make forms send Origin: null
     (b"x-frame-options", b"DENY"),
 ]
 

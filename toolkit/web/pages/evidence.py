@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from toolkit.errors import InputError
 from toolkit.web.common import Web, render, see_other, wants_json, web_of
-from toolkit.web.jobs import Link, Outcome
+from toolkit.web.jobs import Outcome
 from toolkit.web.uploads import Upload, UploadRefused, receive
 
 if TYPE_CHECKING:
@@ -163,7 +163,6 @@ async def upload_evidence(request: Request) -> Response:
         finally:
             upload.discard()
         outcome = report_outcome(result.reports, rename, [str(p) for p in result.problems])
-        outcome.links.append(Link("Retour au dossier", f"/dossiers/{applicant}"))
         return outcome
 
     job, _ = web.jobs.start(
@@ -202,7 +201,6 @@ async def upload_documents(request: Request) -> Response:
         finally:
             upload.discard()
         outcome = report_outcome([report], rename, [])
-        outcome.links.append(Link("Retour au dossier", f"/dossiers/{applicant}"))
         return outcome
 
     job, _ = web.jobs.start(

@@ -64,7 +64,6 @@ def exhibits(request: Request, form: Any) -> Response:
             "détaillé et le manifeste (vérifiable avec guichets verify).",
             links=[
                 Link("Télécharger les pièces (zip)", web.download_url(archive)),
-                Link("Retour au dossier", f"/dossiers/{applicant}#pieces"),
             ],
             notes=built.warnings,
         )
@@ -100,7 +99,6 @@ def letter(request: Request, form: Any) -> Response:
         links = [Link("Télécharger (Word, modifiable)", web.download_url(out))]
         if pdf:
             links.append(Link("Télécharger (PDF)", web.download_url(out.with_suffix(".pdf"))))
-        links.append(Link("Retour au dossier", f"/dossiers/{applicant}#courriers"))
         notes = [] if pdf else ["LibreOffice n'est pas installé : ouvrez le fichier Word et "
                                 "enregistrez-le en PDF."]  # fmt: skip
         return Outcome(
