@@ -4,6 +4,7 @@ driven by Playwright (never a downloaded browser). Every page visited is photogr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -256,12 +257,10 @@ def test_forms_are_labelled_and_usable_with_the_keyboard(page: Any, server: Serv
 def _addresses() -> set[str]:
     """This machine's other IPv4 addresses, and another loopback one (127.0.1.1)."""
     found = {"127.0.1.1"}
-    try:
+    with contextlib.suppress(OSError):
         found.update(
             i[4][0] for i in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
         )
-    except OSError:
-        pass
     try:
         out = subprocess.run(["ip", "-o", "-4", "addr", "show"], capture_output=True, text=True,
                              timeout=10, check=False).stdout  # fmt: skip
