@@ -54,8 +54,14 @@ class Server:
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace with dossier 2025-001, so that each test stands alone (xdist may run
+    another module's tests between two of these, and then starts this module's fixtures
+    again)."""
+    from toolkit.applicants import add_applicant
+
     folder = tmp_path_factory.mktemp("browser") / "ws"
-    init_workspace(folder).close()
+    with init_workspace(folder) as ws:
+        add_applicant(ws, "2025-001", prefecture="38", procedure="premiere-demande")
     return folder
 
 
@@ -104,6 +110,7 @@ def finish_job(page: Any) -> str:
 
 
 def test_without_the_token_every_page_is_refused(page: Any, server: Server, shots: Path) -> None:
+    page.context.clear_cookies()
     answer = page.goto(server.base + "/")
     assert answer.status == 403
     assert "Il manque le jeton secret" in page.inner_text("main")
@@ -118,7 +125,7 @@ def test_a_lawyer_goes_from_screenshots_to_a_zip_of_pieces(
 
     page.goto(server.url)
     assert page.url == server.base + "/"  # the token left the address bar
-    snap(page, shots, "01-accueil-vide")
+    snap(page, shots, "01-accueil")
     page.click("text=Créer un dossier")
     page.fill("#id", "2025-017")
     page.select_option("#prefecture", "76")
@@ -169,6 +176,7 @@ def test_a_lawyer_goes_from_screenshots_to_a_zip_of_pieces(
 def test_an_association_uploads_a_crawl_and_sees_its_prefecture(
     page: Any, server: Server, shots: Path
 ) -> None:
+    page.goto(server.url)
     page.goto(server.base + "/associations")
     snap(page, shots, "08-associations-vide")
     page.set_input_files("#releves-fichiers", str(SAMPLE / "crawl" / "robot-canonical.csv"))
@@ -186,7 +194,8 @@ def test_an_association_uploads_a_crawl_and_sees_its_prefecture(
 
 
 def test_security_refusals_in_the_browser(page: Any, server: Server, shots: Path) -> None:
-    page.goto(server.base + "/dossiers/2025-017")
+    page.goto(server.url)
+    page.goto(server.base + "/dossiers/2025-001")
     no_csrf = page.evaluate(
         """async () => (await fetch('/dossiers', {method: 'POST',
              body: new URLSearchParams({id: 'x-1', prefecture: '76', procedure: 'autre'})})).status"""
@@ -198,7 +207,7 @@ def test_security_refusals_in_the_browser(page: Any, server: Server, shots: Path
              const form = new FormData();
              form.append('csrf', token);
              form.append('files', new Blob(['\\x89PNG']), '../../evil.png');
-             const r = await fetch('/dossiers/2025-017/preuves',
+             const r = await fetch('/dossiers/2025-001/preuves',
                                    {method: 'POST', body: form, headers: {Accept: 'application/json'}});
              return [r.status, (await r.json()).error];
            }""",
@@ -210,7 +219,7 @@ def test_security_refusals_in_the_browser(page: Any, server: Server, shots: Path
              const form = new FormData();
              form.append('csrf', token);
              form.append('files', new Blob([new Uint8Array(n)]), 'grand.png');
-             const r = await fetch('/dossiers/2025-017/preuves',
+             const r = await fetch('/dossiers/2025-001/preuves',
                                    {method: 'POST', body: form, headers: {Accept: 'application/json'}});
              return [r.status, (await r.json()).error];
            }""",
@@ -225,7 +234,8 @@ def test_the_page_warns_before_sending_too_much(
     big = tmp_path / "enorme.png"
     with open(big, "wb") as f:
         f.truncate((LIMIT_MB + 1) * 1_000_000)
-    page.goto(server.base + "/dossiers/2025-017")
+    page.goto(server.url)
+    page.goto(server.base + "/dossiers/2025-001")
     page.set_input_files("#preuves-fichiers", str(big))
     page.click("text=Envoyer les fichiers")
     alert = page.locator("[data-error]:not([hidden])")
@@ -236,7 +246,8 @@ def test_the_page_warns_before_sending_too_much(
 
 
 def test_forms_are_labelled_and_usable_with_the_keyboard(page: Any, server: Server) -> None:
-    for path in ("/", "/dossiers/nouveau", "/dossiers/2025-017", "/associations"):
+    page.goto(server.url)
+    for path in ("/", "/dossiers/nouveau", "/dossiers/2025-001", "/associations"):
         page.goto(server.base + path)
         unlabelled = page.evaluate(
             """Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
