@@ -210,9 +210,13 @@ def _check(ws: Workspace, applicant: str, result: DemoResult, step: Any) -> None
         f"{indicators['attempts']} attempt(s) on {indicators['distinct_days']} day(s) "
         f"over {indicators['distinct_iso_weeks']} week(s), span {indicators['span_days']} days",
     )
-    marks = {"fail": "ÉCHEC", "warn": "À RENFORCER", "ok": "OK"}
-    lines = [f"  [{marks[f['level']]}] {f['message']} ({f['source']})" for f in check["findings"]]
-    step("check", f"verdict: {check['verdict']} ({check['verdict_fr']})\n" + "\n".join(lines))
+    counts = check["counts"]
+    step(
+        "check",
+        f"verdict: {check['verdict']}: {counts['fail']} failure(s), {counts['warn']} warning(s), "
+        f"{counts['ok']} ok (findings in {result.out / 'check.json'}; "
+        f"`guichets --workspace {ws.root} check {applicant}` lists them)",
+    )
 
 
 def _attempt_log(ws: Workspace, applicant: str, result: DemoResult, step: Any) -> None:

@@ -9,16 +9,17 @@ from toolkit.cli.context import open_ws
 from toolkit.cli.options import ApplicantArg, FormatOpt
 from toolkit.cli.render import Format
 
+# Most telling first: a narrow terminal leaves out the last ones (and says which).
 TABLE_COLUMNS = (
     "local_time",
-    "channel",
     "outcome",
-    "system",
-    "rule",
     "time_source",
+    "channel",
     "file",
-    "url",
+    "system",
     "corroboration",
+    "rule",
+    "url",
 )
 
 
