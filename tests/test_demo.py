@@ -98,3 +98,19 @@ def test_vault_holds_every_original(demo) -> None:
     with open_workspace(result.workspace, read_only=True) as ws:
         assert ws.scalar("SELECT count(*) FROM files") == 53
         assert ws.scalar("SELECT count(*) FROM custody WHERE action LIKE 'ingest.%'") >= 4
+
+
+def test_lisezmoi_names_each_output_and_who_it_is_for(demo) -> None:
+    from toolkit.demo import OUTPUTS
+
+    result, _ = demo
+    text = (result.out / "LISEZMOI.txt").read_text(encoding="utf-8")
+    assert set(result.outputs) - {"readme"} <= set(OUTPUTS), "describe every output in OUTPUTS"
+    for key, path in result.outputs.items():
+        if key != "readme":
+            assert Path(path).name in text, key
+    for heading in ("Pour l'avocat ou la personne concernée", "Pour l'association",
+                    "Pour les développeurs et analystes", "L'espace de travail"):  # fmt: skip
+        assert heading in text
+    assert "exhibits/" in text and "make serve" in text and ".venv/bin" in text
+    assert max(len(line) for line in text.splitlines()) <= 110

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import textwrap
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -100,7 +101,74 @@ def run_demo(
         _letters(ws, spec["id"], result, step)
         _share(ws, result, step)
         _verify(ws, step)
+    result.outputs["readme"] = write_readme(result)
     return result
+
+
+# What each output is and who it is for, in the language of the people who open the folder.
+READERS = ("l'avocat ou la personne concernée", "l'association", "les développeurs et analystes")
+OUTPUTS: dict[str, tuple[int, str]] = {
+    "exhibits": (0, "les pièces pour Télérecours : un PDF par pièce, numéroté, l'inventaire "
+                    "détaillé (DOCX et PDF), manifest.json et SHA256SUMS ; vérifiez-les plus "
+                    "tard avec `guichets verify {out}/exhibits`"),
+    "letter ddd": (0, "réclamation au Défenseur des droits (Word, à relire et signer)"),
+    "letter prefecture": (0, "demande de rendez-vous au préfet (Word, à relire et signer)"),
+    "letter requete": (0, "projet de requête en référé « mesures utiles » (Word, pour l'avocat)"),
+    "chart": (0, "chronologie des tentatives et des démarches (image)"),
+    "check": (2, "ce qui manque au dossier, règle par règle, avec les décisions citées (JSON)"),
+    "attempts": (2, "toutes les tentatives et contacts, heure locale et source de l'heure (JSON)"),
+    "indicators": (2, "les indicateurs du dossier : jours, semaines, heures, contacts (JSON)"),
+    "xlsx": (1, "classeur Excel des indicateurs par préfecture et par mois (cases de moins de 5 "
+                "demandeurs masquées)"),
+    "map": (1, "carte de France de la part des relevés sans créneau (image)"),
+    "chart 76": (1, "relevés de la préfecture de la Seine-Maritime (image)"),
+    "bundle": (1, "lot pseudonymisé, sans identité, à fusionner dans l'espace d'une association "
+                  "(`guichets aggregate`)"),
+    "prefectures": (2, "indicateurs par préfecture et démarche (JSON)"),
+    "prefectures_by_month": (2, "les mêmes, mois par mois (JSON)"),
+}  # fmt: skip
+
+
+def write_readme(result: DemoResult) -> Path:
+    """``LISEZMOI.txt``: each output of the demo, what it is and who it is for (French)."""
+    out = result.out.resolve()
+    lines = [
+        "guichets — démonstration sur des preuves inventées (personne n'est réel)",
+        "",
+        "Ce dossier a été produit par `make demo` (ou `guichets demo`) à partir de",
+        "evidence/sample/. Pour tout voir dans un navigateur : `make serve`, ou",
+        f"`.venv/bin/guichets --workspace {result.out}/workspace serve --open`.",
+        "Les commandes sont dans .venv/bin (voir README.md).",
+    ]
+    for rank, reader in enumerate(READERS):
+        entries = [
+            (_shown(path, out), OUTPUTS[key][1])
+            for key, path in result.outputs.items()
+            if key in OUTPUTS and OUTPUTS[key][0] == rank
+        ]
+        if entries:
+            lines += ["", f"Pour {reader}"]
+            for name, text in entries:
+                lines += textwrap.wrap(
+                    text.format(out=result.out), 90, initial_indent=f"  {name:<28}",
+                    subsequent_indent=" " * 30, break_on_hyphens=False,
+                )  # fmt: skip
+    lines += [
+        "",
+        "L'espace de travail",
+        f"  {'workspace/':<28}la base (guichets.duckdb), le coffre des originaux (vault/, chacun",
+        f"  {'':<28}sous son empreinte SHA-256, jamais modifié) et out/ (miniatures, fichiers",
+        f"  {'':<28}de l'application web) ; à ouvrir avec guichets, pas à la main.",
+        "",
+    ]
+    path = result.out / "LISEZMOI.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _shown(path: Path, out: Path) -> str:
+    rel = Path(path).resolve().relative_to(out).as_posix()
+    return rel + "/" if Path(path).is_dir() else rel
 
 
 def _screenshots(
