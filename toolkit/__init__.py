@@ -35,6 +35,8 @@ _API: dict[str, str] = {
     "ingest_captures": "toolkit.ingest.captures",
     "ingest_crawl": "toolkit.ingest.crawl",
     "ingest_documents": "toolkit.ingest.documents",
+    "ingest_files": "toolkit.ingest.route",
+    "list_documents": "toolkit.ingest.documents",
     # classification
     "classify_html": "toolkit.classify.signatures",
     "classify_text": "toolkit.classify.signatures",
@@ -53,12 +55,16 @@ _API: dict[str, str] = {
     # documents
     "build_exhibits": "toolkit.documents.exhibits",
     "build_letter": "toolkit.documents.letters",
+    "thumbnail": "toolkit.documents.thumbnails",
     # sharing
     "export_bundle": "toolkit.export.bundle",
     "aggregate_bundles": "toolkit.export.aggregate",
     "export_xlsx": "toolkit.export.xlsx",
     # demo
     "run_demo": "toolkit.demo",
+    # the web app
+    "serve": "toolkit.web.server",
+    "create_app": "toolkit.web.app",
 }
 
 __all__ = ["__version__", *sorted(_API)]

@@ -26,7 +26,7 @@ def test_80_columns_keep_times_whole_and_name_what_was_left_out() -> None:
     body = [line for line in lines if "2025-02-24 07:15:12" in line]
     assert len(body) == 2  # one line per row: nothing wrapped
     assert "no_slot" in body[0] and "filename" in body[0] and "…" in body[0]
-    assert hidden and hidden == COLS[len(COLS) - len(hidden):]  # the last ones go first
+    assert hidden and hidden == COLS[len(COLS) - len(hidden) :]  # the last ones go first
 
 
 def test_a_wide_terminal_shows_everything_and_sentences_wrap() -> None:
