@@ -44,3 +44,37 @@ def test_quick_start_is_three_commands_and_says_where_the_cli_is() -> None:
 def test_public_api_resolves() -> None:
     for name in toolkit.__all__:
         assert getattr(toolkit, name) is not None, name
+
+
+def _parse(words: list[str]) -> None:
+    """Parse a command line the way `guichets` would, without running it."""
+    from typer.main import get_command
+
+    from toolkit.cli.app import app
+
+    cmd, name, args = get_command(app), "guichets", words
+    while True:
+        ctx = cmd.make_context(name, list(args))
+        protected = getattr(ctx, "_protected_args", None) or getattr(ctx, "protected_args", [])
+        rest = [*protected, *ctx.args] if hasattr(cmd, "commands") else []
+        if not rest:
+            return
+        name, cmd, args = cmd.resolve_command(ctx, rest)  # type: ignore[attr-defined]
+
+
+def test_every_command_shown_in_the_readme_parses() -> None:
+    import shlex
+
+    text = README.read_text(encoding="utf-8").split(START, 1)[0]
+    blocks = [b.split("```", 1)[0] for b in text.split("```console\n")[1:]]
+    lines = [
+        line[2:]
+        for block in blocks
+        for line in block.replace("\\\n", " ").splitlines()
+        if line.startswith("$ ")
+    ]
+    commands = [shlex.split(line.split(" #", 1)[0].split(" > ", 1)[0]) for line in lines]
+    commands = [words for words in commands if words and words[0].endswith("guichets")]
+    assert len(commands) >= 18
+    for words in commands:
+        _parse(words[1:])

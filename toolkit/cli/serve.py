@@ -35,7 +35,7 @@ def serve(
         render.info("Open this address in your browser (on this computer only); Ctrl-C stops.")
 
     run(settings.workspace, port=port, open_browser=open_browser, max_upload_mb=max_upload_mb,
-        on_ready=ready)  # fmt: skip
+        on_ready=ready, debug=settings.debug)  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

@@ -59,6 +59,7 @@ def create_app(
     port: int = 8765,
     max_upload_mb: float = MAX_UPLOAD_MB,
     allowed_hosts: tuple[str, ...] | None = None,
+    debug: bool = False,
 ) -> Starlette:
     """The app for ``workspace`` (which must exist). ``token``: the secret every request
     must carry (random when None: read it back from ``app.state.web.secrets.token``)."""
@@ -80,6 +81,7 @@ def create_app(
         env=_environment(),
         max_upload_bytes=max_upload,
         max_file_bytes=min(max_upload, MAX_FILE_MB * 1_000_000),
+        debug=debug,
     )
     outputs.clear_partial(web.out)
     routes = [

@@ -45,6 +45,7 @@ class Web:
     env: jinja2.Environment
     max_upload_bytes: int
     max_file_bytes: int
+    debug: bool = False  # tracebacks of unexpected failures on the server's stderr
 
     @property
     def root(self) -> Path:
@@ -132,6 +133,16 @@ def describe(e: BaseException) -> str:
 
 
 def error_page(request: Request, e: BaseException) -> Response:
+    if not isinstance(e, GuichetsError):  # a bug: say where on the server's terminal
+        import sys
+        import traceback
+
+        sys.stderr.write(
+            f"guichets serve: unexpected failure ({type(e).__name__}) on {request.method} "
+            f"{request.url.path}\n"
+        )
+        if web_of(request).debug:
+            traceback.print_exception(e, file=sys.stderr)
     status, title, text = explain(e)
     detail = detail_of(e)
     if wants_json(request):

@@ -39,6 +39,7 @@ def serve(
     open_browser: bool = False,
     max_upload_mb: float | None = None,
     on_ready: Callable[[str], None] | None = None,
+    debug: bool = False,
 ) -> None:
     """Serve the app for ``workspace`` until interrupted; ``on_ready(url)`` receives the
     address with its token once the socket listens."""
@@ -54,6 +55,7 @@ def serve(
         root,
         port=actual,
         max_upload_mb=max_upload_mb if max_upload_mb is not None else MAX_UPLOAD_MB,
+        debug=debug,
     )
     url = f"http://{HOST}:{actual}/?token={app.state.web.secrets.token}"
     config = uvicorn.Config(

@@ -8,18 +8,70 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from toolkit.web.common import Web, form_action, guarded, render, see_other, web_of
+from toolkit.web.common import Web, form_action, fr_local, guarded, render, see_other, web_of
+from toolkit.web.pages.home import IDENTITY_FORM
 
 LEVELS_FR = {"fail": "Manquant", "warn": "À renforcer", "ok": "Rempli"}
 VERDICT_CLASS = {"ready": "ok", "weak": "warn", "insufficient": "fail"}
 DIRECTIONS_FR = (("", "non précisé"), ("sent", "envoyé à la préfecture"),
                  ("received", "reçu de la préfecture"))  # fmt: skip
+
+
+THUMBNAILED = (".png", ".jpg", ".jpeg", ".webp", ".heic", ".pdf")
+CORROBORATION_FR = {"corroborated": ("aucun créneau non plus", ""),
+                    "contradicted": ("a vu des créneaux", "warn")}  # fmt: skip
+
+
+class Row(NamedTuple):
+    """One line of the attempts table, ready to print (a page shows a thousand of them)."""
+
+    when: str
+    source: str
+    weak: bool
+    channel: str
+    note: str
+    outcome: str
+    system: str
+    robot: str
+    robot_class: str
+    sha256: str
+    file: str
+    thumb: bool
+
+
+def table_rows(attempts: list[dict[str, Any]]) -> list[Row]:
+    from toolkit.model import CHANNEL_LABELS_FR, OUTCOME_LABELS_FR, TIME_SOURCE_LABELS_FR
+
+    directions = {"sent": ", envoyé", "received": ", reçu"}
+    rows = []
+    for r in attempts:
+        online = r["channel"] == "online"
+        robot, robot_class = CORROBORATION_FR.get(r["corroboration"] or "", ("—", ""))
+        file = r["file"] or ""
+        rows.append(
+            Row(
+                when=fr_local(r["local_time"]),
+                source=TIME_SOURCE_LABELS_FR.get(r["time_source"], r["time_source"]),
+                weak=bool(r["weak_time"]),
+                channel=CHANNEL_LABELS_FR.get(r["channel"], r["channel"])
+                + directions.get(r["direction"] or "", ""),
+                note=r["note"] or "",
+                outcome=OUTCOME_LABELS_FR.get(r["outcome"], r["outcome"]) if online else "—",
+                system=r["system"] or "—",
+                robot=robot,
+                robot_class=robot_class,
+                sha256=r["sha256"] or "",
+                file=file,
+                thumb=file.lower().endswith(THUMBNAILED),
+            )
+        )
+    return rows
 
 
 def revision(*parts: Any) -> str:
@@ -52,7 +104,7 @@ def dossier(request: Request) -> Response:
     from toolkit.documents.letters import LETTER_KINDS, soffice
     from toolkit.indicators.readiness import check_readiness
     from toolkit.ingest.documents import DOCUMENT_KINDS, list_documents
-    from toolkit.model import CHANNEL_LABELS_FR, OUTCOME_LABELS_FR, TIME_SOURCE_LABELS_FR
+    from toolkit.model import CHANNEL_LABELS_FR
     from toolkit.reference import PROCEDURE_LABELS_FR
 
     web = web_of(request)
@@ -71,18 +123,16 @@ def dossier(request: Request) -> Response:
         check=check,
         levels=LEVELS_FR,
         verdict_class=VERDICT_CLASS[check["verdict"]],
-        attempts=attempts,
+        rows=table_rows(attempts),
         online=sum(1 for r in attempts if r["channel"] == "online"),
         chart_rev=revision(facts, attempts, documents) if attempts else None,
         documents=documents,
         document_kinds=DOCUMENT_KINDS,
-        outcome_fr=OUTCOME_LABELS_FR,
-        channel_fr=CHANNEL_LABELS_FR,
-        time_source_fr=TIME_SOURCE_LABELS_FR,
         contact_channels=[(c, CHANNEL_LABELS_FR.get(c, c)) for c in CONTACT_CHANNELS],
         directions=DIRECTIONS_FR,
         letter_kinds=LETTER_KINDS,
         pdf_letters=soffice() is not None,
+        identity_labels={name: label for name, label, *_ in IDENTITY_FORM},
         outputs=outputs(web, applicant),
         jobs=web.jobs.recent(applicant=applicant, limit=6),
         created=request.query_params.get("cree") == "1",
