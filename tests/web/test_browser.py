@@ -11,6 +11,7 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -243,6 +244,39 @@ def test_the_page_warns_before_sending_too_much(
     assert "Rien n'a été envoyé" in alert.inner_text()
     assert page.evaluate("document.activeElement.hasAttribute('data-error')")
     snap(page, shots, "11-envoi-trop-gros")
+
+
+def test_a_file_dropped_on_the_page_is_recorded_with_its_date(
+    page: Any, server: Server, shots: Path, root: Path
+) -> None:
+    page.goto(server.url)
+    page.goto(server.base + "/dossiers/2025-001")
+    dateless = Path(__file__).resolve().parents[1] / "fixtures" / "screenshots" / "dateless"
+    data = list((dateless / "IMG_0001.PNG").read_bytes())
+    page.evaluate(
+        """([bytes, name]) => {
+             const file = new File([new Uint8Array(bytes)], name, {lastModified: 1741161660000});
+             const drop = new DataTransfer();
+             drop.items.add(file);
+             const zone = document.querySelector('[data-dropzone]');
+             zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: drop, bubbles: true}));
+             zone.dispatchEvent(new DragEvent('drop', {dataTransfer: drop, bubbles: true}));
+           }""",
+        [data, "IMG_0001.PNG"],
+    )
+    page.wait_for_function("() => document.querySelector('[data-chosen]').textContent !== ''")
+    assert page.inner_text("[data-chosen]") == "1 fichier prêt à envoyer."
+    page.uncheck("#ocr")
+    page.click("text=Envoyer les fichiers")
+    assert "1 tentative(s) ou contact(s) enregistré(s)" in finish_job(page)
+    with open_workspace(root, read_only=True) as ws:
+        rows = ws.rows(
+            "SELECT original_name, time_source, observed_at FROM attempts "
+            "WHERE applicant_id = '2025-001'"
+        )
+    # an image with no date of its own is dated by the file's date the browser read
+    assert [(r["original_name"], r["time_source"]) for r in rows] == [("IMG_0001.PNG", "mtime")]
+    assert rows[0]["observed_at"] == datetime(2025, 3, 5, 8, 1, tzinfo=UTC)
 
 
 def test_forms_are_labelled_and_usable_with_the_keyboard(page: Any, server: Server) -> None:

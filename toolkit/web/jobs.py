@@ -24,6 +24,7 @@ from typing import Any
 
 RUNNING = ("waiting", "running")
 SAVE_EVERY = 0.5  # seconds between progress writes
+KEEP = 200  # state files kept; older ended jobs are forgotten
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Outcome:
     links: list[Link] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)  # what was made, one line each
     ok: bool = True
 
 
@@ -61,6 +63,7 @@ class Job:
     links: list[dict[str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
     error: str = ""
 
     @property
@@ -155,10 +158,18 @@ class JobRunner:
             self._live[job.id] = job
             self._by_key[key] = job.id
             self._save(job)
+        self._prune()
         thread = threading.Thread(target=self._run, args=(job, work), daemon=True)
         thread.name = f"guichets-job-{job.id}"
         thread.start()
         return job, True
+
+    def _prune(self) -> None:
+        files = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for path in files[: max(0, len(files) - KEEP)]:
+            job = self._load(path)
+            if job is None or not job.running or job.instance != self.instance:
+                path.unlink(missing_ok=True)
 
     def wait_all(self, timeout: float = 120.0) -> None:
         """Block until every job of this server has ended (tests, shutdown)."""
@@ -199,6 +210,7 @@ class JobRunner:
             job.links = [asdict(link) for link in outcome.links]
             job.problems = outcome.problems
             job.notes = outcome.notes
+            job.items = outcome.items
             if job.total:
                 job.done = job.total
         job.finished_at = datetime.now(UTC).isoformat(timespec="seconds")

@@ -62,6 +62,7 @@ def exhibits(request: Request, form: Any) -> Response:
         return Outcome(
             message=f"{len(built.pieces)} pièce(s), {built.pages} page(s), avec l'inventaire "
             "détaillé et le manifeste (vérifiable avec guichets verify).",
+            items=[f"{p.filename} — {p.full_label}" for p in built.pieces],
             links=[
                 Link("Télécharger les pièces (zip)", web.download_url(archive)),
             ],
