@@ -37,6 +37,11 @@ _API: dict[str, str] = {
     "ingest_documents": "toolkit.ingest.documents",
     "ingest_files": "toolkit.ingest.route",
     "list_documents": "toolkit.ingest.documents",
+    # capture and timestamps
+    "capture_page": "toolkit.capture.record",
+    "timestamp_files": "toolkit.capture.timestamps",
+    "complete_pending": "toolkit.capture.timestamps",
+    "verify_tokens": "toolkit.capture.verify_tokens",
     # classification
     "classify_html": "toolkit.classify.signatures",
     "classify_text": "toolkit.classify.signatures",

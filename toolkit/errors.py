@@ -48,6 +48,14 @@ class MissingDependency(GuichetsError):
     """An optional library or program is absent."""
 
 
+class CaptureError(GuichetsError):
+    """`guichets capture` could not observe the page (unreachable, TLS, download, timeout)."""
+
+
+class TimestampError(GuichetsError):
+    """A time-stamping authority answered something that is not a usable token."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One row-level or file-level problem in a report: where, and what to do."""

@@ -38,6 +38,9 @@ class System(StrEnum):
 class TimeSource(StrEnum):
     """Where an observation time came from, most trusted first."""
 
+    # `guichets capture`: the tool's own clock when the page answered, checked against the
+    # servers' Date headers and sealed by RFC 3161 tokens over the artefacts.
+    CAPTURE = "capture"
     LOG = "log"
     HAR = "har"
     EMAIL_HEADER = "email_header"
@@ -98,6 +101,7 @@ CHANNEL_LABELS_FR: dict[str, str] = {
 }
 
 TIME_SOURCE_LABELS_FR: dict[str, str] = {
+    "capture": "capture guichets (horloge de l'appareil, comparée à celle du serveur)",
     "log": "journal de captures",
     "har": "horodatage HAR",
     "email_header": "en-tête du courriel",

@@ -6,11 +6,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from toolkit.capture.verify_tokens import verify_tokens
 from toolkit.errors import InputError
 from toolkit.vault import sha256_file
 from toolkit.workspace import Workspace
+
+if TYPE_CHECKING:
+    from toolkit.capture.verify_tokens import TokensResult
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
@@ -23,15 +27,18 @@ class VerifyResult:
     missing: list[str] = field(default_factory=list)
     altered: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
+    tokens: TokensResult | None = None  # RFC 3161 tokens (workspace only)
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.altered)
+        return not (self.missing or self.altered) and (self.tokens is None or self.tokens.ok)
 
     def lines(self) -> list[str]:
         out = [f"{self.target}: missing {m}" for m in self.missing]
         out += [f"{self.target}: altered {a} (its sha256 no longer matches)" for a in self.altered]
         out += [f"{self.target}: not in the manifest: {u}" for u in self.unexpected]
+        if self.tokens is not None:
+            out += self.tokens.lines()
         verdict = "OK" if self.ok else "FAILED"
         out.append(
             f"{self.target}: {verdict}: {self.checked} file(s) checked, {len(self.missing)} missing, "
@@ -47,6 +54,7 @@ class VerifyResult:
             "missing": self.missing,
             "altered": self.altered,
             "unexpected": self.unexpected,
+            **({"timestamps": self.tokens.to_dict()} if self.tokens is not None else {}),
         }
 
 
@@ -62,6 +70,7 @@ def verify_workspace(ws: Workspace) -> VerifyResult:
         altered=[f"{d} ({names.get(d)})" for d in report.altered],
         unexpected=report.unexpected,
     )
+    result.tokens = verify_tokens(ws)
     if not ws.read_only:
         with ws.transaction():
             ws.log_custody("verify.vault", result.to_dict())

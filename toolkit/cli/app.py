@@ -106,6 +106,7 @@ def _register() -> None:
         aggregate,
         applicant,
         attempts,
+        capture,
         chart,
         check,
         classify,
@@ -117,6 +118,7 @@ def _register() -> None:
         ingest,
         letter,
         serve,
+        timestamp,
         workspace,
     )
 
@@ -129,6 +131,8 @@ def _register() -> None:
     app.add_typer(indicators.app, name="indicators")
     check.register(app)
     app.add_typer(chart.app, name="chart")
+    capture.register(app)
+    timestamp.register(app)
     exhibits.register(app)
     letter.register(app)
     export.register(app)

@@ -9,7 +9,7 @@ import typer
 
 from toolkit.cli import render
 from toolkit.cli.context import open_ws
-from toolkit.cli.options import ApplicantArg, FormatOpt, OutDirOpt
+from toolkit.cli.options import ApplicantArg, FormatOpt, OutDirOpt, TsaOpt
 from toolkit.cli.render import Format
 
 
@@ -27,16 +27,25 @@ def exhibits(
     group: Annotated[
         Group, typer.Option("--group", help="One pièce of screenshots per month or per ISO week.")
     ] = Group.month,
+    document_timestamp: Annotated[
+        bool,
+        typer.Option(
+            "--document-timestamp",
+            help="Add a PDF document timestamp (PAdES) to each pièce, from the first TSA.",
+        ),
+    ] = False,
+    tsa: TsaOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """One PDF per pièce named NN_Label.pdf, the inventaire détaillé (DOCX and PDF), manifest.json
     and SHA256SUMS; check the folder later with `guichets verify DIR`."""
+    from toolkit.capture.tsa import resolve_tsas
     from toolkit.documents import build_exhibits
 
+    stamp = resolve_tsas(tsa)[0].url if document_timestamp else None
     with open_ws() as ws, render.progress("Exhibits") as bar:
-        result = build_exhibits(
-            ws, applicant_id, out, max_file_mb=max_file_mb, group=group.value, progress=bar
-        )
+        result = build_exhibits(ws, applicant_id, out, max_file_mb=max_file_mb, group=group.value,
+                                progress=bar, document_timestamp_tsa=stamp)  # fmt: skip
     for warning in result.warnings:
         render.warn(warning)
     if fmt is Format.json:

@@ -45,3 +45,13 @@ SinceOpt = Annotated[
 UntilOpt = Annotated[
     str | None, typer.Option("--until", help="Last local date included (YYYY-MM-DD).")
 ]
+# Time-stamping authorities (RFC 3161).
+TsaOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tsa",
+        help="A time-stamping authority's URL (repeat for several); default: those of "
+        "toolkit/capture/tsa.toml.",
+        show_default=False,
+    ),
+]

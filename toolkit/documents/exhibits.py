@@ -20,6 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit._version import __version__
+from toolkit.documents.capture_exhibits import KINDS as CAPTURE_KINDS
+from toolkit.documents.capture_exhibits import (
+    layout_capture_piece,
+    piece_attachments,
+    plan_captures,
+)
 from toolkit.documents.evidence import Evidence, gather
 from toolkit.documents.inventory import (
     InventoryHeader,
@@ -135,6 +141,8 @@ def _pdf_pages(ws: Workspace, ev: Evidence, budget: int) -> dict[str, int | None
 
 
 def _layout(ctx: RenderContext, piece: Piece) -> PieceLayout:
+    if piece.kind in CAPTURE_KINDS:
+        return layout_capture_piece(ctx, piece)
     if piece.kind == "recap":
         from toolkit.documents.recap import layout_recap
 
@@ -157,8 +165,12 @@ def build_exhibits(
     max_file_mb: float = 32,
     group: str = "month",
     progress: ProgressCallback | None = None,
+    document_timestamp_tsa: str | None = None,
 ) -> ExhibitsResult:
-    """Write the applicant's exhibit folder to ``out`` (see the module doc)."""
+    """Write the applicant's exhibit folder to ``out`` (see the module doc).
+
+    ``document_timestamp_tsa``: a TSA URL; each pièce then carries a PDF document timestamp
+    (PAdES), and is no longer byte-for-byte reproducible."""
     from pypdf import PdfReader
 
     _check_options(max_file_mb, group)
@@ -175,7 +187,8 @@ def build_exhibits(
     limit = int(max_file_mb * 1_000_000)
     budget = int(limit * 0.92)
     pdf_pages = _pdf_pages(ws, ev, budget)
-    digest = ev.digest(max_file_mb=max_file_mb, group=group)
+    captures = plan_captures(ws, ev, group)
+    digest = ev.digest(max_file_mb=max_file_mb, group=group, captures=captures.fingerprint)
     when = ev.last_moment()
     staging = _prepare_out(out)
     budgets: dict[str, int] = {}
@@ -183,7 +196,12 @@ def build_exhibits(
     try:
         for round_ in range(MAX_ROUNDS):
             planned = plan_exhibits(
-                ev, max_file_mb=max_file_mb, group=group, pdf_pages=pdf_pages, budgets=budgets
+                ev,
+                max_file_mb=max_file_mb,
+                group=group,
+                pdf_pages=pdf_pages,
+                budgets=budgets,
+                self_captures=captures,
             )
             total = sum(max(1, len(p.entries)) for p in planned)
             ticks = [0]
@@ -221,15 +239,36 @@ def build_exhibits(
             "or file it by another channel"
             for p in oversize
         ]
+        stamped = _document_timestamps(planned, staging, document_timestamp_tsa, warnings)
         inventory = write_inventory_docx_and_pdf(
             staging, header, planned, canvas, inventory_pages, when=when
         )
-        result = _finish(ws, ev, planned, inventory, staging, out, digest, header, group, warnings)
+        result = _finish(ws, ev, planned, inventory, staging, out, digest, header, group, warnings,
+                         stamped)  # fmt: skip
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     progress(total, total, "")
     return result
+
+
+def _document_timestamps(
+    pieces: list[Piece], staging: Path, tsa_url: str | None, warnings: list[str]
+) -> dict[str, str]:
+    """PAdES document timestamps on the pièces when asked; sizes and hashes updated."""
+    if not tsa_url:
+        return {}
+    from toolkit.capture.tsa import resolve_tsas
+    from toolkit.documents.pades import stamp_pieces
+
+    stamped = stamp_pieces(
+        [staging / p.filename for p in pieces], resolve_tsas([tsa_url])[0], warnings
+    )
+    for p in pieces:
+        if p.filename in stamped:
+            path = staging / p.filename
+            p.size, p.sha256 = path.stat().st_size, sha256_file(path)
+    return stamped
 
 
 def _splittable(p: Piece) -> bool:
@@ -267,6 +306,8 @@ def _write_pieces(
     for lay in layouts:
         piece = lay.piece
         writer = assemble(ctx, lay, canvas)
+        for name, data in piece_attachments(ctx.ws, piece, ctx.ev.applicant.id):
+            writer.add_attachment(name, data)
         path = staging / piece.filename
         seed = "|".join(
             [FORMAT, __version__, piece.filename, piece.full_label,
@@ -292,6 +333,7 @@ def _finish(
     header: InventoryHeader,
     group: str,
     warnings: list[str],
+    stamped: dict[str, str] | None = None,
 ) -> ExhibitsResult:
     a = ev.applicant
     files = [
@@ -328,6 +370,7 @@ def _finish(
         "files": files,
         "pieces": [piece_record(p) for p in pieces],
         "warnings": warnings,
+        **({"document_timestamps": stamped} if stamped else {}),
     }
     manifest_path = staging / MANIFEST
     manifest_path.write_text(

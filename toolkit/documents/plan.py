@@ -15,15 +15,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from toolkit.documents.evidence import Entry, Evidence
 from toolkit.documents.naming import exhibit_filename
 from toolkit.frenchdates import date_fr, month_fr, period_fr, plural_fr
 
+if TYPE_CHECKING:
+    from toolkit.documents.capture_exhibits import CapturePlan
+
 GROUPS = ("month", "week")
 SECTION_ORDER = (
-    "identity_docs", "recap", "chart", "screenshots", "captures", "correspondence",
-    "ccc_attestation", "urgency", "other",
+    "identity_docs", "recap", "chart", "screenshots", "captures", "self_captures",
+    "correspondence", "ccc_attestation", "urgency", "other", "timestamp_proof",
 )  # fmt: skip
 PAGE_OVERHEAD = 6_000  # caption text and page objects, per page
 FILE_OVERHEAD = 150_000  # embedded font subsets and document structure
@@ -274,12 +278,14 @@ def plan_exhibits(
     chart: bool = True,
     pdf_pages: dict[str, int | None] | None = None,
     budgets: dict[str, int] | None = None,
+    self_captures: CapturePlan | None = None,
 ) -> list[Piece]:
     """The pièces in order, numbered from 1, with their Télérecours file names.
 
     ``pdf_pages`` gives the page count of PDF originals (to split a large one);
     ``budgets`` a smaller size budget for some pièces (by ``group_id``), after a first build
-    produced a file over the limit.
+    produced a file over the limit; ``self_captures`` the séries of guichets' own captures and the
+    « Preuve d'horodatage » (:mod:`toolkit.documents.capture_exhibits`).
     """
     if group not in GROUPS:
         raise ValueError(f"group {group!r}: use one of {', '.join(GROUPS)}")
@@ -363,6 +369,8 @@ def plan_exhibits(
     captures: list[Entry] = []
     seen_shots: set[str] = set()
     for e in ev.online:
+        if self_captures is not None and e.key in self_captures.skip:
+            continue  # shown with its procès-verbal in a série of its own
         if e.original is None or e.original.sha256 in seen_shots:
             continue  # several attempts from one HAR file: the file is shown once
         seen_shots.add(e.original.sha256)
@@ -370,6 +378,12 @@ def plan_exhibits(
     for piece in _series(shots, group, "screenshots") + _series(captures, group, "captures"):
         piece.group_id = f"{piece.kind}:{piece.short}"
         sections[piece.section].extend(split_series(piece, budget(piece.group_id)))
+
+    for section, extra in (self_captures.pieces if self_captures else {}).items():
+        for piece in extra:
+            piece.group_id = f"{piece.kind}:{piece.short}"
+            parts = split_series(piece, budget(piece.group_id)) if piece.entries else [piece]
+            sections[section].extend(parts)
 
     pieces = [p for s in SECTION_ORDER for p in sections[s]]
     for n, p in enumerate(pieces, start=1):

@@ -124,9 +124,16 @@ def known_attempt_ids(ws: Workspace, ids: list[str]) -> set[str]:
 
 
 def insert_attempt(
-    ws: Workspace, a: Attempt, applicant: Applicant, source_id: str, time_detail: str | None = None
+    ws: Workspace,
+    a: Attempt,
+    applicant: Applicant,
+    source_id: str,
+    time_detail: str | None = None,
+    aid: str | None = None,
 ) -> str:
-    aid = attempt_id(a)
+    """Write one attempt; ``aid`` overrides the content id (a capture is named by its record,
+    since two captures can give the same screenshot)."""
+    aid = aid or attempt_id(a)
     values = (
         aid,
         a.applicant_id,

@@ -1,0 +1,205 @@
+"""`capture_page` with a real headless Chromium against the mock préfecture site."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+
+from capture.local_tsa import LocalTsa
+from capture.mock_site import MockSite
+from toolkit.capture import capture_page
+from toolkit.capture.browser import CaptureBrowser
+from toolkit.capture.har_clean import MARK
+from toolkit.errors import CaptureError, InputError, TimestampError
+from toolkit.verify import verify_workspace
+from toolkit.workspace import Workspace
+
+
+def stored(ws: Workspace) -> tuple[int, int, int, int]:
+    return (
+        ws.scalar("SELECT count(*) FROM attempts"),
+        ws.scalar("SELECT count(*) FROM captures"),
+        ws.scalar("SELECT count(*) FROM files"),
+        sum(1 for _ in ws.vault.iter_files()),
+    )
+
+
+def test_ezbooking_from_the_official_page(
+    ws: Workspace, applicant: str, site: MockSite, browser: CaptureBrowser, local_tsa: LocalTsa
+) -> None:
+    before = dict(site.requests)
+    result = capture_page(
+        ws, site.url("/booking/create/28617/1"), applicant, start_url=site.url("/"),
+        timestamp=True, tsas=[local_tsa.url("/tsa")], record_ip=site.url("/ip"), browser=browser,
+    )  # fmt: skip
+    assert (result.outcome, result.system, result.rule) == (
+        "no_slot",
+        "ezbooking",
+        "ezbooking.no_slot",
+    )
+    assert result.http_status == 200 and result.warnings == []
+    assert [a.role for a in result.artefacts] == ["screenshot", "har", "mhtml", "record"]
+    row = ws.rows("SELECT * FROM attempts")[0]
+    assert row["time_source"] == "capture" and row["channel"] == "online"
+    assert row["file_sha256"] == result.artefacts[0].sha256
+    assert row["observed_at"] == result.observed_at
+    assert row["time_detail"].startswith("capture:device-clock; server Date ")
+    cap = ws.rows("SELECT * FROM captures")[0]
+    assert cap["server_date"] is not None
+    assert abs((cap["server_date"] - cap["loaded_at"]).total_seconds()) < 2
+    assert cap["started_at"] <= cap["loaded_at"] <= cap["finished_at"]
+    # every artefact in the vault, hashed; the PNG is a PNG, the MHTML a MIME archive
+    for a in result.artefacts:
+        assert ws.vault.path_for(a.sha256).stat().st_size == a.size
+    assert ws.vault.read(result.artefacts[0].sha256)[:8] == b"\x89PNG\r\n\x1a\n"
+    mhtml = ws.vault.read(result.artefacts[2].sha256)
+    assert b"multipart/related" in mhtml[
+        :2000
+    ] and b"Il n'existe plus de plage horaire libre" in mhtml.replace(b"=\r\n", b"")
+    # the HAR keeps statuses and Date headers, not the session cookie
+    har_bytes = ws.vault.read(result.artefacts[1].sha256)
+    assert b"s3cr3t-session" not in har_bytes
+    har = json.loads(har_bytes)
+    assert "values of Cookie, Set-Cookie" in har["log"]["comment"]
+    entry = next(e for e in har["log"]["entries"] if e["request"]["url"].endswith("/28617/1"))
+    headers = {h["name"].lower(): h["value"] for h in entry["response"]["headers"]}
+    assert (
+        entry["response"]["status"] == 200 and headers["set-cookie"] == MARK and "date" in headers
+    )
+    # the record: the path, the clocks, the environment
+    record = json.loads(ws.vault.read(result.artefacts[3].sha256))
+    assert [(s["how"], s["url"]) for s in record["path"]] == [
+        ("typed", site.url("/")),
+        ("link", site.url("/booking/create/28617/1")),
+    ]
+    assert record["path"][1]["link_text"] == "Demande de titre de séjour : prendre un rendez-vous"
+    assert record["network"]["public_ip"]["address"] == "203.0.113.7"
+    assert record["browser"]["executable"] == str(browser.executable)
+    assert record["har_removed"]["counts"]["Set-Cookie"] == 1
+    assert abs(record["times"]["clock_offset"]["median_ms"]) < 2000
+    # sealed: a token over the manifest, verified offline
+    assert [o.status for o in result.timestamps] == ["granted"]
+    manifest = ws.vault.read(result.manifest_sha256).decode().splitlines()
+    assert [line.split("  ")[1] for line in manifest] == [a.name for a in result.artefacts]
+    assert verify_workspace(ws).ok
+    # observe only: no form sent, each page asked once
+    assert site.posts == 0
+    assert site.requests["/booking/create/28617/1"] - before.get("/booking/create/28617/1", 0) == 1
+
+
+def test_a_single_page_app_is_taken_once_its_data_arrived(
+    ws: Workspace, applicant: str, site: MockSite, browser: CaptureBrowser
+) -> None:
+    """RDV Préfecture writes its answer after a data request: the network must rest first."""
+    result = capture_page(ws, site.url("/rdvpref/reservation/demarche/4321/creneau/"), applicant,
+                          browser=browser)  # fmt: skip
+    assert (result.outcome, result.system, result.rule) == (
+        "no_slot",
+        "rdv-prefecture",
+        "rdvpref.no_slot",
+    )
+    text = ws.scalar("SELECT text FROM texts WHERE file_sha256 = ?", [result.artefacts[0].sha256])
+    assert "Aucun créneau disponible à partir de cette date" in text and "Chargement" not in text
+
+
+@pytest.mark.parametrize(
+    ("path", "outcome", "status", "rule"),
+    [
+        ("/captcha", "captcha", 200, "captcha.captchetat"),
+        ("/cf", "blocked", 403, "http.forbidden"),
+        ("/503", "error", 503, "http.5xx"),
+    ],
+)
+def test_walls_and_errors_are_recorded_as_what_they_are(
+    ws: Workspace, applicant: str, site: MockSite, browser: CaptureBrowser,
+    path: str, outcome: str, status: int, rule: str,
+) -> None:  # fmt: skip
+    before = site.requests[path]
+    result = capture_page(ws, site.url(path), applicant, browser=browser)
+    assert (result.outcome, result.http_status, result.rule) == (outcome, status, rule)
+    assert site.requests[path] - before == 1  # never retried
+    assert site.posts == 0  # the captcha form was not sent
+    note = ws.scalar("SELECT note FROM attempts")
+    assert note == ("capture guichets" if status == 200 else f"capture guichets; HTTP {status}")
+
+
+def test_redirect_and_device_clock_ahead(
+    ws: Workspace, applicant: str, site: MockSite, browser: CaptureBrowser
+) -> None:
+    result = capture_page(ws, site.url("/redirect"), applicant, browser=browser)
+    record = json.loads(ws.vault.read(result.artefacts[-1].sha256))
+    assert [(s["how"], s["status"]) for s in record["path"]] == [("typed", 302), ("redirect", 200)]
+    assert result.final_url == site.url("/booking/create/28617/1")
+    skewed = capture_page(ws, site.url("/skewed"), applicant, browser=browser)
+    assert any(
+        "the device clock differs from the page's server by +600 s" in w for w in skewed.warnings
+    )
+
+
+def test_no_link_to_the_page_on_the_start_page(
+    ws: Workspace, applicant: str, site: MockSite, browser: CaptureBrowser
+) -> None:
+    result = capture_page(ws, site.url("/503"), applicant, start_url=site.url("/"), browser=browser)
+    record = json.loads(ws.vault.read(result.artefacts[-1].sha256))
+    assert record["path"][1]["how"] == "typed"
+    assert record["path"][1]["note"].startswith("no visible link to this address")
+    assert any("no visible link" in w for w in result.warnings)
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("which", "message"),
+    [
+        (
+            "unreachable",
+            "unreachable (ERR_CONNECTION_REFUSED); check the address and the connection; nothing was recorded",
+        ),
+        (
+            "tls",
+            "TLS error (ERR_CERT_AUTHORITY_INVALID): the browser refuses the site's certificate; nothing was recorded",
+        ),
+        ("slow", "the page did not finish loading within 2 s; nothing was recorded"),
+        ("download", "the address gives a file to download"),
+    ],
+)
+def test_pages_that_cannot_be_observed_record_nothing(
+    ws: Workspace, applicant: str, site: MockSite, browser: CaptureBrowser, which: str, message: str
+) -> None:
+    url = {
+        "unreachable": f"http://127.0.0.1:{_closed_port()}/booking/create/1/1",
+        "tls": site.tls_url,
+        "slow": site.url("/slow"),
+        "download": site.url("/download"),
+    }[which]
+    before = stored(ws)
+    with pytest.raises(CaptureError) as err:
+        capture_page(ws, url, applicant, browser=browser, timeout=2)
+    assert str(err.value) == f"{url}: {message}" or str(err.value).startswith(f"{url}: {message}")
+    assert "\n" not in str(err.value)
+    assert stored(ws) == before
+
+
+def test_bad_options(ws: Workspace, applicant: str, browser: CaptureBrowser) -> None:
+    with pytest.raises(InputError, match="give an http:// or https:// address"):
+        capture_page(ws, "file:///etc/hostname", applicant, browser=browser)
+    with pytest.raises(InputError, match="--from 'javascript:alert"):
+        capture_page(
+            ws, "http://127.0.0.1/", applicant, start_url="javascript:alert(1)", browser=browser
+        )
+
+
+def test_a_tsa_answering_garbage_records_nothing(
+    ws: Workspace, applicant: str, site: MockSite, browser: CaptureBrowser, local_tsa: LocalTsa
+) -> None:
+    before = stored(ws)
+    with pytest.raises(TimestampError, match="not an RFC 3161 time-stamp response"):
+        capture_page(ws, site.url("/booking/create/28617/1"), applicant, timestamp=True,
+                     tsas=[local_tsa.url("/garbage")], browser=browser)  # fmt: skip
+    assert stored(ws) == before
