@@ -146,15 +146,14 @@ def fit_table(
     widths, least, prose = [], [], []
     for i, c in enumerate(cols):
         cells = max((cell_len(t[i]) for t in texts), default=0)
-        head = max(max(len(p) + 1 for p in c.split("_")), min(len(c), 10))
+        split = max(max(len(p) + 1 for p in c.split("_")), min(len(c), 10))
         is_prose = c in wrap
         prose.append(is_prose)
-        if is_prose:
-            widths.append(max(head, min(cells, MIN_PROSE)))
-        else:
-            widths.append(max(head, min(cells, CAP), 1))
-        long_values = is_prose or widths[-1] > 20  # a time or a code is never cut
-        least.append(min(widths[-1], max(head, SHORTEST)) if long_values else widths[-1])
+        widths.append(max(len(c), min(cells, MIN_PROSE if is_prose else CAP), 1))
+        if is_prose or cells > 20:  # sentences, names, addresses: may end in …
+            least.append(min(widths[-1], max(split, SHORTEST)))
+        else:  # a time or a code is never cut; its name may break at an underscore
+            least.append(max(split, cells, 1))
     shown = list(range(len(cols)))
     while len(shown) > 1 and sum(least[i] for i in shown) + 3 * len(shown) - 1 > width:
         shown.pop()
