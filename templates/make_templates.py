@@ -499,6 +499,15 @@ whole paragraphs; `{{% if x %}}…{{% endif %}}` works inside a paragraph. Type 
 is not below is an error, never a blank in the letter. Missing identity fields print as
 « [à compléter : …] ».
 
+Templates are rendered in a sandbox, since a template passed around is code: a tag may
+print a variable or one of its fields (`{{{{ p.numero }}}}`, `{{{{ pieces[0] }}}}`), test it
+(`if`, `elif`, `else`, comparisons, `is defined`…), loop over a list (`for`, `loop.last`),
+join text with `~` and use these filters: upper, lower, capitalize, title, trim, default,
+length, first, last, escape, string, int, float, round, abs, join. Anything else (calling a
+function or method, names starting with `_`, `set`, `macro`, `include`, `import`, other
+filters) stops the letter with one line naming the template and the tag; so do loops that
+would turn more than 50,000 times and a letter over 10 million characters.
+
 Pass `--exhibits DIR` to take the list of pièces from a built exhibit folder (its
 manifest); otherwise they are listed as `guichets exhibits` would number them now.
 

@@ -47,3 +47,47 @@ def test_verify_is_logged_in_custody(ws, applicant: str) -> None:
     result = verify_workspace(ws)
     assert result.ok and result.checked == 0
     assert ws.scalar("SELECT count(*) FROM custody WHERE action = 'verify.vault'") == 1
+
+
+def test_a_check_is_one_entry_in_the_list(ws, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from toolkit import verify
+
+    def check_tokens(ws, result, budget) -> None:  # type: ignore[no-untyped-def]
+        result.checked += 1
+        result.problems.append("token of x does not match")
+
+    monkeypatch.setattr(verify, "WORKSPACE_CHECKS", [*verify.WORKSPACE_CHECKS, check_tokens])
+    result = verify_workspace(ws)
+    assert not result.ok and result.problems == ["token of x does not match"]
+    assert result.lines()[-1].endswith(
+        "FAILED: 1 file(s) checked, 0 missing, 0 altered, 1 other problem(s)"
+    )
+
+
+def test_a_spent_time_budget_stops_and_fails(ws, applicant: str) -> None:
+    with ws.transaction():
+        ws.store_file(b"x" * 10, "a.png", "image/png")
+        ws.log_custody("ingest.test", {})
+    result = verify_workspace(ws, timeout=-1)
+    assert not result.ok
+    assert result.problems[-1].startswith("stopped after -1 s (check_vault unfinished")
+
+
+def test_read_only_verify_writes_nothing(tmp_path: Path) -> None:
+    from toolkit.workspace import init_workspace, open_workspace
+
+    init_workspace(tmp_path / "w").close()
+    with open_workspace(tmp_path / "w", read_only=True) as ro:
+        result = verify_workspace(ro)
+        assert result.ok
+        assert "opened read-only: this check is not logged in custody" in result.notes
+        assert ro.scalar("SELECT count(*) FROM custody WHERE action = 'verify.vault'") == 0
+        assert any(n.startswith("custody: 1 entries, head #1 ") for n in result.notes)
+
+
+def test_confined_paths() -> None:
+    from toolkit.verify_base import confined
+
+    assert confined("a/b.pdf") == "a/b.pdf"
+    for bad in ("../x", "/etc/hostname", "a/../../b", "a\\b", "C:x", "", "a//b", "./a", 3, None):
+        assert confined(bad) is None, bad

@@ -142,6 +142,35 @@ def test_read_only_open_migrates_an_older_workspace(
         assert ws.scalar("SELECT max(version) FROM schema_migrations") == extra[0]
 
 
+@pytest.mark.parametrize("read_only", [False, True])
+def test_extensions_are_never_installed_or_loaded(tmp_path: Path, read_only: bool) -> None:
+    import duckdb
+
+    init_workspace(tmp_path / "w").close()
+    with open_workspace(tmp_path / "w", read_only=read_only) as ws:
+        for name in ("autoinstall_known_extensions", "autoload_known_extensions",
+                     "allow_community_extensions", "allow_unsigned_extensions"):  # fmt: skip
+            assert ws.scalar(f"SELECT current_setting('{name}')") is False, name
+        loaded = {r[0] for r in ws.con.execute(
+            "SELECT extension_name FROM duckdb_extensions() WHERE loaded").fetchall()}  # fmt: skip
+        assert "httpfs" not in loaded
+        # a remote path wants httpfs: refused, never fetched
+        with pytest.raises(duckdb.Error, match="httpfs"):
+            ws.sql("SELECT * FROM read_csv('https://127.0.0.1:9/x.csv')")
+        assert ws.scalar("SELECT json_extract_string('{\"a\": \"b\"}', '$.a')") == "b"
+
+
+def test_every_connection_is_made_in_one_place() -> None:
+    """One place opens DuckDB, so the extension settings above hold for every connection."""
+    root = Path(wsmod.__file__).parent
+    opened = [
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.py")
+        if "duckdb.connect(" in p.read_text(encoding="utf-8")
+    ]
+    assert opened == ["connection.py"]
+
+
 def test_file_info_and_custody_log_by_applicant(ws) -> None:  # type: ignore[no-untyped-def]
     from toolkit.applicants import add_applicant
 

@@ -13,9 +13,17 @@ from typing import Any
 
 from toolkit.errors import InputError
 from toolkit.progress import ProgressCallback
-from toolkit.workspace import Workspace, init_workspace
+from toolkit.workspace import DB_NAME, Workspace, init_workspace
 
 MARKER = ".guichets-demo"
+#: What a demo run writes in its folder (anything else there is the user's, and is kept).
+DEMO_NAMES = frozenset(
+    {
+        MARKER, "workspace", "exhibits", "letters", "prefecture-76.png", "chronologie.png",
+        "prefectures.json", "prefectures_by_month.json", "indicators.json", "check.json",
+        "attempts.json", "bundle.zip", "indicateurs.xlsx", "carte.png",
+    }
+)  # fmt: skip
 # The sample's last attempt is on 1 April 2025: the demo reads the file as a lawyer would have
 # a few days later, so its outputs do not change with the day it is run.
 AS_OF = date(2025, 4, 4)
@@ -33,17 +41,33 @@ class DemoResult:
     steps: list[tuple[str, str]] = field(default_factory=list)  # (step, summary)
     outputs: dict[str, Path] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)  # files in ``out`` the demo did not make
 
 
-def _fresh_dir(out: Path) -> None:
+def prepare_out(out: Path) -> list[str]:
+    """Make ``out`` ready for a demo run: new, empty, or made by an earlier demo (its
+    workspace is removed: the demo builds a fresh one; its other results are replaced one by
+    one as they are written). Return the names of what the demo did not make, left in place."""
+    if out.is_symlink():
+        raise InputError(f"{out}: is a symbolic link; give the folder itself or another --out")
     if out.exists():
+        if not out.is_dir():
+            raise InputError(f"{out}: exists and is not a folder; choose another --out")
         if not (out / MARKER).exists() and any(out.iterdir()):
             raise InputError(
                 f"{out}: exists and was not made by `guichets demo`; choose another --out"
             )
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
+        earlier = out / "workspace"
+        if earlier.is_symlink() or (
+            earlier.exists() and any(earlier.iterdir()) and not (earlier / DB_NAME).is_file()
+        ):
+            raise InputError(
+                f"{earlier}: is not the demo's workspace; move it away, then run the demo again"
+            )
+        shutil.rmtree(earlier, ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("made by guichets demo; safe to delete\n", encoding="utf-8")
+    return sorted(p.name for p in out.iterdir() if p.name not in DEMO_NAMES)
 
 
 def load_sample_applicant(sample: Path) -> dict[str, Any]:
@@ -70,10 +94,10 @@ def run_demo(
     if not sample_dir.is_dir():
         raise InputError(f"{sample_dir}: sample evidence not found; pass --sample DIR")
     out = Path(out)
-    _fresh_dir(out)
     spec = load_sample_applicant(sample_dir)
+    kept = prepare_out(out)
     ws = init_workspace(out / "workspace")
-    result = DemoResult(out=out, workspace=ws.root, applicant=spec["id"])
+    result = DemoResult(out=out, workspace=ws.root, applicant=spec["id"], kept=kept)
 
     def step(name: str, summary: str) -> None:
         result.steps.append((name, summary))
@@ -219,8 +243,8 @@ def _crawl(ws: Workspace, sample: Path, result: DemoResult, step: Any, progress:
             raise InputError("sample crawl was rejected: " + "; ".join(map(str, report.problems)))
         probes += report.rows
     step("crawl", f"{probes} robot probe(s) recorded from {folder}")
-    _write_json(result, "prefectures", prefecture_indicator_records(ws))
-    _write_json(result, "prefectures_by_month", prefecture_indicator_records(ws, by="month"))
+    _write_json(ws, result, "prefectures", prefecture_indicator_records(ws))
+    _write_json(ws, result, "prefectures_by_month", prefecture_indicator_records(ws, by="month"))
     result.outputs["chart 76"] = prefecture_chart(
         ws, "76", result.out / "prefecture-76.png", procedure="renouvellement"
     )
@@ -253,11 +277,12 @@ def _documents(ws: Workspace, sample: Path, applicant: str, step: Any) -> None:
     step("documents", f"{recorded} document(s) recorded")
 
 
-def _write_json(result: DemoResult, name: str, data: Any) -> Path:
+def _write_json(ws: Workspace, result: DemoResult, name: str, data: Any) -> Path:
+    from toolkit.outputs import write_output
+
     path = result.out / f"{name}.json"
-    path.write_text(
-        json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
-    )
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    write_output(ws, path, text.encode("utf-8"), kind=f"demo.{name}", action="demo.output")
     result.outputs[name] = path
     result.data[name] = data
     return path
@@ -270,8 +295,8 @@ def _check(ws: Workspace, applicant: str, result: DemoResult, step: Any) -> None
 
     indicators = applicant_indicators(ws, applicant, today=AS_OF)
     check = check_readiness(ws, applicant, today=AS_OF)
-    _write_json(result, "indicators", indicators)
-    _write_json(result, "check", check)
+    _write_json(ws, result, "indicators", indicators)
+    _write_json(ws, result, "check", check)
     result.outputs["chart"] = applicant_chart(ws, applicant, result.out / "chronologie.png")
     step(
         "indicators",
@@ -291,9 +316,7 @@ def _attempt_log(ws: Workspace, applicant: str, result: DemoResult, step: Any) -
     from toolkit.attempts import attempt_records
 
     rows = attempt_records(ws, applicant)
-    path = result.out / "attempts.json"
-    path.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    result.outputs["attempts"] = path
+    path = _write_json(ws, result, "attempts", rows)
     step("attempts", f"{len(rows)} attempt(s) and contact(s) → {path}")
 
 

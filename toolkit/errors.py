@@ -7,6 +7,7 @@ traceback.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 
 
@@ -46,6 +47,44 @@ class IntegrityError(GuichetsError):
 
 class MissingDependency(GuichetsError):
     """An optional library or program is absent."""
+
+
+class DiskFull(GuichetsError):
+    """No space left where guichets was writing; what was under way was not recorded."""
+
+
+class TemplateRefused(InputError):
+    """A user's template or rules file asks for something a template may not do."""
+
+
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+
+
+def no_space(e: BaseException) -> bool:
+    """Whether ``e`` says the disk is full (an OSError, or DuckDB's message for it)."""
+    if isinstance(e, OSError) and e.errno in NO_SPACE:
+        return True
+    return type(e).__module__.startswith(("duckdb", "_duckdb")) and (
+        "No space left on device" in str(e) or "Disk quota exceeded" in str(e)
+    )
+
+
+def disk_full(path: object) -> DiskFull:
+    return DiskFull(
+        f"{path}: disque plein (no space left on the device); free some space, then run the "
+        "command again (nothing was recorded)"
+    )
+
+
+def os_failure(e: OSError, path: object, doing: str = "cannot write") -> GuichetsError:
+    """One line for an operating-system failure at ``path``: a full disk says so."""
+    if e.errno in NO_SPACE:
+        return disk_full(path)
+    if e.errno == errno.EROFS:
+        return InputError(f"{path}: {doing}: the file system is read-only; choose another place")
+    if e.errno in (errno.EACCES, errno.EPERM):
+        return InputError(f"{path}: {doing}: permission denied; check the folder's permissions")
+    return InputError(f"{path}: {doing} ({e.strerror or e})")
 
 
 class CaptureError(GuichetsError):

@@ -3,17 +3,22 @@
 Each original is copied once, atomically (temporary file, fsync, rename), under
 ``vault/<first two hex>/<sha256>``, and made read-only. Nothing ever rewrites a
 vault file: the same bytes always land at the same path, so a second copy is a no-op.
+The temporary file is written in the workspace's ``tmp/`` folder (``toolkit.scratch``),
+never inside the vault, so that a crash leaves no hidden copy among the originals.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import shutil
 import stat
-import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from toolkit.errors import NO_SPACE, disk_full, os_failure
+from toolkit.scratch import LEGACY_PREFIX, new_file
 
 CHUNK = 1 << 20
 
@@ -30,23 +35,10 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-@dataclass
-class VaultReport:
-    """Result of re-hashing the vault against the ``files`` table."""
-
-    checked: int = 0
-    missing: list[str] = field(default_factory=list)
-    altered: list[str] = field(default_factory=list)
-    unexpected: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not (self.missing or self.altered)
-
-
 class Vault:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, tmp: Path | None = None) -> None:
         self.root = root
+        self.tmp = tmp if tmp is not None else root.parent / "tmp"
 
     def path_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
@@ -60,29 +52,56 @@ class Vault:
         target = self.path_for(digest)
         if target.exists():
             return digest, False
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         try:
-            with os.fdopen(fd, "wb") as f:
+            tmp = new_file(self.tmp, prefix="vault-")
+        except OSError as e:
+            raise os_failure(e, self.tmp) from None
+        try:
+            with open(tmp, "wb") as f:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
-            return digest, self.adopt(Path(tmp), digest)
+            return digest, self.adopt(tmp, digest)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            if e.errno in NO_SPACE:
+                raise disk_full(self.root) from None
+            raise
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
 
     def adopt(self, tmp: Path, digest: str) -> bool:
-        """Move a fully written (and fsynced) file from the vault's own tree to its place,
-        read-only; return whether it was new (an existing copy is kept and ``tmp`` removed)."""
+        """Move a fully written (and fsynced) file from the workspace's ``tmp/`` folder to its
+        place, read-only; return whether it was new (an existing copy is kept and ``tmp``
+        removed)."""
         target = self.path_for(digest)
         if target.exists():
             tmp.unlink(missing_ok=True)
             return False
         target.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except OSError as e:
+            if e.errno != errno.EXDEV:
+                raise
+            self._copy_across(tmp, target)  # the vault is on another file system
         return True
+
+    def _copy_across(self, tmp: Path, target: Path) -> None:
+        """Copy ``tmp`` next to ``target``, flush it, rename it into place, remove ``tmp``."""
+        near = new_file(target.parent, prefix=LEGACY_PREFIX)
+        try:
+            shutil.copyfile(tmp, near)
+            with open(near, "rb+") as f:
+                os.fsync(f.fileno())
+            os.chmod(near, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+            os.replace(near, target)
+        except BaseException:
+            near.unlink(missing_ok=True)
+            raise
+        tmp.unlink(missing_ok=True)
 
     def read(self, sha256: str) -> bytes:
         return self.path_for(sha256).read_bytes()
@@ -100,17 +119,3 @@ class Vault:
         for p in sorted(self.root.glob("??/*")):
             if p.is_file() and not p.name.startswith("."):
                 yield p
-
-    def verify(self, expected: dict[str, int]) -> VaultReport:
-        """Re-hash every file listed in ``expected`` (sha256 -> size)."""
-        report = VaultReport()
-        for digest in sorted(expected):
-            p = self.path_for(digest)
-            report.checked += 1
-            if not p.exists():
-                report.missing.append(digest)
-            elif sha256_file(p) != digest:
-                report.altered.append(digest)
-        known = set(expected)
-        report.unexpected = [p.name for p in self.iter_files() if p.name not in known]
-        return report

@@ -1,132 +1,92 @@
-"""Re-hash evidence: the vault against the ``files`` table, or a generated folder against
-its ``manifest.json`` (``{"files": [{"path", "sha256", "size"}, ...]}``)."""
+"""``guichets verify``: the workspace (vault, ``files``, custody chain) or a generated folder
+(exhibits, an unzipped bundle) against what was recorded.
+
+Each check is one function in a list below: a workspace check takes ``(ws, result,
+budget)``, a folder check ``(listing, result, budget)``; each adds what it finds to the
+shared :class:`VerifyResult`. A new check is one more entry in its list. Checks never block
+(regular files only, a time budget for the run: ``toolkit.verify_base``), and a workspace
+opened read-only is checked all the same (the run is then not logged in custody).
+"""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from toolkit.capture.verify_tokens import verify_tokens
-from toolkit.errors import InputError
-from toolkit.vault import sha256_file
+from toolkit.verify_base import DEFAULT_TIMEOUT, Budget, OutOfTime, VerifyResult
+from toolkit.verify_manifest import (
+    MANIFEST,
+    SUMS,
+    Listing,
+    check_extras,
+    check_listed,
+    check_sums,
+    read_listing,
+)
+from toolkit.verify_store import check_custody, check_file_rows, check_vault
 from toolkit.workspace import Workspace
 
-if TYPE_CHECKING:
-    from toolkit.capture.verify_tokens import TokensResult
+__all__ = [
+    "FOLDER_CHECKS",
+    "MANIFEST",
+    "SUMS",
+    "WORKSPACE_CHECKS",
+    "VerifyResult",
+    "verify_folder",
+    "verify_workspace",
+]
 
-MANIFEST = "manifest.json"
-SUMS = "SHA256SUMS"
-
-
-@dataclass
-class VerifyResult:
-    target: str
-    checked: int = 0
-    missing: list[str] = field(default_factory=list)
-    altered: list[str] = field(default_factory=list)
-    unexpected: list[str] = field(default_factory=list)
-    tokens: TokensResult | None = None  # RFC 3161 tokens (workspace only)
-
-    @property
-    def ok(self) -> bool:
-        return not (self.missing or self.altered) and (self.tokens is None or self.tokens.ok)
-
-    def lines(self) -> list[str]:
-        out = [f"{self.target}: missing {m}" for m in self.missing]
-        out += [f"{self.target}: altered {a} (its sha256 no longer matches)" for a in self.altered]
-        out += [f"{self.target}: not in the manifest: {u}" for u in self.unexpected]
-        if self.tokens is not None:
-            out += self.tokens.lines()
-        verdict = "OK" if self.ok else "FAILED"
-        out.append(
-            f"{self.target}: {verdict}: {self.checked} file(s) checked, {len(self.missing)} missing, "
-            f"{len(self.altered)} altered"
-        )
-        return out
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "target": self.target,
-            "ok": self.ok,
-            "checked": self.checked,
-            "missing": self.missing,
-            "altered": self.altered,
-            "unexpected": self.unexpected,
-            **({"timestamps": self.tokens.to_dict()} if self.tokens is not None else {}),
-        }
+WorkspaceCheck = Callable[[Workspace, VerifyResult, Budget], None]
+FolderCheck = Callable[[Listing, VerifyResult, Budget], None]
 
 
-def verify_workspace(ws: Workspace) -> VerifyResult:
-    """Re-hash every original in the vault; name the missing and altered ones."""
-    rows = ws.con.execute("SELECT sha256, size, original_name FROM files").fetchall()
-    names = {sha: name for sha, _, name in rows}
-    report = ws.vault.verify({sha: size for sha, size, _ in rows})
-    result = VerifyResult(
-        target=f"vault {ws.vault.root}",
-        checked=report.checked,
-        missing=[f"{d} ({names.get(d)})" for d in report.missing],
-        altered=[f"{d} ({names.get(d)})" for d in report.altered],
-        unexpected=report.unexpected,
-    )
+def check_tokens(ws: Workspace, result: VerifyResult, budget: Budget) -> None:
+    """Every RFC 3161 timestamp token, offline (``toolkit.capture.verify_tokens``)."""
     result.tokens = verify_tokens(ws)
-    if not ws.read_only:
+
+
+#: Run in order by :func:`verify_workspace`.
+WORKSPACE_CHECKS: list[WorkspaceCheck] = [check_vault, check_file_rows, check_custody, check_tokens]
+#: Run in order by :func:`verify_folder`.
+FOLDER_CHECKS: list[FolderCheck] = [check_listed, check_extras, check_sums]
+
+
+def _out_of_time(result: VerifyResult, budget: Budget, check: Callable[..., None]) -> None:
+    result.problems.append(
+        f"stopped after {budget.seconds:g} s ({check.__name__} unfinished, later checks not "
+        "run); give a longer --timeout"
+    )
+
+
+def verify_workspace(ws: Workspace, *, timeout: float | None = DEFAULT_TIMEOUT) -> VerifyResult:
+    """Run every workspace check; log the run in custody unless opened read-only."""
+    result = VerifyResult(target=f"vault {ws.vault.root}")
+    budget = Budget(timeout)
+    for check in WORKSPACE_CHECKS:
+        try:
+            check(ws, result, budget)
+        except OutOfTime:
+            _out_of_time(result, budget, check)
+            break
+    if ws.read_only:
+        result.notes.append("opened read-only: this check is not logged in custody")
+    else:
         with ws.transaction():
             ws.log_custody("verify.vault", result.to_dict())
     return result
 
 
-def verify_folder(folder: str | Path) -> VerifyResult:
-    """Re-hash a generated folder (exhibits, bundle) against its manifest."""
+def verify_folder(folder: str | Path, *, timeout: float | None = DEFAULT_TIMEOUT) -> VerifyResult:
+    """Check a generated folder against its manifest (and ``SHA256SUMS``)."""
     folder = Path(folder)
-    manifest_path = folder / MANIFEST
-    if not manifest_path.is_file():
-        raise InputError(f"{folder}: no {MANIFEST} here; give the folder `guichets exhibits` wrote")
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        entries = manifest["files"]
-    except (ValueError, KeyError, TypeError) as e:
-        raise InputError(
-            f"{manifest_path}: unreadable manifest ({e}); regenerate the folder"
-        ) from None
     result = VerifyResult(target=str(folder))
-    listed = set()
-    for entry in entries:
-        rel, digest = entry["path"], entry["sha256"]
-        listed.add(rel)
-        _check_file(folder, rel, digest, result)
-    for p in sorted(folder.rglob("*")):
-        rel = p.relative_to(folder).as_posix()
-        if p.is_file() and rel not in listed and rel not in (MANIFEST, SUMS):
-            result.unexpected.append(rel)
-    _check_sums(folder, {e["path"]: e["sha256"] for e in entries}, result)
+    listing = read_listing(folder, result)
+    budget = Budget(timeout)
+    for check in FOLDER_CHECKS:
+        try:
+            check(listing, result, budget)
+        except OutOfTime:
+            _out_of_time(result, budget, check)
+            break
     return result
-
-
-def _check_sums(folder: Path, manifest: dict[str, str], result: VerifyResult) -> None:
-    """When the folder has a SHA256SUMS (``sha256sum -c`` format), check it too: it covers
-    ``manifest.json`` itself, and must agree with the manifest for every other file."""
-    sums_path = folder / SUMS
-    if not sums_path.is_file():
-        return
-    for line in sums_path.read_text(encoding="utf-8", errors="replace").splitlines():
-        parts = line.strip().split(None, 1)
-        if len(parts) != 2:
-            continue
-        digest, rel = parts[0].lower(), parts[1].lstrip("*")
-        if rel in manifest:
-            if manifest[rel] != digest and rel not in result.altered:
-                result.altered.append(f"{rel} (SHA256SUMS and {MANIFEST} disagree)")
-            continue
-        _check_file(folder, rel, digest, result)
-
-
-def _check_file(folder: Path, rel: str, digest: str, result: VerifyResult) -> None:
-    """One listed file: missing, altered, or as listed."""
-    p = folder / rel
-    result.checked += 1
-    if not p.is_file():
-        result.missing.append(rel)
-    elif sha256_file(p) != digest:
-        result.altered.append(rel)

@@ -1,7 +1,9 @@
-"""A workspace: one folder holding the DuckDB store, the vault of originals and outputs.
+"""A workspace: one folder holding the DuckDB store (``connection.py`` opens it), the vault
+of originals, ``out/`` for outputs and ``tmp/`` for what is on its way (``scratch.py``).
 
-Only one process may hold a DuckDB file open for writing, and while it does a second
-process cannot even read it; we turn that into a clear "workspace is busy" error.
+Every change is a transaction of database rows and the vault files written for them, all
+or nothing; every action on evidence is logged by :meth:`Workspace.log_custody`, the one
+writer of the custody hash chain (``custody.py``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import getpass
 import json
 import os
 import re
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -20,13 +23,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit._version import __version__
+from toolkit.connection import connect as _connect
+from toolkit.connection import current_version as _current_version
+from toolkit.connection import load_reference as _load_reference
 from toolkit.errors import (
     GuichetsError,
-    WorkspaceBusy,
     WorkspaceError,
     WorkspaceMissing,
     WorkspaceTooNew,
+    disk_full,
+    no_space,
 )
+from toolkit.scratch import TMP_DIR, Leftover, new_file, sweep
 from toolkit.vault import Vault
 
 if TYPE_CHECKING:
@@ -43,6 +51,14 @@ def resolve_path(path: str | os.PathLike[str] | None = None) -> Path:
         return Path(path)
     env = os.environ.get(ENV_VAR)
     return Path(env) if env else Path(DEFAULT_DIR)
+
+
+def writable(path: str | os.PathLike[str] | None = None) -> bool:
+    """Whether this process may write the workspace's folder and database (a workspace on
+    read-only media, or someone else's, is opened read-only to be checked)."""
+    root = resolve_path(path)
+    db = root / DB_NAME
+    return os.access(root, os.W_OK) and (not db.exists() or os.access(db, os.W_OK))
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -76,17 +92,25 @@ class Transaction:
     """Tracks vault files written during a transaction, to remove them on rollback."""
 
     new_files: list[str] = field(default_factory=list)
+    listed: list[str] = field(default_factory=list)  # new ``files`` rows, for custody
 
 
 class Workspace:
     """An open workspace. Use as a context manager, or call :meth:`close`."""
 
+    #: Transactions committed by this process (the CLI tells an interruption that recorded
+    #: nothing from one that came after some steps were recorded).
+    commits = 0
+
     def __init__(self, root: Path, con: duckdb.DuckDBPyConnection, read_only: bool) -> None:
         self.root = root
         self.con = con
         self.read_only = read_only
-        self.vault = Vault(root / "vault")
+        self.vault = Vault(root / "vault", root / TMP_DIR)
         self._txn: Transaction | None = None
+        self._chained: bool | None = None  # custody has the chain's columns (schema 006)
+        #: What interrupted runs had left in ``tmp/`` (and the vault), removed at this open.
+        self.swept: list[Leftover] = []
 
     # paths ---------------------------------------------------------------
     @property
@@ -96,6 +120,34 @@ class Workspace:
     @property
     def out_dir(self) -> Path:
         return self.root / "out"
+
+    @property
+    def tmp_dir(self) -> Path:
+        """``WORKSPACE/tmp/``: staging and temporary files, on the vault's file system, swept
+        (and reported in :attr:`swept`) at the next read-write open after a crash."""
+        return self.root / TMP_DIR
+
+    def temp_file(self, prefix: str = "", suffix: str = "") -> Path:
+        """A new empty file under :attr:`tmp_dir` (mode 600). Write it, then hand it to
+        :meth:`adopt_file` (one rename into the vault) or remove it."""
+        return new_file(self.tmp_dir, prefix=prefix, suffix=suffix)
+
+    @contextmanager
+    def temp_dir(self, prefix: str = "") -> Iterator[Path]:
+        """A new folder under :attr:`tmp_dir`, removed with its content on exit (in the
+        system's temporary folder when the workspace is open read-only: nothing is written
+        to it then, and no sweep would run)."""
+        import tempfile
+
+        if self.read_only:
+            path = Path(tempfile.mkdtemp(prefix=f"guichets-{prefix}"))
+        else:
+            self.tmp_dir.mkdir(exist_ok=True)
+            path = Path(tempfile.mkdtemp(dir=self.tmp_dir, prefix=prefix))
+        try:
+            yield path
+        finally:
+            shutil.rmtree(path, ignore_errors=True)
 
     # lifecycle -----------------------------------------------------------
     def close(self) -> None:
@@ -165,9 +217,25 @@ class Workspace:
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield txn
-        except BaseException:
+            self.con.execute("COMMIT")
+        except BaseException as e:
+            self._roll_back(txn)
+            if no_space(e):
+                raise disk_full(self.db_path) from None
+            raise
+        else:
+            Workspace.commits += 1
+        finally:
+            self._txn = None
+
+    def _roll_back(self, txn: Transaction) -> None:
+        """Undo the database rows, then the vault files this transaction created (no row
+        committed before it can cite them: they were not in the vault)."""
+        import duckdb
+
+        referenced: set[str] = set()
+        try:
             self.con.execute("ROLLBACK")
-            referenced = set()
             if txn.new_files:
                 placeholders = ",".join("?" * len(txn.new_files))
                 referenced = {
@@ -177,14 +245,12 @@ class Workspace:
                         txn.new_files,
                     ).fetchall()
                 }
-            for digest in txn.new_files:
-                if digest not in referenced:
+        except duckdb.Error:
+            pass  # the connection is gone (a full disk): DuckDB keeps nothing uncommitted
+        for digest in txn.new_files:
+            if digest not in referenced:
+                with suppress(OSError):
                     self.vault.remove(digest)
-            raise
-        else:
-            self.con.execute("COMMIT")
-        finally:
-            self._txn = None
 
     def store_file(self, data: bytes, original_name: str, media_type: str | None) -> str:
         """Copy an original into the vault and the ``files`` table; return its sha256."""
@@ -196,7 +262,7 @@ class Workspace:
         self, tmp: Path, digest: str, size: int, original_name: str, media_type: str | None
     ) -> None:
         """Like :meth:`store_file` for a large original already copied (and hashed) into a
-        temporary file inside the vault folder, so it is never held in memory."""
+        temporary file (:meth:`temp_file`), so it is never held in memory."""
         created = self.vault.adopt(tmp, digest)
         self._list_file(digest, created, size, media_type, original_name)
 
@@ -209,11 +275,13 @@ class Workspace:
     ) -> None:
         if created and self._txn is not None:
             self._txn.new_files.append(digest)
-        self.con.execute(
+        inserted = self.con.execute(
             "INSERT INTO files (sha256, size, media_type, original_name, first_ingested_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING sha256",
             [digest, size, media_type, name, now()],
-        )
+        ).fetchall()
+        if inserted:
+            self.note_originals([digest])
 
     def new_source(self, kind: str, path: str | None, options: dict[str, Any]) -> str:
         source_id = uuid.uuid4().hex[:16]
@@ -227,52 +295,36 @@ class Workspace:
     def set_source_rows(self, source_id: str, rows: int) -> None:
         self.con.execute("UPDATE sources SET rows = ? WHERE id = ?", [rows, source_id])
 
+    def note_originals(self, digests: list[str]) -> None:
+        """Originals newly listed in ``files`` by this transaction without :meth:`store_file`
+        (a bulk insert): the next :meth:`log_custody` names them."""
+        if self._txn is not None:
+            self._txn.listed.extend(digests)
+
     def log_custody(self, action: str, detail: dict[str, Any]) -> None:
-        """Record an action on evidence (ingest, export, verify…) with time, tool and OS user."""
-        self.con.execute(
-            'INSERT INTO custody ("at", action, actor, tool_version, detail) VALUES (?, ?, ?, ?, ?)',
-            [now(), action, actor(), __version__, json.dumps(detail, default=str, sort_keys=True)],
-        )
+        """Record an action on evidence (ingest, export, verify…) with time, tool and OS user,
+        as the next link of the custody hash chain (toolkit/custody.py). The originals this
+        transaction listed in ``files`` so far are named in the entry (``originals``), so that
+        ``guichets verify`` can tell a deleted ``files`` row from a copy nothing recorded."""
+        from toolkit import custody
+
+        if self._txn is not None and self._txn.listed:
+            detail = {**detail, "originals": sorted(set(self._txn.listed))}
+            self._txn.listed.clear()
+        if self._chained is None:
+            self._chained = custody.is_chained(self.con)
+        text = json.dumps(detail, default=str, sort_keys=True)
+        custody.append(self.con, now(), action, actor(), __version__, text, chained=self._chained)
 
 
-def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    import duckdb
+def _chain_custody(con: duckdb.DuckDBPyConnection) -> None:
+    from toolkit import custody
 
-    try:
-        con = duckdb.connect(str(db), read_only=read_only)
-    except duckdb.IOException as e:
-        msg = str(e)
-        if "lock" in msg.lower():
-            pid = re.search(r"PID (\d+)", msg)
-            who = f" (process {pid.group(1)})" if pid else ""
-            raise WorkspaceBusy(
-                f"workspace is busy: another guichets process{who} is using {db.parent}; "
-                "wait for it to finish, then run the command again"
-            ) from None
-        raise WorkspaceError(f"{db}: cannot open the workspace database ({msg})") from None
-    except duckdb.Error as e:
-        raise WorkspaceError(
-            f"{db}: not a readable guichets database ({e}); restore it from a backup "
-            "or create a new workspace with `guichets init`"
-        ) from None
-    con.execute("SET TimeZone = 'UTC'")
-    # DuckDB's own progress bar would draw on stderr; in Jupyter it needs ipywidgets, and
-    # without them even turning it off is refused (then it is off already).
-    with suppress(duckdb.Error):
-        con.execute("SET enable_progress_bar = false")
-    return con
+    custody.start_chain(con, now(), actor(), __version__)
 
 
-def _current_version(con: duckdb.DuckDBPyConnection) -> int:
-    import duckdb
-
-    # asked directly: information_schema costs tens of ms at every open (the web app opens
-    # the workspace for each page)
-    try:
-        row = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
-    except duckdb.CatalogException:
-        return 0
-    return int(row[0]) if row and row[0] is not None else 0
+#: Steps in Python that a migration needs after its SQL, in the same transaction.
+AFTER_MIGRATION = {6: _chain_custody}
 
 
 def _migrate(con: duckdb.DuckDBPyConnection, root: Path) -> None:
@@ -295,6 +347,8 @@ def _migrate(con: duckdb.DuckDBPyConnection, root: Path) -> None:
             if version <= current:
                 continue
             con.execute(sql)
+            if version in AFTER_MIGRATION:
+                AFTER_MIGRATION[version](con)
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?, ?)",
                 [version, name, now(), __version__],
@@ -306,24 +360,14 @@ def _migrate(con: duckdb.DuckDBPyConnection, root: Path) -> None:
         raise
 
 
-def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
-    from toolkit.reference import prefectures
-
-    con.execute("DELETE FROM prefectures")
-    con.executemany(
-        "INSERT INTO prefectures (code, name, town, tz, tribunal, region) VALUES (?, ?, ?, ?, ?, ?)",
-        [(p.code, p.name, p.town, p.tz, p.tribunal, p.region) for p in prefectures()],
-    )
-
-
 def init_workspace(path: str | os.PathLike[str] | None = None) -> Workspace:
     """Create (or open and migrate) a workspace: database, vault and ``out/``."""
     root = resolve_path(path)
     if root.exists() and not root.is_dir():
         raise WorkspaceError(f"{root}: exists and is not a folder; choose another --workspace")
     root.mkdir(parents=True, exist_ok=True)
-    (root / "vault").mkdir(exist_ok=True)
-    (root / "out").mkdir(exist_ok=True)
+    for folder in ("vault", "out", TMP_DIR):
+        (root / folder).mkdir(exist_ok=True)
     ws = open_workspace(root, _create=True)
     created = ws.scalar("SELECT count(*) FROM custody WHERE action = 'init'") == 0
     if created:
@@ -352,6 +396,12 @@ def open_workspace(
                     f"(knows up to {schema_version()}); upgrade guichets to open it"
                 )
             if current < schema_version():  # migrate once, then read
+                if not writable(root):
+                    raise WorkspaceError(
+                        f"{root}: workspace schema version {current} is older than this "
+                        f"guichets ({schema_version()}) and cannot be written to, so it cannot "
+                        "be upgraded here; copy it to a writable place and open the copy"
+                    )
                 con.close()
                 open_workspace(root).close()
                 con = _connect(db, read_only=True)
@@ -363,6 +413,11 @@ def open_workspace(
     except BaseException:
         con.close()
         raise
-    (root / "vault").mkdir(exist_ok=True)
-    (root / "out").mkdir(exist_ok=True)
-    return Workspace(root, con, read_only)
+    ws = Workspace(root, con, read_only)
+    if not read_only:
+        for folder in ("vault", "out", TMP_DIR):
+            (root / folder).mkdir(exist_ok=True)
+        ws.swept = sweep(root)
+        if ws.swept:
+            ws.log_custody("workspace.sweep", {"removed": [x.to_dict() for x in ws.swept]})
+    return ws

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 from toolkit.errors import InputError
 from toolkit.vault import sha256_file
@@ -37,9 +38,24 @@ def normalize_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def write_members(f: BinaryIO, members: list[tuple[str, Path | bytes]]) -> None:
+    """Write a zip of ``members`` to the binary file ``f``: bytes deflated, files streamed
+    and stored, every entry header fixed."""
+    with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+        for name, content in members:
+            if isinstance(content, bytes):
+                z.writestr(fixed_entry(name), content)
+                continue
+            info = fixed_entry(name, stored=True)  # screenshots are compressed already
+            info.file_size = content.stat().st_size
+            with open(content, "rb") as src, z.open(info, "w") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+
+
 def write_zip(out: Path, members: list[tuple[str, Path | bytes]], what: str = "the file") -> str:
-    """Write a zip of ``members`` (bytes deflated, files streamed and stored) atomically, with
-    fixed entry headers; return its sha256. ``what`` names it in errors."""
+    """Write a zip of ``members`` (see :func:`write_members`) atomically, unrecorded (test
+    fixtures; commands write through ``toolkit.outputs``); return its sha256. ``what``
+    names it in errors."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
@@ -47,15 +63,8 @@ def write_zip(out: Path, members: list[tuple[str, Path | bytes]], what: str = "t
     except OSError as e:
         raise InputError(f"{out}: cannot write {what} here ({e.strerror or e})") from None
     try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-            for name, content in members:
-                if isinstance(content, bytes):
-                    z.writestr(fixed_entry(name), content)
-                    continue
-                info = fixed_entry(name, stored=True)  # screenshots are compressed already
-                info.file_size = content.stat().st_size
-                with open(content, "rb") as src, z.open(info, "w") as dst:
-                    shutil.copyfileobj(src, dst, 1 << 20)
+        with open(tmp, "wb") as f:
+            write_members(f, members)
         digest = sha256_file(Path(tmp))
         os.replace(tmp, out)
     except OSError as e:

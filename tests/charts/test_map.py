@@ -80,13 +80,13 @@ def test_map_draws_insets_caption_and_colours(
 ) -> None:
     drawn: dict[str, Any] = {}
 
-    def keep(fig: Any, path: Path) -> None:
+    def keep(fig: Any, fmt: str) -> bytes:
         drawn["fig"] = fig
-        path.write_bytes(b"")
+        return b""
 
     from toolkit.charts import style
 
-    monkeypatch.setattr(style, "save_figure", keep)
+    monkeypatch.setattr(style, "figure_bytes", keep)
     france_map(mapped, tmp_path / "m.png", procedure="renouvellement")
     fig = drawn["fig"]
     texts = [t.get_text() for t in fig.texts]

@@ -300,7 +300,9 @@ def test_out_folder_rules(evidence_root: Path, tmp_path: Path) -> None:
         (tmp_path / "again" / "stray.pdf").write_bytes(b"%PDF")
         second = build_exhibits(ws, APPLICANT, tmp_path / "again")  # an earlier bundle is replaced
     assert [f["sha256"] for f in first.files] == [f["sha256"] for f in second.files]
-    assert not (tmp_path / "again" / "stray.pdf").exists()
+    # the user's own file stays, and is named
+    assert (tmp_path / "again" / "stray.pdf").read_bytes() == b"%PDF"
+    assert second.kept == ["stray.pdf"] and second.removed == []
     assert not list(tmp_path.glob(".again.partial-*"))
 
 

@@ -163,7 +163,7 @@ def test_manifest_lists_counts_schema_and_hashes(identity_ws: Workspace, tmp_pat
     check = verify_folder(tmp_path / "unzipped")
     assert check.ok and check.checked == 5
     custody = identity_ws.rows("SELECT detail FROM custody WHERE action = 'export.bundle'")
-    assert json.loads(custody[0]["detail"])["sha256"] == result.sha256
+    assert json.loads(custody[0]["detail"])["files"][0]["sha256"] == result.sha256
     generated = identity_ws.rows("SELECT path, sha256, kind FROM generated")
     assert generated == [{"path": str(out), "sha256": result.sha256, "kind": "bundle"}]
 
@@ -269,5 +269,7 @@ def test_safety_net_stops_an_export_that_would_leak(
 def test_unwritable_target_is_one_clear_line(identity_ws: Workspace, tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    with pytest.raises(InputError, match=r"not-a-folder/b\.zip: cannot write the bundle here"):
+    with pytest.raises(
+        InputError, match=r"not-a-folder/b\.zip: cannot write here: .*not-a-folder is not a folder"
+    ):
         export_bundle(identity_ws, blocker / "b.zip")

@@ -275,7 +275,7 @@ def test_locked_target(lawyers: Lawyers, tmp_path: Path, monkeypatch: pytest.Mon
     with pytest.raises(InputError, match=message):
         export_xlsx(lawyers.a, out)
     assert out.read_bytes() == b"previous"
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_bad_targets(lawyers: Lawyers, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,10 +51,14 @@ def run_cli(
     timeout: float = 60.0,
     env: dict[str, str] | None = None,
     interrupt_after: float | None = None,
+    interrupt_when: Callable[[], bool] | None = None,
+    signal_number: int = signal.SIGINT,
 ) -> Run:
     """Run ``guichets --workspace WORKSPACE ARGS…`` in a child; measure its own peak RSS and time.
 
-    ``interrupt_after`` sends SIGINT (Ctrl-C) after that many seconds.
+    ``interrupt_after`` sends SIGINT (Ctrl-C) after that many seconds; ``interrupt_when``
+    sends it as soon as that function returns true (polled every 20 ms), e.g. once the
+    command has started writing. ``signal_number`` sends another signal (SIGKILL: a crash).
     """
     command = (sys.executable, "-m", "toolkit", "--workspace", str(workspace), *args)
     child_env = {**os.environ, "COLUMNS": "200", **(env or {})}
@@ -83,8 +88,11 @@ def run_cli(
         if pid:
             break
         elapsed = time.monotonic() - started
-        if interrupt_after is not None and not interrupted and elapsed >= interrupt_after:
-            os.kill(proc.pid, signal.SIGINT)
+        due = (interrupt_after is not None and elapsed >= interrupt_after) or (
+            interrupt_when is not None and interrupt_when()
+        )
+        if due and not interrupted:
+            os.kill(proc.pid, signal_number)
             interrupted = True
         if elapsed > timeout:
             os.kill(proc.pid, signal.SIGKILL)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit.errors import InputError
 from toolkit.frenchdates import date_fr, short_date_fr
 from toolkit.model import TimeSource
-from toolkit.workspace import Workspace, now
+from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -113,16 +113,35 @@ def applicant_chart(
 ) -> Path:
     """Draw the timeline to ``out`` (.png, .svg or .pdf) and return its path.
 
-    The file is recorded in ``generated`` (path, sha256, inputs digest) when the
-    workspace is open for writing.
+    The file is recorded in ``generated`` (path, sha256, inputs digest) and custody when
+    the workspace is open for writing.
     """
-    from toolkit.applicants import get_applicant
-    from toolkit.reference import PROCEDURE_LABELS_FR, get_prefecture
+    from toolkit.charts.style import write_chart
+    from toolkit.outputs import check_target
 
-    path = Path(out)
+    path = check_target(ws, out)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise InputError(f"--out {path}: use a .png, .svg or .pdf file name")
+    fig, digest = _draw(ws, applicant_id, probes)
+    return write_chart(
+        ws, fig, path, kind="chart.applicant", applicant_id=applicant_id, inputs_digest=digest
+    )
+
+
+def applicant_chart_png(ws: Workspace, applicant_id: str, *, probes: bool = True) -> bytes:
+    """The timeline as PNG bytes, written nowhere (exhibits embed it in a pièce)."""
+    from toolkit.charts.style import figure_bytes
+
+    fig, _ = _draw(ws, applicant_id, probes)
+    return figure_bytes(fig, "png")
+
+
+def _draw(ws: Workspace, applicant_id: str, probes: bool) -> tuple[Figure, str]:
+    """The timeline figure and the digest of what it was drawn from."""
+    from toolkit.applicants import get_applicant
+    from toolkit.reference import PROCEDURE_LABELS_FR, get_prefecture
+
     a = get_applicant(ws, applicant_id)
     rows = _rows(ws, applicant_id)
     if not rows:
@@ -148,10 +167,8 @@ def applicant_chart(
         f"heure locale ({a.tz})"
     )
     fig = _figure(rows, background, expiry, show_expiry, (lo, hi), title, subtitle)
-    _save(fig, path)
-    if not ws.read_only:
-        _record(ws, path, applicant_id, rows, background, expiry)
-    return path
+    inputs = json.dumps([rows, background, expiry], default=str, sort_keys=True)
+    return fig, hashlib.sha256(inputs.encode()).hexdigest()
 
 
 def _points(
@@ -266,38 +283,3 @@ def _date_ticks(lo: date, hi: date) -> list[float]:
     step = max(1, days // 70) * 7
     first = lo + timedelta((7 - lo.weekday()) % 7)
     return [_day(first + timedelta(i)) for i in range(0, (hi - first).days + 1, step)]
-
-
-def _save(fig: Figure, path: Path) -> None:
-    from toolkit.charts.style import save_figure
-
-    try:
-        save_figure(fig, path)
-    except OSError as e:
-        raise InputError(f"{path}: cannot write the chart ({e.strerror or e})") from None
-
-
-def _record(
-    ws: Workspace,
-    path: Path,
-    applicant_id: str,
-    rows: list[dict[str, Any]],
-    background: list[dict[str, Any]],
-    expiry: date | None,
-) -> None:
-    from toolkit.vault import sha256_file
-
-    inputs = json.dumps([rows, background, expiry], default=str, sort_keys=True)
-    with ws.transaction():
-        ws.sql(
-            'INSERT INTO generated (path, sha256, kind, applicant_id, inputs_digest, "at") '
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                str(path),
-                sha256_file(path),
-                "chart.applicant",
-                applicant_id,
-                hashlib.sha256(inputs.encode()).hexdigest(),
-                now(),
-            ],
-        )

@@ -15,6 +15,7 @@ with the aspect of their mean latitude (an equirectangular view, adequate at thi
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.charts.style import NO_DATA_HATCH
 from toolkit.errors import InputError
-from toolkit.workspace import Workspace, now
+from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -249,9 +250,10 @@ def france_map(
 ) -> Path:
     """Draw the map to ``out`` (.png, .svg or .pdf) and return its path."""
     from toolkit.applicants import parse_date
+    from toolkit.outputs import check_target
     from toolkit.reference import PROCEDURE_LABELS_FR, get_procedure
 
-    path = Path(out)
+    path = check_target(ws, out)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise InputError(f"--out {path}: use a .png, .svg or .pdf file name")
@@ -277,36 +279,17 @@ def france_map(
         "le message « aucun créneau » (guichets). Hachures : aucun sondage.\n"
         f"Fond de carte — {ATTRIBUTION}."
     )
-    from toolkit.charts.style import rc_context, save_figure
-
-    with rc_context():
-        fig = _figure(shades, title, subtitle, caption)
-        save_figure(fig, path)
-    if not ws.read_only:
-        _record(ws, path, shades, proc, lo, hi)
-    return path
-
-
-def _record(
-    ws: Workspace,
-    path: Path,
-    shades: dict[str, Shade],
-    procedure: str | None,
-    since: date | None,
-    until: date | None,
-) -> None:
-    import hashlib
-
-    from toolkit.vault import sha256_file
+    from toolkit.charts.style import rc_context, write_chart
 
     inputs = json.dumps(
-        [{c: [s.probes, s.no_slot_rate] for c, s in shades.items()}, procedure, since, until],
+        [{c: [s.probes, s.no_slot_rate] for c, s in shades.items()}, proc, lo, hi],
         default=str,
         sort_keys=True,
     )
-    with ws.transaction():
-        ws.sql(
-            'INSERT INTO generated (path, sha256, kind, applicant_id, inputs_digest, "at") '
-            "VALUES (?, ?, 'chart.map', NULL, ?, ?)",
-            [str(path), sha256_file(path), hashlib.sha256(inputs.encode()).hexdigest(), now()],
-        )
+    with rc_context():
+        fig = _figure(shades, title, subtitle, caption)
+        write_chart(
+            ws, fig, path, kind="chart.map",
+            inputs_digest=hashlib.sha256(inputs.encode()).hexdigest(),
+        )  # fmt: skip
+    return path

@@ -33,7 +33,8 @@ from toolkit._version import __version__
 from toolkit.charts import style
 from toolkit.errors import InputError
 from toolkit.frenchdates import WEEKDAYS_SHORT_FR, period_fr
-from toolkit.workspace import Workspace, now
+from toolkit.outputs import check_target
+from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -59,7 +60,7 @@ def prefecture_chart(
     )
     from toolkit.reference import PROCEDURE_LABELS_FR, get_prefecture
 
-    path = Path(out)
+    path = check_target(ws, out)
     if path.suffix.lower().lstrip(".") not in style.FORMATS:
         raise InputError(f"--out {path}: name the chart .png, .svg or .pdf")
     pref_code, slug, start, end, _ = check_filters(code, procedure, since, until)
@@ -96,9 +97,11 @@ def prefecture_chart(
     )
     with style.rc_context():
         fig = _figure(series, heat, by, (first, last), title, subtitle, caption)
-        style.save_figure(fig, path)
-    if not ws.read_only:
-        _record(ws, path, [series, heat, caption])
+        digest = json.dumps([series, heat, caption], default=str, sort_keys=True)
+        style.write_chart(
+            ws, fig, path, kind="chart.prefecture",
+            inputs_digest=hashlib.sha256(digest.encode()).hexdigest(),
+        )  # fmt: skip
     return path
 
 
@@ -251,15 +254,3 @@ def _leads(
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), frameon=False, ncols=2)
     ax.grid(axis="y", color=style.LIGHT, linewidth=0.4)
-
-
-def _record(ws: Workspace, path: Path, inputs: list[Any]) -> None:
-    from toolkit.vault import sha256_file
-
-    digest = hashlib.sha256(json.dumps(inputs, default=str, sort_keys=True).encode()).hexdigest()
-    with ws.transaction():
-        ws.sql(
-            'INSERT INTO generated (path, sha256, kind, applicant_id, inputs_digest, "at") '
-            "VALUES (?, ?, ?, NULL, ?, ?)",
-            [str(path), sha256_file(path), "chart.prefecture", digest, now()],
-        )

@@ -3,13 +3,15 @@ deterministic files.
 
 matplotlib is imported inside functions only (``guichets --help`` stays fast) and figures
 are drawn on their own Agg canvas, never through pyplot: no global backend switch, nothing
-left open in a notebook. :func:`save_figure` picks the format from the suffix and pins
-everything that would make two runs differ (creation dates, software versions, SVG ids),
-so the same data gives the same bytes — exhibits need that.
+left open in a notebook. :func:`write_chart` (and :func:`save_figure`, which records
+nothing) picks the format from the suffix and pins everything that would make two runs
+differ (creation dates, software versions, SVG ids), so the same data gives the same
+bytes — exhibits need that. Files are written as ``toolkit.outputs`` writes every output.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +24,8 @@ from toolkit.frenchdates import (
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from toolkit.workspace import Workspace
 
 FORMATS = ("png", "svg", "pdf")
 DPI = 150
@@ -98,22 +102,57 @@ def percent_axis(ax: Any, axis: str = "y") -> None:
     target.set_major_formatter(FuncFormatter(lambda v, _p=None: f"{v:.0f} %"))
 
 
-def save_figure(fig: Figure, path: str | Path) -> Path:
-    """Write ``fig`` as PNG, SVG or PDF (by the suffix), the same bytes for the same figure."""
-    path = Path(path)
+def _format(path: Path) -> str:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise InputError(
             f"{path}: unknown chart format {path.suffix or '(no suffix)'!r}; "
             "name the file .png, .svg or .pdf"
         )
+    return fmt
+
+
+def figure_bytes(fig: Figure, fmt: str) -> bytes:
+    """``fig`` as PNG, SVG or PDF bytes, the same bytes for the same figure."""
+    import io
+
     import matplotlib
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
     pinned: Any = {k: v for k, v in RC.items() if k.startswith(("svg.", "pdf."))}
     with matplotlib.rc_context(pinned):
-        try:
-            fig.savefig(path, format=fmt, dpi=DPI, metadata=_METADATA[fmt])
-        except OSError as e:
-            raise InputError(f"{path}: cannot write the chart ({e.strerror or e})") from None
+        fig.savefig(buf, format=fmt, dpi=DPI, metadata=_METADATA[fmt])
+    return buf.getvalue()
+
+
+def save_figure(fig: Figure, path: str | Path) -> Path:
+    """Write ``fig`` as PNG, SVG or PDF (by the suffix), the same bytes for the same figure,
+    through a temporary file renamed over ``path`` (never through a link); not recorded
+    (notebooks). Commands record their charts with :func:`write_chart`."""
+    from toolkit.outputs import check_target, stage_file
+
+    path = check_target(None, path)
+    tmp = stage_file(path, figure_bytes(fig, _format(path)))
+    os.replace(tmp, path)
+    return path
+
+
+def write_chart(
+    ws: Workspace,
+    fig: Figure,
+    path: str | Path,
+    *,
+    kind: str,
+    inputs_digest: str,
+    applicant_id: str | None = None,
+) -> Path:
+    """Write ``fig`` to ``path`` safely and record it in ``generated`` and custody."""
+    from toolkit.outputs import write_output
+
+    path = Path(path)
+    data = figure_bytes(fig, _format(path))
+    write_output(
+        ws, path, data, kind=kind, action=kind, applicant_id=applicant_id,
+        inputs_digest=inputs_digest,
+    )  # fmt: skip
     return path

@@ -12,13 +12,16 @@ from typer.core import TyperGroup
 from toolkit._version import __version__
 from toolkit.cli import render
 from toolkit.cli.state import settings
-from toolkit.errors import GuichetsError, ProblemsFound
+from toolkit.errors import GuichetsError, ProblemsFound, disk_full, no_space
 
 
 class GuichetsGroup(TyperGroup):
     """Turns library errors into one line on stderr and exit 1 (traceback only with --debug)."""
 
     def invoke(self, ctx: Any) -> Any:
+        from toolkit.workspace import Workspace
+
+        committed = Workspace.commits
         try:
             return super().invoke(ctx)
         except ProblemsFound as e:
@@ -35,18 +38,48 @@ class GuichetsGroup(TyperGroup):
             e.__traceback__ = None  # drop the frames (and the workspace objects they hold)
             raise typer.Exit(e.exit_code) from None
         except KeyboardInterrupt:
-            render.error("interrupted; nothing was recorded for the step in progress")
+            render.error(_interrupted(Workspace.commits - committed))
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort):
             raise
         except Exception as e:
             if settings.debug or _is_usage_error(e):
                 raise
+            if _is_interrupt(e):  # DuckDB stopped by Ctrl-C in the middle of a query
+                render.error(_interrupted(Workspace.commits - committed))
+                raise typer.Exit(130) from None
+            if no_space(e):
+                render.error(str(disk_full(getattr(e, "filename", None) or _workspace_db())))
+                raise typer.Exit(1) from None
             render.error(
                 f"unexpected failure ({type(e).__name__}: {e}); "
                 "run again with --debug and report the traceback"
             )
             raise typer.Exit(1) from None
+
+
+def _interrupted(commits: int) -> str:
+    """What an interruption left: the statement is true because every step that records is
+    one transaction, rolled back when interrupted (Workspace.transaction)."""
+    if commits == 0:
+        return "interrupted; nothing was recorded"
+    return (
+        f"interrupted; the step in progress was not recorded ({commits} earlier step(s) of "
+        "this command were)"
+    )
+
+
+def _is_interrupt(e: Exception) -> bool:
+    """DuckDB turns Ctrl-C during a query into its own exception, not KeyboardInterrupt."""
+    return type(e).__name__ == "InterruptException" or (
+        isinstance(e, RuntimeError) and str(e).strip() == "Query interrupted"
+    )
+
+
+def _workspace_db() -> Path:
+    from toolkit.workspace import DB_NAME, resolve_path
+
+    return resolve_path(settings.workspace) / DB_NAME
 
 
 def _is_usage_error(e: Exception) -> bool:

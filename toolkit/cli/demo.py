@@ -23,10 +23,18 @@ def demo(
     from toolkit.demo import run_demo
 
     def on_step(name: str, summary: str) -> None:
-        render.info(f"[{name}] {summary}")
+        first, *rest = summary.splitlines() or [""]
+        render.info(f"[{name}] {first}")
+        for line in rest:
+            render.info(line)
 
     with render.progress("Working") as bar:
         result = run_demo(out, sample=sample, progress=bar, on_step=on_step)
+    if result.kept:
+        render.warn(
+            f"left {len(result.kept)} file(s) in {result.out} that the demo did not make: "
+            + ", ".join(result.kept)
+        )
     render.info(f"Demo workspace: {result.workspace}")
     for label, path in result.outputs.items():
         render.info(f"  {label}: {path}")

@@ -48,6 +48,17 @@ def exhibits(
                                 progress=bar, document_timestamp_tsa=stamp)  # fmt: skip
     for warning in result.warnings:
         render.warn(warning)
+    if result.kept:
+        render.warn(
+            f"left {len(result.kept)} file(s) in {result.out} that `guichets exhibits` did not "
+            f"make: {', '.join(result.kept)}; move them out before filing (`guichets verify` "
+            "names them)"
+        )
+    if result.removed:
+        render.info(
+            f"Removed {len(result.removed)} pièce(s) of the earlier build that this one no "
+            f"longer has: {', '.join(result.removed)}"
+        )
     if fmt is Format.json:
         render.emit(result.to_dict(), fmt)
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -40,23 +41,37 @@ def err_console() -> Console:
     return _err
 
 
+# Characters a terminal acts on instead of showing: C0 and C1 controls (ESC starts the escape
+# sequences that move the cursor, retitle the window, or write a fake line), DEL, and the
+# bidirectional overrides and isolates that make a name read backwards.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` as it is safe to show on a terminal: every control character (line breaks
+    included) and bidirectional override written as an escape (``\\x1b``, ``\\n``,
+    ``\\u202e``). A file named to fake an ``Error:`` line or to recolour the screen shows
+    as what it is. Everything the CLI prints for people goes through here."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def info(message: str) -> None:
     if not settings.quiet:
-        err_console().print(message, markup=False)
+        err_console().print(printable(message), markup=False)
 
 
 def warn(message: str) -> None:
     if not settings.quiet:
-        err_console().print(f"Warning: {message}", markup=False, style="yellow")
+        err_console().print(f"Warning: {printable(message)}", markup=False, style="yellow")
 
 
 def error(message: str) -> None:
-    err_console().print(f"Error: {message}", markup=False, style="red")
+    err_console().print(f"Error: {printable(message)}", markup=False, style="red")
 
 
 def problems(items: Sequence[Problem]) -> None:
     for p in items:
-        err_console().print(f"Rejected: {p}", markup=False, style="red")
+        err_console().print(f"Rejected: {printable(str(p))}", markup=False, style="red")
 
 
 def _jsonable(value: Any) -> Any:
@@ -92,16 +107,19 @@ def emit(
     if fmt is Format.csv:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(cols)
+        w.writerow([csv_cell(c) for c in cols])
         for r in rows:
-            w.writerow(["" if r.get(c) is None else _cell(r.get(c)) for c in cols])
+            w.writerow([csv_cell(r.get(c)) for c in cols])
         sys.stdout.write(buf.getvalue())
         return
     from rich.console import Console
 
     console = Console(highlight=False)
-    texts = [["" if r.get(c) is None else _cell(r.get(c)) for c in cols] for r in rows]
-    table, hidden = fit_table(cols, texts, console.width, title=title, wrap=wrap)
+    texts = [["" if r.get(c) is None else printable(_cell(r.get(c))) for c in cols] for r in rows]
+    names = [printable(c) for c in cols]
+    table, hidden = fit_table(
+        names, texts, console.width, title=printable(title) if title else None, wrap=wrap
+    )
     console.print(table)
     if hidden:
         info(
@@ -176,6 +194,21 @@ def fit_table(
     return table, [cols[i] for i in range(len(cols)) if i not in shown]
 
 
+def csv_cell(value: Any) -> str:
+    """A CSV cell no spreadsheet will run: text that a spreadsheet reads as a formula
+    (``=``, ``+``, ``-``, ``@``, tab, CR or LF first, as the workbook guards them:
+    ``toolkit.export.safecell``) gets a leading apostrophe, as Excel itself writes it;
+    numbers, dates and booleans are written as they are."""
+    from toolkit.export.safecell import is_risky
+
+    if value is None:
+        return ""
+    text = _cell(value)
+    if isinstance(value, str | dict | list) and is_risky(text):
+        return "'" + text
+    return text
+
+
 def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.3f}".rstrip("0").rstrip(".")
@@ -190,11 +223,11 @@ def _emit_mapping(data: dict[str, Any], title: str | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, show_header=False)
+    table = Table(title=printable(title) if title else None, show_header=False)
     table.add_column("field", style="bold")
     table.add_column("value", overflow="fold")
     for k, v in data.items():
-        table.add_row(k, "" if v is None else _cell(v))
+        table.add_row(printable(k), "" if v is None else printable(_cell(v)))
     Console(highlight=False).print(table)
 
 
@@ -219,7 +252,9 @@ def progress(label: str) -> Iterator[ProgressCallback]:
             task = bar.add_task("", total=None)
 
             def update(done: int, total: int, item: str) -> None:
-                bar.update(task, completed=done, total=total or None, description=item[:40])
+                bar.update(
+                    task, completed=done, total=total or None, description=printable(item[:40])
+                )
 
             yield update
         return

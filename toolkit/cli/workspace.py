@@ -27,16 +27,22 @@ def verify(
         Path | None,
         typer.Argument(help="An exhibit folder with manifest.json; default: the workspace vault."),
     ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Stop (and fail) after this many seconds.")
+    ] = 3600,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Re-hash the vault (or a generated folder) and name every missing or altered file."""
+    """Re-hash the vault (or a generated folder) and name every missing, altered or unexpected
+    file; in a workspace, also check `files` rows and the custody hash chain. A workspace that
+    cannot be written to is opened read-only."""
     from toolkit.verify import verify_folder, verify_workspace
+    from toolkit.workspace import writable
 
     if folder is not None:
-        result = verify_folder(folder)
+        result = verify_folder(folder, timeout=timeout)
     else:
-        with open_ws() as ws:
-            result = verify_workspace(ws)
+        with open_ws(read_only=not writable(settings.workspace)) as ws:
+            result = verify_workspace(ws, timeout=timeout)
     if fmt is Format.json:
         render.emit(result.to_dict(), fmt)
     for line in result.lines():

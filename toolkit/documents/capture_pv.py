@@ -33,7 +33,7 @@ from toolkit.documents.pv_text import (
     token_blocks,
     verify_blocks,
 )
-from toolkit.workspace import Workspace, now
+from toolkit.workspace import Workspace
 
 TITLE = "Procès-verbal de tentative de prise de rendez-vous en ligne"
 
@@ -140,7 +140,8 @@ def write_capture_pv(
     from pypdf import PdfReader, PdfWriter
 
     from toolkit.documents.flow import render
-    from toolkit.documents.pdf import write_pdf
+    from toolkit.documents.pdf import pdf_bytes
+    from toolkit.outputs import check_target, write_output
 
     facts = capture_facts(ws, attempt_id)
     path = (
@@ -148,6 +149,7 @@ def write_capture_pv(
         if out is not None
         else ws.out_dir / "captures" / f"{attempt_id}-proces-verbal.pdf"
     )
+    check_target(ws, path)
     when = facts.row["finished_at"]
     canvas = Canvas(title=TITLE, when=when)
 
@@ -158,15 +160,16 @@ def write_capture_pv(
     render(canvas, pv_blocks(facts), on_page)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(canvas.output())))
     attach_files(writer, pv_attachments(ws, facts))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_pdf(
+    data = pdf_bytes(
         writer,
-        path,
         title=f"{TITLE} — {attempt_id}",
         when=when,
         seed=f"pv|{__version__}|{attempt_id}|{len(facts.tokens)}",
     )
-    _record_output(ws, path, attempt_id, facts)
+    write_output(
+        ws, path, data, kind="capture.pv", action="capture.pv", applicant_id=facts.applicant.id,
+        inputs_digest=facts.row["manifest_sha256"], detail={"attempt": attempt_id},
+    )  # fmt: skip
     return path
 
 
@@ -182,18 +185,3 @@ def attach_files(writer: object, files: list[tuple[str, bytes]]) -> None:
     """Embed files in a pypdf writer, in order (pypdf writes no date: same bytes each time)."""
     for name, data in files:
         writer.add_attachment(name, data)  # type: ignore[attr-defined]
-
-
-def _record_output(ws: Workspace, path: Path, attempt_id: str, facts: CaptureFacts) -> None:
-    from toolkit.vault import sha256_file
-
-    if ws.read_only:
-        return
-    sha = sha256_file(path)
-    with ws.transaction():
-        ws.sql(
-            'INSERT INTO generated (path, sha256, kind, applicant_id, inputs_digest, "at") '
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [str(path), sha, "capture.pv", facts.applicant.id, facts.row["manifest_sha256"], now()],
-        )
-        ws.log_custody("capture.pv", {"attempt": attempt_id, "path": str(path), "sha256": sha})

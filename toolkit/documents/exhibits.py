@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +26,8 @@ from toolkit.documents.capture_exhibits import (
     plan_captures,
 )
 from toolkit.documents.evidence import Evidence, gather
+from toolkit.documents.exhibit_folder import FORMAT, MANIFEST, SUMS, ExhibitFolder, place, prepare
+from toolkit.documents.exhibit_folder import discard as discard_staging
 from toolkit.documents.inventory import (
     InventoryHeader,
     layout_inventory,
@@ -36,17 +37,15 @@ from toolkit.documents.layout import Canvas
 from toolkit.documents.pdf import page_count, write_pdf
 from toolkit.documents.pieces import PieceLayout, RenderContext, assemble, layout_originals
 from toolkit.documents.plan import GROUPS, Piece, plan_exhibits
-from toolkit.errors import InputError
+from toolkit.errors import NO_SPACE, InputError, disk_full
 from toolkit.progress import ProgressCallback, noop
 from toolkit.vault import sha256_file
-from toolkit.workspace import Workspace, now
+from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
 
-MANIFEST = "manifest.json"
-SUMS = "SHA256SUMS"
-FORMAT = "guichets-exhibits/1"
+__all__ = ["FORMAT", "MANIFEST", "SUMS", "ExhibitsResult", "build_exhibits", "piece_record"]
 
 
 @dataclass
@@ -57,6 +56,8 @@ class ExhibitsResult:
     files: list[dict[str, Any]]  # {"path", "sha256", "size"} for every pièce and inventory file
     inputs_digest: str
     warnings: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # files in ``out`` that guichets did not make
+    removed: list[str] = field(default_factory=list)  # pièces of an earlier build, now gone
 
     @property
     def manifest(self) -> Path:
@@ -77,6 +78,8 @@ class ExhibitsResult:
             "pieces": [piece_record(p) for p in self.pieces],
             "files": self.files,
             "warnings": self.warnings,
+            "kept": self.kept,
+            "removed": self.removed,
         }
 
 
@@ -104,30 +107,6 @@ def _check_options(max_file_mb: float, group: str) -> None:
         raise InputError(f"--group {group!r}: use one of {', '.join(GROUPS)}")
     if not max_file_mb or max_file_mb < 1:
         raise InputError(f"--max-file-mb {max_file_mb}: give at least 1 (Télérecours accepts 32)")
-
-
-def _prepare_out(out: Path) -> Path:
-    """A fresh staging folder beside ``out``; ``out`` must be new, empty or an earlier bundle."""
-    if out.exists():
-        if not out.is_dir():
-            raise InputError(f"{out}: exists and is not a folder; choose another --out")
-        if any(out.iterdir()) and not _is_bundle(out):
-            raise InputError(
-                f"{out}: folder not empty and not made by `guichets exhibits`; choose another --out"
-            )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
-    return staging
-
-
-def _is_bundle(folder: Path) -> bool:
-    try:
-        return json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("format") == FORMAT
-    except (OSError, ValueError, AttributeError):
-        return False
 
 
 def _pdf_pages(ws: Workspace, ev: Evidence, budget: int) -> dict[str, int | None]:
@@ -190,7 +169,8 @@ def build_exhibits(
     captures = plan_captures(ws, ev, group)
     digest = ev.digest(max_file_mb=max_file_mb, group=group, captures=captures.fingerprint)
     when = ev.last_moment()
-    staging = _prepare_out(out)
+    folder = prepare(ws, out)
+    staging = folder.staging
     budgets: dict[str, int] = {}
     chart_png: bytes | None = None
     try:
@@ -243,10 +223,15 @@ def build_exhibits(
         inventory = write_inventory_docx_and_pdf(
             staging, header, planned, canvas, inventory_pages, when=when
         )
-        result = _finish(ws, ev, planned, inventory, staging, out, digest, header, group, warnings,
+        result = _finish(ws, ev, planned, inventory, folder, digest, header, group, warnings,
                          stamped)  # fmt: skip
+    except OSError as e:
+        discard_staging(folder)
+        if e.errno in NO_SPACE:
+            raise disk_full(out) from None
+        raise
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        discard_staging(folder)
         raise
     progress(total, total, "")
     return result
@@ -327,8 +312,7 @@ def _finish(
     ev: Evidence,
     pieces: list[Piece],
     inventory: dict[str, Path],
-    staging: Path,
-    out: Path,
+    folder: ExhibitFolder,
     digest: str,
     header: InventoryHeader,
     group: str,
@@ -372,45 +356,29 @@ def _finish(
         "warnings": warnings,
         **({"document_timestamps": stamped} if stamped else {}),
     }
-    manifest_path = staging / MANIFEST
+    manifest_path = folder.staging / MANIFEST
     manifest_path.write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     sums: list[tuple[str, str]] = [(str(f["sha256"]), str(f["path"])) for f in files]
-    sums.append((sha256_file(manifest_path), MANIFEST))
-    (staging / SUMS).write_text("".join(f"{h}  {p}\n" for h, p in sums), encoding="ascii")
-    if out.exists():
-        shutil.rmtree(out)
-    staging.rename(out)
-    result = ExhibitsResult(out, a.id, pieces, files, digest, warnings)
-    _record(ws, result, manifest_sha=sums[-1][0])
-    return result
-
-
-def _record(ws: Workspace, result: ExhibitsResult, *, manifest_sha: str) -> None:
-    if ws.read_only:
-        return
-    at = now()
-    rows = [
-        (str(result.out / f["path"]), f["sha256"], f"exhibits.{f['role']}") for f in result.files
-    ]
-    rows.append((str(result.manifest), manifest_sha, "exhibits.manifest"))
-    with ws.transaction():
-        for path, sha, kind in rows:
-            ws.sql(
-                'INSERT INTO generated (path, sha256, kind, applicant_id, inputs_digest, "at") '
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [path, sha, kind, result.applicant, result.inputs_digest, at],
-            )
-        ws.log_custody(
-            "exhibits.build",
-            {
-                "applicant": result.applicant,
-                "out": str(result.out),
-                "pieces": len(result.pieces),
-                "pages": result.pages,
-                "inputs_digest": result.inputs_digest,
-                "manifest_sha256": manifest_sha,
-                "warnings": len(result.warnings),
-            },
-        )
+    manifest_sha = sha256_file(manifest_path)
+    sums.append((manifest_sha, MANIFEST))
+    (folder.staging / SUMS).write_text("".join(f"{h}  {p}\n" for h, p in sums), encoding="ascii")
+    kinds = [(str(f["path"]), f"exhibits.{f['role']}") for f in files]
+    place(
+        ws,
+        folder,
+        [*kinds, (MANIFEST, "exhibits.manifest"), (SUMS, "exhibits.sums")],
+        applicant_id=a.id,
+        inputs_digest=digest,
+        detail={
+            "out": str(folder.out),
+            "pieces": len(pieces),
+            "pages": sum(p.pages for p in pieces),
+            "manifest_sha256": manifest_sha,
+            "warnings": len(warnings),
+        },
+    )
+    return ExhibitsResult(
+        folder.out, a.id, pieces, files, digest, warnings, folder.kept, folder.removed
+    )

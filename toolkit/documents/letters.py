@@ -10,15 +10,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 from datetime import date
 from pathlib import Path
 
 from toolkit.documents.docx import render_template
 from toolkit.documents.letter_context import letter_context
 from toolkit.errors import InputError, MissingDependency
-from toolkit.vault import sha256_file
-from toolkit.workspace import Workspace, now
+from toolkit.outputs import OutputSet, check_target
+from toolkit.workspace import Workspace
 
 LETTER_KINDS: dict[str, str] = {
     "ddd": "Réclamation au Défenseur des droits",
@@ -54,40 +53,40 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_pdf(docx_path: Path, *, timeout: int = 180) -> Path:
-    """``FILE.docx`` → ``FILE.pdf`` beside it, with LibreOffice in headless mode."""
+def convert_to_pdf(docx: bytes, name: str, workdir: Path, *, timeout: int = 180) -> bytes:
+    """The PDF of a .docx (its bytes), converted by LibreOffice in headless mode inside
+    ``workdir`` (a scratch folder); ``name`` (the letter's file name) names it in errors."""
     program = soffice()
     if program is None:
-        raise MissingDependency(f"{INSTALL_HINT}; the DOCX was written to {docx_path}")
-    with tempfile.TemporaryDirectory(prefix="guichets-lo-") as tmp:
-        profile = Path(tmp) / "profile"
-        cmd = [
-            program,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            tmp,
-            str(docx_path),
-        ]
-        try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise MissingDependency(
-                f"LibreOffice did not finish converting {docx_path} within {timeout} s; "
-                "open the DOCX and export it as PDF"
-            ) from None
-        produced = Path(tmp) / f"{docx_path.stem}.pdf"
-        if done.returncode != 0 or not produced.is_file():
-            raise MissingDependency(
-                f"LibreOffice could not convert {docx_path} ({(done.stderr or done.stdout).strip()[:300]}); "
-                "open the DOCX and export it as PDF"
-            )
-        target = docx_path.with_suffix(".pdf")
-        shutil.move(str(produced), target)
-    return target
+        raise MissingDependency(INSTALL_HINT)
+    source = workdir / "letter.docx"
+    source.write_bytes(docx)
+    profile = workdir / "profile"
+    cmd = [
+        program,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(workdir),
+        str(source),
+    ]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise MissingDependency(
+            f"LibreOffice did not finish converting {name} within {timeout} s; "
+            "run again without --pdf, then open the DOCX and export it as PDF"
+        ) from None
+    produced = workdir / "letter.pdf"
+    if done.returncode != 0 or not produced.is_file():
+        raise MissingDependency(
+            f"LibreOffice could not convert {name} ({(done.stderr or done.stdout).strip()[:300]}); "
+            "run again without --pdf, then open the DOCX and export it as PDF"
+        )
+    return produced.read_bytes()
 
 
 def build_letter(
@@ -113,38 +112,21 @@ def build_letter(
     out = Path(out)
     if out.suffix.lower() != ".docx":
         raise InputError(f"--out {out}: give a file name ending in .docx")
-    if out.exists() and out.is_dir():
-        raise InputError(f"--out {out}: is a folder; give a file name ending in .docx")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    check_target(ws, out)
+    if pdf:
+        check_target(ws, out.with_suffix(".pdf"))
     context = letter_context(
         ws, applicant_id, exhibits=Path(exhibits) if exhibits else None, today=today
     )
     when = gather(ws, applicant_id).last_moment()
-    render_template(template, context, out, when=when, title=LETTER_KINDS[kind])
-    written = [out]
-    if pdf:
-        written.append(convert_to_pdf(out))
-    _record(ws, applicant_id, kind, written, template)
+    data = render_template(template, context, when=when, title=LETTER_KINDS[kind])
+    detail = {"kind": kind, "template": str(template)}
+    with OutputSet(ws, "letter.build", applicant_id=applicant_id, detail=detail) as written:
+        written.write(out, data, kind=f"letter.{kind}")
+        if pdf and soffice() is not None:
+            with ws.temp_dir(prefix="libreoffice-") as work:
+                document = convert_to_pdf(data, out.name, work)
+            written.write(out.with_suffix(".pdf"), document, kind=f"letter.{kind}")
+    if pdf and soffice() is None:  # the DOCX is useful on its own: written and recorded
+        raise MissingDependency(f"{INSTALL_HINT}; the DOCX was written to {out}")
     return out
-
-
-def _record(ws: Workspace, applicant_id: str, kind: str, paths: list[Path], template: Path) -> None:
-    if ws.read_only:
-        return
-    at = now()
-    with ws.transaction():
-        for path in paths:
-            ws.sql(
-                'INSERT INTO generated (path, sha256, kind, applicant_id, inputs_digest, "at") '
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [str(path), sha256_file(path), f"letter.{kind}", applicant_id, None, at],
-            )
-        ws.log_custody(
-            "letter.build",
-            {
-                "applicant": applicant_id,
-                "kind": kind,
-                "template": str(template),
-                "files": [{"path": str(p), "sha256": sha256_file(p)} for p in paths],
-            },
-        )

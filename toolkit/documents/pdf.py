@@ -198,6 +198,21 @@ def pdf_date(when: datetime) -> str:
 
 def write_pdf(writer: PdfWriter, path: Path, *, title: str, when: datetime, seed: str) -> None:
     """Write with pinned metadata and a file identifier derived from ``seed`` (the content)."""
+    pin_pdf(writer, title=title, when=when, seed=seed)
+    with open(path, "wb") as f:
+        writer.write(f)
+
+
+def pdf_bytes(writer: PdfWriter, *, title: str, when: datetime, seed: str) -> bytes:
+    """The bytes :func:`write_pdf` would write (for ``toolkit.outputs.write_output``)."""
+    pin_pdf(writer, title=title, when=when, seed=seed)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def pin_pdf(writer: PdfWriter, *, title: str, when: datetime, seed: str) -> None:
+    """Pinned metadata, and a file identifier derived from ``seed`` (pypdf's is random)."""
     from pypdf.generic import ArrayObject, ByteStringObject
 
     writer.add_metadata(
@@ -211,8 +226,6 @@ def write_pdf(writer: PdfWriter, path: Path, *, title: str, when: datetime, seed
     )
     ident = ByteStringObject(hashlib.md5(seed.encode("utf-8"), usedforsecurity=False).digest())
     writer._ID = ArrayObject([ident, ident])  # pypdf's own ID is random
-    with open(path, "wb") as f:
-        writer.write(f)
 
 
 def page_count(data: bytes) -> int | None:

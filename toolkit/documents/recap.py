@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from toolkit.documents.evidence import Entry
 from toolkit.documents.layout import A4_LANDSCAPE, HASH, SMALL, TITLE, Column, Style, Table
 from toolkit.documents.pdf import PT_PER_MM, fit, image_info
@@ -157,11 +154,9 @@ CHART_NOTE = (
 
 def make_chart(ctx: RenderContext) -> bytes:
     """The timeline from charts.applicant, as a PNG (embedded losslessly)."""
-    from toolkit.charts.applicant import applicant_chart
+    from toolkit.charts.applicant import applicant_chart_png
 
-    with tempfile.TemporaryDirectory(prefix="guichets-chart-") as tmp:
-        path = applicant_chart(ctx.ws, ctx.ev.applicant.id, Path(tmp) / "chronologie.png")
-        return path.read_bytes()
+    return applicant_chart_png(ctx.ws, ctx.ev.applicant.id)
 
 
 def layout_chart(ctx: RenderContext, piece: Piece) -> PieceLayout:

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -237,8 +235,7 @@ def aggregate_bundles(
         raise InputError("no bundle given; name one or more .zip files")
     key = read_key_file(key_file) if key_file is not None else None
     report = AggregateReport()
-    tmp = Path(tempfile.mkdtemp(prefix="guichets-aggregate-"))
-    try:
+    with ws.temp_dir(prefix="aggregate-") as tmp:
         checked: list[CheckedBundle] = []
         seen: set[str] = set()
         for p in paths:
@@ -257,6 +254,4 @@ def aggregate_bundles(
         with ws.transaction():
             for c in checked:
                 report.bundles.append(_merge(ws, c))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return report

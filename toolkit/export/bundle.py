@@ -46,8 +46,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -70,10 +68,11 @@ from toolkit.export.pseudonym import (
     url_pattern,
     workspace_key,
 )
+from toolkit.outputs import check_target, write_output
 from toolkit.sqltext import lit
 from toolkit.vault import sha256_file
-from toolkit.workspace import Workspace, now, schema_version
-from toolkit.zips import write_zip
+from toolkit.workspace import Workspace, schema_version
+from toolkit.zips import write_members
 
 if TYPE_CHECKING:
     import duckdb
@@ -273,85 +272,52 @@ def export_bundle(
         raise InputError(f"{out}: a bundle is a .zip file; give --out FILE.zip")
     if out.is_dir():
         raise InputError(f"{out}: is a folder; give --out FILE.zip")
+    check_target(ws, out)
     selected = _selected_ids(ws, applicants)
     key, key_created, key_path = _resolve_key(ws, key_file)
     # A cursor of its own: the functions registered for this export stay off ws.con.
     con = ws.con.cursor()
-    work = Path(tempfile.mkdtemp(prefix="guichets-bundle-"))
     try:
-        paths: dict[str, Path] = {}
-        rows: dict[str, int] = {}
-        (work / "tables").mkdir()
-        with _bundle_functions(con, key) as f:
-            for name, query in _queries(f, selected is not None, with_files).items():
-                target = work / table_path(name)
-                params = {"ids": selected} if "$ids" in query else {}
-                con.execute(
-                    f"COPY ({query}) TO {lit(target)} (FORMAT parquet, COMPRESSION uncompressed)",
-                    params,
-                )
-                paths[name] = target
-                counted = con.execute(
-                    f"SELECT count(*) FROM read_parquet({lit(target)})"
-                ).fetchone()
-                rows[name] = int(counted[0]) if counted else 0
-        assert_no_identity(con, {n: paths[n] for n in APPLICANT_TABLES}, identity_values(con))
-        members: list[tuple[str, Path | bytes]] = []
-        entries: list[dict[str, Any]] = []
-        tables: dict[str, dict[str, Any]] = {}
-        for name in sorted(paths):
-            data = paths[name].read_bytes()
-            digest = hashlib.sha256(data).hexdigest()
-            rel = table_path(name)
-            tables[name] = {"path": rel, "rows": rows[name], "sha256": digest}
-            entries.append({"path": rel, "sha256": digest, "size": len(data)})
-            members.append((rel, data))
-        n_files = 0
-        if with_files:
-            for (sha,) in con.execute(
-                f"SELECT sha256 FROM read_parquet({lit(paths['files'])}) ORDER BY 1"
-            ).fetchall():
-                if sha not in ws.vault:
-                    raise IntegrityError(
-                        f"original {sha} is missing from the vault; run `guichets verify`"
-                    )
-                original = ws.vault.path_for(sha)
-                if sha256_file(original) != sha:
-                    raise IntegrityError(
-                        f"original {sha} in the vault was altered; run `guichets verify`"
-                    )
-                rel = f"files/{sha}"
-                entries.append({"path": rel, "sha256": sha, "size": original.stat().st_size})
-                members.append((rel, original))
-                n_files += 1
-        pseudonyms = [
-            r[0]
-            for r in con.execute(
-                f"SELECT id FROM read_parquet({lit(paths['applicants'])}) ORDER BY 1"
-            ).fetchall()
-        ]
-        manifest: dict[str, Any] = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "schema_version": schema_version(),
-            "tool_version": __version__,
-            "pseudonym": "hmac-sha256/16",
-            "key_fingerprint": key_fingerprint(key),
-            "with_files": with_files,
-            "applicants": len(pseudonyms),
-            "tables": tables,
-            "files": sorted(entries, key=lambda e: e["path"]),
-        }
-        manifest["manifest_hmac"] = manifest_mac(key, canonical_json(manifest))
-        manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
-        members.sort(key=lambda m: m[0])
-        digest = write_zip(out, [(MANIFEST, manifest_bytes), *members], "the bundle")
+        with ws.temp_dir(prefix="bundle-") as work:
+            tables, members, pseudonyms, n_files = _build(ws, con, work, key, selected, with_files)
+            manifest: dict[str, Any] = {
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "schema_version": schema_version(),
+                "tool_version": __version__,
+                "pseudonym": "hmac-sha256/16",
+                "key_fingerprint": key_fingerprint(key),
+                "with_files": with_files,
+                "applicants": len(pseudonyms),
+                "tables": tables,
+                "files": sorted(
+                    ({"path": rel, "sha256": sha, "size": size} for rel, sha, size, _ in members),
+                    key=lambda e: e["path"],
+                ),
+            }
+            manifest["manifest_hmac"] = manifest_mac(key, canonical_json(manifest))
+            manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+            entries = sorted((rel, content) for rel, _, _, content in members)
+            written = write_output(
+                ws,
+                out,
+                lambda f: write_members(f, [(MANIFEST, manifest_bytes), *entries]),
+                kind="bundle",
+                action="export.bundle",
+                inputs_digest=hashlib.sha256(canonical_json(tables).encode()).hexdigest(),
+                detail={
+                    "tables": {name: tables[name]["rows"] for name in tables},
+                    "with_files": with_files,
+                    "key_fingerprint": key_fingerprint(key),
+                    "applicants": selected if selected is not None else "all",
+                    "originals": n_files,
+                },
+            )
     finally:
         con.close()
-        shutil.rmtree(work, ignore_errors=True)
-    result = BundleResult(
+    return BundleResult(
         path=out,
-        sha256=digest,
+        sha256=written.sha256,
         tables={name: tables[name]["rows"] for name in tables},
         files=n_files,
         key_fingerprint=key_fingerprint(key),
@@ -359,28 +325,62 @@ def export_bundle(
         key_path=key_path,
         applicants=pseudonyms,
     )
-    if not ws.read_only:
-        with ws.transaction():
-            ws.con.execute(
-                'INSERT INTO generated (path, sha256, kind, applicant_id, inputs_digest, "at") '
-                "VALUES (?, ?, 'bundle', NULL, ?, ?)",
-                [
-                    str(out),
-                    digest,
-                    hashlib.sha256(canonical_json(tables).encode()).hexdigest(),
-                    now(),
-                ],
+
+
+def _build(
+    ws: Workspace,
+    con: duckdb.DuckDBPyConnection,
+    work: Path,
+    key: bytes,
+    selected: list[str] | None,
+    with_files: bool,
+) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str, int, Path | bytes]], list[str], int]:
+    """The bundle's tables written to ``work`` as Parquet, checked for identity: their
+    manifest entries, the zip members ``(path, sha256, size, content)``, the pseudonyms and
+    the number of originals."""
+    paths: dict[str, Path] = {}
+    rows: dict[str, int] = {}
+    (work / "tables").mkdir()
+    with _bundle_functions(con, key) as f:
+        for name, query in _queries(f, selected is not None, with_files).items():
+            target = work / table_path(name)
+            params = {"ids": selected} if "$ids" in query else {}
+            con.execute(
+                f"COPY ({query}) TO {lit(target)} (FORMAT parquet, COMPRESSION uncompressed)",
+                params,
             )
-            ws.log_custody(
-                "export.bundle",
-                {
-                    "path": str(out),
-                    "sha256": digest,
-                    "tables": result.tables,
-                    "files": n_files,
-                    "with_files": with_files,
-                    "key_fingerprint": result.key_fingerprint,
-                    "applicants": selected if selected is not None else "all",
-                },
-            )
-    return result
+            paths[name] = target
+            counted = con.execute(f"SELECT count(*) FROM read_parquet({lit(target)})").fetchone()
+            rows[name] = int(counted[0]) if counted else 0
+    assert_no_identity(con, {n: paths[n] for n in APPLICANT_TABLES}, identity_values(con))
+    members: list[tuple[str, str, int, Path | bytes]] = []
+    tables: dict[str, dict[str, Any]] = {}
+    for name in sorted(paths):
+        data = paths[name].read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        rel = table_path(name)
+        tables[name] = {"path": rel, "rows": rows[name], "sha256": digest}
+        members.append((rel, digest, len(data), data))
+    n_files = 0
+    if with_files:
+        for (sha,) in con.execute(
+            f"SELECT sha256 FROM read_parquet({lit(paths['files'])}) ORDER BY 1"
+        ).fetchall():
+            if sha not in ws.vault:
+                raise IntegrityError(
+                    f"original {sha} is missing from the vault; run `guichets verify`"
+                )
+            original = ws.vault.path_for(sha)
+            if sha256_file(original) != sha:
+                raise IntegrityError(
+                    f"original {sha} in the vault was altered; run `guichets verify`"
+                )
+            members.append((f"files/{sha}", sha, original.stat().st_size, original))
+            n_files += 1
+    pseudonyms = [
+        r[0]
+        for r in con.execute(
+            f"SELECT id FROM read_parquet({lit(paths['applicants'])}) ORDER BY 1"
+        ).fetchall()
+    ]
+    return tables, members, pseudonyms, n_files

@@ -147,22 +147,52 @@ def read_key_file(path: str | os.PathLike[str]) -> bytes:
 
 
 def workspace_key(root: Path, *, create: bool = True) -> tuple[bytes, bool]:
-    """The workspace key (``root/secret.key``) and whether it was just created (mode 600)."""
+    """The workspace key (``root/secret.key``) and whether it was just created (mode 600).
+
+    A new key is written whole to a temporary file in the workspace's ``tmp/`` folder,
+    flushed, then linked into place (never over an existing key): a full disk or a crash
+    leaves no key rather than a damaged one. A damaged key (a crash of an older version)
+    is named with what to do."""
     path = root / KEY_NAME
-    if path.exists():
-        return read_key_file(path), False
+    if path.exists() or path.is_symlink():
+        return _workspace_key(path), False
     if not create:
         raise InputError(f"{path}: no key yet; export a bundle once, or give --key-file")
+    from toolkit.errors import os_failure
+    from toolkit.scratch import TMP_DIR, new_file
+
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process created it meanwhile
-        return read_key_file(path), False
-    with os.fdopen(fd, "wb") as f:
-        f.write(secrets.token_bytes(KEY_BYTES))
-        f.flush()
-        os.fsync(f.fileno())
-    os.chmod(path, 0o600)
-    return read_key_file(path), True
+        tmp = new_file(root / TMP_DIR, prefix="key-")
+    except OSError as e:
+        raise os_failure(e, path) from None
+    try:
+        with open(tmp, "wb") as f:
+            f.write(secrets.token_bytes(KEY_BYTES))
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o600)
+        os.link(tmp, path)  # fails if a key appeared meanwhile: that one is kept
+    except FileExistsError:
+        return _workspace_key(path), False
+    except OSError as e:
+        raise os_failure(e, path) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return _workspace_key(path), True
+
+
+def _workspace_key(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"{path}: cannot read the key file ({e.strerror})") from None
+    if len(data) != KEY_BYTES and not re.fullmatch(rb"\s*(?:[0-9a-fA-F]{2}){16,}\s*", data):
+        raise InputError(
+            f"{path}: damaged ({len(data)} byte(s); a workspace key is {KEY_BYTES} random bytes): "
+            "restore it from a backup, or, if no bundle was ever exported from this workspace "
+            "(`guichets` wrote none with this key), delete it and a new one will be made"
+        )
+    return _parse_key(data, path)
 
 
 def key_fingerprint(key: bytes) -> str:

@@ -24,7 +24,6 @@ import contextlib
 import io
 import math
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,7 +34,7 @@ from toolkit._version import __version__
 from toolkit.errors import InputError
 from toolkit.export.safecell import write_cell
 from toolkit.export.smallcells import SMALL, applicant_facts, applicant_rows
-from toolkit.workspace import Workspace, now, schema_version
+from toolkit.workspace import Workspace, schema_version
 from toolkit.zips import normalize_zip
 
 if TYPE_CHECKING:
@@ -297,9 +296,12 @@ def _locked(out: Path) -> InputError:
     return InputError(f"{out}: is open in another program (Excel?); close it and run again")
 
 
-def _write(wb: Workbook, out: Path) -> None:
-    """Deterministic bytes: openpyxl's zip rewritten with fixed entry times, then renamed."""
+def _write(ws: Workspace, wb: Workbook, out: Path, prefecture: str | None, min_cell: int) -> None:
+    """Deterministic bytes (openpyxl's zip rewritten with fixed entry times), written and
+    recorded as every output is (``toolkit.outputs``)."""
     from openpyxl.writer.excel import ExcelWriter
+
+    from toolkit.outputs import write_output
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -307,22 +309,14 @@ def _write(wb: Workbook, out: Path) -> None:
     fixed = normalize_zip(buf.getvalue())
     if out.with_name("~$" + out.name).exists():
         raise _locked(out)
-    tmp: str | None = None
+    detail = {"prefecture": prefecture, "min_cell": min_cell}
     try:
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}.", suffix=".part")
-        with os.fdopen(fd, "wb") as f:
-            f.write(fixed)
-        os.replace(tmp, out)
-        tmp = None
-    except PermissionError:
-        raise _locked(out) from None
-    except OSError as e:
-        if getattr(e, "winerror", None) in (32, 33):  # sharing / lock violation
-            raise _locked(out) from None
-        raise InputError(f"{out}: cannot write the workbook ({e.strerror or e})") from None
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+        write_output(ws, out, fixed, kind="xlsx", action="export.xlsx", detail=detail)
+    except InputError as e:
+        cause = e.__cause__
+        if isinstance(cause, PermissionError) or getattr(cause, "winerror", None) in (32, 33):
+            raise _locked(out) from None  # Excel holds the file (sharing / lock violation)
+        raise
 
 
 def export_xlsx(
@@ -333,7 +327,9 @@ def export_xlsx(
     min_cell: int = 5,
 ) -> Path:
     """Write the workbook to ``out`` (.xlsx) and return its path."""
-    out = Path(out)
+    from toolkit.outputs import check_target
+
+    out = check_target(ws, out)
     if out.suffix.lower() != ".xlsx":
         raise InputError(f"{out}: give an .xlsx file name")
     if min_cell < 1:
@@ -369,23 +365,5 @@ def export_xlsx(
     wb.properties.created = wb.properties.modified = pinned
     wb.properties.creator = f"guichets {__version__}"
     wb.properties.title = "Saturation des rendez-vous en préfecture"
-    _write(wb, out)
-    if not ws.read_only:
-        _record(ws, out, code, min_cell)
+    _write(ws, wb, out, code, min_cell)
     return out
-
-
-def _record(ws: Workspace, out: Path, prefecture: str | None, min_cell: int) -> None:
-    from toolkit.vault import sha256_file
-
-    digest = sha256_file(out)
-    with ws.transaction():
-        ws.con.execute(
-            'INSERT INTO generated (path, sha256, kind, applicant_id, inputs_digest, "at") '
-            "VALUES (?, ?, 'xlsx', NULL, NULL, ?)",
-            [str(out), digest, now()],
-        )
-        ws.log_custody(
-            "export.xlsx",
-            {"path": str(out), "sha256": digest, "prefecture": prefecture, "min_cell": min_cell},
-        )

@@ -8,6 +8,7 @@ file and the rule, and what to write instead.
 from __future__ import annotations
 
 import os
+import re
 import string
 import tomllib
 from dataclasses import dataclass, field
@@ -17,6 +18,10 @@ from typing import Any
 
 from toolkit.errors import InputError, NotFound
 
+# A message's placeholder may carry a small format ({attempts:>4}, {share:.1f}): a width or
+# precision of two digits at most, no nested field, so that a rules file cannot ask for a
+# string of a billion spaces.
+_PLAIN_SPEC = re.compile(r"(?:.?[<>=^])?[+\- ]?#?0?\d{0,2}[,_]?(?:\.\d{1,2})?[bcdeEfFgGnosxX%]?")
 THRESHOLDS = ("fail_below", "warn_below", "fail_above", "warn_above")
 COMMON_KEYS = ("title", "source", "enabled", "messages", *THRESHOLDS)
 
@@ -233,11 +238,24 @@ def _messages(
         if not isinstance(text, str) or not text.strip():
             raise InputError(f"{at}.messages: `{key}` must be non-empty text")
         try:
-            fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+            parsed = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(text)]
         except ValueError as e:
             raise InputError(
                 f"{at}.messages: `{key}`: {e}; write a literal brace as {{{{ or }}}}"
             ) from None
+        fields = [f for f, _, _ in parsed if f is not None]
+        for f, spec, conv in parsed:
+            if f is None:
+                continue
+            if conv:
+                raise InputError(
+                    f"{at}.messages: `{key}`: conversion !{conv} is not allowed; write {{{f}}}"
+                )
+            if spec and not _PLAIN_SPEC.fullmatch(spec):
+                raise InputError(
+                    f"{at}.messages: `{key}`: format {{{f}:{spec}}} is not allowed; use a width "
+                    "and precision of two digits at most, e.g. {{{f}:>4}} or {{{f}:.1f}}"
+                )
         for f in fields:
             if f == "" or not f.isidentifier():
                 raise InputError(

@@ -9,6 +9,7 @@ paths) and entries whose size or compression ratio betrays a zip bomb. Hidden ju
 from __future__ import annotations
 
 import os
+import stat
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
@@ -85,14 +86,54 @@ def expand(
             problems.append(Problem(str(path), "no such file or folder; check the path"))
             continue
         if path.is_dir():
-            for sub in sorted(path.rglob("*")):
+            for sub in _walk(path, problems):
                 rel = str(sub.relative_to(path))
                 if skip and any(sub.resolve().is_relative_to(s) for s in skip):
                     continue
-                if sub.is_file() and not is_junk(rel.replace(os.sep, "/")):
+                if not is_junk(rel.replace(os.sep, "/")):
                     yield from _from_file(sub, problems, open_zips, file_times)
         elif not is_junk(path.name):
             yield from _from_file(path, problems, open_zips, file_times)
+
+
+def _walk(folder: Path, problems: list[Problem]) -> Iterator[Path]:
+    """The regular files under ``folder``, in a stable order, never leaving it: a symbolic
+    link found inside (to a file or a folder, here or elsewhere) is not followed but
+    reported, and so is a FIFO, socket or device (reading one could block for ever)."""
+    stack = [folder]
+    found: list[Path] = []
+    while stack:
+        base = stack.pop()
+        try:
+            entries = list(os.scandir(base))
+        except OSError as e:
+            problems.append(Problem(str(base), f"cannot list this folder ({e.strerror or e})"))
+            continue
+        for entry in entries:
+            sub = Path(entry.path)
+            if entry.is_symlink():
+                if not is_junk(entry.name):
+                    problems.append(Problem(str(sub), _link_message(sub)))
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append(sub)
+            elif entry.is_file(follow_symlinks=False):
+                found.append(sub)
+            elif not is_junk(entry.name):
+                problems.append(
+                    Problem(str(sub), "not a regular file (a FIFO, socket or device); skipped")
+                )
+    yield from sorted(found)
+
+
+def _link_message(link: Path) -> str:
+    try:
+        target = os.readlink(link)
+    except OSError:
+        target = "?"
+    return (
+        f"symbolic link (to {target}) not followed: a folder is ingested without leaving it; "
+        "give the link's target itself if you mean it"
+    )
 
 
 def _from_file(
@@ -108,6 +149,11 @@ def _from_file(
         st = path.stat()
     except OSError as e:
         problems.append(Problem(str(path), f"cannot read ({e.strerror}); check permissions"))
+        return
+    if not stat.S_ISREG(st.st_mode):
+        problems.append(
+            Problem(str(path), "not a regular file (a FIFO, socket or device); skipped")
+        )
         return
     if st.st_size > MAX_ENTRY_BYTES:
         problems.append(
