@@ -376,9 +376,17 @@ def init_workspace(path: str | os.PathLike[str] | None = None) -> Workspace:
 
 
 def open_workspace(
-    path: str | os.PathLike[str] | None = None, *, read_only: bool = False, _create: bool = False
+    path: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    sweep_tmp: bool = True,
+    _create: bool = False,
 ) -> Workspace:
-    """Open an existing workspace, migrating an older schema."""
+    """Open an existing workspace, migrating an older schema.
+
+    A read-write open sweeps ``tmp/`` (see :mod:`toolkit.scratch`) unless ``sweep_tmp`` is
+    False: a process that opens the workspace again while its own work is under way (the
+    web server, between its requests and beside its running tasks) sweeps once, at start."""
     root = resolve_path(path)
     db = root / DB_NAME
     if not db.exists() and not _create:
@@ -417,7 +425,7 @@ def open_workspace(
     if not read_only:
         for folder in ("vault", "out", TMP_DIR):
             (root / folder).mkdir(exist_ok=True)
-        ws.swept = sweep(root)
+        ws.swept = sweep(root) if sweep_tmp else []
         if ws.swept:
             ws.log_custody("workspace.sweep", {"removed": [x.to_dict() for x in ws.swept]})
     return ws

@@ -69,3 +69,20 @@ def test_no_connection_is_held_between_requests(client: TestClient, webws: Path)
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("\n") == 4  # header and the three attempts
+
+
+def test_pages_never_sweep_the_tmp_folder_a_task_may_be_writing_in(
+    client: TestClient, webws: Path
+) -> None:
+    staged = webws / "tmp" / "copy-of-an-original"
+    staged.parent.mkdir(exist_ok=True)
+    staged.write_bytes(b"on its way to the vault")
+    for path in ("/", "/dossiers/w-76", "/associations"):
+        assert client.get(path).status_code == 200
+    files = [(name, (SHOTS / name).read_bytes()) for name in THREE[:1]]
+    wait_job(client, upload(client, "/dossiers/w-76/preuves", files, ocr="0"))
+    assert staged.read_bytes() == b"on its way to the vault"
+    from toolkit.workspace import open_workspace
+
+    with open_workspace(webws) as ws:  # the CLI's next open sweeps it, and says so
+        assert [x.path for x in ws.swept] == ["tmp/copy-of-an-original"]

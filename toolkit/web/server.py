@@ -48,7 +48,7 @@ def serve(
     from toolkit.web.app import MAX_UPLOAD_MB, create_app
 
     root = Path(resolve_path(workspace))
-    open_workspace(root).close()  # missing, too new or busy: say so now, not on a page
+    open_workspace(root).close()  # missing, too new or busy: say so now; sweeps tmp/ once
     sock = listen(port)
     actual = sock.getsockname()[1]
     app = create_app(

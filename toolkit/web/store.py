@@ -8,7 +8,9 @@ Inside the server, DuckDB allows several connections to one file only with the s
 settings, so every connection is opened for writing; those of pages are then marked
 read-only, so the library records nothing for them (a chart drawn for display is not
 listed in ``generated``) and any attempt to write fails loudly. Writes are serialised by
-one lock: the custody log is a chain that two writers at once would fork.
+one lock: the custody log is a chain that two writers at once would fork. The server
+sweeps the workspace's ``tmp/`` once, at start (:func:`toolkit.web.server.serve`); an open
+for a page never does, or it would remove the files of a task under way.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ class Store:
 
     @contextmanager
     def reading(self) -> Iterator[Workspace]:
-        ws = open_workspace(self.root)
+        ws = open_workspace(self.root, sweep_tmp=False)
         ws.read_only = True
         try:
             yield ws
@@ -75,7 +77,7 @@ class Store:
         deadline = time.monotonic() + busy_for
         while True:
             try:
-                return open_workspace(self.root)
+                return open_workspace(self.root, sweep_tmp=False)
             except WorkspaceBusy:
                 if time.monotonic() >= deadline:
                     raise
