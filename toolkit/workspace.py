@@ -178,30 +178,9 @@ class Workspace:
         return row[0] if row else None
 
     def file_info(self, sha256: str) -> dict[str, Any] | None:
-        """The ``files`` row of an original (sha256, size, media_type, original_name,
-        first_ingested_at), or None when the workspace never recorded it."""
-        rows = self.rows(
-            "SELECT sha256, size, media_type, original_name, first_ingested_at FROM files "
-            "WHERE sha256 = ?",
-            [sha256],
-        )
+        """The ``files`` row of an original, or None when the workspace never recorded it."""
+        rows = self.rows("SELECT * FROM files WHERE sha256 = ?", [sha256])
         return rows[0] if rows else None
-
-    def custody_log(
-        self, *, applicant: str | None = None, limit: int | None = None
-    ) -> list[dict[str, Any]]:
-        """Custody entries, newest first (``detail`` decoded); with ``applicant``, only the
-        actions that name that applicant."""
-        where = "WHERE json_extract_string(detail, '$.applicant') = ?" if applicant else ""
-        tail = f"LIMIT {int(limit)}" if limit is not None else ""
-        rows = self.rows(
-            f'SELECT "at", action, actor, tool_version, CAST(detail AS VARCHAR) AS detail '
-            f'FROM custody {where} ORDER BY "at" DESC, rowid DESC {tail}',
-            [applicant] if applicant else [],
-        )
-        for r in rows:
-            r["detail"] = json.loads(r["detail"]) if r["detail"] else {}
-        return rows
 
     # writing -------------------------------------------------------------
     @contextmanager
@@ -382,11 +361,8 @@ def open_workspace(
     sweep_tmp: bool = True,
     _create: bool = False,
 ) -> Workspace:
-    """Open an existing workspace, migrating an older schema.
-
-    A read-write open sweeps ``tmp/`` (see :mod:`toolkit.scratch`) unless ``sweep_tmp`` is
-    False: a process that opens the workspace again while its own work is under way (the
-    web server, between its requests and beside its running tasks) sweeps once, at start."""
+    """Open an existing workspace, migrating an older schema. A read-write open sweeps
+    ``tmp/`` unless ``sweep_tmp`` is False (a process whose own tasks may be writing there)."""
     root = resolve_path(path)
     db = root / DB_NAME
     if not db.exists() and not _create:

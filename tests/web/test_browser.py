@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tests.web.conftest import SAMPLE, SHOTS, THREE
+from toolkit.custody import entries as custody_entries
 from toolkit.workspace import init_workspace, open_workspace
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -168,7 +169,7 @@ def test_a_lawyer_goes_from_screenshots_to_a_zip_of_pieces(
     assert result.ok and result.checked >= 3, result.lines()
     with open_workspace(root, read_only=True) as ws:
         assert ws.scalar("SELECT count(*) FROM attempts WHERE applicant_id = '2025-017'") == 3
-        actions = [e["action"] for e in ws.custody_log(applicant="2025-017")]
+        actions = [e["action"] for e in custody_entries(ws.con, applicant="2025-017")]
     assert {"applicant.add", "ingest.screenshots", "exhibits.build"} <= set(actions)
     page.goto(server.base + "/dossiers/2025-017/tracabilite")
     snap(page, shots, "07-tracabilite")

@@ -11,6 +11,7 @@ from pathlib import Path
 from starlette.testclient import TestClient
 
 from tests.web.conftest import SAMPLE, SHOTS, THREE, csrf, upload, wait_job
+from toolkit.custody import entries as custody_entries
 from toolkit.workspace import open_workspace
 
 DATELESS = Path(__file__).resolve().parents[1] / "fixtures" / "screenshots" / "dateless"
@@ -39,7 +40,7 @@ def test_create_a_dossier_with_identity_kept_apart(client: TestClient, webws: Pa
         assert ws.scalar("SELECT full_name FROM identities WHERE applicant_id = '2025-017'") == (
             "Nadia Exemple"
         )
-        assert ws.custody_log(applicant="2025-017")[0]["action"] == "applicant.add"
+        assert custody_entries(ws.con, applicant="2025-017")[0]["action"] == "applicant.add"
 
 
 def test_a_refused_dossier_keeps_what_was_typed_and_says_why(client: TestClient) -> None:

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from toolkit.custody import entries as custody_entries
 from toolkit.web.common import Web, form_action, fr_local, guarded, render, see_other, web_of
 from toolkit.web.pages.home import IDENTITY_FORM
 
@@ -195,7 +196,7 @@ def custody(request: Request) -> Response:
     applicant = request.path_params["applicant"]
     with web.store.reading() as ws:
         get_applicant(ws, applicant)
-        entries = ws.custody_log(applicant=applicant, limit=500)
+        entries = custody_entries(ws.con, applicant=applicant, limit=500)
     return render(
         request,
         "custody.html",

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from toolkit.custody import entries as custody_entries
 from toolkit.errors import GuichetsError
 from toolkit.web.common import explain, form_action, guarded, render, see_other, web_of
 
@@ -87,7 +88,7 @@ def create_dossier(request: Request, form: Any) -> Response:
 def custody(request: Request) -> Response:
     web = web_of(request)
     with web.store.reading() as ws:
-        entries = ws.custody_log(limit=500)
+        entries = custody_entries(ws.con, limit=500)
     return render(
         request, "custody.html", title="Journal de traçabilité", entries=entries, applicant=None
     )
