@@ -128,6 +128,8 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    var problem = document.getElementById("erreur");  // a refused form: read its message first
+    if (problem) { problem.focus(); }
     document.querySelectorAll("form[data-upload]").forEach(setupUpload);
     document.querySelectorAll("[data-job]").forEach(watchJob);
     document.querySelectorAll("form[data-once]").forEach(function (f) {
