@@ -208,6 +208,39 @@ def guarded(view: Callable[[Request], Response]) -> Callable[[Request], Awaitabl
     return endpoint
 
 
+# images drawn from the workspace ----------------------------------------------------
+def cached_image(web: Web, name: str, state: str, draw: Callable[[str], object]) -> Path:
+    """``out/web/cache/NAME-STATE.png``, drawn by ``draw(path)`` the first time it is asked
+    for in that state of the workspace; the same image in earlier states is removed."""
+    import os
+    import tempfile
+
+    folder = web.out / "cache"
+    target = folder / f"{name}-{state}.png"
+    if target.is_file():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".draw-", suffix=".png")
+    os.close(fd)
+    try:
+        draw(tmp)
+        os.replace(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    for old in folder.glob(f"{name}-*.png"):
+        if old != target and old.name[len(name) + 1 :].count("-") == state.count("-"):
+            old.unlink(missing_ok=True)
+    return target
+
+
+def png(path: Path) -> Response:
+    from starlette.responses import FileResponse
+
+    return FileResponse(
+        path, media_type="image/png", headers={"cache-control": "private, max-age=86400"}
+    )
+
+
 # French display -------------------------------------------------------------------
 def fr_date(value: Any) -> str:
     from toolkit.frenchdates import date_fr

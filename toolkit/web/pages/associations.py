@@ -3,18 +3,15 @@ the workbook and the pseudonymised bundle out."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from toolkit.errors import InputError
-from toolkit.web.common import Web, form_action, guarded, render, web_of
+from toolkit.web.common import Web, cached_image, form_action, guarded, png, render, web_of
 from toolkit.web.jobs import Link, Outcome
 from toolkit.web.pages.dossier import revision
 from toolkit.web.pages.evidence import (
@@ -46,6 +43,7 @@ def overview(request: Request) -> Response:
     web = web_of(request)
     with web.store.reading() as ws:
         rows = prefecture_indicator_records(ws)
+        state = revision(ws)
     out = web.out / "associations"
     files = (
         ("Classeur Excel des indicateurs", "indicateurs.xlsx"),
@@ -61,7 +59,7 @@ def overview(request: Request) -> Response:
         rows=rows,
         names=_names(),
         procedure_fr=PROCEDURE_LABELS_FR,
-        map_rev=revision(rows) if rows else None,
+        map_rev=state if rows else None,
         prefectures=[(p.code, f"{p.code} — {p.label_fr}") for p in prefectures()],
         procedures=list(PROCEDURE_LABELS_FR.items()),
         downloads=downloads,
@@ -81,6 +79,7 @@ def prefecture_page(request: Request) -> Response:
         months = prefecture_indicator_records(
             ws, prefecture=pref.code, procedure=procedure, by="month"
         )
+        state = revision(ws)
     return render(
         request,
         "prefecture.html",
@@ -90,57 +89,34 @@ def prefecture_page(request: Request) -> Response:
         months=months,
         procedure=procedure,
         procedure_fr=PROCEDURE_LABELS_FR,
-        chart_rev=revision(rows, procedure) if rows else None,
-    )
-
-
-def _cached(web: Web, name: str, draw: Callable[[str], object]) -> Path:
-    target = web.out / "cache" / name
-    if not target.is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".chart-", suffix=".png")
-        os.close(fd)
-        try:
-            draw(tmp)
-            os.replace(tmp, target)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
-    return target
-
-
-def _png(path: Path) -> Response:
-    return FileResponse(
-        path, media_type="image/png", headers={"cache-control": "private, max-age=86400"}
+        chart_rev=state if rows else None,
     )
 
 
 def map_png(request: Request) -> Response:
     from toolkit.charts.map import france_map
-    from toolkit.indicators.prefecture import prefecture_indicator_records
 
     web = web_of(request)
     with web.store.reading() as ws:
-        rev = revision(prefecture_indicator_records(ws))
-        path = _cached(web, f"carte-{rev}.png", lambda out: france_map(ws, out))
-    return _png(path)
+        path = cached_image(web, "carte", revision(ws), lambda out: france_map(ws, out))
+    return png(path)
 
 
 def prefecture_png(request: Request) -> Response:
     from toolkit.charts.prefecture import prefecture_chart
-    from toolkit.indicators.prefecture import prefecture_indicator_records
     from toolkit.reference import get_prefecture
 
     web = web_of(request)
     code = get_prefecture(request.path_params["code"]).code
     procedure = request.query_params.get("demarche") or None
     with web.store.reading() as ws:
-        rev = revision(prefecture_indicator_records(ws, prefecture=code), procedure)
-        path = _cached(
+        path = cached_image(
             web,
-            f"prefecture-{code}-{procedure or 'toutes'}-{rev}.png",
+            f"prefecture-{code}-{procedure or 'toutes'}",
+            revision(ws),
             lambda out: prefecture_chart(ws, code, out, procedure=procedure),
         )
-    return _png(path)
+    return png(path)
 
 
 async def upload_crawl(request: Request) -> Response:

@@ -3,20 +3,28 @@ the forms that add to it."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import tempfile
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from toolkit.custody import entries as custody_entries
-from toolkit.web.common import Web, form_action, fr_local, guarded, render, see_other, web_of
+from toolkit.web.common import (
+    Web,
+    cached_image,
+    form_action,
+    fr_local,
+    guarded,
+    png,
+    render,
+    see_other,
+    web_of,
+)
 from toolkit.web.pages.home import IDENTITY_FORM
+
+if TYPE_CHECKING:
+    from toolkit.workspace import Workspace
 
 LEVELS_FR = {"fail": "Manquant", "warn": "À renforcer", "ok": "Rempli"}
 VERDICT_CLASS = {"ready": "ok", "weak": "warn", "insufficient": "fail"}
@@ -75,10 +83,13 @@ def table_rows(attempts: list[dict[str, Any]]) -> list[Row]:
     return rows
 
 
-def revision(*parts: Any) -> str:
-    """A short fingerprint of what a page shows, naming its cached images."""
-    text = json.dumps(parts, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+def revision(ws: Workspace) -> str:
+    """The state of the workspace, naming the images drawn from it: every change to the
+    evidence is a new link of the custody chain, so its head changes with the facts."""
+    from toolkit.custody import head
+
+    seq, digest = head(ws.con)
+    return f"{seq}-{digest[:12]}"
 
 
 def outputs(web: Web, applicant: str) -> dict[str, Any]:
@@ -115,6 +126,7 @@ def dossier(request: Request) -> Response:
         check = check_readiness(ws, applicant)
         attempts = attempt_records(ws, applicant)
         documents = list_documents(ws, applicant)
+        state = revision(ws)
     return render(
         request,
         "dossier.html",
@@ -126,7 +138,7 @@ def dossier(request: Request) -> Response:
         verdict_class=VERDICT_CLASS[check["verdict"]],
         rows=table_rows(attempts),
         online=sum(1 for r in attempts if r["channel"] == "online"),
-        chart_rev=revision(facts, attempts, documents) if attempts else None,
+        chart_rev=state if attempts else None,
         documents=documents,
         document_kinds=DOCUMENT_KINDS,
         contact_channels=[(c, CHANNEL_LABELS_FR.get(c, c)) for c in CONTACT_CHANNELS],
@@ -142,35 +154,17 @@ def dossier(request: Request) -> Response:
 
 
 def chart(request: Request) -> Response:
-    """The applicant's timeline chart, drawn once per state of the dossier."""
-    from toolkit.applicants import show_applicant
-    from toolkit.attempts import attempt_records
+    """The applicant's timeline chart, drawn once per state of the workspace."""
+    from toolkit.applicants import get_applicant
     from toolkit.charts.applicant import applicant_chart
-    from toolkit.ingest.documents import list_documents
 
     web = web_of(request)
     applicant = request.path_params["applicant"]
     with web.store.reading() as ws:
-        facts = show_applicant(ws, applicant, identity=True)
-        attempts = attempt_records(ws, applicant)
-        documents = list_documents(ws, applicant)
-        target = (
-            web.out
-            / "cache"
-            / f"chronologie-{applicant}-{revision(facts, attempts, documents)}.png"
-        )
-        if not target.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".chart-", suffix=".png")
-            os.close(fd)
-            try:
-                applicant_chart(ws, applicant, tmp)
-                os.replace(tmp, target)
-            finally:
-                Path(tmp).unlink(missing_ok=True)
-    return FileResponse(
-        target, media_type="image/png", headers={"cache-control": "private, max-age=86400"}
-    )
+        get_applicant(ws, applicant)
+        path = cached_image(web, f"chronologie-{applicant}", revision(ws),
+                            lambda out: applicant_chart(ws, applicant, out))  # fmt: skip
+    return png(path)
 
 
 def add_contact(request: Request, form: Any) -> Response:
