@@ -1,5 +1,6 @@
 """``guichets verify``: the workspace (vault, ``files``, custody chain) or a generated folder
-(exhibits, an unzipped bundle) against what was recorded.
+(exhibits, an unzipped bundle) against what was recorded; a folder also against the timestamp
+tokens of a workspace that cover it, wherever it has been moved or copied since.
 
 Each check is one function in a list below: a workspace check takes ``(ws, result,
 budget)``, a folder check ``(listing, result, budget)``; each adds what it finds to the
@@ -10,10 +11,12 @@ opened read-only is checked all the same (the run is then not logged in custody)
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
-from toolkit.capture.verify_tokens import verify_tokens
+from toolkit.capture.verify_tokens import verify_folder_tokens, verify_tokens
+from toolkit.errors import InputError
 from toolkit.verify_base import DEFAULT_TIMEOUT, Budget, OutOfTime, VerifyResult
 from toolkit.verify_manifest import (
     MANIFEST,
@@ -77,10 +80,31 @@ def verify_workspace(ws: Workspace, *, timeout: float | None = DEFAULT_TIMEOUT) 
     return result
 
 
-def verify_folder(folder: str | Path, *, timeout: float | None = DEFAULT_TIMEOUT) -> VerifyResult:
-    """Check a generated folder against its manifest (and ``SHA256SUMS``)."""
+def verify_folder(
+    folder: str | Path, ws: Workspace | None = None, *, timeout: float | None = DEFAULT_TIMEOUT
+) -> VerifyResult:
+    """Check a generated folder against its manifest (and ``SHA256SUMS``); with a workspace,
+    also against its timestamp tokens that cover the folder (found by the folder's files, so
+    a folder moved or copied since is still checked). A folder without a manifest is checked
+    against its tokens alone."""
     folder = Path(folder)
     result = VerifyResult(target=str(folder))
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such folder")
+    has_manifest = os.path.lexists(folder / MANIFEST)
+    if ws is not None:
+        try:
+            result.tokens = verify_folder_tokens(ws, folder)
+        except InputError:
+            if not has_manifest:
+                raise InputError(
+                    f"{folder}: no {MANIFEST} here and no timestamp token of this workspace "
+                    "covers it; give the folder `guichets exhibits` wrote or one sealed with "
+                    "`guichets timestamp`"
+                ) from None
+    if not has_manifest and result.tokens is not None:
+        result.checked = max((t.files for t in result.tokens.tokens), default=0)
+        return result
     listing = read_listing(folder, result)
     budget = Budget(timeout)
     for check in FOLDER_CHECKS:

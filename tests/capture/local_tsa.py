@@ -9,6 +9,8 @@ Paths choose the behaviour:
                      AIA address ``/ca.crt`` (DER), as real TSAs do
 - ``/garbage``       HTTP 200 with bytes that are not a response
 - ``/wrong-imprint`` a valid token over other data (same nonce)
+- ``/replayed``      a valid token over our data, but with another nonce (a replayed answer)
+- ``/refused``       a well-formed response whose status is « rejection »
 - ``/down``          HTTP 503, as a TSA in maintenance
 
 ``stop()`` and ``start()`` take the server off and back on the same port, so a test can leave
@@ -201,9 +203,13 @@ class LocalTsa:
                     self._send(503, b"maintenance", "text/plain")
                 elif self.path == "/garbage":
                     self._send(200, b"<html>not a token</html>", "application/timestamp-reply")
-                elif self.path in ("/tsa", "/tsa-nochain", "/wrong-imprint"):
+                elif self.path == "/refused":
+                    self._send(200, _rejection(), "application/timestamp-reply")
+                elif self.path in ("/tsa", "/tsa-nochain", "/wrong-imprint", "/replayed"):
                     if self.path == "/wrong-imprint":
                         query = _other_imprint(query)
+                    if self.path == "/replayed":
+                        query = _other_nonce(query)
                     section = "nochain" if self.path == "/tsa-nochain" else "chain"
                     self._send(200, tsa.reply(query, section), "application/timestamp-reply")
                 else:
@@ -267,3 +273,20 @@ def _other_imprint(query: bytes) -> bytes:
     req = tsp.TimeStampReq.load(query)
     req["message_imprint"]["hashed_message"] = hashlib.sha256(b"other data").digest()
     return req.dump(force=True)
+
+
+def _other_nonce(query: bytes) -> bytes:
+    """The same query with another nonce: the answer is not the one to our request."""
+    from asn1crypto import tsp
+
+    req = tsp.TimeStampReq.load(query)
+    req["nonce"] = (req["nonce"].native or 0) + 1
+    return req.dump(force=True)
+
+
+def _rejection() -> bytes:
+    from asn1crypto import tsp
+
+    status = tsp.PKIStatusInfo({"status": "rejection", "status_string": ["unsupported request"]})
+    body = status.dump()  # TimeStampResp ::= SEQUENCE { status, timeStampToken OPTIONAL }
+    return b"\x30" + bytes([len(body)]) + body

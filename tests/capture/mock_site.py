@@ -15,8 +15,10 @@ HTTPS port whose certificate no browser trusts:
 - ``/redirect``                  302 to the ezbooking page
 - ``/slow``                      starts a page and never finishes it (until the server stops)
 - ``/download``                  a PDF sent as an attachment
-- ``/skewed``                    the ezbooking page with a Date header ten minutes ahead
+- ``/skewed``                    a short page with a Date header ten minutes ahead
 - ``/ip``                        « 203.0.113.7 » (a documentation address), for --record-ip
+- ``/depart-formulaire``         a start page whose link to the booking page sends a form (POST)
+- ``/envoi-auto``                a page whose script sends a form as soon as it loads
 - ``/plain``                     a long plain page (the bench)
 """
 
@@ -65,6 +67,21 @@ CLOUDFLARE = """<!DOCTYPE html>
 <h1>Sorry, you have been blocked</h1>
 <h2>You are unable to access rdv-prefecture.interieur.gouv.fr</h2>
 <p>Cloudflare Ray ID: 8f0000000000abcd</p></div></div></body></html>
+"""
+
+FORM_LINK = """<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>Prendre rendez-vous</title></head>
+<body><form id="f" method="post" action="/booking/create/28617/1"><input type="hidden" name="etape" value="1"></form>
+<p><a href="/booking/create/28617/1" onclick="document.getElementById('f').submit(); return false;">Demande de titre de séjour</a></p>
+</body></html>
+"""
+
+AUTO_POST = """<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>Redirection</title></head>
+<body><p>Veuillez patienter, vous allez être redirigé.</p>
+<form method="post" action="/captcha"><input type="hidden" name="jeton" value="abc"><button type="submit">Continuer</button></form>
+<script>document.forms[0].requestSubmit(); document.forms[0].submit(); document.querySelector('button').click();</script>
+</body></html>
 """
 
 UNAVAILABLE = """<!DOCTYPE html>
@@ -138,13 +155,13 @@ class MockSite:
                 site.requests[path] += 1
                 if path == "/":
                     self._send(200, HOME.encode(), "text/html; charset=utf-8")
-                elif path in ("/booking/create/28617/1", "/skewed"):
+                elif path == "/booking/create/28617/1":
                     body = (PAGES / "ezbooking-no-slot.html").read_bytes()
-                    date = None
-                    if path == "/skewed":
-                        date = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10)
-                    self._send(200, body, "text/html; charset=utf-8", date=date,
+                    self._send(200, body, "text/html; charset=utf-8",
                                cookie="eZSESSID=s3cr3t-session; Path=/; HttpOnly")  # fmt: skip
+                elif path == "/skewed":
+                    ahead = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10)
+                    self._send(200, HOME.encode(), "text/html; charset=utf-8", date=ahead)
                 elif path == "/rdvpref/reservation/demarche/4321/creneau/":
                     self._send(200, RDVPREF_SHELL.encode(), "text/html; charset=utf-8")
                 elif path == "/rdvpref/api/demarche/4321/creneaux":
@@ -175,6 +192,10 @@ class MockSite:
                 elif path == "/download":
                     self._send(200, b"%PDF-1.4 convocation", "application/pdf",
                                disposition='attachment; filename="convocation.pdf"')  # fmt: skip
+                elif path == "/depart-formulaire":
+                    self._send(200, FORM_LINK.encode(), "text/html; charset=utf-8")
+                elif path == "/envoi-auto":
+                    self._send(200, AUTO_POST.encode(), "text/html; charset=utf-8")
                 elif path == "/ip":
                     self._send(200, b"203.0.113.7\n", "text/plain")
                 elif path == "/plain":

@@ -27,8 +27,16 @@ def stored(ws: Workspace) -> tuple[int, int, int, int]:
 
 
 def test_ezbooking_from_the_official_page(
-    ws: Workspace, applicant: str, site: MockSite, browser: CaptureBrowser, local_tsa: LocalTsa
+    ws: Workspace,
+    applicant: str,
+    site: MockSite,
+    browser: CaptureBrowser,
+    local_tsa: LocalTsa,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # a proxy variable the browser ignores (--no-proxy-server): the IP request ignores it too
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("NO_PROXY", local_tsa.url("/").split("/")[2])  # the TSA is reached
     before = dict(site.requests)
     result = capture_page(
         ws, site.url("/booking/create/28617/1"), applicant, start_url=site.url("/"),
@@ -58,6 +66,7 @@ def test_ezbooking_from_the_official_page(
     assert b"multipart/related" in mhtml[
         :2000
     ] and b"Il n'existe plus de plage horaire libre" in mhtml.replace(b"=\r\n", b"")
+    assert b"s3cr3t-session" not in mhtml.replace(b"=\r\n", b"")  # no cookie in the snapshot
     # the HAR keeps statuses and Date headers, not the session cookie
     har_bytes = ws.vault.read(result.artefacts[1].sha256)
     assert b"s3cr3t-session" not in har_bytes
@@ -75,8 +84,12 @@ def test_ezbooking_from_the_official_page(
         ("link", site.url("/booking/create/28617/1")),
     ]
     assert record["path"][1]["link_text"] == "Demande de titre de séjour : prendre un rendez-vous"
+    assert {s["server"] for s in record["path"]} == {f"127.0.0.1:{site.url().split(':')[2][:-1]}"}
     assert record["network"]["public_ip"]["address"] == "203.0.113.7"
+    assert record["network"]["environment"]["HTTP_PROXY"] == "127.0.0.1:9"
     assert record["browser"]["executable"] == str(browser.executable)
+    assert record["browser"]["cookies_at_start"] == 0 and "forms" in record["browser"]
+    assert record["requests_by_method"] == {"GET": len(har["log"]["entries"])}
     assert record["har_removed"]["counts"]["Set-Cookie"] == 1
     assert abs(record["times"]["clock_offset"]["median_ms"]) < 2000
     # sealed: a token over the manifest, verified offline
@@ -148,6 +161,27 @@ def test_no_link_to_the_page_on_the_start_page(
     assert any("no visible link" in w for w in result.warnings)
 
 
+def test_forms_are_never_sent(
+    ws: Workspace, applicant: str, site: MockSite, browser: CaptureBrowser
+) -> None:
+    """A page that sends a form by script is kept as it stands; a link that would send one is
+    not followed; nothing reaches the server's POST handler."""
+    posts = site.posts
+    result = capture_page(ws, site.url("/envoi-auto"), applicant, browser=browser)
+    assert site.posts == posts
+    assert result.final_url == site.url("/envoi-auto") and result.outcome == "unknown"
+    form = f"the page tried to send a form (requestSubmit() {site.url('/captcha')})"
+    assert any(w.startswith(form) for w in result.warnings), result.warnings
+    record = json.loads(ws.vault.read(result.artefacts[-1].sha256))
+    assert record["requests_by_method"].get("POST") is None
+    before = stored(ws)
+    with pytest.raises(CaptureError) as err:
+        capture_page(ws, site.url("/booking/create/28617/1"), applicant,
+                     start_url=site.url("/depart-formulaire"), browser=browser, timeout=2)  # fmt: skip
+    assert "the way to the page goes through sending a form (submit() " in str(err.value)
+    assert site.posts == posts and stored(ws) == before
+
+
 def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -165,7 +199,7 @@ def _closed_port() -> int:
             "tls",
             "TLS error (ERR_CERT_AUTHORITY_INVALID): the browser refuses the site's certificate; nothing was recorded",
         ),
-        ("slow", "the page did not finish loading within 2 s; nothing was recorded"),
+        ("slow", "the page did not finish loading within 1 s; nothing was recorded"),
         ("download", "the address gives a file to download"),
     ],
 )
@@ -180,7 +214,7 @@ def test_pages_that_cannot_be_observed_record_nothing(
     }[which]
     before = stored(ws)
     with pytest.raises(CaptureError) as err:
-        capture_page(ws, url, applicant, browser=browser, timeout=2)
+        capture_page(ws, url, applicant, browser=browser, timeout=1 if which == "slow" else 2)
     assert str(err.value) == f"{url}: {message}" or str(err.value).startswith(f"{url}: {message}")
     assert "\n" not in str(err.value)
     assert stored(ws) == before
@@ -189,6 +223,9 @@ def test_pages_that_cannot_be_observed_record_nothing(
 def test_bad_options(ws: Workspace, applicant: str, browser: CaptureBrowser) -> None:
     with pytest.raises(InputError, match="give an http:// or https:// address"):
         capture_page(ws, "file:///etc/hostname", applicant, browser=browser)
+    for bad in (0, -1, float("nan"), float("inf")):
+        with pytest.raises(InputError, match="give a number of seconds above 0, at most 3600"):
+            capture_page(ws, "http://127.0.0.1/", applicant, browser=browser, timeout=bad)
     with pytest.raises(InputError, match="--from 'javascript:alert"):
         capture_page(
             ws, "http://127.0.0.1/", applicant, start_url="javascript:alert(1)", browser=browser
@@ -200,6 +237,6 @@ def test_a_tsa_answering_garbage_records_nothing(
 ) -> None:
     before = stored(ws)
     with pytest.raises(TimestampError, match="not an RFC 3161 time-stamp response"):
-        capture_page(ws, site.url("/booking/create/28617/1"), applicant, timestamp=True,
+        capture_page(ws, site.url("/"), applicant, timestamp=True,
                      tsas=[local_tsa.url("/garbage")], browser=browser)  # fmt: skip
     assert stored(ws) == before

@@ -83,7 +83,20 @@ def check_pv(pv: Path, out: dict, folder: Path) -> None:
     assert "Ce n'est pas un procès-verbal de constat dressé par un commissaire de justice" in flat
     assert f"Capture automatisée n° {out['attempt_id']}" in flat
     assert "Suivi du lien « Demande de titre de séjour : prendre un rendez-vous »" in flat
-    assert "Adresse IP publique relevée auprès de" in flat and "203.0.113.7" in flat
+    assert (
+        "le service http://127.0.0.1:" in flat
+        and "/ip a répondu 203.0.113.7 à une requête directe de guichets" in flat
+    )
+    # what the evidence shows, no more: the proxy, the IP, the clocks, the TSA's identity
+    assert "cookies présents au départ, relevés : 0" in flat
+    assert "réponse HTTP 200 du serveur d'adresse IP 127.0.0.1 (port" in flat
+    assert "Un proxy transparent ou un VPN placé sur le réseau ne se voit pas" in flat
+    assert "ce service n'est pas certifié et la requête n'est pas passée par le navigateur" in flat
+    assert "racine présentée par l'autorité, que guichets n'a comparée à aucune liste" in flat
+    assert "« HeadlessChrome » dans son identifiant" in flat
+    assert "requêtes envoyées par le navigateur, par méthode : GET : " in flat
+    assert "POST" not in flat and "Constat" not in flat
+    assert "(deux horloges différentes)" in flat and "jeton obtenu après coup" not in flat
     assert "Aucun créneau, lu automatiquement sur la page" in flat
     for a in out["artefacts"]:
         assert a["sha256"] in flat
@@ -110,7 +123,9 @@ def check_pv(pv: Path, out: dict, folder: Path) -> None:
     assert done.returncode == 0 and "Verification: OK" in done.stdout, done.stderr
 
 
-def test_timestamp_command(cli: Any, cli_applicant: str, local_tsa: LocalTsa) -> None:
+def test_timestamp_command(
+    cli: Any, cli_applicant: str, local_tsa: LocalTsa, tmp_path: Path
+) -> None:
     page = Path(__file__).resolve().parent.parent / "fixtures" / "pages" / "ezbooking-no-slot.html"
     assert cli("ingest", "captures", str(page), "--applicant", cli_applicant).exit_code == 0
     r = cli("timestamp", cli_applicant, "--tsa", local_tsa.url("/tsa"), "--format", "json")
@@ -125,3 +140,14 @@ def test_timestamp_command(cli: Any, cli_applicant: str, local_tsa: LocalTsa) ->
     assert cli("timestamp", cli_applicant, "--pending").exit_code == 2
     r = cli("timestamp", "nobody", "--tsa", local_tsa.url("/tsa"))
     assert r.exit_code == 1 and "unknown applicant 'nobody'" in r.stderr
+    # a sealed folder, then moved: `verify` says so, `verify FOLDER` checks it where it is
+    folder = tmp_path / "envoi"
+    folder.mkdir()
+    (folder / "lettre.pdf").write_bytes(b"%PDF-1.4 lettre")
+    assert cli("timestamp", str(folder), "--tsa", local_tsa.url("/tsa")).exit_code == 0
+    folder.rename(tmp_path / "envoye")
+    r = cli("verify")
+    assert r.exit_code == 0 and f"timestamped folder {folder} is no longer there" in r.stderr
+    r = cli("verify", str(tmp_path / "envoye"), "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert [t["files"] for t in json.loads(r.stdout)["timestamps"]["tokens"]] == [1]

@@ -19,6 +19,7 @@ from toolkit.capture.browser import CaptureBrowser
 from toolkit.capture.tokens import run_coroutine
 from toolkit.documents import build_exhibits
 from toolkit.documents.capture_pv import write_capture_pv
+from toolkit.errors import InputError
 from toolkit.verify import verify_folder
 from toolkit.workspace import Workspace, init_workspace
 
@@ -73,6 +74,8 @@ def test_exhibits_file_captures_with_their_pv_and_the_timestamp_proof(
 
     text = " ".join(pdf_text(out / serie.filename).split())
     assert "Capture automatisée 1/2" in text and "Capture automatisée 2/2" in text
+    assert "Résultat lu automatiquement sur la page : Aucun créneau ;" in text
+    assert "Constat :" not in text
     assert text.count("Procès-verbal de tentative de prise de rendez-vous en ligne") == 2
     assert f"Pièce n° {serie.number} — page {serie.pages}/{serie.pages}" in text
     names = attachments(out / serie.filename)
@@ -85,7 +88,11 @@ def test_exhibits_file_captures_with_their_pv_and_the_timestamp_proof(
     assert "Preuve d'horodatage" in text and "Jetons obtenus (2)" in text
     assert "Demandes en attente (1)" in text and "HTTP 503 Service Unavailable" in text
     assert "ensemble des fichiers du dossier à la date de la demande" in text
-    assert "art. 41) [à vérifier" in text
+    assert "art. 41) [à vérifier : portée de l'art. 41" in text
+    assert "guichets ne l'a pas fait : « Verification: OK » montre que le jeton est intact" in text
+    tokens = ws.rows("SELECT manifest_sha256, root_sha256 FROM timestamp_tokens")
+    for t in tokens:  # every digest printed whole, on one line, to be compared
+        assert t["manifest_sha256"] in text and t["root_sha256"] in text
     proof_files = attachments(out / proof.filename)
     assert sum(n.endswith(".tsr") for n in proof_files) == 2
     assert sum(n.endswith(".sha256") for n in proof_files) == 2
@@ -102,6 +109,14 @@ def test_exhibits_file_captures_with_their_pv_and_the_timestamp_proof(
     first = write_capture_pv(ws, captured[0], tmp_path / "pv1.pdf")
     second = write_capture_pv(ws, captured[0], tmp_path / "pv2.pdf")
     assert first.read_bytes() == second.read_bytes()
+    # a destination that cannot be written: one line, and how to write the PV later
+    (tmp_path / "un-fichier").write_text("pas un dossier")
+    with pytest.raises(InputError) as err:
+        write_capture_pv(ws, captured[0], tmp_path / "un-fichier" / "pv.pdf")
+    assert str(err.value).endswith(
+        f"the capture itself is recorded: write its procès-verbal with `guichets "
+        f"capture-report {captured[0]} --out FILE`"
+    )
 
 
 def test_pdf_document_timestamps(

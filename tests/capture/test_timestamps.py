@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 from pathlib import Path
@@ -9,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from capture.conftest import tamper
-from capture.local_tsa import LocalTsa
+from capture.local_tsa import LocalTsa, make_pki
 from toolkit.capture import complete_pending, timestamp_files
 from toolkit.capture.timestamps import PENDING_HINT
 from toolkit.errors import InputError, TimestampError
 from toolkit.ingest.captures import ingest_captures
-from toolkit.verify import verify_workspace
-from toolkit.workspace import Workspace
+from toolkit.verify import verify_folder, verify_workspace
+from toolkit.workspace import Workspace, open_workspace
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 
@@ -136,6 +137,8 @@ def test_a_tsa_in_maintenance_is_pending_too(
     [
         ("/garbage", "are not an RFC 3161 time-stamp response (starts with « <html>not a token"),
         ("/wrong-imprint", "the token is for other data"),
+        ("/replayed", "the token's nonce is not the one guichets sent (a replayed or foreign"),
+        ("/refused", "refused the request (rejection: unsupported request); nothing was"),
         ("/nowhere", "answered HTTP 404 Not Found; check the address (--tsa)"),
     ],
 )
@@ -155,7 +158,9 @@ def test_tsa_address_must_be_http(ws: Workspace, evidence: str) -> None:
         timestamp_files(ws, evidence, tsas=["ftp://example.org/tsa"])
 
 
-def test_tampering_fails_verify_by_name(ws: Workspace, evidence: str, local_tsa: LocalTsa) -> None:
+def test_tampering_fails_verify_by_name(
+    ws: Workspace, evidence: str, local_tsa: LocalTsa, tmp_path: Path
+) -> None:
     report = timestamp_files(ws, evidence, tsas=[local_tsa.url("/tsa")])
     token = ws.rows("SELECT * FROM timestamp_tokens")[0]
     page = ws.scalar("SELECT file_sha256 FROM attempts ORDER BY original_name LIMIT 1")
@@ -174,10 +179,30 @@ def test_tampering_fails_verify_by_name(ws: Workspace, evidence: str, local_tsa:
     tamper(ws.vault.path_for(report.manifest_sha256))
     assert verify_workspace(ws).ok
 
+    name = f"token {token['serial']} of {local_tsa.url('/tsa')} (applicant:a-76)"
+    # the store made to say another time than the token: the PV would print it
+    ws.sql("UPDATE timestamp_tokens SET gen_time = gen_time - INTERVAL 1 DAY")
+    lines = verify_workspace(ws).lines()
+    assert any(line.startswith(f"{name}: the token says ") and "the store says" in line
+               for line in lines), lines  # fmt: skip
+    ws.sql("UPDATE timestamp_tokens SET gen_time = gen_time + INTERVAL 1 DAY")
+    # a chain ending at a forged root of the same name: the path to it is not valid
+    forged = make_pki(tmp_path / "faux", None).ca_pem
+    signer = ws.vault.read(token["chain_sha256"]).split(b"-----END CERTIFICATE-----\n")[0]
+    with ws.transaction():
+        fake = ws.store_file(signer + b"-----END CERTIFICATE-----\n" + forged, "faux.pem", None)
+    ws.sql("UPDATE timestamp_tokens SET chain_sha256 = ?", [fake])
+    lines = verify_workspace(ws).lines()
+    assert any(
+        line.startswith(f"{name}: certificate path to the root not valid") for line in lines
+    ), lines
+    ws.sql("UPDATE timestamp_tokens SET chain_sha256 = ?", [token["chain_sha256"]])
+    restored = verify_workspace(ws).tokens  # (the forged file's row, added by hand, still fails)
+    assert restored is not None and restored.ok
+
     tamper(ws.vault.path_for(token["response_sha256"]))
     result = verify_workspace(ws)
     assert not result.ok
-    name = f"token {token['serial']} of {local_tsa.url('/tsa')} (applicant:a-76)"
     assert any(line.startswith(name + ": ") for line in result.lines()), result.lines()
 
 
@@ -218,3 +243,69 @@ def test_folder_scope(ws: Workspace, local_tsa: LocalTsa, tmp_path: Path) -> Non
         empty = tmp_path / "vide"
         empty.mkdir()
         timestamp_files(ws, empty, tsas=[local_tsa.url("/tsa")])
+
+
+def test_a_timestamped_folder_moved_or_copied_is_still_verified(
+    ws: Workspace, local_tsa: LocalTsa, tmp_path: Path
+) -> None:
+    folder = tmp_path / "envoi"
+    (folder / "sous").mkdir(parents=True)
+    (folder / "lettre.pdf").write_bytes(b"%PDF-1.4 lettre")
+    (folder / "sous" / "photo.png").write_bytes(b"\x89PNG photo")
+    timestamp_files(ws, folder, tsas=[local_tsa.url("/tsa")])
+    moved = tmp_path / "ailleurs" / "envoi-au-tribunal"
+    moved.parent.mkdir()
+    shutil.move(folder, moved)
+    # the workspace is intact: it says where the folder was, and how to check it now
+    result = verify_workspace(ws)
+    assert result.ok, result.lines()
+    assert (
+        f"timestamped folder {folder.resolve()} is no longer there: its 2 file(s) were not "
+        "checked (moved or copied? `guichets verify FOLDER` checks it where it is now)"
+    ) in "\n".join(result.lines())
+    # where it is now: found by its files, token and files checked
+    here = verify_folder(moved, ws)
+    assert here.ok and here.checked == 2, here.lines()
+    assert here.tokens is not None and [(t.ok, t.files) for t in here.tokens.tokens] == [(True, 2)]
+    # a copy with a file added: still covered, the addition named; a file changed: fails
+    copy = tmp_path / "copie"
+    shutil.copytree(moved, copy)
+    (copy / "note.txt").write_text("ajoutée après")
+    lines = "\n".join(verify_folder(copy, ws).lines())
+    assert "1 file(s) added since the timestamp, not covered by it: note.txt" in lines
+    assert verify_folder(copy, ws).ok
+    (copy / "lettre.pdf").write_bytes(b"%PDF-1.4 autre lettre")
+    changed = verify_folder(copy, ws)
+    assert not changed.ok
+    assert "lettre.pdf (" in "\n".join(changed.lines())
+    assert "altered in the folder" in "\n".join(changed.lines())
+    (copy / "lettre.pdf").unlink()
+    (copy / "lettre.pdf").symlink_to(moved / "lettre.pdf")  # the right bytes, through a link
+    lines = "\n".join(verify_folder(copy, ws).lines())
+    assert "lettre.pdf: is a symbolic link in the folder, not the file the manifest lists" in lines
+    other = tmp_path / "autre"
+    other.mkdir()
+    (other / "lettre.pdf").write_bytes(b"sans rapport")
+    with pytest.raises(InputError, match=r"no manifest\.json here and no timestamp token of this"):
+        verify_folder(other, ws)
+    with pytest.raises(InputError, match=r"no manifest\.json here; give the folder"):
+        verify_folder(moved)  # no workspace given
+
+
+def test_a_folder_inside_the_workspace_moves_with_it(
+    ws: Workspace, local_tsa: LocalTsa, tmp_path: Path
+) -> None:
+    inner = ws.root / "out" / "pieces"
+    inner.mkdir(parents=True)
+    (inner / "01_Lettre.pdf").write_bytes(b"%PDF-1.4 lettre")
+    report = timestamp_files(ws, inner, tsas=[local_tsa.url("/tsa")])
+    assert report.scope == "folder:out/pieces"
+    root = ws.root
+    ws.close()
+    shutil.move(root, tmp_path / "cle-usb")
+    with open_workspace(tmp_path / "cle-usb") as moved:
+        result = verify_workspace(moved)
+        assert result.ok and result.tokens is not None
+        assert [(t.ok, t.files, t.notes) for t in result.tokens.tokens] == [(True, 1, [])]
+        (tmp_path / "cle-usb" / "out" / "pieces" / "01_Lettre.pdf").write_bytes(b"autre")
+        assert not verify_workspace(moved).ok

@@ -80,7 +80,7 @@ class CaptureBrowser:
         return {
             "name": "Chromium",
             "version": self.version,
-            "executable": str(self.executable),
+            "executable": _without_home(self.executable),
             "headless": True,
             "flags": list(FLAGS),
             "automation": f"Playwright {self.playwright_version}",
@@ -99,6 +99,14 @@ class CaptureBrowser:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _without_home(path: Path) -> str:
+    """The program's path, with the user's home folder (it may carry a name) written ``~``."""
+    try:
+        return "~/" + path.relative_to(Path.home()).as_posix()
+    except (ValueError, RuntimeError):
+        return str(path)
 
 
 def _playwright_version() -> str:

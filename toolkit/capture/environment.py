@@ -107,11 +107,16 @@ def proxy_facts() -> dict[str, Any]:
 
 
 def public_ip(service: str, timeout: float = 10.0) -> dict[str, Any]:
-    """Ask ``service`` (it answers the caller's address as text) for the public IP address."""
+    """Ask ``service`` (it answers the caller's address as text) for the public IP address.
+
+    The request is guichets' own, made just before the browser starts, and, like the
+    browser's, it ignores the proxy variables (a direct connection): the address is the one
+    the service saw for that request, which the record says."""
     asked_at = datetime.now(UTC)
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
         request = urllib.request.Request(service, headers={"User-Agent": f"guichets/{__version__}"})
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
+        with direct.open(request, timeout=timeout) as answer:
             text = answer.read(200).decode("utf-8", "replace").strip()
     except Exception as e:  # any failure is written down, the capture goes on
         return {"service": service, "asked_at": asked_at.isoformat(), "error": str(e)[:200]}
@@ -123,7 +128,13 @@ def public_ip(service: str, timeout: float = 10.0) -> dict[str, Any]:
             "asked_at": asked_at.isoformat(),
             "error": f"the answer is not an IP address: {text[:60]!r}",
         }
-    return {"service": service, "asked_at": asked_at.isoformat(), "address": address}
+    return {
+        "service": service,
+        "asked_at": asked_at.isoformat(),
+        "address": address,
+        "how": "a direct request by guichets (not the browser), without proxy, just before the "
+        "browser session",
+    }
 
 
 def _os_release() -> str | None:

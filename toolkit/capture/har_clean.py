@@ -19,8 +19,10 @@ SECRET_HEADERS = ("cookie", "set-cookie", "authorization", "proxy-authorization"
 MARK = "[valeur supprimée par guichets]"
 
 
-def clean_har(data: bytes) -> tuple[bytes, dict[str, int]]:
-    """The HAR without secret values, and how many values of each kind were removed."""
+def clean_har(data: bytes) -> tuple[bytes, dict[str, int], dict[str, int]]:
+    """The HAR without secret values, how many values of each kind were removed, and how
+    many requests the browser sent by HTTP method (a reader sees at once whether anything
+    but GET left the browser)."""
     try:
         har = json.loads(data.decode("utf-8"))
         entries = har["log"]["entries"]
@@ -29,7 +31,9 @@ def clean_har(data: bytes) -> tuple[bytes, dict[str, int]]:
             f"the browser wrote an unreadable HAR ({e}); nothing was recorded"
         ) from None
     removed: Counter[str] = Counter()
+    methods: Counter[str] = Counter()
     for entry in entries:
+        methods[str((entry.get("request") or {}).get("method", "?")).upper()] += 1
         for side in ("request", "response"):
             part: dict[str, Any] = entry.get(side) or {}
             for header in part.get("headers") or []:
@@ -48,7 +52,8 @@ def clean_har(data: bytes) -> tuple[bytes, dict[str, int]]:
         + (", ".join(f"{k} {v}" for k, v in counts.items()) or "none found")
         + "); everything else as recorded by the browser."
     )
-    return json.dumps(har, ensure_ascii=False, indent=1).encode("utf-8"), counts
+    cleaned = json.dumps(har, ensure_ascii=False, indent=1).encode("utf-8")
+    return cleaned, counts, {k: methods[k] for k in sorted(methods)}
 
 
 def _canonical(name: str) -> str:

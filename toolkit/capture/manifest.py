@@ -4,14 +4,21 @@
 check with ``sha256sum -c`` in the folder holding the files, and its bytes are what the
 TSA's token imprints. Names: a capture's artefacts by their names in its procès-verbal;
 vault files by their path in the vault (``ab/abcd…``); a folder's files by their path in it.
+
+A folder's manifest names its files relative to the folder, so the manifest (and its token)
+stays true wherever the folder is moved or copied; the request's scope records where the
+folder was: relative to the workspace when inside it (the pair moves together), else its
+absolute path.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from toolkit.errors import InputError
+from toolkit.vault import sha256_file
 
 _LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
 
@@ -44,3 +51,30 @@ def parse_manifest(data: bytes) -> list[Line]:
 def vault_name(sha256: str) -> str:
     """A vault file's path relative to the vault folder."""
     return f"{sha256[:2]}/{sha256}"
+
+
+def folder_lines(folder: Path) -> list[Line]:
+    """Every regular file under ``folder`` (not following links), by relative path."""
+    root = folder.resolve()
+    files = sorted(
+        (p for p in root.rglob("*") if p.is_file() and not p.is_symlink()),
+        key=lambda p: p.relative_to(root).as_posix(),
+    )
+    return [Line(sha256_file(p), p.relative_to(root).as_posix()) for p in files]
+
+
+def folder_scope(workspace_root: Path, folder: Path) -> str:
+    """``folder:<path>``: relative to the workspace when the folder is inside it."""
+    root, where = workspace_root.resolve(), folder.resolve()
+    try:
+        return f"folder:{where.relative_to(root).as_posix()}"
+    except ValueError:
+        return f"folder:{where}"
+
+
+def scope_folder(workspace_root: Path, scope: str) -> Path | None:
+    """Where a ``folder:`` scope says the folder is (None for other scopes)."""
+    if not scope.startswith("folder:"):
+        return None
+    path = Path(scope.split(":", 1)[1])
+    return path if path.is_absolute() else workspace_root / path

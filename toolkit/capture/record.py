@@ -135,8 +135,8 @@ def capture_page(
     for name, value in (("URL", url), ("--from", start_url), ("--record-ip", record_ip)):
         if value is not None and urlsplit(value).scheme not in ("http", "https"):
             raise InputError(f"{name} {value!r}: give an http:// or https:// address")
-    if not timeout or timeout <= 0:
-        raise InputError(f"--timeout {timeout}: give a number of seconds above 0")
+    if not 0 < timeout <= 3600:  # also refuses nan and inf
+        raise InputError(f"--timeout {timeout}: give a number of seconds above 0, at most 3600")
     chosen = resolve_tsas(tsas) if timestamp else []
     ip = public_ip(record_ip) if record_ip else None
     own = browser is None
@@ -147,7 +147,7 @@ def capture_page(
     finally:
         if own:
             browser.close()
-    har, removed = clean_har(obs.har)
+    har, removed, methods = clean_har(obs.har)
     cls = classify_html(obs.html, url=obs.final_url, http_status=obs.http_status)
     offset = clock_offset(obs.exchanges)
     warnings = list(obs.notes)
@@ -180,7 +180,7 @@ def capture_page(
                 "multipart/related",
             )
         )
-    record = _record(obs, cls, offset, ip, removed, artefacts, described)
+    record = _record(obs, cls, offset, ip, removed, methods, artefacts, described)
     artefacts.append(
         Artefact("record", f"{stem}.json", sha256_bytes(record), len(record), "application/json")
     )
@@ -268,6 +268,7 @@ def _record(
     offset: Any,
     ip: dict[str, Any] | None,
     removed: dict[str, int],
+    methods: dict[str, int],
     artefacts: list[Artefact],
     browser: dict[str, Any],
 ) -> bytes:
@@ -309,6 +310,7 @@ def _record(
             "counts": removed,
         },
         "responses": len(obs.exchanges),
+        "requests_by_method": methods,
         "artefacts": [a.to_dict() for a in artefacts],
     }
     return (json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()

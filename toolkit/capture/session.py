@@ -37,6 +37,20 @@ LOCALE = "fr-FR"
 SETTLE_QUIET_MS = 300  # no request in flight for this long = the network rests
 SETTLE_MAX_MS = 5_000
 _NET_ERROR = re.compile(r"net::(ERR_[A-Z_]+)")
+# Observe only: in every page and frame, before the page's own scripts, a form can be neither
+# submitted (the submit event is cancelled) nor sent by script (submit()/requestSubmit() do
+# nothing); each attempt is reported to guichets. The page's content is not changed.
+FORM_GUARD = """(() => {
+  const report = (form, how) => {
+    try { window.__guichetsFormBlocked(String((form && form.action) || ''), how); } catch (e) {}
+  };
+  window.addEventListener('submit', (e) => {
+    e.preventDefault(); e.stopImmediatePropagation(); report(e.target, 'submit');
+  }, true);
+  const proto = HTMLFormElement.prototype;
+  proto.submit = function () { report(this, 'submit()'); };
+  proto.requestSubmit = function () { report(this, 'requestSubmit()'); };
+})();"""
 
 
 @dataclass
@@ -60,6 +74,7 @@ class Step:
     at: datetime  # device clock, when the answer came
     link_text: str | None = None
     note: str | None = None
+    server: str | None = None  # the address the browser connected to, « ip:port »
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +84,7 @@ class Step:
             "at": self.at.isoformat(),
             "link_text": self.link_text,
             "note": self.note,
+            "server": self.server,
         }
 
 
@@ -108,6 +124,14 @@ class _Watch:
         self.inflight = 0
         self.last_change = time.monotonic()
         self.download: str | None = None
+        self.forms: list[str] = []  # form submissions the guard blocked: « how action »
+
+    def guard(self, context: BrowserContext) -> None:
+        context.expose_binding("__guichetsFormBlocked", self._form_blocked)
+        context.add_init_script(FORM_GUARD)
+
+    def _form_blocked(self, _source: Any, action: str, how: str) -> None:
+        self.forms.append(f"{how} {action}".strip())
 
     def attach(self, context: BrowserContext, page: Page) -> None:
         context.on("request", self._request)
@@ -176,6 +200,8 @@ def observe(
         )
         closed = False
         try:
+            cookies_at_start = len(context.cookies())
+            watch.guard(context)
             page = context.new_page()
             page.set_default_timeout(timeout_ms)
             watch.attach(context, page)
@@ -200,6 +226,10 @@ def observe(
             png = page.screenshot(full_page=True, type="png", timeout=timeout_ms)
             mhtml = _mhtml(context, page, notes)
             captured = _now()
+            notes += [
+                f"the page tried to send a form ({form}); guichets blocked it (observe only)"
+                for form in dict.fromkeys(watch.forms)
+            ]
             final_url = page.url
             context.close()  # writes the HAR
             closed = True
@@ -242,6 +272,10 @@ def observe(
             "service_workers": "blocked (every exchange goes through the network and the HAR)",
             "downloads": "refused",
             "certificate_errors": "refused (never bypassed)",
+            "forms": "submission blocked in every page by a script guichets adds (submit events "
+            "cancelled, form.submit() and requestSubmit() disabled); the page's content is "
+            "not changed",
+            "cookies_at_start": cookies_at_start,
         },
     )
 
@@ -263,12 +297,12 @@ def _steps_of(response: Response, how: str, steps: list[Step], watch: _Watch, **
     while request is not None:
         chain.append(request)
         request = request.redirected_from
-    hops: list[tuple[str, int | None]] = []
+    hops: list[tuple[str, int | None, str | None]] = []
     for r in reversed(chain):
         hop = r.response()
-        hops.append((r.url, hop.status if hop else None))
-    hops.append((response.url, response.status))
-    for i, (url, status) in enumerate(hops):
+        hops.append((r.url, hop.status if hop else None, _server(hop)))
+    hops.append((response.url, response.status, _server(response)))
+    for i, (url, status, server) in enumerate(hops):
         received = next(
             (
                 x.received_at
@@ -278,8 +312,28 @@ def _steps_of(response: Response, how: str, steps: list[Step], watch: _Watch, **
             _now(),
         )
         steps.append(
-            Step(how if i == 0 else "redirect", url, status, received, **(extra if i == 0 else {}))
+            Step(
+                how if i == 0 else "redirect",
+                url,
+                status,
+                received,
+                server=server,
+                **(extra if i == 0 else {}),
+            )
         )
+
+
+def _server(response: Response | None) -> str | None:
+    """« ip:port » of the server that answered (as the browser connected to it)."""
+    if response is None:
+        return None
+    try:
+        addr = response.server_addr()
+    except Exception:  # an answer from the cache or of a closed context has none
+        return None
+    if not addr or not addr.get("ipAddress"):
+        return None
+    return f"{addr['ipAddress']}:{addr['port']}"
 
 
 def _same(a: str, b: str) -> bool:
@@ -357,9 +411,16 @@ def _capture_error(url: str, e: Exception, watch: _Watch, timeout_s: float) -> C
     text = str(e)
     code = _NET_ERROR.search(text)
     if watch.download or "Download is starting" in text:
+        name = f" ({watch.download})" if watch.download else ""
         return CaptureError(
-            f"{url}: the address gives a file to download ({watch.download or 'a file'}), not a "
-            "page; nothing was recorded (download it and use `guichets ingest`)"
+            f"{url}: the address gives a file to download{name}, not a page; nothing was "
+            "recorded (download it and use `guichets ingest`)"
+        )
+    if watch.forms:
+        return CaptureError(
+            f"{url}: the way to the page goes through sending a form ({watch.forms[0]}), which "
+            "a capture never does; nothing was recorded (capture the page without --from, or "
+            "give the address the form leads to)"
         )
     if code and code.group(1).startswith(("ERR_CERT_", "ERR_SSL_", "ERR_BAD_SSL")):
         return CaptureError(

@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from toolkit.capture.manifest import Line, manifest_bytes, vault_name
+from toolkit.capture.manifest import Line, folder_lines, folder_scope, manifest_bytes, vault_name
 from toolkit.capture.tokens import Token, accept, new_request
 from toolkit.capture.tsa import DEFAULT_TIMEOUT, Tsa, Unreachable, fetch, post_query, resolve_tsas
 from toolkit.errors import InputError, IntegrityError
@@ -186,7 +186,10 @@ def timestamp_files(
     chosen = resolve_tsas(tsas)
     path = Path(target)
     if path.is_dir():
-        scope, lines = _folder_lines(path)
+        lines = folder_lines(path)
+        if not lines:
+            raise InputError(f"{path}: no file to timestamp in this folder")
+        scope = folder_scope(ws.root, path)
         name = f"manifeste-dossier-{path.resolve().name}.sha256"
     else:
         from toolkit.applicants import get_applicant
@@ -248,17 +251,6 @@ def _applicant_lines(ws: Workspace, applicant_id: str) -> list[Line]:
             )
         lines.append(Line(sha, vault_name(sha)))
     return lines
-
-
-def _folder_lines(folder: Path) -> tuple[str, list[Line]]:
-    root = folder.resolve()
-    files = sorted(
-        (p for p in root.rglob("*") if p.is_file() and not p.is_symlink()),
-        key=lambda p: p.relative_to(root).as_posix(),
-    )
-    if not files:
-        raise InputError(f"{folder}: no file to timestamp in this folder")
-    return f"folder:{root}", [Line(sha256_file(p), p.relative_to(root).as_posix()) for p in files]
 
 
 # --- pending requests ------------------------------------------------------------------------

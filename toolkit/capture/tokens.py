@@ -22,7 +22,8 @@ import threading
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from toolkit.errors import TimestampError
 
@@ -86,11 +87,9 @@ def accept(
     fetch: Callable[[str], bytes],
 ) -> Token:
     """Check a TSA's answer to our query and complete its chain; TimestampError otherwise."""
-    from asn1crypto import tsp
-
     _quiet()
     try:
-        response = tsp.TimeStampResp.load(answer)
+        response = _response_class().load(answer)
         status = response["status"]["status"].native
     except Exception:  # asn1crypto raises ValueError, TypeError…: all mean "not a response"
         raise TimestampError(
@@ -190,6 +189,21 @@ def verify_token(response_der: bytes, chain_pem: bytes, message: bytes) -> Token
 
 
 # --- internals ------------------------------------------------------------------------------
+
+
+@cache
+def _response_class() -> Any:
+    """RFC 3161's ``TimeStampResp``, whose token is OPTIONAL (absent when the TSA refuses);
+    asn1crypto's class requires it, so a refusal would read as « not a response »."""
+    from asn1crypto import cms, core, tsp
+
+    class TimeStampResp(core.Sequence):
+        _fields: ClassVar[list[tuple[Any, ...]]] = [
+            ("status", tsp.PKIStatusInfo),
+            ("time_stamp_token", cms.ContentInfo, {"optional": True}),
+        ]
+
+    return TimeStampResp
 
 
 def _tst_info(token: cms.ContentInfo) -> Any:

@@ -103,7 +103,9 @@ def fetch(url: str, timeout: float = DEFAULT_TIMEOUT) -> bytes:
 
 def _exchange(request: urllib.request.Request, who: str, timeout: float) -> bytes:
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
+        # a new opener each time: the proxy variables as they are now (urlopen keeps the
+        # first ones it saw for the whole process)
+        with urllib.request.build_opener().open(request, timeout=timeout) as answer:
             body: bytes = answer.read(MAX_ANSWER + 1)
     except urllib.error.HTTPError as e:
         if e.code >= 500:

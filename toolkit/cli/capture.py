@@ -48,9 +48,9 @@ def capture(
     with open_ws() as ws:
         result = capture_page(ws, url, applicant_id, start_url=start_url, timestamp=timestamp,
                               tsas=tsa, record_ip=record_ip, timeout=timeout)  # fmt: skip
+        for warning in result.warnings:
+            render.warn(warning)
         path = write_capture_pv(ws, result.attempt_id, pv)
-    for warning in result.warnings:
-        render.warn(warning)
     if fmt is Format.json:
         render.emit({**result.to_dict(), "pv": str(path)}, fmt)
     for line in result.lines():

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from toolkit.cli import render
-from toolkit.cli.context import open_ws
+from toolkit.cli.context import open_ws, workspace_if_any
 from toolkit.cli.options import FormatOpt
 from toolkit.cli.render import Format
 from toolkit.cli.state import settings
@@ -25,21 +25,26 @@ def init() -> None:
 def verify(
     folder: Annotated[
         Path | None,
-        typer.Argument(help="An exhibit folder with manifest.json; default: the workspace vault."),
+        typer.Argument(
+            help="An exhibit folder with manifest.json, or a folder sealed with `guichets "
+            "timestamp` (wherever it is now); default: the workspace vault."
+        ),
     ] = None,
     timeout: Annotated[
         float, typer.Option("--timeout", help="Stop (and fail) after this many seconds.")
     ] = 3600,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Re-hash the vault (or a generated folder) and name every missing, altered or unexpected
-    file; in a workspace, also check `files` rows and the custody hash chain. A workspace that
-    cannot be written to is opened read-only."""
+    """Re-hash the vault (or a folder) and name every missing, altered or unexpected file; in
+    a workspace, also check `files` rows, the custody hash chain and every timestamp token; a
+    folder is also checked against the tokens that cover it, wherever it was sealed. A
+    workspace that cannot be written to is opened read-only."""
     from toolkit.verify import verify_folder, verify_workspace
     from toolkit.workspace import writable
 
     if folder is not None:
-        result = verify_folder(folder, timeout=timeout)
+        with workspace_if_any() as found:
+            result = verify_folder(folder, found, timeout=timeout)
     else:
         with open_ws(read_only=not writable(settings.workspace)) as ws:
             result = verify_workspace(ws, timeout=timeout)

@@ -193,8 +193,8 @@ def _screenshot_page(
             (SMALL, "Source de l'heure : horloge de l'appareil à la réception de la page (capture "
                     f"guichets){server}"),
             (SMALL, f"Adresse de la page : {f.row['final_url']} (HTTP {f.row['http_status']})"),
-            (SMALL, f"Constat : {outcome}, lu automatiquement ; procès-verbal de tentative après "
-                    "la capture"),
+            (SMALL, f"Résultat lu automatiquement sur la page : {outcome} ; procès-verbal de "
+                    "tentative après la capture"),
             (HASH, f"SHA-256 : {f.artefacts[0].sha256} ({f.artefacts[0].name}, joint à cette "
                    "pièce)"),
         ]  # fmt: skip

@@ -15,6 +15,8 @@ exhibits draw the same blocks inside a pièce (:mod:`toolkit.documents.capture_e
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from toolkit._version import __version__
@@ -33,6 +35,8 @@ from toolkit.documents.pv_text import (
     token_blocks,
     verify_blocks,
 )
+from toolkit.errors import InputError
+from toolkit.frenchdates import date_fr
 from toolkit.workspace import Workspace
 
 TITLE = "Procès-verbal de tentative de prise de rendez-vous en ligne"
@@ -41,6 +45,7 @@ TITLE = "Procès-verbal de tentative de prise de rendez-vous en ligne"
 def pv_blocks(facts: CaptureFacts) -> list[Block]:
     """The procès-verbal, as blocks of text (see :mod:`toolkit.documents.flow`)."""
     times = facts.record.get("times", {})
+    guarded = bool(facts.record.get("browser", {}).get("forms"))
     blocks = [
         Block("title", TITLE),
         Block(
@@ -60,15 +65,18 @@ def pv_blocks(facts: CaptureFacts) -> list[Block]:
             "éléments obtenus ; il ne constate rien d'autre que ce que ces éléments montrent. "
             "Leur intégrité, et leur existence à l'heure des jetons d'horodatage, peuvent être "
             "vérifiées par quiconque selon la méthode de la section 7, avec les fichiers joints "
-            "à ce PDF.",
+            "à ce PDF. Le document peut être produit de nouveau à l'identique à partir du même "
+            "dossier.",
         ),
         Block("h", "2. Objet de la capture"),
         Block("kv", pairs=object_pairs(facts)),
         Block("h", "3. Déroulement, dans l'ordre"),
         Block(
             "p",
-            "Heures de l'horloge de l'appareil, en heure locale de la préfecture, à la "
-            "milliseconde ; l'horloge de l'appareil est comparée à celle des serveurs en section 4.",
+            f"Le {date_fr(facts.local(facts.row['started_at']), weekday=True)}, heures de "
+            "l'horloge de l'appareil, en heure locale de la préfecture "
+            f"({facts.zone.key}), à la milliseconde ; l'horloge de l'appareil est comparée à "
+            "celle des serveurs en section 4.",
             style=NOTE,
         ),
         Block(
@@ -82,9 +90,11 @@ def pv_blocks(facts: CaptureFacts) -> list[Block]:
         ),
         Block(
             "p",
-            "Aucune saisie n'a été faite, aucun formulaire n'a été envoyé, aucun captcha n'a été "
-            "touché ni contourné et aucune nouvelle tentative automatique n'a eu lieu : le "
-            "logiciel observe seulement.",
+            "Le logiciel n'a rien saisi, n'a envoyé aucun formulaire"
+            + (" (leur envoi est bloqué dans chaque page)" if guarded else "")
+            + ", n'a touché ni contourné aucun captcha et n'a fait aucune nouvelle tentative : "
+            "il observe seulement. Le journal HAR joint liste chaque requête du navigateur, avec "
+            "sa méthode (section 5).",
         ),
         Block("h", "4. Heures et leurs sources"),
         Block("kv", pairs=time_pairs(facts, times)),
@@ -100,9 +110,9 @@ def pv_blocks(facts: CaptureFacts) -> list[Block]:
         Block(
             "table",
             columns=(
-                Column("Élément", 44, CELL),
-                Column("Taille", 17, CELL),
-                Column("SHA-256", 113, MONO),
+                Column("Élément", 62, CELL),
+                Column("Taille", 18, CELL),
+                Column("SHA-256", 94, MONO),
             ),
             rows=[
                 [
@@ -119,13 +129,6 @@ def pv_blocks(facts: CaptureFacts) -> list[Block]:
         *verify_blocks(facts),
         Block("h", "8. Portée et limites"),
         *limit_blocks(facts, times),
-        Block("space"),
-        Block(
-            "p",
-            f"Document produit par guichets {__version__} ; il peut être produit de nouveau à "
-            "l'identique à partir du même dossier.",
-            style=Style(7.5, "I"),
-        ),
     ]
     return blocks
 
@@ -149,7 +152,8 @@ def write_capture_pv(
         if out is not None
         else ws.out_dir / "captures" / f"{attempt_id}-proces-verbal.pdf"
     )
-    check_target(ws, path)
+    with _recorded_anyway(attempt_id):
+        check_target(ws, path)
     when = facts.row["finished_at"]
     canvas = Canvas(title=TITLE, when=when)
 
@@ -166,11 +170,26 @@ def write_capture_pv(
         when=when,
         seed=f"pv|{__version__}|{attempt_id}|{len(facts.tokens)}",
     )
-    write_output(
-        ws, path, data, kind="capture.pv", action="capture.pv", applicant_id=facts.applicant.id,
-        inputs_digest=facts.row["manifest_sha256"], detail={"attempt": attempt_id},
-    )  # fmt: skip
+    with _recorded_anyway(attempt_id):
+        write_output(
+            ws, path, data, kind="capture.pv", action="capture.pv",
+            applicant_id=facts.applicant.id, inputs_digest=facts.row["manifest_sha256"],
+            detail={"attempt": attempt_id},
+        )  # fmt: skip
     return path
+
+
+@contextmanager
+def _recorded_anyway(attempt_id: str) -> Iterator[None]:
+    """A PV that cannot be written there: the one line says the capture is recorded all the
+    same, and how to write its PV elsewhere."""
+    try:
+        yield
+    except InputError as e:
+        raise InputError(
+            f"{e}; the capture itself is recorded: write its procès-verbal with `guichets "
+            f"capture-report {attempt_id} --out FILE`"
+        ) from None
 
 
 def pv_attachments(ws: Workspace, facts: CaptureFacts) -> list[tuple[str, bytes]]:

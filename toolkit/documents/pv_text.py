@@ -48,16 +48,29 @@ def seconds_fr(ms: float) -> str:
     return f"{value:+.1f} s".replace(".", ",").replace("-", "−")
 
 
+def duration_fr(seconds: float) -> str:
+    """« 3 s », « 12 min 5 s », « 2 h 05 min », « 3 j 4 h »."""
+    s = round(abs(seconds))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60} s"
+    if s < 86400:
+        return f"{s // 3600} h {s % 3600 // 60:02d} min"
+    return f"{s // 86400} j {s % 86400 // 3600} h"
+
+
 def qualified_fr(t: TokenFact) -> str:
+    """What guichets knows of the TSA's status: only what its configuration cites."""
     if t.qualified is True:
         return (
-            "présentée par son opérateur comme un service d'horodatage électronique qualifié "
-            "(règlement eIDAS, art. 42) [à vérifier sur la liste de confiance de l'Union "
-            "européenne]"
+            "indiquée comme service d'horodatage qualifié (règlement eIDAS) par la source que "
+            "cite la configuration de guichets [à vérifier sur la liste de confiance de l'Union "
+            "européenne : guichets ne l'a pas fait]"
         )
     if t.qualified is False:
-        return "non présentée comme qualifiée"
-    return "autorité indiquée par l'utilisateur ; statut de qualification non renseigné"
+        return "non indiquée comme qualifiée"
+    return "autorité choisie par l'utilisateur ; guichets ne connaît pas son statut"
 
 
 ROLE_FR = {
@@ -90,19 +103,23 @@ def object_pairs(facts: CaptureFacts) -> list[tuple[str, str]]:
 def steps_rows(facts: CaptureFacts) -> list[list[str]]:
     rec, r = facts.record, facts.row
     browser = rec.get("browser", {})
-    rows: list[tuple[datetime, str]] = [
-        (
-            r["started_at"],
-            f"Démarrage de Chromium {browser.get('version', '')} sans interface, dans un contexte "
-            "de navigation neuf (aucun cookie, cache, historique ni extension d'une session "
-            "antérieure), connexion directe sans proxy.",
-        )
-    ]
+    cookies = browser.get("cookies_at_start")
+    start = [f"Ouverture d'un contexte de navigation neuf dans Chromium {browser.get('version', '')} "
+             "sans interface (profil temporaire ; ni cache, ni historique, ni extension"]  # fmt: skip
+    if cookies is not None:
+        start.append(f" ; cookies présents au départ, relevés : {cookies}")
+    start.append(
+        ") ; navigateur lancé avec l'option --no-proxy-server (aucun proxy configuré utilisé)"
+        + (" ; envoi de formulaires bloqué" if browser.get("forms") else "")
+        + "."
+    )
+    rows: list[tuple[datetime, str]] = [(r["started_at"], "".join(start))]
     ip = (rec.get("network") or {}).get("public_ip")
     if ip:
         when = datetime.fromisoformat(ip["asked_at"])
         text = (
-            f"Adresse IP publique relevée auprès de {ip['service']} : {ip['address']}."
+            f"Adresse IP publique : le service {ip['service']} a répondu {ip['address']} à une "
+            "requête directe de guichets (distincte de celles du navigateur, sans proxy)."
             if "address" in ip
             else f"Adresse IP publique demandée à {ip['service']} : non obtenue ({ip.get('error')})."
         )
@@ -112,17 +129,25 @@ def steps_rows(facts: CaptureFacts) -> list[list[str]]:
         what = f"{HOW_FR.get(step['how'], step['how'])} {step['url']}"
         if step.get("link_text"):
             what = f"Suivi du lien « {step['link_text']} » vers {step['url']}"
-        what += f" — réponse HTTP {step['status']} reçue." if step.get("status") else "."
+        if step.get("status"):
+            what += f" — réponse HTTP {step['status']}"
+            if step.get("server"):
+                host, _, port = str(step["server"]).rpartition(":")
+                what += f" du serveur d'adresse IP {host} (port {port})"
+        what += "."
         if step.get("note"):
             what += f" ({_note_fr(step['note'])})"
         rows.append((when, what))
     settle = rec.get("settle", {})
+    busy = (
+        "" if settle.get("network_idle", True) else ", réseau encore actif : page prise en l'état"
+    )
     rows.append(
         (
             datetime.fromisoformat(rec["times"]["captured_at"]),
             "Attente du chargement de la page puis du repos du réseau "
-            f"({settle.get('waited_ms', 0)} ms{'' if settle.get('network_idle', True) else ', réseau encore actif : page prise en l état'}) ; "
-            "capture de la page entière (PNG), instantané MHTML, lecture du texte affiché.",
+            f"({settle.get('waited_ms', 0)} ms{busy}) ; capture de la page entière (PNG), "
+            "instantané MHTML, lecture du contenu de la page (HTML).",
         )
     )
     rows.append(
@@ -133,14 +158,17 @@ def steps_rows(facts: CaptureFacts) -> list[list[str]]:
     )
     rows.sort(key=lambda x: x[0])
     out = [[str(i), clock_fr(when, facts), text] for i, (when, text) in enumerate(rows, start=1)]
+    day = facts.local(r["finished_at"]).date()
     for t in facts.tokens:
         if t.gen_time is not None:
+            local = facts.local(t.gen_time)
+            shown = f"{local:%H:%M:%S}*" if local.date() == day else f"{local:%d/%m/%Y %H:%M:%S}*"
             out.append(
                 [
                     str(len(out) + 1),
-                    f"{facts.local(t.gen_time):%H:%M:%S}*",
-                    f"Jeton d'horodatage délivré par {t.tsa_name} ({t.tsa_url}) sur le "
-                    "manifeste des éléments (* heure de l'autorité d'horodatage).",
+                    shown,
+                    f"Jeton d'horodatage reçu de l'autorité à l'adresse {t.tsa_url} sur le "
+                    "manifeste des éléments (* heure inscrite dans le jeton par l'autorité).",
                 ]
             )
     return out
@@ -179,20 +207,27 @@ def time_pairs(facts: CaptureFacts, times: dict) -> list[tuple[str, str]]:
         pairs.append(
             (
                 "Écart horloge serveurs − appareil",
-                f"{offset['median_ms'] / 1000:+.1f} s (médiane de {offset['samples']} réponse(s), de "
-                f"{lo / 1000:+.1f} s à {hi / 1000:+.1f} s ; précision ± 0,5 s, l'en-tête Date étant à "
-                "la seconde)",
+                f"{seconds_fr(offset['median_ms'])} (médiane de {offset['samples']} réponse(s), "
+                f"de {seconds_fr(lo)} à {seconds_fr(hi)} ; estimation à ± 0,5 s près, plus le "
+                "délai du réseau, l'en-tête Date étant à la seconde)",
             )
         )
     for t in facts.tokens:
         if t.gen_time is not None:
-            acc = f", précision ± {t.accuracy_ms / 1000:g} s" if t.accuracy_ms else ""
+            acc = f", précision annoncée ± {t.accuracy_ms / 1000:g} s" if t.accuracy_ms else ""
             after = (t.gen_time - r["finished_at"]).total_seconds()
-            gap = (
-                "dans la même seconde que la fin de la capture"
-                if abs(after) < 1
-                else f"{after:.0f} s après la fin de la capture"
-            )
+            if abs(after) < 2:
+                gap = "à moins de 2 s de la fin de la capture"
+            elif after > 0:
+                gap = f"{duration_fr(after)} après la fin de la capture"
+            else:
+                gap = f"{duration_fr(after)} avant la fin de la capture"
+            gap += " lue à l'horloge de l'appareil (deux horloges différentes)"
+            if after > 120:
+                gap += (
+                    " ; jeton obtenu après coup : il ne prouve l'existence des éléments qu'à "
+                    "partir de sa propre heure"
+                )
             pairs.append(
                 (
                     f"Heure de l'autorité d'horodatage ({t.tsa_name})",
@@ -208,7 +243,19 @@ def environment_pairs(facts: CaptureFacts) -> list[tuple[str, str]]:
     removed = rec.get("har_removed", {}).get("counts", {})
     proxies = network.get("environment")
     ip = network.get("public_ip")
-    return [
+    cookies = b.get("cookies_at_start")
+    methods = rec.get("requests_by_method") or {}
+    if not ip:
+        ip_text = "non relevée (option --record-ip non utilisée)"
+    elif "address" in ip:
+        ip_text = (
+            f"{ip['address']}, selon le service {ip['service']}, interrogé par guichets juste "
+            "avant la session ; ce service n'est pas certifié et la requête n'est pas passée par "
+            "le navigateur"
+        )
+    else:
+        ip_text = f"non obtenue du service {ip['service']} ({ip.get('error')})"
+    pairs = [
         (
             "Navigateur",
             f"Chromium {b.get('version', '')} sans interface, piloté par "
@@ -218,7 +265,9 @@ def environment_pairs(facts: CaptureFacts) -> list[tuple[str, str]]:
         (
             "Profil",
             "profil temporaire neuf ; un contexte de navigation neuf pour cette capture "
-            "(aucun cookie, cache, stockage, historique ni extension)",
+            "(ni cache, ni stockage, ni historique, ni extension"
+            + (f" ; cookies présents au départ, relevés : {cookies}" if cookies is not None else "")
+            + ")",
         ),
         (
             "Fenêtre, langue",
@@ -227,18 +276,17 @@ def environment_pairs(facts: CaptureFacts) -> list[tuple[str, str]]:
         ),
         (
             "Proxy",
-            "aucun : Chromium lancé avec --no-proxy-server ; variables d'environnement : "
+            "Chromium lancé avec l'option --no-proxy-server : il n'utilise aucun proxy configuré "
+            "sur l'appareil ; variables d'environnement de proxy : "
             + (
                 ", ".join(f"{k} = {v}" for k, v in proxies.items())
                 if isinstance(proxies, dict)
                 else "aucune"
-            ),
+            )
+            + ". Un proxy transparent ou un VPN placé sur le réseau ne se voit pas depuis "
+            "l'appareil.",
         ),
-        (
-            "Adresse IP publique",
-            (ip or {}).get("address")
-            or ("non relevée" if not ip else f"non obtenue ({ip.get('error')})"),
-        ),
+        ("Adresse IP publique", ip_text),
         (
             "Système",
             f"{system.get('distribution') or system.get('os', '')} ({system.get('machine', '')}), "
@@ -247,13 +295,33 @@ def environment_pairs(facts: CaptureFacts) -> list[tuple[str, str]]:
         ("Fuseau de l'appareil", str(system.get("device_timezone", ""))),
         (
             "Journal HAR",
-            "valeurs des en-têtes Cookie, Set-Cookie, Authorization et des cookies "
-            "remplacées avant le calcul des empreintes ("
+            "valeurs des en-têtes Cookie, Set-Cookie, Authorization, Proxy-Authorization et des "
+            "cookies remplacées avant le calcul des empreintes ("
             + (", ".join(f"{k} : {v}" for k, v in removed.items()) or "aucune trouvée")
             + ") ; le reste tel qu'enregistré par le navigateur",
         ),
-        ("Réponses enregistrées", str(rec.get("responses", ""))),
     ]
+    if b.get("forms"):
+        pairs.append(
+            (
+                "Formulaires",
+                "envoi bloqué dans chaque page par un script ajouté par guichets (le contenu de "
+                "la page n'est pas modifié)",
+            )
+        )
+    requests = ", ".join(f"{k} : {v}" for k, v in methods.items())
+    pairs.append(
+        (
+            "Échanges enregistrés",
+            f"{rec.get('responses', '')} réponse(s)"
+            + (
+                f" ; requêtes envoyées par le navigateur, par méthode : {requests}"
+                if requests
+                else ""
+            ),
+        )
+    )
+    return pairs
 
 
 def token_blocks(facts: CaptureFacts) -> list[Block]:
@@ -293,10 +361,12 @@ def token_blocks(facts: CaptureFacts) -> list[Block]:
                         + f" ; {t.gen_time.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC",
                     ),
                     ("Numéro de série, politique", f"{t.serial} ; {t.policy or 'non indiquée'}"),
-                    ("Signataire", t.tsa_subject or ""),
+                    ("Certificat signataire (nom qu'il porte)", t.tsa_subject or ""),
                     (
                         "Racine de la chaîne",
-                        f"{t.root_subject} — empreinte SHA-256 {t.root_sha256}",
+                        f"{t.root_subject} — empreinte SHA-256 {t.root_sha256} ; racine "
+                        "présentée par l'autorité, que guichets n'a comparée à aucune liste de "
+                        "confiance",
                     ),
                     ("Fichiers joints", f"{names['token']}, {names['root']}, {names['chain']}"),
                 ],
@@ -325,8 +395,9 @@ def verify_blocks(facts: CaptureFacts) -> list[Block]:
         lines.append(
             Block(
                 "p",
-                "b) chaque jeton porte sur ce manifeste, est signé par l'autorité et rattaché à sa "
-                "racine (la réponse attendue est « Verification: OK ») :",
+                "b) chaque jeton porte sur ce manifeste, est signé par le certificat qu'il désigne et "
+                "rattaché à la racine jointe (la réponse attendue est « Verification: OK » ; la "
+                "commande tient sur une seule ligne) :",
                 style=SMALL,
             )
         )
@@ -370,11 +441,28 @@ def verify_blocks(facts: CaptureFacts) -> list[Block]:
 
 
 def limit_blocks(facts: CaptureFacts, times: dict) -> list[Block]:
+    agent = str(facts.record.get("browser", {}).get("user_agent", ""))
     items = [
         "L'heure de la tentative est celle de l'horloge de l'appareil, qui n'est pas certifiée ; "
         "l'écart avec l'horloge des serveurs est donné en section 4.",
         "Un jeton d'horodatage prouve que les éléments existaient, tels quels, au plus tard à "
-        "l'heure du jeton ; il ne prouve pas l'heure de la capture elle-même.",
+        "l'heure du jeton ; il ne prouve pas l'heure de la capture elle-même. Le journal HAR et "
+        "le relevé sont écrits par le navigateur et par guichets, non signés par le serveur : "
+        "le jeton empêche de les modifier après son heure, non avant.",
+        "L'identité de l'autorité d'horodatage repose sur la racine de sa chaîne de certificats, "
+        "dont l'empreinte est donnée en section 6 ; guichets ne l'a comparée ni à la publication "
+        "de l'autorité ni à la liste de confiance de l'Union européenne.",
+        "L'option --no-proxy-server, les variables de proxy et l'adresse IP décrivent l'appareil "
+        "et ce qu'un service en a vu ; ce qui se trouve entre l'appareil et le serveur (réseau "
+        "local, fournisseur d'accès, VPN) n'est pas vérifié.",
+        "Le navigateur était piloté par un logiciel"
+        + (
+            " et s'annonçait comme tel (« HeadlessChrome » dans son identifiant)"
+            if "Headless" in agent
+            else ""
+        )
+        + " : un service peut répondre autrement à un navigateur automatisé, par exemple par une "
+        "page de blocage ou un captcha.",
         "La capture montre ce que le service a répondu à cette session, à ce moment ; elle ne dit "
         "rien de ce qu'il aurait répondu à un autre moment ou à un autre utilisateur.",
         "Le résultat « " + OUTCOME_LABELS_FR.get(facts.outcome, facts.outcome) + " » est lu "

@@ -40,21 +40,25 @@ def proof_blocks(tokens: list[TokenFact], zone: ZoneInfo, captures: dict[str, st
     """``captures``: attempt id → how the pièce names it (local time)."""
     granted = [t for t in tokens if t.gen_time is not None]
     pending = [t for t in tokens if t.gen_time is None]
-    rows = []
+    rows, digests = [], []
     for i, t in enumerate(granted, start=1):
         assert t.gen_time is not None
         local = t.gen_time.astimezone(zone)
-        acc = f" (± {t.accuracy_ms / 1000:g} s)" if t.accuracy_ms else ""
+        acc = f"\nprécision annoncée ± {t.accuracy_ms / 1000:g} s" if t.accuracy_ms else ""
         rows.append(
             [
                 str(i),
                 f"{t.tsa_name}\n{t.tsa_url}\n{qualified_fr(t)}",
-                f"{date_fr(local)} à {local:%H:%M:%S} ({utc_offset(local)}){acc}\n"
-                f"{t.gen_time.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC\nn° {t.serial}",
-                f"{_scope_fr(t, captures)} — {t.manifest_files} fichier(s)\n{t.manifest_name}",
-                f"manifeste {t.manifest_sha256}\nracine {t.root_sha256}",
+                f"{date_fr(local)} à {local:%H:%M:%S} ({utc_offset(local)})\n"
+                f"{t.gen_time.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC{acc}\nn° {t.serial}",
+                f"{_scope_fr(t, captures)} — {t.manifest_files} fichier(s)\n{t.manifest_name}\n"
+                f"certificat signataire : {t.tsa_subject or 'inconnu'}",
             ]
         )
+        digests += [
+            [str(i), f"manifeste {t.manifest_name}", t.manifest_sha256],
+            [str(i), f"racine : {t.root_subject or 'inconnue'}", t.root_sha256 or ""],
+        ]
     blocks = [
         Block("title", TITLE),
         Block(
@@ -66,7 +70,8 @@ def proof_blocks(tokens: list[TokenFact], zone: ZoneInfo, captures: dict[str, st
             "privé d'effet juridique au seul motif de sa forme électronique, et un horodatage "
             "qualifié bénéficie d'une présomption d'exactitude de la date, de l'heure et de "
             "l'intégrité des données (règlement (UE) n° 910/2014 « eIDAS », art. 41) [à vérifier : "
-            "statut qualifié de chaque autorité sur la liste de confiance de l'Union européenne].",
+            "portée de l'art. 41 ; statut qualifié de chaque autorité sur la liste de confiance "
+            "de l'Union européenne, que guichets n'a pas consultée].",
         ),
         Block("h", f"Jetons obtenus ({len(granted)})"),
     ]
@@ -76,12 +81,23 @@ def proof_blocks(tokens: list[TokenFact], zone: ZoneInfo, captures: dict[str, st
                 "table",
                 columns=(
                     Column("N°", 8, CELL),
-                    Column("Autorité", 46, CELL),
-                    Column("Heure du jeton", 38, CELL),
-                    Column("Ce qu'il couvre", 40, CELL),
-                    Column("Empreintes SHA-256", 42, MONO),
+                    Column("Autorité", 56, CELL),
+                    Column("Heure du jeton", 42, CELL),
+                    Column("Ce qu'il couvre", 72, CELL),
                 ),
                 rows=rows,
+            )
+        )
+        blocks.append(Block("h", "Empreintes SHA-256"))
+        blocks.append(
+            Block(
+                "table",
+                columns=(
+                    Column("N°", 8, CELL),
+                    Column("Fichier", 74, CELL),
+                    Column("SHA-256", 96, MONO),
+                ),
+                rows=digests,
             )
         )
     else:
@@ -129,7 +145,10 @@ def proof_blocks(tokens: list[TokenFact], zone: ZoneInfo, captures: dict[str, st
             "son manifeste : « sha256sum -c » les contrôle. Le manifeste de l'ensemble du dossier "
             "désigne les fichiers par leur empreinte dans le coffre du dossier guichets, où "
             "« guichets verify » les contrôle tous ; les fichiers d'origine peuvent être produits "
-            "sur demande. L'empreinte de la racine se compare à celle que publie l'autorité.",
+            "sur demande. L'empreinte de la racine se compare à celle que publie l'autorité ou la "
+            "liste de confiance de l'Union européenne ; guichets ne l'a pas fait : « Verification: "
+            "OK » montre que le jeton est intact et cohérent avec la racine jointe, non que cette "
+            "racine est celle de l'autorité nommée.",
             style=NOTE,
         )
     )
