@@ -35,6 +35,10 @@ id = "{a["id"]}"
 prefecture = "{a["prefecture"]}"
 procedure = "{a["procedure"]}"
 permit_expiry = {a["permit_expiry"]}
+# The booking case: in this invented file the renewal is filed at the guichet of the
+# préfecture, on an appointment booked online (a renewal filed on ANEF is another remedy).
+route = "guichet"
+oqtf = "none"
 
 [identity]
 full_name = "{i["full_name"]}"

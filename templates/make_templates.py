@@ -90,6 +90,14 @@ class Letter:
         self.tag("{%p endfor %}")
 
     def sender(self) -> None:
+        """The applicant, or the avocat writing for them."""
+        self.tag("{%p if par_avocat %}")
+        for line in (
+            TODO.format("nom de l'avocat, barreau, adresse, téléphone, courriel"),
+            "Pour {{ nom }}, {{ adresse }}",
+        ):
+            self.p(line, align="left").paragraph_format.space_after = 0
+        self.tag("{%p else %}")
         for line in (
             "{{ nom }}",
             "{{ adresse }}",
@@ -97,6 +105,85 @@ class Letter:
             "Numéro AGDREF : {{ agdref }}",
         ):
             self.p(line, align="left").paragraph_format.space_after = 0
+        self.tag("{%p endif %}")
+
+    def verifier(self, place: str) -> None:
+        """In a draft, the failed rules that concern this place of the letter."""
+        self.tag(f"{{%p for v in a_verifier.{place} %}}")
+        self.p("{{ v }}", italic=True)
+        self.tag("{%p endfor %}")
+
+    def draft_banner(self) -> None:
+        self.tag("{%p if brouillon %}")
+        self.p(
+            "BROUILLON — NE PAS ENVOYER NI DÉPOSER EN L'ÉTAT. Le dossier ne satisfait pas à "
+            "toutes les exigences de la jurisprudence : chaque point en cause figure ci-dessous "
+            "sous la forme « [À vérifier : …] » et la note pour l'avocat les détaille.",
+            bold=True,
+            size=10,
+            align="left",
+        )
+        self.tag("{%p endif %}")
+
+    def attempts_facts(self, first_person: bool) -> None:
+        """The attempts as facts: dates, span in days, distinct days, results, pièces.
+
+        ``first_person``: « j'ai tenté » when the applicant signs, « {{ nom }} a tenté »
+        when an avocat does (always the third person in a requête)."""
+        tried, attests = "{{ nom }} a tenté", "{{ nom }} atteste"
+        if first_person:
+            tried = "{% if par_avocat %}{{ nom }} a tenté{% else %}j'ai tenté{% endif %}"
+            attests = "{% if par_avocat %}{{ nom }} atteste{% else %}J'atteste{% endif %}"
+        self.tag("{%p if nb_tentatives %}")
+        self.p(
+            "Du {{ premiere_tentative }} au {{ derniere_tentative }}, soit sur une période de "
+            "{{ duree_jours }} jours, " + tried + " à {{ nb_tentatives }} reprises, sur "
+            "{{ nb_jours }} jours distincts, de réserver un rendez-vous sur le service de prise "
+            "de rendez-vous en ligne de la préfecture ({{ plages_horaires }}). Lors de "
+            "{{ nb_sans_creneau }} de ces tentatives, la page affichée indiquait qu'aucun "
+            "créneau n'était disponible{% if autres_resultats %} ; d'autres captures montrent "
+            "{{ autres_resultats }}{% endif %}{% if ref_tentatives %} ({{ ref_tentatives }})"
+            "{% endif %}.{% if nb_tentatives_publication %} {{ nb_tentatives_publication }} de "
+            "ces tentatives ont été faites dans les {{ minutes_publication }} minutes qui "
+            "suivaient une mise en ligne de créneaux annoncée par le service.{% endif %}"
+        )
+        self.p(
+            "Chaque tentative figure, avec son heure locale et la source de cette heure, "
+            "l'adresse de la page et l'empreinte numérique du fichier, dans un tableau "
+            "récapitulatif{% if ref_recapitulatif %} ({{ ref_recapitulatif }}){% endif %}"
+            "{% if ref_chronologie %} et sur une chronologie ({{ ref_chronologie }}){% endif %}."
+            "{% if attestation_honneur %} " + attests + " sur l'honneur avoir effectué "
+            "ces tentatives{% if ref_attestation %} ({{ ref_attestation }}){% endif %}.{% endif %}"
+        )
+        self.tag("{%p if releves_robot %}")
+        self.p(
+            "Sont également produits les relevés automatiques du même service effectués par "
+            "{{ releves_operateurs }}, avec l'attestation de leur auteur{% if ref_releves %} "
+            "({{ ref_releves }}){% endif %}."
+        )
+        self.tag("{%p endif %}")
+        self.tag("{%p endif %}")
+        self.verifier("faits")
+
+    def contacts(self, first_person: bool) -> None:
+        intro = "Les échanges de {{ nom }} avec la préfecture sont les suivants"
+        if first_person:
+            intro = (
+                "{% if par_avocat %}Les échanges de {{ nom }} avec la préfecture sont les "
+                "suivants{% else %}Mes échanges avec la préfecture sont les suivants{% endif %}"
+            )
+        self.tag("{%p if demarches %}")
+        self.p(intro + "{% if ref_demarches %} ({{ ref_demarches }}){% endif %} :")
+        self.bullets("c in demarches", "{{ c.texte }}")
+        self.tag("{%p endif %}")
+        self.tag("{%p if attestation_ccc %}")
+        self.p(
+            "Le centre de contact citoyen a remis{% if attestation_ccc_date %} le "
+            "{{ attestation_ccc_date }}{% endif %} une attestation de l'échange"
+            "{% if ref_ccc %} ({{ ref_ccc }}){% endif %}."
+        )
+        self.tag("{%p endif %}")
+        self.verifier("demarches")
 
     def pieces(self, title: str) -> None:
         self.heading(title)
@@ -108,7 +195,11 @@ class Letter:
         """The end of a letter: the pièces, the courtesy formula, the name and signature."""
         self.pieces("Pièces jointes")
         self.p(courtesy, before=10)
+        self.tag("{%p if par_avocat %}")
+        self.p(TODO.format("nom de l'avocat"), align="left", indent_cm=9, before=12)
+        self.tag("{%p else %}")
         self.p("{{ nom }}", align="left", indent_cm=9, before=12)
+        self.tag("{%p endif %}")
         self.p("Signature :", align="left", indent_cm=9)
 
     def save(self, path: Path, title: str) -> None:
@@ -117,6 +208,7 @@ class Letter:
 
 def ddd() -> Letter:
     d = Letter()
+    d.draft_banner()
     d.sender()
     d.p()
     for line in ("Défenseur des droits", "Libre réponse 71120", "75342 Paris Cedex 07"):
@@ -124,102 +216,104 @@ def ddd() -> Letter:
     d.p()
     d.p("À {{ lieu_lettre }}, le {{ date_lettre }}", align="left", indent_cm=9)
     d.p(
-        "Objet : réclamation — impossibilité d'obtenir un rendez-vous auprès de la "
-        "{{ prefecture }} ({{ procedure }})",
+        "Objet : réclamation — {{ prefecture }} — {% if voie == 'anef' %}impossibilité "
+        "d'accomplir ma démarche sur le téléservice ANEF{% else %}impossibilité d'obtenir un "
+        "rendez-vous{% endif %} ({{ procedure }})",
         bold=True,
         align="left",
         before=12,
     )
     d.p("Madame, Monsieur,", before=12)
     d.p(
-        "Je vous adresse une réclamation contre la {{ prefecture }}, auprès de laquelle je ne "
-        "parviens pas à obtenir de rendez-vous pour accomplir la démarche suivante : "
-        "{{ procedure }}."
+        "{% if par_avocat %}Au nom de {{ nom }}, je{% else %}Je{% endif %} vous saisis, sur le "
+        "fondement des {{ cit.lo_2011_333_art4_5 }}, d'une réclamation relative au "
+        "fonctionnement de la {{ prefecture }}, auprès de laquelle {% if par_avocat %}{{ nom }} "
+        "doit{% else %}je dois{% endif %} accomplir la démarche suivante : {{ procedure }}."
     )
     d.heading("1. Les faits")
-    d.p("Mon titre de séjour {{ titre_situation }}{% if ref_titre %} ({{ ref_titre }}){% endif %}.")
-    d.tag("{%p if nb_tentatives %}")
     d.p(
-        "Du {{ premiere_tentative }} au {{ derniere_tentative }}, j'ai essayé {{ nb_tentatives }} "
-        "fois de réserver un rendez-vous sur le site de la préfecture, sur {{ nb_jours }} jours "
-        "différents répartis sur {{ nb_semaines }} semaines, et à {{ nb_heures }} heures "
-        "différentes de la journée ({{ plages_horaires }}). Le site a affiché : "
-        "{{ resultats_tentatives }}. Je n'ai obtenu aucun rendez-vous."
+        "{% if par_avocat %}Le titre de séjour de {{ nom }}{% else %}Mon titre de séjour"
+        "{% endif %} {{ titre_situation }}{% if ref_titre %} ({{ ref_titre }}){% endif %}."
     )
+    d.attempts_facts(first_person=True)
+    d.heading("2. Les démarches auprès de la préfecture")
+    d.contacts(first_person=True)
+    d.tag("{%p if not demarches %}")
     d.p(
-        "Chaque tentative est attestée par une capture d'écran ou un enregistrement de la page, "
-        "daté et identifié par son empreinte numérique ; l'ensemble est récapitulé dans un "
-        "tableau{% if ref_recapitulatif %} ({{ ref_recapitulatif }}){% endif %}."
-    )
-    d.tag("{%p endif %}")
-    d.tag("{%p if corroboration %}")
-    d.p(
-        "Des relevés automatiques du même service, réalisés indépendamment de moi, ont été "
-        "rapprochés de mes tentatives : {{ corroboration_texte }}"
-    )
-    d.tag("{%p endif %}")
-    d.heading("2. Mes démarches auprès de la préfecture")
-    d.tag("{%p if demarches %}")
-    d.p("Avant de vous saisir, j'ai eu les échanges suivants avec la préfecture :")
-    d.bullets("c in demarches", "{{ c.texte }}")
-    d.p(
-        "Ces échanges n'ont pas permis d'obtenir un rendez-vous. Réponses reçues : "
-        + TODO.format("réponses de la préfecture, ou « aucune »")
+        "Démarches auprès de la préfecture : "
+        + TODO.format("démarches faites et réponses obtenues")
         + "."
+    )
+    d.tag("{%p endif %}")
+    d.p("Réponses reçues : " + TODO.format("réponses de la préfecture, ou « aucune »") + ".")
+    d.heading("3. Les conséquences")
+    d.tag("{%p if justificatifs_urgence %}")
+    d.p(
+        "Les documents joints{% if ref_urgence %} ({{ ref_urgence }}){% endif %} montrent les conséquences de cette situation :"
+    )
+    d.bullets("j in justificatifs_urgence", "{{ j }}")
+    d.tag("{%p endif %}")
+    d.p(
+        "Autres conséquences concrètes : "
+        + TODO.format("emploi, droits sociaux, logement, études, santé")
+        + "."
+    )
+    d.heading("4. La demande")
+    d.tag("{%p if voie == 'anef' %}")
+    d.p(
+        "Dans son {{ cit.ddd_rapport_2024 }}, le Défenseur des droits a relevé les difficultés "
+        "d'accès à ce téléservice. Je vous demande d'intervenir auprès de la {{ prefecture }} "
+        "afin que l'impossibilité d'utiliser le téléservice soit constatée et que la solution "
+        "de substitution prévue par l'{{ cit.ceseda_r431_2 }} soit proposée."
     )
     d.tag("{%p else %}")
     d.p(
-        "Je n'ai pas encore pu écrire à la préfecture. "
-        + TODO.format("démarches faites et réponses obtenues")
+        "Dans sa {{ cit.ddd_2020_142 }}, le Défenseur des droits a recommandé qu'une voie "
+        "d'accès autre que la prise de rendez-vous en ligne soit toujours offerte ; dans son "
+        "{{ cit.ddd_avis_21_03 }}, il a relevé que le module de prise de rendez-vous en ligne "
+        "ne délivre ni compte, ni accusé de réception, ni inscription sur une liste d'attente."
+    )
+    d.p(
+        "Je vous demande d'intervenir auprès de la {{ prefecture }} afin qu'un rendez-vous soit "
+        "fixé pour le dépôt de la demande."
     )
     d.tag("{%p endif %}")
-    d.tag("{%p if attestation_ccc %}")
+    d.tag("{%p if refere == 'filed' %}")
     d.p(
-        "Le centre de contact citoyen (CCC) m'a remis{% if attestation_ccc_date %} le "
-        "{{ attestation_ccc_date }}{% endif %} une attestation constatant que je ne pouvais pas "
-        "obtenir de rendez-vous en ligne{% if ref_ccc %} ({{ ref_ccc }}){% endif %}."
+        "Le juge des référés du {{ tribunal }} a été saisi le "
+        + TODO.format("date")
+        + " (requête n° "
+        + TODO.format("numéro")
+        + "). Je vous demande de bien vouloir "
+        "présenter des observations devant cette juridiction, comme l'{{ cit.lo_2011_333_art33 }} "
+        "vous en donne la faculté."
+    )
+    d.tag("{%p elif refere == 'planned' %}")
+    d.p(
+        "Une requête devant le juge des référés du {{ tribunal }} est envisagée. Je vous demande, "
+        "lorsqu'elle sera déposée, de bien vouloir présenter des observations devant cette "
+        "juridiction, comme l'{{ cit.lo_2011_333_art33 }} vous en donne la faculté."
     )
     d.tag("{%p endif %}")
-    d.heading("3. Les conséquences pour moi")
     d.p(
-        "Sans rendez-vous, je ne peux pas faire valoir mon droit au séjour. Cette situation "
-        "menace : "
-        + TODO.format("conséquences concrètes : emploi, droits sociaux, logement, études")
-        + "."
+        "Cette réclamation n'interrompt ni ne suspend les délais de recours devant le juge "
+        "administratif ({{ cit.lo_2011_333_art6 }})."
     )
-    d.tag("{%p if justificatifs_urgence %}")
-    d.p("J'en joins les justificatifs{% if ref_urgence %} ({{ ref_urgence }}){% endif %} :")
-    d.bullets("j in justificatifs_urgence", "{{ j }}")
-    d.tag("{%p endif %}")
-    d.heading("4. Ma demande")
-    d.p(
-        "Dans sa décision n° 2020-142 du 10 juillet 2020, puis dans son rapport du "
-        "11 décembre 2024 sur l'administration numérique des étrangers en France (ANEF), le "
-        "Défenseur des droits a recommandé que toute démarche puisse être accomplie autrement "
-        "qu'en ligne. Le Conseil d'État juge, de son côté, qu'une démarche rendue obligatoirement "
-        "numérique doit s'accompagner d'une solution de substitution (CE, 3 juin 2022, n° 452798)."
-    )
-    d.p(
-        "Je vous demande d'intervenir auprès de la {{ prefecture }} afin qu'un rendez-vous me "
-        "soit fixé, ou que me soit ouverte une solution de substitution me permettant de "
-        "déposer ma demande."
-    )
-    d.p(
-        "Je sais que cette réclamation ne suspend pas les délais de recours devant le juge "
-        "administratif."
-    )
+    d.verifier("recevabilite")
+    d.verifier("urgence")
     d.close("Je vous prie d'agréer, Madame, Monsieur, l'expression de ma considération distinguée.")
     return d
 
 
 def prefecture() -> Letter:
     d = Letter()
+    d.draft_banner()
     d.sender()
     d.p()
     for line in (
         "Monsieur le {{ prefet }}",
         "{{ prefecture }}",
-        "Service de l'immigration et de l'intégration",
+        "{{ service_prefecture }}",
         TODO.format("adresse postale de la préfecture"),
         "{{ prefecture_ville }}",
     ):
@@ -228,256 +322,242 @@ def prefecture() -> Letter:
     d.p("À {{ lieu_lettre }}, le {{ date_lettre }}", align="left", indent_cm=9)
     d.p("Lettre recommandée avec demande d'avis de réception", italic=True, align="left", before=10)
     d.p(
-        "Objet : demande de rendez-vous ({{ procedure }}) — impossibilité de réserver en ligne",
+        "Objet : {% if voie == 'guichet' %}demande de rendez-vous en vue du dépôt d'une demande "
+        "({{ procedure }}){% elif voie == 'anef' %}impossibilité d'accomplir ma démarche sur le "
+        "téléservice ANEF ({{ procedure }}) — demande de constat et de solution de substitution"
+        "{% else %}demande d'enregistrement de ma demande ({{ procedure }}){% endif %}",
         bold=True,
         align="left",
     )
     d.p("Références : numéro AGDREF {{ agdref }}", align="left")
     d.p("{{ formule_appel }}", before=12)
     d.p(
-        "Je dois me présenter à vos services pour la démarche suivante : {{ procedure }}. Mon "
-        "titre de séjour {{ titre_situation }}{% if ref_titre %} ({{ ref_titre }}){% endif %}."
+        "{% if par_avocat %}J'interviens pour {{ nom }}, qui doit{% else %}Je dois{% endif %} "
+        "accomplir auprès de vos services la démarche suivante : {{ procedure }}."
+        "{% if est_renouvellement %} Le titre de séjour {% if par_avocat %}de {{ nom }}"
+        "{% else %}dont je suis titulaire{% endif %} {{ titre_situation }}{% if ref_titre %} "
+        "({{ ref_titre }}){% endif %}.{% endif %}"
     )
-    d.tag("{%p if nb_tentatives %}")
+    d.tag("{%p if voie == 'anef' %}")
     d.p(
-        "Du {{ premiere_tentative }} au {{ derniere_tentative }}, j'ai tenté {{ nb_tentatives }} "
-        "fois de réserver un rendez-vous sur le site de la préfecture, sur {{ nb_jours }} jours "
-        "distincts répartis sur {{ nb_semaines }} semaines, à des heures variées "
-        "({{ plages_horaires }}). Le site a affiché : {{ resultats_tentatives }}. Je n'ai obtenu "
-        "aucun rendez-vous."
+        "Sur le téléservice, "
+        + TODO.format("description du blocage : message affiché, dates, étapes")
+        + "."
     )
     d.tag("{%p endif %}")
-    d.tag("{%p if corroboration %}")
+    d.attempts_facts(first_person=True)
+    d.contacts(first_person=True)
+    d.tag("{%p if voie == 'guichet' %}")
     d.p(
-        "Des relevés automatiques du même service confirment ces constats : {{ corroboration_texte }}"
+        "Cette demande se présente en préfecture ({{ cit.ceseda_r431_3 }}) ; le Conseil d'État "
+        "a précisé les conditions dans lesquelles l'administration doit permettre son "
+        "enregistrement dans un délai raisonnable ({{ cit.ce_avis_436288 }})."
+    )
+    d.p(
+        "Je vous demande en conséquence de bien vouloir communiquer une date de rendez-vous en "
+        "vue du dépôt de cette demande, dans un délai de "
+        + TODO.format("8 à 15")
+        + " jours à compter de la réception de la présente{% if est_renouvellement %}, et, lors "
+        "de ce rendez-vous, d'enregistrer la demande et de délivrer le récépissé prévu par "
+        "l'{{ cit.ceseda_r431_12 }}{% endif %}."
+    )
+    d.tag("{%p elif voie == 'anef' %}")
+    d.p(
+        "L'{{ cit.ceseda_r431_2 }} prévoit qu'une solution de substitution est proposée à "
+        "l'étranger qui, « ayant accompli toutes les diligences qui lui incombent », se trouve "
+        "dans « l'impossibilité constatée » d'utiliser le téléservice ; l'{{ cit.arrete_2023_08_01 }} "
+        "en précise les modalités (voir aussi {{ cit.ce_sect_452798 }})."
+    )
+    d.p(
+        "Je vous demande en conséquence de bien vouloir constater cette impossibilité et "
+        "indiquer, dans un délai de "
+        + TODO.format("8 à 15")
+        + " jours à compter de la réception de la présente, les modalités de la solution de "
+        "substitution qui permettra de déposer la demande."
+    )
+    d.tag("{%p else %}")
+    d.p(
+        TODO.format(
+            "voie de dépôt de la demande (guichet, téléservice ANEF, courrier) et fondement "
+            "correspondant ; la demande à formuler en dépend"
+        )
     )
     d.tag("{%p endif %}")
-    d.tag("{%p if demarches %}")
-    d.p("Mes échanges précédents avec vos services sont les suivants :")
-    d.bullets("c in demarches", "{{ c.texte }}")
-    d.p("Ces échanges n'ont pas permis d'obtenir un rendez-vous.")
-    d.tag("{%p endif %}")
-    d.tag("{%p if attestation_ccc %}")
     d.p(
-        "Le centre de contact citoyen m'a remis{% if attestation_ccc_date %} le "
-        "{{ attestation_ccc_date }}{% endif %} une attestation constatant cette impossibilité"
-        "{% if ref_ccc %} ({{ ref_ccc }}){% endif %}."
+        "À défaut de réponse dans ce délai, {% if par_avocat %}{{ nom }} se réserve{% else %}je "
+        "me réserve{% endif %} de saisir le juge des référés du {{ tribunal }} ({{ cit.cja_l521_3 }})."
     )
-    d.tag("{%p endif %}")
-    d.p(
-        "Le Conseil d'État juge que l'étranger qui n'a pu obtenir de rendez-vous malgré "
-        "plusieurs tentatives faites au cours de semaines différentes peut demander au juge des "
-        "référés d'enjoindre au préfet de lui en fixer un (CE, 10 juin 2020, n° 435594). Il juge "
-        "aussi qu'une démarche rendue obligatoirement numérique doit s'accompagner d'une solution "
-        "de substitution (CE, 3 juin 2022, n° 452798)."
-    )
-    d.p(
-        "Je vous demande donc de bien vouloir me fixer un rendez-vous, ou de m'indiquer la "
-        "solution de substitution qui me permettra de déposer ma demande, au plus tard le "
-        + TODO.format("date limite")
-        + ".{% if est_renouvellement %} Je vous demande également de me remettre, dans "
-        "l'attente, un document attestant de la régularité de mon séjour.{% endif %}"
-    )
-    d.p(
-        "À défaut de réponse utile dans ce délai, je saisirai le juge des référés du "
-        "{{ tribunal }} sur le fondement de l'article L. 521-3 du code de justice administrative."
-    )
+    d.verifier("recevabilite")
+    d.verifier("urgence")
     d.close("Je vous prie d'agréer, {{ formule_appel }} l'expression de ma haute considération.")
     return d
 
 
 def requete() -> Letter:
     d = Letter()
+    d.draft_banner()
+    d.tag("{%p if not brouillon %}")
     d.p(
-        "Projet établi à partir des éléments enregistrés dans guichets : à relire, compléter "
-        "et adapter par l'avocat avant tout dépôt.",
+        "Projet établi à partir des éléments enregistrés dans guichets, à relire et compléter "
+        "avant tout dépôt ; les références suivies de « [à vérifier] » reposent sur une source "
+        "secondaire ou non vérifiée.",
         italic=True,
         size=9.5,
         align="left",
     )
+    d.tag("{%p endif %}")
     d.p("{{ tribunal_majuscules }}", bold=True, align="center", before=12)
     d.p("REQUÊTE EN RÉFÉRÉ « MESURES UTILES »", bold=True, align="center", size=13)
-    d.p("(article L. 521-3 du code de justice administrative)", italic=True, align="center")
+    d.p("({{ cit.cja_l521_3 }})", italic=True, align="center")
     d.p(
         "POUR : {{ nom }}, né(e) le {{ date_naissance }}, de nationalité {{ nationalite }}, "
         "demeurant {{ adresse }}, numéro AGDREF {{ agdref }}",
         before=12,
     )
+    d.tag("{%p if par_avocat %}")
     d.p("Ayant pour avocat : " + TODO.format("nom, barreau, adresse et toque de l'avocat"))
+    d.tag("{%p endif %}")
     d.p("CONTRE : le {{ prefet }}")
     d.heading("I. FAITS")
     d.p(
-        "{{ nom }} {% if est_renouvellement %}est titulaire d'un titre de séjour qui "
+        "{% if est_renouvellement %}{{ nom }} est titulaire d'un titre de séjour qui "
         "{{ titre_situation }}{% if ref_titre %} ({{ ref_titre }}){% endif %} et doit en "
-        "demander le renouvellement{% else %}doit accomplir auprès de la préfecture la démarche "
-        "suivante : {{ procedure }}{% if ref_titre %} ({{ ref_titre }}){% endif %}{% endif %}. "
-        "Cette démarche suppose d'obtenir un rendez-vous auprès de la {{ prefecture }}."
+        "demander le renouvellement{% else %}{{ nom }} doit déposer auprès de la préfecture une "
+        "demande ({{ procedure }}){% if ref_titre %} ({{ ref_titre }}){% endif %}{% endif %}. "
+        "Cette demande se présente au guichet de la {{ prefecture }}, sur rendez-vous pris en "
+        "ligne."
     )
-    d.tag("{%p if nb_tentatives %}")
-    d.p(
-        "Du {{ premiere_tentative }} au {{ derniere_tentative }}, la partie requérante a tenté à "
-        "{{ nb_tentatives }} reprises de réserver un rendez-vous sur le site de la préfecture, "
-        "sur {{ nb_jours }} jours distincts répartis sur {{ nb_semaines }} semaines différentes, "
-        "et à {{ nb_heures }} heures différentes de la journée ({{ plages_horaires }}). Résultats "
-        "constatés : {{ resultats_tentatives }}{% if ref_captures %} ({{ ref_captures }}){% endif %}."
-    )
-    d.p(
-        "Ces tentatives sont récapitulées dans un tableau indiquant pour chacune l'heure locale, "
-        "la source de cette heure, l'adresse de la page et l'empreinte numérique du fichier"
-        "{% if ref_recapitulatif %} ({{ ref_recapitulatif }}){% endif %}{% if ref_chronologie %}, "
-        "et représentées sur une chronologie ({{ ref_chronologie }}){% endif %}."
-    )
+    d.attempts_facts(first_person=False)
+    d.contacts(first_person=False)
+    d.tag("{%p if demandes_anterieures %}")
+    d.p("Demandes antérieures de {{ nom }} :")
+    d.bullets("t in demandes_anterieures", "{{ t }}")
     d.tag("{%p endif %}")
-    d.tag("{%p if corroboration %}")
-    d.p(
-        "Des relevés automatiques du même service, effectués indépendamment de la partie "
-        "requérante, ont été rapprochés de ses tentatives : {{ corroboration_texte }}"
-    )
-    d.tag("{%p endif %}")
-    d.tag("{%p if demarches %}")
-    d.p(
-        "Ses échanges avec la préfecture sont les suivants"
-        "{% if ref_demarches %} ({{ ref_demarches }}){% endif %} :"
-    )
-    d.bullets("c in demarches", "{{ c.texte }}")
-    d.p("Ces échanges n'ont pas permis d'obtenir un rendez-vous.")
-    d.tag("{%p endif %}")
-    d.tag("{%p if attestation_ccc %}")
-    d.p(
-        "Le centre de contact citoyen lui a remis{% if attestation_ccc_date %} le "
-        "{{ attestation_ccc_date }}{% endif %} une attestation constatant l'impossibilité "
-        "d'obtenir un rendez-vous en ligne{% if ref_ccc %} ({{ ref_ccc }}){% endif %}."
-    )
-    d.tag("{%p endif %}")
-    d.p("C'est dans ces conditions que la partie requérante saisit le juge des référés.")
     d.heading("II. DISCUSSION")
     d.heading("A. Sur la compétence et la recevabilité")
     d.p(
-        "L'article L. 521-3 du code de justice administrative permet au juge des référés, en "
-        "cas d'urgence, d'ordonner toute mesure utile, même en l'absence de décision "
-        "administrative préalable, dès lors que cette mesure ne fait obstacle à l'exécution "
-        "d'aucune décision administrative."
+        "L'{{ cit.cja_l521_3 }} permet au juge des référés, en cas d'urgence, d'ordonner toute "
+        "mesure utile, même en l'absence de décision administrative préalable, sans faire "
+        "obstacle à l'exécution d'aucune décision administrative."
     )
     d.p(
         "Le {{ tribunal }} est territorialement compétent, l'autorité mise en cause, le "
-        "{{ prefet }}, ayant son siège dans son ressort (article R. 312-1 du code de justice "
-        "administrative)."
+        "{{ prefet }}, ayant son siège dans son ressort ({{ cit.cja_r312_1 }})."
     )
+    d.verifier("recevabilite")
     d.heading("B. Sur l'urgence")
     d.tag("{%p if est_renouvellement %}")
     d.p(
-        "S'agissant du renouvellement d'un titre de séjour, l'urgence est en principe présumée "
-        "(CE, 9 juin 2022, n° 453391). Le titre de séjour de la partie requérante "
-        "{{ titre_situation }}{% if ref_titre %} ({{ ref_titre }}){% endif %} ; faute de "
-        "rendez-vous, elle risque de perdre la régularité de son séjour et les droits qui s'y "
-        "attachent."
+        "S'agissant du renouvellement d'un titre de séjour, l'urgence est en principe constatée "
+        "({{ cit.ce_453391 }}). Le titre de séjour de {{ nom }} {{ titre_situation }}"
+        "{% if ref_titre %} ({{ ref_titre }}){% endif %}."
     )
     d.tag("{%p else %}")
     d.p(
-        "L'urgence s'apprécie au regard de la situation concrète de la partie requérante (CE, "
-        "9 juin 2022, n° 453391). En l'espèce : "
-        + TODO.format(
-            "circonstances particulières : emploi, droits sociaux, études, santé, famille"
-        )
-        + "."
-    )
-    d.tag("{%p endif %}")
-    d.tag("{%p if nb_tentatives %}")
-    d.p(
-        "Les tentatives de la partie requérante s'étendent sur {{ duree_jours }} jours sans "
-        "qu'aucun rendez-vous ait pu être obtenu : la situation ne se réglera pas sans "
-        "l'intervention du juge."
+        "Hors le cas d'un renouvellement, l'urgence s'apprécie au regard des circonstances "
+        "particulières de la situation de la partie requérante ({{ cit.ce_453391 }})."
     )
     d.tag("{%p endif %}")
     d.tag("{%p if justificatifs_urgence %}")
-    d.p("Justificatifs de l'urgence{% if ref_urgence %} ({{ ref_urgence }}){% endif %} :")
+    d.p(
+        "Les pièces suivantes{% if ref_urgence %} ({{ ref_urgence }}){% endif %} en montrent les conséquences concrètes :"
+    )
     d.bullets("j in justificatifs_urgence", "{{ j }}")
     d.tag("{%p endif %}")
     d.p(
-        "[À vérifier : la partie requérante ne fait l'objet d'aucune obligation de quitter le "
-        "territoire français non exécutée.]",
-        italic=True,
+        "Conséquences concrètes : "
+        + TODO.format("emploi, droits sociaux, études, santé, famille")
+        + "."
     )
-    d.heading("C. Sur l'utilité de la mesure et l'absence de contestation sérieuse")
+    d.p("{{ oqtf_texte }}")
+    d.verifier("urgence")
+    d.heading("C. Sur l'utilité de la mesure")
     d.p(
-        "Le Conseil d'État juge que l'étranger qui établit n'avoir pu obtenir de rendez-vous "
-        "malgré plusieurs tentatives qui n'ont pas toutes été faites la même semaine peut "
-        "demander au juge des référés d'enjoindre au préfet de lui fixer une date de rendez-vous "
-        "(CE, 10 juin 2020, n° 435594)."
+        "La demande de {{ nom }} se présente en préfecture ({{ cit.ceseda_r431_3 }}), et le "
+        "Conseil d'État a précisé les conditions de son enregistrement dans un délai raisonnable "
+        "({{ cit.ce_avis_436288 }}). Le juge des référés, saisi sur le fondement de "
+        "l'{{ cit.cja_l521_3 }}, peut enjoindre au préfet de communiquer une date de rendez-vous "
+        "à l'étranger qui établit n'avoir pu l'obtenir malgré plusieurs tentatives "
+        "({{ cit.ce_435594 }})."
     )
     d.tag("{%p if nb_tentatives %}")
     d.p(
-        "En l'espèce, les {{ nb_tentatives }} tentatives de la partie requérante ont été faites "
-        "{{ periode_tentatives }}, sur {{ nb_jours }} jours distincts et {{ nb_semaines }} "
-        "semaines différentes, à des heures variées. Cette condition est remplie."
+        "Les tentatives produites s'étendent du {{ premiere_tentative }} au "
+        "{{ derniere_tentative }}, soit {{ duree_jours }} jours, sur {{ nb_jours }} jours "
+        "distincts et à {{ nb_heures }} heures différentes de la journée"
+        "{% if ref_tentatives %} ({{ ref_tentatives }}){% endif %}."
     )
     d.tag("{%p endif %}")
     d.p(
-        "Des captures d'écran de la page de réservation suffisent à établir ces tentatives, "
-        "alors même qu'elles ne font pas apparaître l'identité de l'intéressé, cette page "
-        "s'affichant avant toute saisie de données personnelles (CE, 21 avril 2021, n° 448178)."
+        "Les captures de la page indiquant l'absence de créneau ne sauraient être privées de "
+        "valeur probante au seul motif qu'elles ne font pas apparaître l'identité de "
+        "l'intéressé, cette page s'affichant avant toute saisie de données personnelles "
+        "({{ cit.ce_448178 }})."
     )
-    d.tag("{%p if procedure_anef %}")
+    d.tag("{%p if demandes_anterieures %}")
     d.p(
-        "Au surplus, lorsqu'une démarche doit être accomplie en ligne, l'administration doit "
-        "garantir l'accès au service par une solution de substitution (CE, 3 juin 2022, "
-        "n° 452798 ; arrêté du 1er août 2023)."
+        "[À vérifier : la mesure demandée ne doit faire obstacle à aucune décision prise sur les "
+        "demandes antérieures rappelées ci-dessus.]",
+        italic=True,
+    )
+    d.tag("{%p else %}")
+    d.p(
+        "La mesure demandée, qui tend seulement à permettre le dépôt et l'enregistrement de la "
+        "demande, ne fait obstacle à l'exécution d'aucune décision administrative."
     )
     d.tag("{%p endif %}")
+    d.heading("D. Sur l'aide juridictionnelle et les frais")
     d.p(
-        "Des juridictions ont fait droit à de telles demandes pour des tentatives réparties sur "
-        "quelques semaines et accompagnées d'une demande écrite à la préfecture (TA "
-        "Cergy-Pontoise, 2 novembre 2020, n° 2010725 ; TA Paris, 3 novembre 2020, n° 2016798)."
-    )
-    d.p(
-        "La mesure demandée, qui se borne à la fixation d'un rendez-vous, ne fait obstacle à "
-        "l'exécution d'aucune décision administrative et ne se heurte à aucune contestation "
-        "sérieuse."
+        "{{ nom }} sollicite le bénéfice de l'aide juridictionnelle à titre provisoire "
+        "({{ cit.loi_91_647_art20 }}), ouverte aux étrangers sans condition de régularité du "
+        "séjour ({{ cit.cc_2024_1091 }})."
     )
     d.heading("PAR CES MOTIFS")
-    d.p("La partie requérante demande au juge des référés du {{ tribunal }} :")
-    d.p(
-        "– le cas échéant, de l'admettre au bénéfice de l'aide juridictionnelle à titre "
-        "provisoire ;",
-        indent_cm=0.8,
-    )
-    d.p(
-        "– d'enjoindre au {{ prefet }} de lui fixer un rendez-vous en vue du dépôt de sa "
-        "demande ({{ procedure }}) dans un délai de "
-        + TODO.format("délai")
-        + " à compter de la notification de l'ordonnance à intervenir, sous astreinte de "
+    d.p("{{ nom }} demande au juge des référés du {{ tribunal }} :")
+    for line in (
+        "– de l'admettre au bénéfice de l'aide juridictionnelle à titre provisoire ;",
+        "– d'enjoindre au {{ prefet }} de lui communiquer, dans un délai de "
+        + TODO.format("nombre")
+        + " jours à compter de la notification de l'ordonnance à intervenir, une date de "
+        "rendez-vous en vue du dépôt de sa demande ({{ procedure }}), ce rendez-vous devant "
+        "avoir lieu dans un délai maximal de " + TODO.format("nombre") + " jours ;",
+        "– d'enjoindre au même préfet, lors de ce rendez-vous, d'enregistrer sa demande et de "
+        "lui délivrer le récépissé prévu par l'{{ cit.ceseda_r431_12 }} ;",
+        "– d'assortir ces injonctions d'une astreinte de "
         + TODO.format("montant")
-        + " euros par jour de retard ;",
-        indent_cm=0.8,
-    )
-    d.tag("{%p if est_renouvellement %}")
-    d.p(
-        "– d'enjoindre au même préfet de lui délivrer, dans l'attente, un document provisoire "
-        "l'autorisant à séjourner en France " + TODO.format("à adapter") + " ;",
-        indent_cm=0.8,
-    )
-    d.tag("{%p endif %}")
-    d.p(
-        "– de mettre à la charge de l'État la somme de "
+        + " euros par jour de retard ({{ cit.cja_l911_3 }}) ;",
+        "{% if par_avocat %}– de mettre à la charge de l'État la somme de "
         + TODO.format("montant")
-        + " euros au titre de l'article L. 761-1 du code de justice administrative.",
-        indent_cm=0.8,
-    )
+        + " euros à verser à son avocat au titre de l'{{ cit.cja_l761_1 }} et du "
+        "{{ cit.loi_91_647_art37 }}, sous réserve que l'avocat renonce à percevoir la part "
+        "contributive de l'État.{% else %}– de mettre à la charge de l'État la somme de "
+        + TODO.format("montant")
+        + " euros au titre de l'{{ cit.cja_l761_1 }}.{% endif %}",
+    ):
+        d.p(line, indent_cm=0.8)
     d.p("Fait à " + TODO.format("lieu") + ", le {{ date_lettre }}", align="left", before=10)
+    d.tag("{%p if par_avocat %}")
     d.p(TODO.format("signature de l'avocat"), align="left", indent_cm=9)
+    d.tag("{%p else %}")
+    d.p("{{ nom }}", align="left", indent_cm=9)
+    d.p("Signature :", align="left", indent_cm=9)
+    d.tag("{%p endif %}")
     d.pieces("BORDEREAU DES PIÈCES")
     return d
 
 
 TEMPLATES = {
     "ddd": (ddd, "Réclamation au Défenseur des droits"),
-    "prefecture": (prefecture, "Demande de rendez-vous au préfet"),
+    "prefecture": (prefecture, "Lettre au préfet"),
     "requete": (requete, "Requête en référé « mesures utiles »"),
 }
 
 
 def readme_text() -> str:
+    from toolkit.reference.law import CITATIONS
+
     rows = "\n".join(f"| `{name}` | {doc} |" for name, doc in VARIABLES.items())
+    cites = "\n".join(f"| `cit.{key}` | {c.text} | {c.mark} |" for key, c in CITATIONS.items())
     return f"""# Letter templates
 
 Generated by `templates/make_templates.py` — edit the script, then run
@@ -489,6 +569,16 @@ templates are stale.
 | `ddd.docx` | réclamation to the Défenseur des droits (Libre réponse 71120, 75342 Paris Cedex 07) | `guichets letter ddd ID --out FILE.docx` |
 | `prefecture.docx` | written request to the préfet for an appointment or the « solution de substitution » | `guichets letter prefecture ID --out FILE.docx` |
 | `requete.docx` | draft référé « mesures utiles » (art. L. 521-3 CJA) before the competent tribunal administratif | `guichets letter requete ID --out FILE.docx` |
+
+A letter states facts and lets them speak: counts, spans in days, absolute dates. What could
+serve the other side (pages that showed slots, robot probes, weak or declared times) goes to
+the « Note pour l'avocat » written beside it (`FILE-note.docx`), never into the letter.
+A letter is refused, in one line, when the readiness check (`guichets check ID`) has a
+failure that concerns it, or when it asks for the wrong remedy (a booking requête for an
+ANEF route or after an implicit rejection); `--draft` writes it anyway with each failure
+printed « [À vérifier : …] » (except a wrong remedy, always refused). `--signed-by avocat`
+or `demandeur` chooses who signs (the requête defaults to the avocat, the others to the
+applicant).
 
 Your own wording: copy the three files into a folder, edit them in Word or LibreOffice,
 and pass `--templates DIR`. Tags are [docxtpl](https://docxtpl.readthedocs.io) (Jinja):
@@ -519,6 +609,16 @@ manifest); otherwise they are listed as `guichets exhibits` would number them no
 
 Each item of `demarches` has `date`, `canal`, `sens` (envoyé / reçu), `objet`, `texte`;
 each item of `pieces` has `numero`, `intitule`, `fichier`, `periode`.
+
+## Legal references (`cit`)
+
+From `toolkit/reference/law.py`, each with its mark (`V` checked in a primary or official
+source, `V2` secondary source only, `R` recalled): a `V2` or `R` reference is printed
+followed by « [à vérifier : …] » for the lawyer. Unpublished TA ordonnances are not cited.
+
+| variable | reference | mark |
+|---|---|---|
+{cites}
 """
 
 

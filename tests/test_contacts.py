@@ -40,7 +40,7 @@ def test_phone_call_in_prefecture_time(ws, applicant: str) -> None:
     }
     [rec] = attempt_records(ws, applicant)
     assert (rec["local_time"], rec["probes_nearby"], rec["corroboration"]) == (
-        "2025-03-12 10:30:00",
+        "2025-03-12 10:30",
         None,
         None,
     )
@@ -60,6 +60,9 @@ def test_reunion_times(ws, at: str, expected_utc: datetime, detail: str) -> None
     cid = add_contact(ws, "r-974", channel="counter", at=at, note="guichet, avec témoin")
     row = stored(ws, cid)
     assert (row["observed_at"], row["time_detail"]) == (expected_utc, detail)
+    # printed as precisely as it was written, never more
+    precision = ws.scalar("SELECT time_precision FROM attempts WHERE id = ?", [cid])
+    assert precision == {"2025-03-12": "day", "12/03/2025 9h30": "minute"}.get(at, "second")
 
 
 def test_same_contact_twice_is_one_row(ws, applicant: str) -> None:
@@ -132,7 +135,7 @@ def test_cli_contact_add(cli, cli_applicant: str) -> None:
     )
     [row] = cli.json("attempts", cli_applicant)
     assert (row["channel"], row["local_time"], row["time_source"], row["note"]) == (
-        "counter", "2025-03-12 09:15:00", "declared", "guichet fermé, témoin : M. Exemple",
+        "counter", "2025-03-12 09:15", "declared", "guichet fermé, témoin : M. Exemple",
     )  # fmt: skip
 
 

@@ -47,12 +47,25 @@ def test_attempt_log_of_the_sample(demo) -> None:
     assert len(rows) == 49
     assert Counter(r["channel"] for r in rows) == {"online": 46, "email": 3}
     sources = Counter(r["time_source"] for r in rows)
-    # the log, metadata and capture times do not depend on OCR being installed
-    assert (sources["log"], sources["png_meta"], sources["exif"]) == (16, 2, 1)
-    assert (sources["har"], sources["pdf_header"], sources["email_header"]) == (3, 1, 4)
-    assert sources["mtime"] == 0
+    # what a device wrote outranks the log: the journal dates only the phone shot whose page
+    # shows the day (« Demande de rendez-vous du 07/03/2025 ») and no clock; the desktop shots
+    # the journal dates show their taskbar clock, which agrees with it and dates them
+    assert sources == {
+        "filename": 34, "email_header": 4, "ocr": 3, "har": 3, "png_meta": 2, "log": 1,
+        "exif": 1, "pdf_meta": 1,
+    }  # fmt: skip
+    # every online attempt was read, none contradicts the journal, no time disagrees
+    online = [r for r in rows if r["channel"] == "online"]
+    assert {r["outcome_source"] for r in online} == {"read"}
+    assert [r["flags"] for r in rows if r["flags"]] == []
     first, last = rows[0], rows[-1]
-    assert first["observed_at"] == "2025-02-24T07:15:00+01:00"  # from the log (minute precision)
+    # the phone's name says 07:15:12, the journal 07:15, the page 24/02/2025: they agree
+    assert first["observed_at"] == "2025-02-24T07:15:12+01:00"
+    assert [(t["source"], t["local_time"]) for t in first["times"][:3]] == [
+        ("filename", "2025-02-24 07:15:12"), ("ocr", "2025-02-24"), ("log", "2025-02-24 07:15"),
+    ]  # fmt: skip
+    journal_only = next(r for r in rows if r["file"] == "IMG_4821.PNG")
+    assert (journal_only["time_source"], journal_only["local_time"]) == ("log", "2025-03-07 23:37")
     assert last["observed_at"].startswith("2025-04-01T18:03")
     assert last["observed_at"].endswith("+02:00")  # after the DST change
     by_file = {r["file"]: r for r in rows}
@@ -66,7 +79,9 @@ def test_check_of_the_sample_applicant(demo) -> None:
     check = result.data["check"]
     assert check["verdict"] in {"ready", "weak"}
     levels = {f["rule"]: f["level"] for f in check["findings"]}
-    assert levels["iso_weeks"] == levels["span"] == levels["written_request"] == "ok"
+    assert "iso_weeks" not in levels
+    assert levels["span"] == levels["written_request"] == levels["route"] == "ok"
+    assert levels["renewal_window"] == levels["recency"] == levels["oqtf"] == "ok"
     ind = result.data["indicators"]
     assert (ind["distinct_days"], ind["distinct_iso_weeks"], ind["span_days"]) == (26, 6, 36)
     assert ind["days_to_expiry"] == 11  # as of 4 April 2025
@@ -79,7 +94,10 @@ def test_robot_crawl_of_the_sample(demo) -> None:
     seine = rows[("76", "renouvellement")]
     assert seine["probes"] == 2183
     assert 0.9 < seine["no_slot_rate"] < 1.0
-    assert result.data["indicators"]["corroboration"]["covered"] == 46
+    corroboration = result.data["indicators"]["corroboration"]
+    # the 13:05 attempt of 27 February: no slot at 13:02, slots at 14:02: never contradicted
+    assert (corroboration["covered"], corroboration["contradicted"]) == (45, 0)
+    assert corroboration["slots_after"] == 1
 
 
 def test_exhibits_letters_and_shared_outputs(demo) -> None:
@@ -91,6 +109,55 @@ def test_exhibits_letters_and_shared_outputs(demo) -> None:
         assert Path(result.outputs[f"letter {kind}"]).stat().st_size > 5000
     bundle = Path(result.outputs["bundle"]).read_bytes()
     assert b"Exemple" not in bundle and b"nadia" not in bundle.lower()
+
+
+# What a lawyer found in the demo's letters and pièces before issue 17.
+QUOTED = (
+    "Cette condition est remplie", "semaines différentes", "relevé automatique",
+    "relevés automatiques", "montre des créneaux disponibles", "du même service",
+    "indépendamment", "Cette démarche suppose d'obtenir un rendez-vous", "document provisoire",
+    "l'autorisant à séjourner", "Résultats constatés", "présumée", "suffisent",
+    "ouvre la solution de substitution", "attestant de la régularité de mon séjour",
+    "dans 11 jours", "pièces n° 4 à 6", "2010725", "2016798",
+)  # fmt: skip
+
+
+def test_letters_and_pieces_hold_none_of_the_quoted_sentences(demo) -> None:
+    from docx import Document
+    from pypdf import PdfReader
+
+    result, _ = demo
+    texts = {}
+    for kind in ("ddd", "prefecture", "requete"):
+        doc = Document(str(result.outputs[f"letter {kind}"]))
+        texts[kind] = "\n".join(p.text for p in doc.paragraphs)
+        assert Path(result.outputs[f"note {kind}"]).is_file()
+    for pdf in sorted(Path(result.outputs["exhibits"]).glob("*.pdf")):
+        reader = PdfReader(str(pdf))
+        texts[pdf.name] = "\n".join(page.extract_text() for page in reader.pages)
+    assert len(texts) == 3 + 13 + 1  # three letters, thirteen pièces, the inventory
+    texts = {name: " ".join(text.split()) for name, text in texts.items()}  # lines joined
+    for name, text in texts.items():
+        for sentence in QUOTED:
+            assert sentence not in text, (name, sentence)
+        # the applicant's own notes stay out of the pièces by default
+        assert "pause déjeuner" not in text and "envoyé par messagerie" not in text, name
+    assert "(pièces n° 4 à 7)" in texts["requete"]  # every pièce of attempts
+    note = "\n".join(p.text for p in Document(str(result.outputs["note requete"])).paragraphs)
+    note = " ".join(note.split())
+    assert (
+        "Tentative du 27/02/2025 13:05 — créneaux vus seulement après la tentative. Avant : "
+        "27/02/2025 13:02:14 : aucun créneau. Après : 27/02/2025 14:02:41 : créneaux "
+        "disponibles (16, premier le 3 avril 2025)." in note
+    )
+    assert "l'urgence est en principe constatée" in texts["requete"]
+    har = texts["07_Pages_enregistrees_2025-03.pdf"]
+    assert "Requête 3 : 24/03/2025 19:31:05 UTC+01:00 — statut HTTP 503" in har
+    assert "date d'enregistrement de la page, lue dans l'en-tête du fichier MHTML" in har
+    recap = texts["02_Tableau_recapitulatif_des_tentatives.pdf"]
+    assert "elle ne date pas la capture" in recap and "Pièce / page" in recap
+    inventory = texts["Inventaire_des_pieces.pdf"]
+    assert "elle ne prouve pas la date ni l'heure d'une capture" in inventory
 
 
 def test_vault_holds_every_original(demo) -> None:

@@ -79,3 +79,54 @@ def test_plural_and_parsing() -> None:
     assert plural_fr(2, "jour", "jours") == "2 jours"
     assert as_date("2025-03-03T10:00:00+01:00") == date(2025, 3, 3)
     assert as_date(None) is None
+
+
+# --- times at their source's precision ----------------------------------------------------
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def test_clock_and_stamp_keep_the_precision_of_the_source() -> None:
+    from toolkit.frenchdates import clock_fr, stamp_fr
+
+    t = datetime(2025, 3, 3, 7, 15, 59, tzinfo=PARIS)
+    assert clock_fr(t, "second") == "07:15:59"
+    assert clock_fr(t, "minute") == "07:15"  # truncated, never rounded to 07:16
+    assert clock_fr(t, "day") == ""
+    assert stamp_fr(t, "second") == "03/03/2025 07:15:59 UTC+01:00"
+    assert stamp_fr(t, "minute") == "03/03/2025 07:15 UTC+01:00"
+    assert stamp_fr(t, "minute", zone=False) == "03/03/2025 07:15"
+    assert stamp_fr(t, "day") == "03/03/2025"
+
+
+def test_moment_fr_in_words_with_the_zone() -> None:
+    from toolkit.frenchdates import moment_fr
+
+    utc = datetime(2025, 3, 3, 6, 15, 12, tzinfo=ZoneInfo("UTC"))
+    assert moment_fr(utc, "minute", tz="Europe/Paris", weekday=True) == (
+        "lundi 3 mars 2025 à 07:15 (heure locale, Europe/Paris, UTC+01:00)"
+    )
+    assert moment_fr(utc, "second", tz="Indian/Reunion") == (
+        "3 mars 2025 à 10:15:12 (heure locale, Indian/Reunion, UTC+04:00)"
+    )
+    assert moment_fr(utc, "day", tz="Europe/Paris") == "3 mars 2025 (heure non précisée)"
+    assert moment_fr(utc, "minute", tz="Europe/Paris", zone=False) == "3 mars 2025 à 07:15"
+    with pytest.raises(ValueError, match="precision 'hour'"):
+        moment_fr(utc, "hour")
+
+
+def test_candidates_fr_lists_every_reading_at_its_precision() -> None:
+    from toolkit.frenchdates import candidates_fr
+
+    named = datetime(2025, 3, 3, 7, 15, 12, tzinfo=PARIS)
+    journal = datetime(2025, 3, 3, 7, 15, tzinfo=PARIS)
+    assert candidates_fr([(named, "second", "nom du fichier"), (journal, "minute", "journal")]) == (
+        "07:15:12 (nom du fichier) ; 07:15 (journal)"
+    )
+    clock = datetime(2025, 3, 4, 9, 15, tzinfo=PARIS)  # another day: dates are written
+    assert candidates_fr(
+        [(clock, "minute", "horloge"), (journal, "minute", "journal")], zone=True
+    ) == (
+        "04/03/2025 09:15 (horloge) ; 03/03/2025 07:15 (journal) — "
+        "heure locale, Europe/Paris, UTC+01:00"
+    )

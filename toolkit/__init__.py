@@ -13,6 +13,8 @@ instant; heavy libraries load only when a function that needs them runs.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import Any
 
 from toolkit._version import __version__
@@ -29,6 +31,10 @@ _API: dict[str, str] = {
     "get_applicant": "toolkit.applicants",
     "list_applicants": "toolkit.applicants",
     "show_applicant": "toolkit.applicants",
+    "update_applicant": "toolkit.applicants",
+    "add_demand": "toolkit.demands",
+    "update_demand": "toolkit.demands",
+    "list_demands": "toolkit.demands",
     "add_contact": "toolkit.contacts",
     # ingest
     "ingest_screenshots": "toolkit.ingest.screenshots",
@@ -37,6 +43,8 @@ _API: dict[str, str] = {
     "ingest_documents": "toolkit.ingest.documents",
     "ingest_files": "toolkit.ingest.route",
     "list_documents": "toolkit.ingest.documents",
+    "describe_source": "toolkit.sources",
+    "crawl_sources": "toolkit.sources",
     # capture and timestamps
     "capture_page": "toolkit.capture.record",
     "timestamp_files": "toolkit.capture.timestamps",
@@ -45,10 +53,12 @@ _API: dict[str, str] = {
     # classification
     "classify_html": "toolkit.classify.signatures",
     "classify_text": "toolkit.classify.signatures",
-    "reclassify": "toolkit.classify.reclassify",
+    "reclassify": "toolkit.ingest.reclassify",
     # facts and indicators
     "attempts": "toolkit.attempts",
     "attempt_records": "toolkit.attempts",
+    "review_items": "toolkit.review",
+    "review_attempt": "toolkit.review",
     "prefecture_indicators": "toolkit.indicators.prefecture",
     "applicant_indicators": "toolkit.indicators.applicant",
     "corroborate": "toolkit.indicators.corroboration",
@@ -86,3 +96,19 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return list(__all__)
+
+
+class _Package(types.ModuleType):
+    """``toolkit.attempts`` is both a module and a function of the API. Importing the module
+    (as the CLI and ``review_items`` do) makes Python set the package's attribute to the
+    module, which would hide the function from ``toolkit.attempts(ws, …)``: the function
+    is returned wherever the API names it."""
+
+    def __getattribute__(self, name: str) -> Any:
+        value = super().__getattribute__(name)
+        if isinstance(value, types.ModuleType) and _API.get(name) == f"{__name__}.{name}":
+            return getattr(value, name)
+        return value
+
+
+sys.modules[__name__].__class__ = _Package

@@ -25,26 +25,32 @@ WIDTH = "100"
 ROOT = Path(__file__).resolve().parent.parent
 
 # A lawyer's file from the screenshots to the référé, on the sample evidence: (command as
-# typed, comment shown after it, whether its output is shown). OCR is off so that the
-# output is the same with or without tesseract; `check` depends on today's date.
-TRANSCRIPT: tuple[tuple[str, str, bool], ...] = (
-    ("guichets --workspace dossier-2025-017 init", "", True),
-    ("export GUICHETS_WORKSPACE=dossier-2025-017", "", False),
+# typed, comment shown after it, whether its output is shown, its exit code). OCR is off so
+# that the output is the same with or without tesseract; `check` depends on today's date.
+TRANSCRIPT: tuple[tuple[str, str, bool, int], ...] = (
+    ("guichets --workspace dossier-2025-017 init", "", True, 0),
+    ("export GUICHETS_WORKSPACE=dossier-2025-017", "", False, 0),
     ('guichets applicant add 2025-017 --prefecture 76 --procedure renouvellement '
-     '--permit-expiry 2025-04-15 --name "Nadia Exemple" --email nadia.exemple@example.org',
-     "", True),
+     '--permit-expiry 2025-04-15 --route guichet --oqtf none --name "Nadia Exemple" '
+     '--email nadia.exemple@example.org', "", True, 0),
     ("guichets ingest files evidence/sample/screenshots evidence/sample/captures "
-     "--applicant 2025-017 --no-ocr", "", True),
+     "--applicant 2025-017 --no-ocr", "", True, 0),
     ("guichets ingest documents evidence/sample/documents/titre-de-sejour.pdf "
-     "--applicant 2025-017 --kind permit", "", True),
+     "--applicant 2025-017 --kind permit", "", True, 0),
     ("guichets ingest documents evidence/sample/documents/attestation-ccc.pdf "
-     "--applicant 2025-017 --kind ccc_attestation", "", True),
+     "--applicant 2025-017 --kind ccc_attestation", "", True, 0),
     ('guichets contact add 2025-017 --channel phone --at "2025-03-18 09:40" '
-     '--note "CCC 0806 001 620"', "", True),
-    ("guichets check 2025-017", "ready, weak or insufficient, and what to add", False),
-    ("guichets exhibits 2025-017 --out pieces/", "", True),
-    ("guichets letter requete 2025-017 --out requete.docx --exhibits pieces/", "", True),
-    ("guichets verify pieces/", "later: has any filed pièce changed?", True),
+     '--note "CCC 0806 001 620"', "", True, 0),
+    ("guichets applicant demand add 2025-017 --filed 2024-11-02 --complete no",
+     "earlier demands", True, 0),
+    ("guichets review 2025-017", "what needs a person: conflicts, unread pages", False, 0),
+    ("guichets check 2025-017", "ready, weak or insufficient, and what to add", False, 1),
+    ("guichets exhibits 2025-017 --out pieces/", "", True, 0),
+    ("guichets letter requete 2025-017 --out requete.docx --exhibits pieces/",
+     "refused while `check` fails", True, 1),
+    ("guichets letter requete 2025-017 --out requete.docx --exhibits pieces/ --draft",
+     "each failure marked « À vérifier »", True, 0),
+    ("guichets verify pieces/", "later: has any filed pièce changed?", True, 0),
 )  # fmt: skip
 _PROGRESS = re.compile(r"^[A-Z][\w ]*: \d+/\d+$")  # plain progress lines: noise in a doc
 
@@ -117,7 +123,7 @@ def transcript() -> str:
         env: dict[str, str] = {}
         os.chdir(tmp)
         try:
-            for command, comment, show in TRANSCRIPT:
+            for command, comment, show, code in TRANSCRIPT:
                 blocks.append(_shown(command, comment))
                 words = shlex.split(command)
                 if words[0] == "export":
@@ -127,8 +133,8 @@ def transcript() -> str:
                 settings.workspace = None
                 settings.quiet = settings.debug = False
                 r = runner.invoke(app, words[1:], env=env, prog_name="guichets")
-                if r.exit_code not in (0, 1) or (r.exit_code and show):
-                    raise RuntimeError(f"{command} failed ({r.exit_code}): {r.output}")
+                if r.exit_code != code:
+                    raise RuntimeError(f"{command}: exit {r.exit_code}, not {code}: {r.output}")
                 if show:
                     out = [ln.rstrip() for ln in r.output.splitlines()]
                     blocks += [ln for ln in out if ln and not _PROGRESS.match(ln)]

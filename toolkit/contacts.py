@@ -1,8 +1,9 @@
 """Contacts with the préfecture that left no file: a call, a visit, a letter sent.
 
 A contact is a row of ``attempts`` whose channel is not ``online``; its time is the one
-the user declares (``time_source = declared``). A date without a time is recorded at
-midnight in the préfecture's zone and flagged ``time_detail = declared:date``.
+the user declares (``time_source = declared``), at the precision written (``time_precision``
+second, minute, or day: a date without a time is recorded at midnight in the préfecture's
+zone, ``time_detail = declared:date``, and printed as a date only).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ _HAS_TIME = re.compile(r"\d\s*[:hH]\s*\d|\d\s*[hH]\b|T\d")
 
 
 def parse_contact_time(value: str | datetime | date, tz: str) -> tuple[datetime, bool]:
-    """An aware time for ``--at``, and whether a time of day was given.
+    """An aware time for ``--at``, and whether a time of day was given (see
+    :func:`contact_precision` for how precise).
 
     Accepts ``2025-03-12 10:30``, ``2025-03-12T10:30:00+01:00``, ``12/03/2025 10h30``,
     ``12/03/2025`` or a date; naive times are read in ``tz``.
@@ -41,6 +43,17 @@ def parse_contact_time(value: str | datetime | date, tz: str) -> tuple[datetime,
             "(e.g. 2025-03-12 10:30)"
         )
     return localize(parsed, tz), bool(_HAS_TIME.search(text))
+
+
+def contact_precision(value: str | datetime | date) -> str:
+    """``day``, ``minute`` or ``second``: as precise as what was written for ``--at``."""
+    from toolkit.provenance import precision_of
+
+    if isinstance(value, datetime):
+        return "second" if value.second or value.microsecond else "minute"
+    if isinstance(value, date):
+        return "day"
+    return precision_of(str(value))
 
 
 def add_contact(
@@ -92,6 +105,7 @@ def add_contact(
         direction=direction,
         note=(note or "").strip() or None,
     )
+    contact.time_precision = contact_precision(at) if has_time else "day"
     cid = attempt_id(contact)
     if known_attempt_ids(ws, [cid]):
         return cid

@@ -112,6 +112,8 @@ def run_demo(
             prefecture=spec["prefecture"],
             procedure=spec["procedure"],
             permit_expiry=spec.get("permit_expiry"),
+            route=spec.get("route"),
+            oqtf=spec.get("oqtf"),
             **identity,
         )
         step("applicant", f"{spec['id']} ({spec['prefecture']}, {spec['procedure']})")
@@ -337,7 +339,7 @@ def _letters(ws: Workspace, applicant: str, result: DemoResult, step: Any) -> No
     from toolkit.documents import LETTER_KINDS, build_letter
 
     for kind in LETTER_KINDS:
-        path = build_letter(
+        built = build_letter(
             ws,
             applicant,
             kind,
@@ -345,8 +347,13 @@ def _letters(ws: Workspace, applicant: str, result: DemoResult, step: Any) -> No
             exhibits=result.out / "exhibits",
             today=AS_OF,
         )
-        result.outputs[f"letter {kind}"] = path
-    step("letters", f"{len(LETTER_KINDS)} letters (DOCX) → {result.out / 'letters'}")
+        result.outputs[f"letter {kind}"] = built.docx
+        result.outputs[f"note {kind}"] = built.note
+    step(
+        "letters",
+        f"{len(LETTER_KINDS)} letters (DOCX), each with its note for the lawyer "
+        f"→ {result.out / 'letters'}",
+    )
 
 
 def _share(ws: Workspace, result: DemoResult, step: Any) -> None:

@@ -49,6 +49,11 @@ class MissingDependency(GuichetsError):
     """An optional library or program is absent."""
 
 
+class LetterRefused(GuichetsError):
+    """A letter that would be filed on a file the case law holds insufficient, or that asks
+    for the wrong remedy; the message names the failed rules or the fitting remedy."""
+
+
 class DiskFull(GuichetsError):
     """No space left where guichets was writing; what was under way was not recorded."""
 

@@ -36,22 +36,30 @@ class System(StrEnum):
 
 
 class TimeSource(StrEnum):
-    """Where an observation time came from, most trusted first."""
+    """Where an observation time came from, most trusted first (the order of
+    :func:`toolkit.provenance.choose_time`).
 
+    A person's review first; then what a machine recorded at the moment (guichets' own
+    capture, the browser's HAR, a mail server's header); then what the page or image itself
+    shows (the device clock or a date the server wrote in the page, read by OCR; the date a
+    browser printed on a PDF); then metadata the device wrote (EXIF, PNG/XMP, the file name,
+    a PDF's CreationDate); then what a person typed (the screenshot log, ``--at``); and last
+    the file's date, which says when a copy was made.
+    """
+
+    REVIEWED = "reviewed"
     # `guichets capture`: the tool's own clock when the page answered, checked against the
     # servers' Date headers and sealed by RFC 3161 tokens over the artefacts.
     CAPTURE = "capture"
-    LOG = "log"
     HAR = "har"
     EMAIL_HEADER = "email_header"
+    OCR = "ocr"
+    PDF_HEADER = "pdf_header"
     EXIF = "exif"
     PNG_META = "png_meta"
-    PDF_HEADER = "pdf_header"
-    PDF_META = "pdf_meta"
-    # A name the phone or computer wrote at capture time (to the second) beats a clock read
-    # by OCR (to the minute, and OCR can misread a digit).
     FILENAME = "filename"
-    OCR = "ocr"
+    PDF_META = "pdf_meta"
+    LOG = "log"
     DECLARED = "declared"
     MTIME = "mtime"
 
@@ -63,6 +71,61 @@ class TimeSource(StrEnum):
     def weak(self) -> bool:
         """A file-system time says when a copy was made, not when the page was seen."""
         return self is TimeSource.MTIME
+
+
+class Route(StrEnum):
+    """How a demand is filed: the ANEF portal, at the guichet (by appointment), by post, or
+    on démarches-simplifiées."""
+
+    ANEF = "anef"
+    GUICHET = "guichet"
+    POSTAL = "postal"
+    DEMARCHES_SIMPLIFIEES = "demarches-simplifiees"
+    UNKNOWN = "unknown"
+
+
+class Oqtf(StrEnum):
+    """An obligation de quitter le territoire français: none, notified (and not executed),
+    executed, or not known."""
+
+    NONE = "none"
+    NOTIFIED = "notified"
+    EXECUTED = "executed"
+    UNKNOWN = "unknown"
+
+
+class Decision(StrEnum):
+    """The explicit decision known on a demand (a silence is computed, not recorded)."""
+
+    NONE = "none"
+    FAVORABLE = "favorable"
+    REFUSAL = "refusal"
+
+
+class OutcomeSource(StrEnum):
+    """How an attempt's outcome was decided (see :func:`toolkit.provenance.decide_outcome`)."""
+
+    READ = "read"  # a classifier rule on the page text or the OCR text (the rule id is kept)
+    DECLARED = "declared"  # the screenshot log, --outcome, a contact
+    REVIEWED = "reviewed"  # a person looked at the original (guichets review)
+
+
+class Flag(StrEnum):
+    """What a person should look at before an attempt is relied on (``attempts.flags``)."""
+
+    OUTCOME_CONFLICT = "outcome_conflict"  # the reading and the declaration disagree
+    TIME_CONFLICT = "time_conflict"  # two sources of its time disagree
+    EDITED = "edited"  # the image's metadata names an image editor
+    REENCODED = "reencoded"  # the image passed through a messenger (re-encoded, stripped)
+    WEAK_TIME = "weak_time"  # dated only by a file date or an editor's metadata
+
+
+class Precision(StrEnum):
+    """How finely a source gives a time; times are printed at this precision."""
+
+    SECOND = "second"
+    MINUTE = "minute"
+    DAY = "day"
 
 
 class Procedure(StrEnum):
@@ -91,6 +154,27 @@ OUTCOME_LABELS_FR: dict[str, str] = {
     "unknown": "Indéterminé",
 }
 
+ROUTE_LABELS_FR: dict[str, str] = {
+    "anef": "téléservice ANEF (administration numérique pour les étrangers en France)",
+    "guichet": "dépôt au guichet de la préfecture, sur rendez-vous",
+    "postal": "dépôt par courrier",
+    "demarches-simplifiees": "dépôt sur démarches-simplifiées",
+    "unknown": "voie de dépôt non précisée",
+}
+
+OQTF_LABELS_FR: dict[str, str] = {
+    "none": "aucune obligation de quitter le territoire français",
+    "notified": "obligation de quitter le territoire français notifiée, non exécutée",
+    "executed": "obligation de quitter le territoire français exécutée",
+    "unknown": "situation au regard d'une obligation de quitter le territoire non précisée",
+}
+
+DECISION_LABELS_FR: dict[str, str] = {
+    "none": "aucune décision expresse connue",
+    "favorable": "décision favorable",
+    "refusal": "décision de refus",
+}
+
 CHANNEL_LABELS_FR: dict[str, str] = {
     "online": "En ligne",
     "email": "Courriel",
@@ -101,8 +185,9 @@ CHANNEL_LABELS_FR: dict[str, str] = {
 }
 
 TIME_SOURCE_LABELS_FR: dict[str, str] = {
+    "reviewed": "vérifiée visuellement",
     "capture": "capture guichets (horloge de l'appareil, comparée à celle du serveur)",
-    "log": "journal de captures",
+    "log": "journal de captures (déclaration)",
     "har": "horodatage HAR",
     "email_header": "en-tête du courriel",
     "exif": "métadonnées EXIF",
@@ -113,6 +198,37 @@ TIME_SOURCE_LABELS_FR: dict[str, str] = {
     "ocr": "horloge lue sur l'image",
     "declared": "déclaré",
     "mtime": "date du fichier (faible)",
+}
+
+# Finer labels for some time details (a source that reads different things).
+TIME_DETAIL_LABELS_FR: dict[str, str] = {
+    "ocr:page-date": "date affichée dans la page",
+    "ocr:clock": "horloge lue sur l'image",
+    "mhtml:Date": "date d'enregistrement de la page, lue dans l'en-tête du fichier MHTML",
+    "email:Date": "en-tête « Date » du courriel",
+    "har:startedDateTime": "heure de la requête, enregistrée par le navigateur (HAR)",
+}
+
+
+def time_label_fr(source: str | None, detail: str | None = None) -> str:
+    """« nom du fichier », « date affichée dans la page »… for a time's source and detail."""
+    if detail and detail in TIME_DETAIL_LABELS_FR:
+        return TIME_DETAIL_LABELS_FR[detail]
+    return TIME_SOURCE_LABELS_FR.get(source or "", source or "")
+
+
+OUTCOME_SOURCE_LABELS_FR: dict[str, str] = {
+    "read": "lu automatiquement",
+    "declared": "déclaré par le demandeur",
+    "reviewed": "vérifié visuellement",
+}
+
+FLAG_LABELS_FR: dict[str, str] = {
+    "outcome_conflict": "résultat lu et résultat déclaré en désaccord",
+    "time_conflict": "heures de sources différentes en désaccord",
+    "edited": "image passée par un logiciel de retouche",
+    "reencoded": "image réencodée par une messagerie",
+    "weak_time": "heure peu fiable (date du fichier ou métadonnées d'un logiciel de retouche)",
 }
 
 
@@ -129,6 +245,23 @@ class Classification:
     last_publication: datetime | None = None
     next_publication: datetime | None = None
     confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class TimeCandidate:
+    """One time found for an attempt, kept whether or not it dates it (``attempt_times``)."""
+
+    source: str  # TimeSource value
+    detail: str  # the reader and the field, e.g. "filename:android", "exif:DateTimeOriginal"
+    value: datetime | None  # aware; None when rejected before it could be used
+    precision: str = Precision.SECOND.value
+    weak: bool = False  # a copy's date or an editor's metadata: chosen last, never conflicts
+    rejected: str | None = None  # why it cannot date the attempt (out of range, unreadable)
+    raw: str | None = None  # the value as found, kept for a rejected candidate
+
+    @property
+    def usable(self) -> bool:
+        return self.rejected is None and self.value is not None
 
 
 @dataclass
@@ -155,4 +288,15 @@ class Attempt:
     part: int = 0  # index within a file holding several attempts (HAR)
     last_publication: datetime | None = None
     next_publication: datetime | None = None
+    url_source: str | None = None  # read (on the image, in the page) or declared (a log)
+    http_status: int | None = None  # the server's answer, for an attempt read from a HAR
     extra: dict[str, object] = field(default_factory=dict)
+    # provenance (toolkit.provenance): ``outcome`` is the effective outcome
+    outcome_source: str | None = None
+    read_outcome: str | None = None  # what a classifier rule read (``rule``), if any
+    declared_outcome: str | None = None  # what the log, --outcome or a person declared
+    flags: list[str] = field(default_factory=list)
+    flag_detail: dict[str, str] = field(default_factory=dict)
+    time_precision: str = Precision.SECOND.value
+    time_detail: str | None = None
+    times: list[TimeCandidate] = field(default_factory=list)  # every candidate, chosen one too

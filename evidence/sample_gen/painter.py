@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
@@ -92,6 +93,16 @@ class Painter:
             self.text((x, y), line, size, face, fill)
             y += size * leading
         return y
+
+    def noise(self, r: random.Random, lines: int) -> None:
+        """Grey strokes across the image, as captcha images have."""
+        for _ in range(lines):
+            self.draw.line(
+                (r.randint(0, self.width), r.randint(0, self.height),
+                 r.randint(0, self.width), r.randint(0, self.height)),
+                fill=(r.randint(120, 190),) * 3,
+                width=2,
+            )  # fmt: skip
 
     # --- icons -----------------------------------------------------------------
     def lock(self, x: float, y: float, s: float, fill: tuple[int, int, int] = GREY) -> None:

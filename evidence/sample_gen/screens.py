@@ -89,12 +89,7 @@ def _captcha_image(seed: str, w: int = 290, h: int = 84) -> Image.Image:
     """A distorted six-character code on a noisy background."""
     r = rng(f"captcha:{seed}")
     sub = Painter(w, h, (236, 240, 246))
-    for _ in range(14):
-        sub.draw.line(
-            (r.randint(0, w), r.randint(0, h), r.randint(0, w), r.randint(0, h)),
-            fill=(r.randint(120, 190),) * 3,
-            width=2,
-        )
+    sub.noise(r, 14)
     code = "".join(r.choice("ACDEFHJKMNPRTUVWXY34679") for _ in range(6))
     cx = 18
     for ch in code:

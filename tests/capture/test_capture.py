@@ -121,7 +121,7 @@ def test_a_single_page_app_is_taken_once_its_data_arrived(
     ("path", "outcome", "status", "rule"),
     [
         ("/captcha", "captcha", 200, "captcha.captchetat"),
-        ("/cf", "blocked", 403, "http.forbidden"),
+        ("/cf", "blocked", 403, "waf.cloudflare_block"),  # the page says Cloudflare
         ("/503", "error", 503, "http.5xx"),
     ],
 )

@@ -22,3 +22,13 @@ def test_marker_syntax() -> None:
         compile_marker("td > a")
     with pytest.raises(ValueError, match="needs an"):
         compile_marker("td")
+
+
+def test_case_insensitive_attribute_values() -> None:
+    marker = compile_marker("[id*=captcha i]")
+    assert marker.ignore_case
+    page = '<img id="captchaFR_CaptchaImage"><input ID="CaptchaFormulaireExtInput"><p id=x>'
+    assert marker.count(page) == 2
+    assert marker.present("<DIV ID=CAPTCHA>") and not marker.present("<div id=x>")
+    assert compile_marker("[id*=captcha]").count(page) == 1  # case-sensitive, as in CSS
+    assert compile_marker("input[name*=captcha i]").count("<input name='captchaUsercode'>") == 1

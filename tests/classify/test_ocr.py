@@ -207,6 +207,10 @@ def test_find_clock_refuses_what_is_not_a_clock(text: str) -> None:
             "www.seine-maritime.gouv.fr/booking/create/28617/0?error=invalidCaptcha",
         ),
         ("https://rdv.anct.gouv.fr/prendre_rdv?x=1", "https://rdv.anct.gouv.fr/prendre_rdv?x=1"),
+        (  # a phone's « www » read as « mww »
+            "mww.seine-maritime.gouv.fr/booking/create/28617/1",
+            "www.seine-maritime.gouv.fr/booking/create/28617/1",
+        ),
         ("Voir www.service-public.fr/particuliers/vosdroits pour en savoir plus", None),
         ("www.seine-maritime.gouv.fr", None),  # a host alone is no address
     ],
@@ -270,7 +274,18 @@ def fresh_availability():
     ocr_available.cache_clear()
 
 
-def test_missing_pytesseract_says_how_to_install(monkeypatch, fresh_availability) -> None:
+@pytest.fixture
+def no_library(monkeypatch) -> None:
+    """As on a machine where tesseract's C library cannot be loaded."""
+    from toolkit.classify import engine
+
+    monkeypatch.setattr(engine, "capi_version", lambda: None)
+    monkeypatch.setattr(engine, "_api", lambda: None)
+
+
+def test_missing_pytesseract_says_how_to_install(
+    monkeypatch, fresh_availability, no_library
+) -> None:
     monkeypatch.setitem(__import__("sys").modules, "pytesseract", None)
     ok, reason = ocr_available()
     assert not ok
@@ -281,7 +296,9 @@ def test_missing_pytesseract_says_how_to_install(monkeypatch, fresh_availability
         ocr_image(Image.new("L", (10, 10)))
 
 
-def test_missing_tesseract_program_says_how_to_install(monkeypatch, fresh_availability) -> None:
+def test_missing_tesseract_program_says_how_to_install(
+    monkeypatch, fresh_availability, no_library
+) -> None:
     pytesseract = pytest.importorskip("pytesseract")
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
     ok, reason = ocr_available()
@@ -301,7 +318,15 @@ def _read(kind: str, phone: bool = False) -> ocr_mod.OcrResult:
 @needs_tesseract
 def test_available_names_version_and_languages() -> None:
     ok, detail = ocr_available()
-    assert ok and detail.startswith("tesseract ") and "fra" in detail
+    assert ok and detail.startswith(("libtesseract ", "tesseract ")) and "fra" in detail
+
+
+@needs_tesseract
+def test_the_program_reads_what_the_library_reads(no_library) -> None:
+    """Where the C library cannot be loaded, the tesseract program is run instead."""
+    result = read_screenshot(render_screenshot("no_slot"))
+    assert result.classification.rule == "ezbooking.no_slot", result.text
+    assert result.clock == CLOCK
 
 
 @needs_tesseract

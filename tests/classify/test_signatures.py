@@ -68,6 +68,24 @@ CASES = [
     Case("service-surcharge.html", UNKNOWN, "error", "service.overloaded"),
     Case("ocr-service-surcharge.txt", RDVPREF, "error", "service.overloaded"),
     Case("gateway-timeout.html", UNKNOWN, "error", "http.gateway_page"),
+    Case("ocr-gateway-timeout.txt", EZ, "error", "http.gateway_page"),
+    # captchas of every kind, in markup and on screenshots
+    Case("captcha-math.html", RDVPREF, "captcha", "captcha.math"),
+    Case("ocr-captcha-math.txt", RDVPREF, "captcha", "captcha.math"),
+    Case("ocr-captcha-recaptcha.txt", RDVSP, "captcha", "captcha.recaptcha"),
+    Case("ocr-captcha-captchetat.txt", EZ, "captcha", "captcha.text"),
+    Case("captcha-field.html", EZ, "captcha", "captcha.field"),
+    Case("captcha-widget.html", EZ, "captcha", "captcha.widget"),
+    # Cloudflare and WAF pages: the page never reached the service
+    Case("cloudflare-blocked.html", UNKNOWN, "blocked", "waf.cloudflare_block"),
+    Case("ocr-cloudflare-blocked.txt", RDVPREF, "blocked", "waf.cloudflare_block"),
+    Case("cloudflare-1020.html", UNKNOWN, "blocked", "waf.cloudflare_markup"),
+    Case("cloudflare-challenge.html", UNKNOWN, "blocked", "waf.challenge"),
+    Case("ocr-cloudflare-challenge.txt", RDVPREF, "blocked", "waf.challenge"),
+    Case("cloudflare-challenge-de.html", UNKNOWN, "blocked", "waf.challenge_markup"),
+    Case("waf-forbidden.html", UNKNOWN, "blocked", "waf.forbidden"),
+    Case("waf-url-rejected.html", UNKNOWN, "blocked", "waf.forbidden"),
+    Case("ocr-http-403.txt", RDVPREF, "blocked", "waf.forbidden"),
     # ezbooking
     Case(
         "ezbooking-slots-3-free.html",
@@ -82,6 +100,22 @@ CASES = [
     Case("entities-encoded.html", EZ, "no_slot", "ezbooking.no_slot"),
     Case("ocr-ezbooking-no-slot.txt", EZ, "no_slot", "ezbooking.no_slot"),
     Case("ocr-ezbooking-confusions.txt", EZ, "no_slot", "ezbooking.no_slot"),
+    Case("ocr-ezbooking-slots.txt", EZ, "slots_available", "ezbooking.slots"),
+    Case(
+        "ezbooking-slot-links.html",
+        EZ,
+        "slots_available",
+        "ezbooking.slot_links",
+        None,
+        date(2025, 5, 13),
+    ),
+    Case("ezbooking-no-slot-reworded.html", EZ, "no_slot", "ezbooking.no_slot_reworded"),
+    Case("ocr-ezbooking-no-slot-reworded.txt", EZ, "no_slot", "ezbooking.no_slot_reworded"),
+    Case("ezbooking-guichet-step.html", EZ, "unknown", "ezbooking.guichet_step"),
+    Case("ocr-ezbooking-guichet-step.txt", EZ, "unknown", "ezbooking.guichet_step"),
+    Case("ezbooking-guichet-radios.html", EZ, "unknown", "ezbooking.guichet_step_markup"),
+    Case("ezbooking-conditions.html", EZ, "unknown", "ezbooking.conditions_step"),
+    Case("ocr-ezbooking-conditions-step.txt", EZ, "unknown", "ezbooking.conditions_step"),
     Case("ezbooking-missing-anchor.html", EZ, "blocked", "page.missing_anchor"),
     Case("empty-body.html", EZ, "blocked", "page.missing_anchor"),
     # RDV Préfecture
@@ -97,6 +131,7 @@ CASES = [
     Case("rdvpref-no-slot-week.html", RDVPREF, "no_slot", "rdvpref.no_slot_week"),
     Case("ocr-rdvpref-no-slot-week.txt", RDVPREF, "no_slot", "rdvpref.no_slot_week"),
     Case("rdvpref-no-slot.html", RDVPREF, "no_slot", "rdvpref.no_slot"),
+    Case("ocr-rdvpref-slots.txt", RDVPREF, "slots_available", "rdvpref.slot_times"),
     Case(
         "rdvpref-json-first-dispo.html",
         RDVPREF,
@@ -118,13 +153,20 @@ CASES = [
     ),
     Case("eappointment-no-slot.html", EAPP, "no_slot", "eappointment.no_slot"),
     Case("pdf-eappointment-no-slot.txt", EAPP, "no_slot", "eappointment.no_slot"),
+    Case("eappointment-time-list.html", EAPP, "slots_available", "eappointment.time_list"),
+    Case("ocr-eappointment-time-list.txt", EAPP, "slots_available", "eappointment.time_list"),
+    Case("ocr-eappointment-calendar.txt", EAPP, "slots_available", "eappointment.calendar"),
+    Case("eappointment-step.html", EAPP, "unknown", "eappointment.step"),
+    Case("ocr-eappointment-step.txt", EAPP, "unknown", "eappointment.step"),
     # RDV Service Public
     Case("rdvsp-slots.html", RDVSP, "slots_available", "rdvsp.slots", 4, date(2025, 5, 14)),
     Case("rdvsp-no-slot.html", RDVSP, "no_slot", "rdvsp.no_slot"),
     Case("ocr-rdvsp-no-slot.txt", RDVSP, "no_slot", "rdvsp.no_slot"),
+    Case("ocr-rdvsp-slots.txt", RDVSP, "slots_available", "rdvsp.slot_times"),
     # maintenance and portal errors
     Case("anef-maintenance.html", ANEF, "maintenance", "anef.maintenance"),
     Case("anef-technical-error.html", ANEF, "error", "anef.technical_error"),
+    Case("ocr-anef-error.txt", ANEF, "error", "anef.technical_error"),
     Case("maintenance-generic.html", UNKNOWN, "maintenance", "page.maintenance"),
     # nothing to say
     Case("unrelated-page.html", UNKNOWN, "unknown", None),
@@ -413,3 +455,55 @@ def test_import_loads_neither_lxml_nor_the_table() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "0"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "outcome"),
+    [
+        ("Il n'y a plus aucune plage horaire disponible.", "no_slot"),
+        ("Il n'existe pas de plage horaire libre actuellement.", "no_slot"),
+        ("Aucune plage horaire n'est disponible.", "no_slot"),
+        ("Il ne reste plus de plages horaires libres.", "no_slot"),
+        # « plus de » without a negation means « more »: never a no-slot page
+        ("Il y a plus de plages horaires disponibles ce mois-ci.", "unknown"),
+        ("Des plages horaires sont disponibles.", "unknown"),
+    ],
+)
+def test_a_reworded_no_slot_sentence_needs_a_negation(sentence: str, outcome: str) -> None:
+    text = f"www.x.gouv.fr/booking/create/9829/3\nVérification de disponibilité\n{sentence}"
+    assert classify_text(text).outcome == outcome
+
+
+def test_a_stray_captcha_class_does_not_hide_a_no_slot_message() -> None:
+    page = (
+        (PAGES / "ezbooking-no-slot.html")
+        .read_text("utf-8")
+        .replace("</body>", '<div class="footer-captcha-help">Aide</div></body>')
+    )
+    got = classify_html(page)
+    assert (got.outcome, got.rule) == ("no_slot", "ezbooking.no_slot")
+
+
+def test_every_signature_a_screenshot_can_show_has_an_ocr_form() -> None:
+    """Rows about markup only (HTTP statuses, embedded JSON, element names, slot links) are
+    what a screenshot cannot show; every other row can match plain text."""
+    markup_only = {
+        "http.5xx", "http.throttled", "http.forbidden", "captcha.captchetat", "captcha.field",
+        "captcha.widget", "waf.cloudflare_markup", "waf.challenge_markup", "captcha.invalid",
+        "session.invalid", "ezbooking.slot_links", "ezbooking.guichet_step_markup",
+        "rdvpref.slots", "rdvpref.json_first_dispo", "rdvpref.no_slot_json", "eappointment.slots",
+        "rdvsp.slots", "page.missing_anchor",
+    }  # fmt: skip
+    for sig in signatures():
+        assert sig.plain_text_ok or sig.id in markup_only, sig.id
+    # each markup-only row that a person would see has a plain-text sibling
+    shown = {
+        "captcha.captchetat": "captcha.text", "captcha.field": "captcha.text",
+        "waf.cloudflare_markup": "waf.cloudflare_block", "waf.challenge_markup": "waf.challenge",
+        "http.forbidden": "waf.forbidden", "ezbooking.guichet_step_markup": "ezbooking.guichet_step",
+        "rdvpref.slots": "rdvpref.slot_times", "eappointment.slots": "eappointment.calendar",
+        "rdvsp.slots": "rdvsp.slot_times", "ezbooking.slot_links": "ezbooking.slots",
+    }  # fmt: skip
+    by_id = {sig.id: sig for sig in signatures()}
+    for row, sibling in shown.items():
+        assert by_id[sibling].plain_text_ok and by_id[sibling].outcome == by_id[row].outcome

@@ -4,7 +4,7 @@ Applicant ``a-76`` (Seine-Maritime, renouvellement, permit ending 2025-04-15): s
 in February and March 2025 (PNG landscape and portrait, RGBA PNG, JPEG, WebP, one dated
 only by its file), an e-mail sent and its answer, a phone call without a file, a saved
 HTML page and a printed PDF page, a permit (2-page PDF), a CCC attestation (PNG), a proof
-of urgency (PDF), and robot probes that confirm one attempt and contradict another.
+of urgency (PDF), and robot probes near two attempts (never shown in the pièces by default).
 Rows are inserted directly, as the ingest modules would write them.
 """
 
@@ -38,7 +38,7 @@ SHOTS: list[tuple[str, str, str, tuple[int, int], str, str, str | None]] = [
 ]  # fmt: skip
 PROBES = [
     ("2025-03-03 13:40", "no_slot", 0),  # confirms the attempt of 3 March, 14:01
-    ("2025-03-04 12:50", "slots_available", 2),  # contradicts the attempt of 4 March
+    ("2025-03-04 12:50", "slots_available", 2),  # after the captcha of 4 March: no label
 ]
 EMAIL_BODY = (
     "Madame, Monsieur,\n\nJe n'arrive pas à obtenir de rendez-vous pour le renouvellement de mon "
@@ -90,8 +90,8 @@ def populate(ws: Workspace, *, with_documents: bool = True) -> None:
     """Fill ``ws`` with the evidence described in the module doc."""
     add_applicant(
         ws, APPLICANT, prefecture="76", procedure="renouvellement", permit_expiry="2025-04-15",
-        full_name="Inès Fictive", email="ines.fictive@example.org", birth_date="1991-03-01",
-        nationality="tunisienne", address="5 rue des Essais, 76000 Rouen",
+        route="guichet", oqtf="none", full_name="Inès Fictive", email="ines.fictive@example.org",
+        birth_date="1991-03-01", nationality="tunisienne", address="5 rue des Essais, 76000 Rouen",
     )  # fmt: skip
     with ws.transaction():
         src = ws.new_source("test", None, {})
@@ -99,8 +99,16 @@ def populate(ws: Workspace, *, with_documents: bool = True) -> None:
             data = image_bytes(kind, size, i)
             media = {"jpeg": "image/jpeg", "webp": "image/webp"}.get(kind, "image/png")
             sha = ws.store_file(data, name, media)
+            # the log's row declares its outcome and URL; the others are read on the image
+            declared = source == "log"
             a = Attempt(APPLICANT, "online", local(when), source, outcome=outcome, url=url,
-                        file_sha256=sha, original_name=name)  # fmt: skip
+                        file_sha256=sha, original_name=name,
+                        extraction="log" if declared else "ocr",
+                        outcome_source="declared" if declared else "read",
+                        url_source=("declared" if declared else "read") if url else None)  # fmt: skip
+            if declared:  # a journal gives minutes
+                a.time_precision = "minute"
+                a.observed_at = a.observed_at.replace(second=0)
             _attempt(ws, src, a, source)
         eml = b"From: ines.fictive@example.org\r\nSubject: Demande de rendez-vous\r\n\r\nbody"
         sha = ws.store_file(eml, "2025-03-06-demande.eml", "message/rfc822")
@@ -117,17 +125,21 @@ def populate(ws: Workspace, *, with_documents: bool = True) -> None:
                                   direction="received", subject="Réponse automatique", file_sha256=sha,
                                   original_name="2025-03-06-reponse.eml"), "email_header")  # fmt: skip
         _attempt(ws, src, Attempt(APPLICANT, "phone", local("2025-03-11 00:00"), "declared",
-                                  direction="sent", note="Appel au 0806 001 620, sans résultat"),
+                                  direction="sent", note="Appel au 0806 001 620, sans résultat",
+                                  time_precision="day"),
                  "declared:date")  # fmt: skip
         html = b"<html><body><h1>V\xc3\xa9rification</h1></body></html>"
         sha = ws.store_file(html, "ezbooking-2025-03-20.html", "text/html")
         store_text(ws, sha, 0, "html", PAGE_TEXT)
         _attempt(ws, src, Attempt(APPLICANT, "online", local("2025-03-20 17:29:52"), "har",
+                                  extraction="rule", url_source="read", outcome_source="read",
                                   outcome="no_slot", file_sha256=sha, url="https://www.seine-maritime.gouv.fr/booking/create/28617/1",
                                   original_name="ezbooking-2025-03-20.html"), "har")  # fmt: skip
         printed = pdf_bytes(["Verification de disponibilite - page imprimee"])
         sha = ws.store_file(printed, "impression-2025-03-26.pdf", "application/pdf")
         _attempt(ws, src, Attempt(APPLICANT, "online", local("2025-03-26 08:55:02"), "pdf_header",
+                                  extraction="rule", outcome_source="read",
+                                  time_precision="minute",
                                   outcome="no_slot", file_sha256=sha,
                                   original_name="impression-2025-03-26.pdf"), "pdf_header")  # fmt: skip
         for when, outcome, slots in PROBES:

@@ -61,21 +61,40 @@ def test_page_counts_match_the_manifest(bundle: Any) -> None:
 def test_screenshot_pages_are_captioned_and_numbered(bundle: Any) -> None:
     pages = pdf_text(bundle.out / "04_Captures_ecran_2025-02.pdf")
     first = pages[0]
-    assert "Capture 1/2 — lundi 24 février 2025 à 07:15:12" in first
+    assert "Capture 4-01 — lundi 24 février 2025 à 07:15:12" in first
     assert "(heure locale, Europe/Paris, UTC+01:00)" in first
     assert "Source de l'heure : nom du fichier" in first
-    assert "Adresse de la page : https://www.seine-maritime.gouv.fr/booking/create/28617/1" in first
-    assert "Constat : Aucun créneau" in first
+    assert (
+        "Adresse de la page : https://www.seine-maritime.gouv.fr/booking/create/28617/1 (lue sur "
+        "l'image)" in first
+    )
+    assert "Résultat affiché : Aucun créneau (lu automatiquement sur l'image)" in first
     assert "Fichier d'origine : Capture 2025-02-24 071512.png" in first
     sha = bundle.pieces[3].originals[0]["sha256"]
     assert f"SHA-256 : {sha}" in first
     assert "Pièce n° 4 — page 1/2" in first and "Pièce n° 4 — page 2/2" in pages[1]
+    assert "Capture 4-02 — mercredi 26 février 2025" in pages[1]
     assert "Adresse de la page : non relevée" in pages[1]
     march = pdf_text(bundle.out / "05_Captures_ecran_2025-03.pdf")
-    assert "confirmé par un relevé automatique à ± 60 min" in march[0]
-    assert "un relevé automatique à ± 60 min a vu des créneaux" in march[1]
+    # the log gives minutes: the time is printed to the minute, declared by the applicant
+    assert "Capture 5-01 — lundi 3 mars 2025 à 14:01 (heure locale" in march[0]
+    assert (
+        "Source de l'heure : journal des captures tenu par le demandeur (sa déclaration)"
+        in march[0]
+    )
+    assert "(déclarée par le demandeur)" in march[0]
+    assert "Résultat affiché : Aucun créneau (déclaré par le demandeur)" in march[0]
     assert "heure à vérifier : c'est la date de copie du fichier" in march[3]
     assert all(f"Pièce n° 5 — page {i}/4" in t for i, t in enumerate(march, start=1))
+    text = "\n".join(pages + march)
+    for robot in ("relevé automatique", "relevés automatiques", "robot", "confirmé", "contredit"):
+        assert robot not in text
+    with open(bundle.out / "05_Captures_ecran_2025-03.pdf", "rb") as f:
+        outline = [o.title for o in PdfReader(f).outline]
+    assert outline == [
+        "5-01 — 03/03/2025 14:01 UTC+01:00", "5-02 — 04/03/2025 12:31:07 UTC+01:00",
+        "5-03 — 10/03/2025 09:30:12 UTC+01:00", "5-04 — 12/03/2025 22:05:41 UTC+01:00",
+    ]  # fmt: skip
 
 
 def _images(path: Path) -> list[list[dict[str, Any]]]:
@@ -123,8 +142,9 @@ def test_recap_table_lists_every_attempt_and_contact(bundle: Any, evidence_ws: W
     assert "Tableau récapitulatif des tentatives et des démarches" in text
     assert "Tentatives en ligne : 8, du 24 février au 26 mars 2025" in text
     for header in ("Date et heure", "Source de l'heure", "Canal", "Adresse de la page",
-                   "Résultat ou objet", "Fichier", "SHA-256", "Corroboration"):  # fmt: skip
+                   "Résultat affiché ou objet", "Fichier", "SHA-256", "Pièce / page"):  # fmt: skip
         assert header in text
+    assert "Corroboration" not in text and "relevé automatique" not in text.lower()
     shas = [
         r[0]
         for r in evidence_ws.sql(
@@ -135,19 +155,28 @@ def test_recap_table_lists_every_attempt_and_contact(bundle: Any, evidence_ws: W
         assert sha[:16] in text
     assert "24/02/2025 07:15:12" in text and "UTC+01:00" in text
     assert "11/03/2025" in text and "précisée" in text  # the phone call: a date, no time
-    assert "confirmée (± 60" in flat and "contredite (± 60" in flat
+    assert "pièce 4, p. 1" in flat and "pièce 6, p. 2" in flat  # where each original is shown
+    assert "elle ne date pas la capture" in flat
     assert "Pièce n° 2 — page 1/1" in text
     from toolkit.documents.evidence import gather
     from toolkit.documents.recap import recap_rows
 
-    rows = recap_rows(gather(evidence_ws, APPLICANT).attempts, window=60)
+    entries = gather(evidence_ws, APPLICANT).attempts
+    rows = recap_rows(entries, locations={entries[0].key: (4, 1)})
     assert len(rows) == 11  # 8 online attempts, 2 e-mails, 1 call
     phone = next(r for r in rows if r[3] == "Téléphone")
     assert phone[1] == "11/03/2025 (heure non précisée)"
-    assert phone[5] == "envoyé — Appel au 0806 001 620, sans résultat"
-    assert [r[8] for r in rows if r[8]] == ["confirmée (± 60 min)", "contredite (± 60 min)"]
-    assert rows[0][:5] == ["1", "24/02/2025 07:15:12 UTC+01:00", "nom du fichier", "En ligne",
-                           "https://www.seine-maritime.gouv.fr/booking/create/28617/1"]  # fmt: skip
+    assert phone[5] == "envoyé"  # the applicant's own note is left out by default
+    noted = recap_rows(entries, with_notes=True)
+    assert next(r for r in noted if r[3] == "Téléphone")[5] == (
+        "envoyé — Note du demandeur : Appel au 0806 001 620, sans résultat"
+    )
+    assert rows[0] == ["1", "24/02/2025 07:15:12 UTC+01:00", "nom du fichier", "En ligne",
+                       "https://www.seine-maritime.gouv.fr/booking/create/28617/1",
+                       "Aucun créneau (lu)", "Capture 2025-02-24 071512.png",
+                       entries[0].original.sha256[:16], "pièce 4, p. 1"]  # fmt: skip
+    assert rows[2][1:3] == ["03/03/2025 14:01 UTC+01:00", "journal des captures tenu par le "
+                            "demandeur (sa déclaration)"]  # fmt: skip
 
 
 def test_chart_piece_holds_the_timeline(bundle: Any) -> None:
@@ -176,7 +205,7 @@ def test_emails_and_saved_pages_show_their_text(bundle: Any) -> None:
     assert "Objet : Demande de rendez-vous" in sent
     assert EMAIL_BODY.split("\n")[2][:60] in sent.replace("\n", " ")
     pages = pdf_text(bundle.out / "06_Pages_enregistrees_2025-03.pdf")
-    assert "Page enregistrée 1/2 — jeudi 20 mars 2025 à 17:29:52" in pages[0]
+    assert "Page enregistrée 6-01 — jeudi 20 mars 2025 à 17:29:52" in pages[0]
     assert PAGE_TEXT.split("\n")[0] in pages[0]
     assert "Le document d'origine est reproduit dans les pages qui suivent." in pages[1]
     assert "Verification de disponibilite - page imprimee" in pages[2]

@@ -64,7 +64,7 @@ def test_exhibits_table_and_options(run: Any, tmp_path: Path) -> None:
 def test_letters(run: Any, tmp_path: Path) -> None:
     for kind in ("ddd", "prefecture", "requete"):
         out = tmp_path / f"{kind}.docx"
-        r = run("letter", kind, APPLICANT, "--out", str(out))
+        r = run("letter", kind, APPLICANT, "--out", str(out), "--today", "2025-04-03")
         assert r.exit_code == 0, r.output
         assert f"Letter written: {out}" in r.stderr
         text = "\n".join(docx_text(out.read_bytes()))
@@ -83,7 +83,8 @@ def test_letter_pdf_without_libreoffice(
     run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("toolkit.documents.letters.soffice", lambda: None)
-    r = run("letter", "ddd", APPLICANT, "--out", str(tmp_path / "d.docx"), "--pdf")
+    r = run("letter", "ddd", APPLICANT, "--out", str(tmp_path / "d.docx"), "--pdf", "--today",
+            "2025-04-03")  # fmt: skip
     assert r.exit_code == 1
     assert "LibreOffice is needed to convert letters to PDF" in r.output
     assert (tmp_path / "d.docx").is_file()

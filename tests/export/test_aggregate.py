@@ -208,12 +208,18 @@ def test_two_lawyers_bundles_add_up_to_one_workspace_holding_both(
         assert theirs.equals(mine), by
     # every applicant's indicators, through the pseudonym
     key = read_key_file(key_file)
-    volatile = ("applicant", "weak_time_files", "as_of", "days_to_expiry")
+    # a bundle keeps a URL's shape, not its numbers: the booking form that tells one service
+    # from another is gone, so the robot probes an attempt is compared with may differ
+    volatile = ("applicant", "weak_time_files", "declared_time_files", "as_of", "days_to_expiry",
+                "corroboration")  # fmt: skip
     for p in lawyers.people_a + lawyers.people_b:
         mine = applicant_indicators(both, p.id)
         theirs = applicant_indicators(merged, pseudonym(key, p.id))
         for k in volatile:
             mine.pop(k), theirs.pop(k)
+        for found in (mine["targets"], theirs["targets"]):  # file names are not exported
+            for k in ("site_mismatches", "motif_mismatches"):
+                found[k] = len(found[k])
         assert theirs == mine, p.id
     merged.close()
 

@@ -140,6 +140,25 @@ def test_local_times_of_reunion_are_in_its_own_zone(lawyers: Lawyers, tmp_path: 
     assert row["Premier sondage (heure locale)"] == datetime(2025, 3, 1, 8, 0)  # 04:00 UTC + 4 h
 
 
+def test_method_sheet_dates_the_probes_in_local_time(ws: Workspace, tmp_path: Path) -> None:
+    from toolkit.ingest.crawl import ingest_crawl
+
+    crawl = tmp_path / "late.csv"
+    crawl.write_text(
+        "observed_at,prefecture,procedure,outcome\n"
+        "2025-03-31T21:30:00+00:00,974,renouvellement,no_slot\n",  # 1 April, 01:30 in Réunion
+        encoding="utf-8",
+    )
+    ingest_crawl(ws, [crawl])
+    out = export_xlsx(ws, tmp_path / "r.xlsx")
+    method = dict(
+        (r[0], r[1]) for r in load_workbook(out)["Sources et méthode"].iter_rows(values_only=True)
+    )
+    assert method["Sondages robots"] == (
+        "1 sondages, du 01/04/2025 au 01/04/2025 (dates locales de chaque préfecture)"
+    )
+
+
 # -- small cells ----------------------------------------------------------------------
 
 

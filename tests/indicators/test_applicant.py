@@ -71,6 +71,7 @@ def test_counts_over_online_attempts_in_local_time(ws, applicant: str) -> None:
         "tz": "Europe/Paris",
         "as_of": "2025-04-01",
         "attempts": 9,
+        "dated_attempts": 7,
         "by_outcome": {
             "no_slot": 6,
             "slots_available": 0,
@@ -91,6 +92,16 @@ def test_counts_over_online_attempts_in_local_time(ws, applicant: str) -> None:
         "longest_gap_days": 11,
         "weak_times": 2,
         "weak_time_files": ["rdv prefecture.png", "copie.png"],
+        "declared_times": 0,
+        "declared_time_files": [],
+        "days_since_last_attempt": 15,
+        "first_step": "2025-02-24",
+        "time_conflicts": 0,
+        "outcome_conflicts": 0,
+        "edited_images": 0,
+        "reencoded_images": 0,
+        "to_review": 3,  # one unknown outcome, two weak times
+        "outcome_sources": {"read": 0, "declared": 0, "reviewed": 0, "none": 9},
         "contacts": {"email": 2, "letter": 0, "phone": 1, "counter": 0, "other": 0},
         "written_requests": 1,
         "documents": {
@@ -100,12 +111,19 @@ def test_counts_over_online_attempts_in_local_time(ws, applicant: str) -> None:
             "email": 0,
             "urgency": 0,
             "identity": 0,
+            "sworn_statement": 0,
             "other": 0,
         },
         "permit_expiry": "2025-04-15",
         "days_to_expiry": 14,
-        "corroboration": {"window_minutes": 60, "covered": 0, "corroborated": 0, "contradicted": 0},
-    }
+        "corroboration": {
+            "window_minutes": 60, "covered": 0, "corroborated": 0, "slots_after": 0,
+            "contradicted": 0, "no_slot_after": 0,
+        },
+        "publications": {"known": 0, "attempts_at": 0, "minutes": 30, "last_known": None},
+        "targets": {"sites_read": 0, "site_mismatches": [], "motifs_read": 0,
+                    "motif_mismatches": []},
+    }  # fmt: skip
 
 
 def test_expiry_is_negative_once_expired(ws, applicant: str) -> None:
@@ -165,7 +183,7 @@ def test_contacts_merge_documents_without_double_counting(
     assert ind["written_requests"] == 3
     assert ind["documents"] == {
         "permit": 1, "ccc_attestation": 0, "letter": 3, "email": 1, "urgency": 0,
-        "identity": 0, "other": 0,
+        "identity": 0, "sworn_statement": 0, "other": 0,
     }  # fmt: skip
 
 

@@ -154,11 +154,33 @@ def test_dataframe_matches_records_and_sql_macro(small: Workspace) -> None:
     assert list(df.columns) == list(flat[0])
     assert len(df) == len(flat) == 5
     assert df["probes"].tolist() == [r["probes"] for r in flat]
-    assert str(df["first_probe"].dtype) == "datetime64[us, UTC]"
+    # local time of the préfecture, not UTC: a notebook prints the day the robot saw
+    records = prefecture_indicator_records(small, by="day")
+    assert [t.isoformat() for t in df["first_probe"]] == [r["first_probe"] for r in records]
+    one = prefecture_indicators(small, prefecture="76", by="day")
+    assert str(one["first_probe"].dtype) == "datetime64[us, Europe/Paris]"
     # notebooks call the same SQL
     install_prefecture_sql(small)
     direct = small.sql("FROM prefecture_indicators_table(by_period := 'day')").df()
     assert direct["no_slot_rate"].tolist() == df["no_slot_rate"].tolist()
+
+
+def test_dataframe_of_several_zones_keeps_each_rows_zone(ws: Workspace) -> None:
+    from toolkit.ingest.crawl import ingest_crawl
+
+    crawl = ws.root.parent / "two-zones.csv"
+    crawl.write_text(
+        "observed_at,prefecture,procedure,outcome\n"
+        "2025-03-31T23:30:00+00:00,974,renouvellement,no_slot\n"  # 1 April, 03:30 in Réunion
+        "2025-03-31T23:30:00+00:00,76,renouvellement,no_slot\n",  # 1 April, 01:30 in Paris
+        encoding="utf-8",
+    )
+    ingest_crawl(ws, [crawl])
+    df = prefecture_indicators(ws)
+    got = {r.prefecture: r.last_probe for r in df.itertuples()}
+    assert got["974"].isoformat() == "2025-04-01T03:30:00+04:00"
+    assert got["76"].isoformat() == "2025-04-01T01:30:00+02:00"
+    assert f"{got['974']:%d/%m/%Y}" == "01/04/2025"  # the last day a notebook prints
 
 
 def test_heatmap(small: Workspace) -> None:

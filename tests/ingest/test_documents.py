@@ -237,7 +237,7 @@ def test_cli_ingest_documents(cli, cli_applicant: str, tmp_path: Path) -> None:
     ("args", "line"),
     [
         (["--kind", "passport"], "Error: unknown document kind 'passport'; use one of: "
-         "permit, ccc_attestation, letter, email, urgency, identity, other"),
+         "permit, ccc_attestation, letter, email, urgency, identity, sworn_statement, other"),
         (["--kind", "letter", "--dated", "2999-01-01"],
          "Error: --dated 2999-01-01 is in the future; give the date the document bears"),
     ],

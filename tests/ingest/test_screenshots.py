@@ -56,7 +56,7 @@ def test_time_sources_in_order_of_trust(ws, applicant: str, tmp_path: Path) -> N
     jpeg_with_exif(d / "IMG_4821.JPG", "2025:03:20 19:02:11", "+01:00")
     png(d / "rdv prefecture.png", "green")
     os.utime(d / "rdv prefecture.png", (1741600000, 1741600000))  # 2025-03-10 09:46:40 UTC
-    # the log wins over the file name
+    # the name the device wrote outranks the log (what a person typed): they disagree
     png(d / "Screenshot_20250101-000000.png", "yellow")
     log = tmp_path / "journal.csv"
     log.write_text(
@@ -72,9 +72,21 @@ def test_time_sources_in_order_of_trust(ws, applicant: str, tmp_path: Path) -> N
         "capture-meta.png": ("2025-03-18T08:15:30+01:00", "png_meta"),
         "IMG_4821.JPG": ("2025-03-20T19:02:11+01:00", "exif"),
         "rdv prefecture.png": ("2025-03-10T10:46:40+01:00", "mtime"),
-        "Screenshot_20250101-000000.png": ("2025-03-21T07:10:00+01:00", "log"),
+        "Screenshot_20250101-000000.png": ("2025-01-01T00:00:00+01:00", "filename"),
     }
     assert rows["rdv prefecture.png"]["weak_time"] is True
+    assert rows["rdv prefecture.png"]["flags"] == ["weak_time"]
+    conflict = rows["Screenshot_20250101-000000.png"]
+    assert conflict["flags"] == ["time_conflict"]
+    assert [(t["source"], t["local_time"], t["chosen"]) for t in conflict["times"][:2]] == [
+        ("filename", "2025-01-01 00:00:00", True),
+        ("log", "2025-03-21 07:10", False),  # the journal at its own precision
+    ]
+    assert [(t["source"], t["weak"]) for t in conflict["times"][2:]] == [("mtime", True)]
+    assert any(
+        "times disagree (filename:android 2025-01-01 00:00:00 vs log:line 2 2025-03-21 07:10)" in w
+        for w in report.warnings
+    )
     assert rows["Screenshot_20250101-000000.png"]["outcome"] == "no_slot"
     assert rows["Screenshot_20250312-100632.png"]["outcome"] == "unknown"
     assert any(
@@ -114,6 +126,10 @@ def test_outcome_option_and_log(ws, applicant: str) -> None:
     rows = by_file(ws, applicant)
     assert rows["IMG_0002.PNG"]["outcome"] == "captcha"  # the log wins over --outcome
     assert rows["IMG_0001.PNG"]["url"].endswith("/booking/create/12345/1")
+    assert (
+        ws.scalar("SELECT url_source FROM attempts WHERE original_name = 'IMG_0001.PNG'")
+        == "declared"  # from the applicant's log, not read on the image
+    )
     assert rows["IMG_0003.PNG"]["observed_at"] == "2025-03-30T03:30:00+02:00"
     assert (
         ws.scalar("SELECT extraction FROM attempts WHERE original_name = 'IMG_0002.PNG'") == "log"

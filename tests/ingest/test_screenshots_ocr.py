@@ -81,7 +81,7 @@ def test_ocr_classifies_and_dates_a_dateless_screenshot(ws, applicant: str, tmp_
     assert report.rows == 2 and not report.problems and not report.warnings
     rows = rows_by_file(ws, applicant)
     dated = rows["rdv prefecture.png"]
-    assert (dated["time_source"], dated["local_time"]) == ("ocr", "2025-03-12 10:06:00")
+    assert (dated["time_source"], dated["local_time"]) == ("ocr", "2025-03-12 10:06")
     assert (dated["outcome"], dated["system"], dated["rule"]) == (
         "no_slot",
         "ezbooking",
@@ -108,14 +108,40 @@ def test_ocr_classifies_and_dates_a_dateless_screenshot(ws, applicant: str, tmp_
 # --- OCR options and failures (OCR faked) -------------------------------------------------
 
 
-def test_log_and_outcome_option_win_over_ocr(ws, applicant: str, tmp_path: Path, fake_ocr) -> None:
-    save(Image.new("RGB", (40, 30), "white"), tmp_path / "capture.png")
-    ingest_screenshots(ws, [tmp_path], applicant, ocr=None, outcome="error")
-    row = ws.rows("SELECT outcome, extraction, system, url, time_source FROM attempts")[0]
-    # the person's outcome stays; what OCR adds (system, URL, clock) fills the gaps
-    assert (row["outcome"], row["extraction"]) == ("error", "option")
+def test_outcome_option_never_overrides_a_reading(
+    ws, applicant: str, tmp_path: Path, fake_ocr
+) -> None:
+    capture = save(Image.new("RGB", (40, 30), "white"), tmp_path / "capture.png")
+    agree = save(Image.new("RGB", (42, 30), "white"), tmp_path / "agree.png")
+    report = ingest_screenshots(ws, [capture], applicant, ocr=None, outcome="error")
+    ingest_screenshots(ws, [agree], applicant, ocr=None, outcome="no_slot")
+    rows = {
+        r["original_name"]: r
+        for r in ws.rows(
+            "SELECT original_name, outcome, outcome_source, read_outcome, declared_outcome, "
+            "flags, extraction, system, url, time_source FROM attempts"
+        )
+    }
+    row = rows["capture.png"]
+    # OCR read the no-slot page, the option says error: unknown until a person decides
+    assert (row["outcome"], row["outcome_source"], row["flags"]) == (
+        "unknown",
+        None,
+        ["outcome_conflict"],
+    )
+    assert (row["read_outcome"], row["declared_outcome"]) == ("no_slot", "error")
+    # what OCR adds (system, URL, clock) fills the gaps
     assert row["system"] == "ezbooking" and row["url"].endswith("/booking/create/28617/1")
     assert row["time_source"] == "ocr"
+    assert any(
+        "capture.png: the page reads no_slot (ezbooking.no_slot) but --outcome says error" in w
+        for w in report.warnings
+    )
+    assert report.details["to_review"] == 1
+    # a declaration that agrees changes nothing: the reading decides
+    same = rows["agree.png"]
+    assert (same["outcome"], same["outcome_source"], same["flags"]) == ("no_slot", "read", [])
+    assert same["extraction"] == "ocr"
 
 
 def test_failed_ocr_is_a_warning_not_a_rejection(
@@ -132,20 +158,32 @@ def test_failed_ocr_is_a_warning_not_a_rejection(
     assert ws.scalar("SELECT count(*) FROM texts") == 0
 
 
-def test_no_clock_pass_when_the_time_is_already_trusted(
+def test_the_clock_on_the_image_is_read_and_compared(
     ws, applicant: str, tmp_path: Path, fake_ocr
 ) -> None:
     info = PngInfo()
     info.add_text("Creation Time", "2025-03-18T08:15:30+01:00")
     Image.new("RGB", (40, 30), "white").save(tmp_path / "meta.png", pnginfo=info)
     save(Image.new("RGB", (41, 30), "white"), tmp_path / "Screenshot_20250312-100632.png")
-    ingest_screenshots(ws, [tmp_path], applicant, ocr=True)
-    # a file name dates the screenshot to the second: no need to read the clock
-    assert sorted(fake_ocr) == ["40x30 (no clock pass)", "41x30 (no clock pass)"]
+    report = ingest_screenshots(ws, [tmp_path], applicant, ocr=True)
+    assert sorted(fake_ocr) == ["40x30", "41x30"]  # every clock is read: the image outranks
     rows = rows_by_file(ws, applicant)
-    assert rows["meta.png"]["time_source"] == "png_meta"
-    # the clock read on the image beats the file name
-    assert rows["Screenshot_20250312-100632.png"]["time_source"] == "filename"
+    # the image shows 12 March at 10:06, its metadata says 18 March: flagged, the image wins
+    meta = rows["meta.png"]
+    assert (meta["time_source"], meta["local_time"], meta["flags"]) == (
+        "ocr",
+        "2025-03-12 10:06",
+        ["time_conflict"],
+    )
+    assert [t["source"] for t in meta["times"]] == ["ocr", "png_meta", "mtime"]
+    # the clock (10:06) and the name (10:06:32) agree: the name gives the second
+    named = rows["Screenshot_20250312-100632.png"]
+    assert (named["time_source"], named["local_time"], named["flags"]) == (
+        "filename",
+        "2025-03-12 10:06:32",
+        [],
+    )
+    assert report.details["to_review"] == 1
 
 
 def test_reingest_does_not_read_again(ws, applicant: str, tmp_path: Path, fake_ocr) -> None:
@@ -182,7 +220,10 @@ def test_auto_ocr_unavailable_is_a_notice(ws, applicant: str, tmp_path: Path, no
     save(Image.new("RGB", (40, 30), "white"), tmp_path / "Screenshot_20250312-100632.png")
     report = ingest_screenshots(ws, [tmp_path], applicant, ocr=None)
     assert report.rows == 1
-    assert report.notices == [f"OCR skipped: {no_ocr}"]
+    assert report.notices == [
+        f"OCR skipped: {no_ocr}; nothing was read on the images, so outcomes stay unknown "
+        "(run `guichets classify` once OCR is installed)"
+    ]
 
 
 def test_explicit_ocr_unavailable_says_how_to_install(

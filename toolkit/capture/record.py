@@ -45,6 +45,7 @@ from toolkit.workspace import Workspace
 if TYPE_CHECKING:
     from toolkit.capture.browser import CaptureBrowser
     from toolkit.capture.session import Observation
+    from toolkit.model import Classification
 
 RECORD_FORMAT = "guichets-capture/1"
 OBSERVE_ONLY = "observe only: nothing typed, no form submitted, no captcha touched, no retry"
@@ -208,6 +209,7 @@ def capture_page(
         confidence=cls.confidence,
         note=_note(obs),
     )
+    _provenance(attempt, cls, obs, applicant.tz)
     data = {"screenshot": obs.png, "har": har, "mhtml": obs.mhtml, "record": record}
     with ws.transaction():
         source_id = ws.new_source("capture", url, {"start_url": start_url, "timestamp": timestamp})
@@ -243,6 +245,19 @@ def capture_page(
         obs.loaded_at, obs.server_date, offset.median_ms if offset else None, artefacts,
         manifest_sha, outcomes, warnings,
     )  # fmt: skip
+
+
+def _provenance(attempt: Attempt, cls: Classification, obs: Observation, tz: str) -> None:
+    """The reading and the two clocks as toolkit.provenance records them: the device clock
+    dates the capture; the page's server Date is kept beside it, and more than two minutes
+    between them flags ``time_conflict``."""
+    from toolkit.provenance import apply_reading, candidate, settle
+
+    apply_reading(attempt, cls, tz)
+    attempt.times = [candidate(obs.loaded_at, TimeSource.CAPTURE, "capture:device-clock", tz)]
+    if obs.server_date is not None:
+        attempt.times.append(candidate(obs.server_date, TimeSource.HAR, "capture:server Date", tz))
+    settle(attempt, tz)
 
 
 def _note(obs: Observation) -> str:

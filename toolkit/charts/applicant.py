@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import InputError
 from toolkit.frenchdates import date_fr, short_date_fr
-from toolkit.model import TimeSource
+from toolkit.provenance import DATED_SQL
 from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -47,7 +47,6 @@ CONTACT_STYLE: dict[str, tuple[str, str]] = {
 }
 CONTACT_COLOUR = "#1b2631"
 EXPIRY_COLOUR = "#c0392b"
-WEAK_SOURCES = frozenset(t.value for t in TimeSource if t.weak)
 EXPIRY_REACH_DAYS = 60  # show the expiry line when it is this close to the attempts
 
 
@@ -56,13 +55,15 @@ def _rows(ws: Workspace, applicant_id: str) -> list[dict[str, Any]]:
     from toolkit.indicators.applicant import document_contacts
 
     rows = ws.rows(
-        "SELECT id, channel, outcome, local_time, time_source FROM attempts_local "
-        "WHERE applicant_id = ? ORDER BY observed_at, id",
+        f"SELECT id, channel, outcome, local_time, time_source, NOT ({DATED_SQL}) AS weak, "
+        "list_contains(flags, 'time_conflict') AS time_conflict "
+        "FROM attempts_local WHERE applicant_id = ? ORDER BY observed_at, id",
         [applicant_id],
     )
     for channel, dated in document_contacts(ws, applicant_id):
         rows.append(
             {"id": None, "channel": channel, "outcome": "unknown", "time_source": "declared",
+             "weak": False, "time_conflict": False,
              "local_time": datetime(dated.year, dated.month, dated.day)}
         )  # fmt: skip
     return rows
@@ -149,8 +150,9 @@ def _draw(ws: Workspace, applicant_id: str, probes: bool) -> tuple[Figure, str]:
             f"applicant {applicant_id!r} has no attempt or contact to chart; "
             "ingest screenshots or add contacts first"
         )
-    # a time read from the file's date says when a copy was made: it does not set the period
-    dated = [r for r in rows if r["time_source"] not in WEAK_SOURCES] or rows
+    # a time read from the file's date says when a copy was made, a time in conflict may be
+    # wrong: neither sets the period
+    dated = [r for r in rows if not r["weak"]] or rows
     days = [r["local_time"].date() for r in dated]
     lo, hi = min(days), max(days)
     expiry = a.permit_expiry
@@ -234,12 +236,14 @@ def _figure(
                                    hollow=outcome == "slots_available",
                                    label=f"{label} ({len(times)})"))  # fmt: skip
     lo, hi = span
-    weak = [r["local_time"] for r in online if r["time_source"] in WEAK_SOURCES]
+    weak = [r["local_time"] for r in online if r["weak"]]
+    conflicts = any(r["time_conflict"] for r in online if r["weak"])
+    why = "date du fichier ou heures en désaccord" if conflicts else "date du fichier"
     if weak:
         outside = sum(1 for t in weak if not lo <= t.date() <= hi)
         extra = f", dont {outside} hors de la période" if outside else ""
         handles.append(_points(ax, weak, "o", "#f39c12", size=150, hollow=True, zorder=2,
-                               label=f"Heure incertaine : date du fichier ({len(weak)}{extra})"))  # fmt: skip
+                               label=f"Heure incertaine : {why} ({len(weak)}{extra})"))  # fmt: skip
     for channel, (marker, label) in CONTACT_STYLE.items():
         times = [r["local_time"] for r in rows if r["channel"] == channel]
         if not times:

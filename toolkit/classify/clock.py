@@ -1,8 +1,9 @@
-"""Reading the device clock shown on a screenshot (taskbar, menu bar, print header).
+"""Reading the times a screenshot shows: the device clock (taskbar, menu bar, print header)
+and the date the server wrote in the page (« Demande de rendez-vous du 24/02/2025 »).
 
-Only a date next to a time counts, with a plausible year; page wording such as « mise en
-ligne » or « disponibilité » just before a date rules it out (that is the page's content,
-not the device clock). When several are found, the last one wins.
+For the clock, only a date next to a time counts, with a plausible year; page wording such
+as « mise en ligne » or « disponibilité » just before a date rules it out (that is the
+page's content, not the device clock). When several are found, the last one wins.
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ _JOINER = re.compile(rf"^(?:[\W_]|\b\w\b|\b(?:at|le|um|{_WEEKDAYS})\b\.?)*$")
 _CONTENT_WORDS = re.compile(
     r"mise en ligne|disponib|creneau|rendez|rdv|semaine|prochain|dernier|derniere|publie"
     r"|partir|jusqu|valable|expir|deliv|depot|envoye|recu|\ble$"
+)
+# A time followed closely by another one: a list of slots, not a clock.
+_NEXT_TIME = re.compile(r"^\W{0,6}\d{1,2} ?[:;h] ?\d\d")
+_LIST_HEADINGS = re.compile(
+    r"choisissez votre creneau|choix d.une heure|plage horaire|creneaux? dispon"
 )
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1"})
 _NUMERIC_TOKEN = re.compile(r"(?<!\w)[\dOoDIl|]{1,4}(?:[:;/.-][\dOoDIl|]{1,4}){1,2}(?!\w)")
@@ -131,6 +137,16 @@ def _times(text: str) -> list[tuple[int, int, time]]:
 def find_clock(text: str) -> datetime | None:
     """The device clock shown in OCR text: a date and a time side by side, or None.
 
+    See :func:`read_clock`, which also says whether the clock showed seconds.
+    """
+    found = read_clock(text)
+    return found[0] if found else None
+
+
+def read_clock(text: str) -> tuple[datetime, str] | None:
+    """The device clock shown in OCR text and its precision (``minute``, or ``second`` when
+    the clock shows seconds), or None.
+
     Heuristics, chosen so that a wrong time is rarer than a missing one:
 
     - dates: ``12/03/2025``, ``12.03.2025``, ``12-03-2025`` (always day first),
@@ -146,6 +162,9 @@ def find_clock(text: str) -> datetime | None:
       « rendez-vous », « créneau », « semaine », « prochain », « dernière », « publié »,
       « à partir », « jusqu'au », « valable », « expire », « délivré », « dépôt »,
       « envoyé », « reçu » on its line is something the page says, not the clock.
+    - a time followed by another time (« 09h00 09h15 », a list of slots) is a list, not
+      a clock; so is a date on the line under « Choisissez votre créneau » or « Choix
+      d'une heure ».
     - when several pairs remain, the last one wins: the clock sits at the bottom or in
       the corner pass, which is read last.
     """
@@ -156,7 +175,7 @@ def find_clock(text: str) -> datetime | None:
     if not dates:
         return None
     times = _times(folded)
-    best: tuple[int, datetime] | None = None
+    best: tuple[int, datetime, str] | None = None
     for d_start, d_end, day in dates:
         for t_start, t_end, clock in times:
             if t_start < d_end and d_start < t_end:
@@ -170,7 +189,37 @@ def find_clock(text: str) -> datetime | None:
             before = folded[max(line_start, start - 48) : start].strip()
             if before and _CONTENT_WORDS.search(before):
                 continue
+            previous = folded[folded.rfind("\n", 0, max(0, line_start - 1)) + 1 : line_start]
+            if _LIST_HEADINGS.search(previous) or _NEXT_TIME.match(folded[t_end : t_end + 12]):
+                continue
             end = max(d_end, t_end)
             if best is None or end > best[0]:
-                best = (end, datetime.combine(day, clock))
-    return best[1] if best else None
+                seconds = folded[t_start:t_end].count(":") + folded[t_start:t_end].count(";")
+                best = (end, datetime.combine(day, clock), "second" if seconds >= 2 else "minute")
+    return (best[1], best[2]) if best else None
+
+
+# A date the server wrote in the page about this very request: it dates the day only.
+_PAGE_DATE = re.compile(
+    r"(?:demande de (?:rendez-vous|rdv) du|date de (?:la |votre )?demande\s*:?|"
+    r"page (?:generee|affichee|consultee) le)\s*(?:le\s*)?$"
+)
+
+
+def find_page_date(text: str) -> date | None:
+    """The date a booking page says it was produced for this request, or None.
+
+    « Demande de rendez-vous du 24/02/2025 », « Date de la demande : 24/02/2025 », « Page
+    générée le 24/02/2025 »: the server wrote it, so it dates the day of the attempt (not
+    its time). The last one found wins, as for the clock.
+    """
+    if not text:
+        return None
+    folded = _fold(_fix_digits(text))
+    found: date | None = None
+    for start, _, day in _dates(folded):
+        line_start = folded.rfind("\n", 0, start) + 1
+        before = " ".join(folded[max(line_start, start - 60) : start].split())
+        if _PAGE_DATE.search(before):
+            found = day
+    return found

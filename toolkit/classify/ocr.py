@@ -1,26 +1,34 @@
-"""Reading screenshots with OCR: the page's text, what it says, and the clock it shows.
+"""Reading screenshots with OCR: the page's text, what it says, and the times it shows.
 
-Tesseract (through the optional ``pytesseract``, extra ``guichets[ocr]``) reads the page;
-the text goes through the same classifier as saved pages (:func:`classify_text`), and the
-device clock visible in the image (Windows taskbar, a browser's print header) can date a
-screenshot that carries no better time.
+Tesseract (its C library, or the ``tesseract`` program through the optional
+``pytesseract``, see :mod:`toolkit.classify.engine`) reads the page; the text goes
+through the same classifier as saved pages (:func:`classify_text`); the device clock
+(Windows taskbar, a menu bar, a browser's print header) and a date the server wrote in the
+page (« Demande de rendez-vous du 24/02/2025 ») are kept as times the image itself shows.
 
-How a page is read (tuned on rendered préfecture pages, see tests/classify/test_ocr.py):
+Only the regions that decide are read (tuned on rendered pages of every system, see
+tests/classify/test_ocr.py and bench/bench_ocr.py):
 
 - grayscale; transparent pixels on white; a dark page (mean below 100) inverted, since
-  tesseract reads dark text on a light ground best; images whose longer side is under
-  1000 px upscaled ×2 (their text is too small for tesseract's recogniser);
-- ``--psm 3`` (automatic layout) for the page: unlike ``--psm 6`` it keeps a sidebar apart
-  from the message, so the key sentence is not interleaved with menu items;
-- on landscape (desktop) images, one more small pass (``--psm 11``, sparse text: a
-  taskbar's icons otherwise merge with the clock's lines) over the bottom-right and
-  top-right corners, dark bars inverted and enlarged ×2–3, where a taskbar or menu-bar
-  clock sits in small text that the page pass often misses (see :func:`find_clock`);
-- ``lang="fra+eng"`` when both are installed, else ``fra``, else ``eng``.
+  tesseract reads dark text on a light ground best;
+- the scale: images whose longer side is under 1000 px are upscaled ×2 (their text is too
+  small for the recogniser); phone screenshots (portrait, 1000 px wide or more) and
+  high-density desktops (2400 px wide or more) are read at half size, where their large
+  type stays legible and costs a quarter of the pixels;
+- the page from the top (browser tabs and address bar, then the page body) down to the
+  taskbar, in two bands: the first band (the address bar and the top of the page, where
+  every booking service puts its heading and message) is read and classified, and the
+  rest is read only when no signature matched (``--psm 3``: automatic layout, which keeps a
+  sidebar apart from the message);
+- on landscape (desktop) images, the clock: the bottom-right corner (a taskbar), then the
+  top-right corner (a menu bar) when the first showed none, dark bars inverted and enlarged
+  ×2, read as sparse text (``--psm 11``: a taskbar's icons otherwise merge with the clock's
+  lines) (see :func:`~toolkit.classify.clock.read_clock`). Only the corners date a
+  screenshot: a date and a time in the page body are what the page says (a list of slots,
+  a publication notice), and a phone's status bar shows the time without a date.
 
-Tesseract runs as a subprocess, one per image, so images are read in parallel with a
-thread pool (:func:`read_many`); ``OMP_THREAD_LIMIT=1`` (unless already set) keeps each
-tesseract to one thread so that N workers use N cores rather than oversubscribing them.
+Images are read in parallel on one shared pool of threads (:func:`read_many`), each with
+its own loaded engine.
 """
 
 from __future__ import annotations
@@ -29,37 +37,50 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sized
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, TypeVar
 
-from toolkit.classify.clock import find_clock
-from toolkit.classify.pool import map_ordered
-from toolkit.errors import InputError, MissingDependency
-from toolkit.model import Classification
-from toolkit.progress import ProgressCallback
+from toolkit.classify import engine
+from toolkit.classify.clock import find_page_date, read_clock
+from toolkit.classify.pool import cores, map_ordered
+from toolkit.errors import MissingDependency
+from toolkit.model import Classification, Precision
 
 if TYPE_CHECKING:
     from PIL import Image
 
+__all__ = [
+    "OcrResult",
+    "cores",
+    "ocr_available",
+    "ocr_image",
+    "read_many",
+    "read_screenshot",
+    "result_from_text",
+    "url_from_text",
+]
+
 T = TypeVar("T")
-R = TypeVar("R")
 
 INSTALL_HINT = (
     "install it with `apt-get install tesseract-ocr tesseract-ocr-fra` "
     "and `pip install 'guichets[ocr]'`"
 )
-TIMEOUT_SECONDS = 180  # one image; a 20-megapixel page takes well under a minute
 SMALL_SIDE = 1000  # longer side under this: upscale ×2
 DARK_MEAN = 100  # mean grey level under this: a dark page, inverted before reading
+FIRST_BAND = 0.45  # share of the page body read before the first classification
+MIN_FIRST_BAND = 400  # pixels (after scaling): at least this much of the page in band one
 
 # --- availability ----------------------------------------------------------------------
 
 
 @cache
 def ocr_available() -> tuple[bool, str]:
-    """Whether OCR can run: ``(True, "tesseract 5.3.0 (fra+eng)")`` or ``(False, why + how to install)``."""
+    """Whether OCR can run: ``(True, "libtesseract 5.3.0 (fra)")`` or ``(False, why + how to install)``."""
+    if engine.capi_version() is not None:
+        return True, engine.engine_name()
     try:
         import pytesseract
     except ImportError:
@@ -73,20 +94,7 @@ def ocr_available() -> tuple[bool, str]:
         return False, f"tesseract does not run ({e}); {INSTALL_HINT}"
     if "fra" not in languages:
         return False, f"tesseract {version} has no French data; {INSTALL_HINT}"
-    return True, f"tesseract {version} ({_lang(frozenset(languages))})"
-
-
-def _lang(languages: frozenset[str]) -> str:
-    if {"fra", "eng"} <= languages:
-        return "fra+eng"
-    return "fra" if "fra" in languages else "eng"
-
-
-@cache
-def _languages() -> str:
-    import pytesseract
-
-    return _lang(frozenset(pytesseract.get_languages(config="")))
+    return True, f"tesseract {version} (fra)"
 
 
 _ENV_LOCK = threading.Lock()
@@ -96,11 +104,11 @@ def _require() -> None:
     ok, reason = ocr_available()
     if not ok:
         raise MissingDependency(f"OCR unavailable: {reason}")
-    with _ENV_LOCK:  # read by the tesseract subprocesses, which inherit our environment
+    with _ENV_LOCK:  # one thread per engine: N workers use N cores, no more
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
-# --- preprocessing and tesseract ------------------------------------------------------------
+# --- preprocessing ---------------------------------------------------------------------------
 
 
 def _grey(img: Image.Image) -> Image.Image:
@@ -118,70 +126,54 @@ def _grey(img: Image.Image) -> Image.Image:
     return grey
 
 
-def _prepare_page(img: Image.Image) -> Image.Image:
+def page_scale(width: int, height: int) -> float:
+    """How much the page is scaled before reading (see the module doc)."""
+    if max(width, height) < SMALL_SIDE:
+        return 2.0
+    if (height > width and width >= 1000) or width >= 2400:
+        return 0.5
+    return 1.0
+
+
+def _scaled(grey: Image.Image, scale: float) -> Image.Image:
     from PIL import Image
 
-    grey = _grey(img)
-    if max(grey.size) < SMALL_SIDE:
-        grey = grey.resize((grey.width * 2, grey.height * 2), Image.Resampling.LANCZOS)
-    return grey
-
-
-def _tesseract(img: Image.Image, psm: int) -> str:
-    import pytesseract
-
-    try:
-        return str(
-            pytesseract.image_to_string(
-                img, lang=_languages(), config=f"--psm {psm}", timeout=TIMEOUT_SECONDS
-            )
-        )
-    except pytesseract.TesseractError as e:
-        raise InputError(f"OCR failed on this image ({e.message or e.status})") from None
-    except RuntimeError as e:  # pytesseract's timeout
-        raise InputError(f"OCR failed on this image ({e})") from None
+    if scale == 1.0:
+        return grey
+    size = (max(1, round(grey.width * scale)), max(1, round(grey.height * scale)))
+    return grey.resize(size, Image.Resampling.LANCZOS)
 
 
 def ocr_image(img: Image.Image) -> str:
     """The text tesseract reads on the whole image (raises MissingDependency without OCR)."""
     _require()
-    return _tesseract(_prepare_page(img), psm=3)
+    grey = _grey(img)
+    return engine.read(_scaled(grey, 2.0 if max(grey.size) < SMALL_SIDE else 1.0), psm=3)
 
 
-def _corners(img: Image.Image) -> Image.Image | None:
-    """The bottom-right and top-right corners of a landscape screenshot, ready to read.
-
-    A taskbar (Windows: bottom, sometimes top) or a menu bar (macOS, GNOME: top) keeps its
-    clock there, in small light text on a dark bar. Portrait (phone) screenshots have no
-    date in their status bar, so they get no second pass.
-    """
+def _corner(img: Image.Image, which: str) -> Image.Image | None:
+    """The bottom-right (``bottom``) or top-right (``top``) corner of a landscape
+    screenshot, ready to read; None for a portrait (phone) image, whose status bar shows
+    the time without a date."""
     from PIL import Image, ImageOps
 
     width, height = img.size
     if width <= height or width < 400:
         return None
     strip = max(32, round(height * 0.07))
-    crops = [
-        img.crop((round(width * 0.65), height - strip, width, height)),
-        img.crop((round(width * 0.55), 0, width, strip)),
-    ]
-    parts = []
-    for crop in crops:
-        grey = _grey(crop)  # a dark bar is inverted here, so its text becomes dark on light
-        scale = max(1.0, min(3.0, width / grey.width))
-        grey = grey.resize(
-            (round(grey.width * scale), round(grey.height * scale)), Image.Resampling.LANCZOS
-        )
-        parts.append(ImageOps.autocontrast(grey))
-    gap = 24
-    sheet = Image.new(
-        "L", (max(p.width for p in parts) + 2 * gap, sum(p.height + gap for p in parts) + gap), 255
+    box = (
+        (round(width * 0.75), height - strip, width, height)
+        if which == "bottom"
+        else (round(width * 0.6), 0, width, strip)
     )
-    y = gap
-    for part in parts:
-        sheet.paste(part, (gap, y))
-        y += part.height + gap
-    return sheet
+    grey = _grey(img.crop(box))  # a dark bar is inverted here, so its text is dark on light
+    scale = 2.0 if grey.height < 80 else 1.0
+    grey = grey.resize(
+        (round(grey.width * scale), round(grey.height * scale)), Image.Resampling.LANCZOS
+    )
+    pad = Image.new("L", (grey.width + 48, grey.height + 48), 255)
+    pad.paste(ImageOps.autocontrast(grey), (24, 24))
+    return pad
 
 
 # --- what the page says ----------------------------------------------------------------------
@@ -191,16 +183,19 @@ def _corners(img: Image.Image) -> Image.Image | None:
 class OcrResult:
     """What OCR read on one screenshot."""
 
-    text: str  # the page, then the corner pass (clock) when there is one
+    text: str  # the page, then the corners read for the clock
     classification: Classification
     clock: datetime | None  # naive: the device's wall-clock time shown in the image
+    clock_precision: str = Precision.MINUTE.value
+    page_date: date | None = None  # a date the server wrote in the page for this request
+    regions: list[str] = field(default_factory=list)  # what was read: band1, band2, corners
 
 
 _SPACED_DOT = re.compile(r"(?<=[\w-])\. (?=(?:gouv|interieur|fr|com|org|net)\b)", re.IGNORECASE)
 _URL_LIKE = re.compile(
     r"(?:https?://)?(?:[\w-]+\.)+(?:fr|com|org|net)(?:/[^\s<>\"'«»]*)?", re.IGNORECASE
 )
-_WWW_MISREAD = re.compile(r"^((?:https?://)?)(?!www\.)[wvu]{3}\.", re.IGNORECASE)
+_WWW_MISREAD = re.compile(r"^((?:https?://)?)(?!www\.)[wvumn]{3}\.", re.IGNORECASE)
 _QUERY_MISREAD = re.compile(r"[72](?=[A-Za-z_]\w*=[^/]*$)")
 
 
@@ -209,7 +204,7 @@ def url_from_text(text: str) -> str | None:
 
     Only a line that holds an address and little else counts (an address bar, not a link
     in a sentence), and only an address with a path. ``www.x. gouv.fr`` (a space read
-    after a dot) is joined, ``wwu.``/``vww.`` read as ``www.``, and a ``?`` read as ``7``
+    after a dot) is joined, ``wwu.``/``vww.``/``mww.`` read as ``www.``, and a ``?`` read as ``7``
     or ``2`` before the first ``name=value`` of a query is restored (``/0?error=…``).
     """
     for line in text.splitlines():
@@ -228,32 +223,73 @@ def url_from_text(text: str) -> str | None:
     return None
 
 
-def read_screenshot(img: Image.Image, *, clock: bool = True) -> OcrResult:
-    """OCR a screenshot: its text, its classification and the clock it shows.
-
-    ``clock=False`` skips the second pass over the screen corners, for a screenshot whose
-    time is already known from something more trusted (a log, EXIF or PNG metadata).
-    """
+def _classify(text: str) -> Classification:
     from toolkit.classify.signatures import classify_text
 
+    return classify_text(text, url=url_from_text(text))
+
+
+def _decided(cls: Classification) -> bool:
+    """A signature matched (an outcome, or a step of the booking form): the page is read."""
+    return cls.rule is not None
+
+
+def read_screenshot(img: Image.Image, *, clock: bool = True) -> OcrResult:
+    """OCR a screenshot: its text, its classification and the times it shows.
+
+    ``clock=False`` skips the corners (the device clock), for a caller that needs no time.
+    """
     _require()
-    page = _tesseract(_prepare_page(img), psm=3).strip()
-    corners = _corners(img) if clock else None
-    corner_text = _tesseract(corners, psm=11).strip() if corners is not None else ""
-    text = f"{page}\n\n{corner_text}" if corner_text else page
-    classification = classify_text(page, url=url_from_text(page))
-    shown = (find_clock(corner_text) if corner_text else None) or find_clock(page)
-    return OcrResult(text=text, classification=classification, clock=shown)
+    grey = _grey(img)
+    work = _scaled(grey, page_scale(*grey.size))
+    width, height = work.size
+    landscape = width > height
+    top = round(height * 0.12)
+    body_end = height - round(height * 0.07) if landscape and height >= 400 else height
+    first_end = min(body_end, top + max(round(FIRST_BAND * (body_end - top)), MIN_FIRST_BAND))
+    texts = [engine.read(work.crop((0, 0, width, first_end)), psm=3).strip()]
+    regions = ["band1"]
+    cls = _classify(texts[0])
+    if not _decided(cls) and first_end < body_end:
+        overlap = round(0.03 * height)
+        texts.append(engine.read(work.crop((0, first_end - overlap, width, body_end)), 3).strip())
+        regions.append("band2")
+        cls = _classify("\n".join(texts))
+    page = "\n".join(t for t in texts if t)
+    shown = None
+    corner_texts: list[str] = []
+    if clock:
+        for which in ("bottom", "top"):
+            corner = _corner(img, which)
+            if corner is None:
+                break
+            corner_texts.append(engine.read(corner, psm=11).strip())
+            regions.append(f"corner-{which}")
+            shown = read_clock(corner_texts[-1])
+            if shown is not None:
+                break
+    # No clock from the page body: a date and a time there are what the page says (a list
+    # of slots, a publication notice), and a phone's status bar shows no date.
+    text = "\n\n".join([page, *(t for t in corner_texts if t)])
+    return OcrResult(
+        text=text,
+        classification=cls,
+        clock=shown[0] if shown else None,
+        clock_precision=shown[1] if shown else Precision.MINUTE.value,
+        page_date=find_page_date(page),
+        regions=regions,
+    )
 
 
 def result_from_text(text: str) -> OcrResult:
     """What text read earlier (stored in ``texts``) says, with today's signature table."""
-    from toolkit.classify.signatures import classify_text
-
+    shown = read_clock(text)
     return OcrResult(
         text=text,
-        classification=classify_text(text, url=url_from_text(text)),
-        clock=find_clock(text),
+        classification=_classify(text),
+        clock=shown[0] if shown else None,
+        clock_precision=shown[1] if shown else Precision.MINUTE.value,
+        page_date=find_page_date(text),
     )
 
 
@@ -265,7 +301,7 @@ def read_many(
     load: Callable[[T], Image.Image],
     *,
     workers: int | None = None,
-    progress: ProgressCallback | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Iterator[tuple[T, OcrResult | Exception]]:
     """OCR many images in parallel: ``(item, OcrResult or the exception)``, in input order.
 

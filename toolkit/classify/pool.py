@@ -1,12 +1,15 @@
-"""Ordered parallel map over a thread pool with a bounded look-ahead.
+"""Ordered parallel map over one shared thread pool with a bounded look-ahead.
 
-OCR shells out to tesseract, so threads are enough to use every core; the look-ahead
-bound keeps large batches from holding every decoded image at once.
+OCR runs in tesseract's C library (or its program), outside the GIL, so threads are enough
+to use every core; the look-ahead bound keeps large batches from holding every decoded
+image at once. The pool is made once per process and reused by every batch, so each of its
+threads loads the OCR engine once (toolkit.classify.engine).
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -14,6 +17,20 @@ from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+THREAD_PREFIX = "guichets-ocr"
+_pools: dict[int, ThreadPoolExecutor] = {}
+_pools_lock = threading.Lock()
+
+
+def shared_pool(workers: int) -> ThreadPoolExecutor:
+    """The process's pool of ``workers`` threads, made on first use and kept."""
+    with _pools_lock:
+        pool = _pools.get(workers)
+        if pool is None:
+            pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=THREAD_PREFIX)
+            _pools[workers] = pool
+        return pool
 
 
 def cores() -> int:
@@ -39,6 +56,8 @@ def map_ordered(
     """
     count = max(1, workers or cores())
     source = iter(items)
+    if threading.current_thread().name.startswith(THREAD_PREFIX):
+        count = 1  # called from a pool thread: waiting on the same pool could deadlock
     if count == 1:
         for item in source:
             try:
@@ -47,7 +66,7 @@ def map_ordered(
                 yield item, e
         return
     window = max(count, ahead or 2 * count)
-    pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="guichets-ocr")
+    pool = shared_pool(count)
     pending: deque[tuple[T, Future[R]]] = deque()
 
     def submit_next() -> None:
@@ -66,5 +85,6 @@ def map_ordered(
             except Exception as e:
                 result = e
             yield item, result
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    finally:  # stopped early: drop what has not started, let the rest finish
+        for _, future in pending:
+            future.cancel()

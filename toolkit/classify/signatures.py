@@ -32,9 +32,13 @@ from toolkit.model import Classification, Outcome, System
 
 ANY_SYSTEM = "*"
 _UNKNOWN = System.UNKNOWN.value
-_TUPLES = ("phrases", "any_phrases", "patterns", "markers", "any_markers", "raw", "urls", "ocr")
-_SCALARS = ("id", "system", "outcome", "source", "count")
-_FLAGS = ("requires_system", "fallback")
+_TUPLES = (
+    "phrases", "any_phrases", "patterns", "markers", "any_markers", "raw", "urls", "ocr", "any_ocr",
+)  # fmt: skip
+_SCALARS = ("id", "system", "outcome", "source", "count", "time_list")
+_FLAGS = ("requires_system", "fallback", "plain_only")
+# A time of day as booking pages list them: 09:00, 09h15, 9 h 30 (normalised text).
+_TIME_OF_DAY = re.compile(r"(?<![\d:/.])([01]?\d|2[0-3]) ?[:h] ?([0-5]\d)(?![\d:/])")
 
 # Confidence of a match, before the row's own ceiling.
 _MARKUP_MATCH = 1.0  # markup or URL evidence, or a system recognised from them
@@ -60,16 +64,20 @@ class Signature:
     urls: tuple[str, ...] = ()
     http_status: tuple[tuple[int, int], ...] = ()
     ocr: tuple[str, ...] = ()
+    any_ocr: tuple[str, ...] = ()
     count: str | None = None
+    time_list: int | None = None
     requires_system: bool = False
     fallback: bool = False
+    plain_only: bool = False
     confidence: float = 1.0
 
     @property
     def plain_text_ok(self) -> bool:
         """Whether the row can match plain text, which has no markup or source."""
         needs_markup = bool(self.markers or self.any_markers or self.raw or self.http_status)
-        return not self.fallback and (bool(self.ocr) or not needs_markup)
+        ocr_form = bool(self.ocr or self.any_ocr)
+        return not self.fallback and (ocr_form or self.plain_only or not needs_markup)
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,8 @@ def _parse(doc: dict[str, Any]) -> _Table:
             raise ValueError(f"{where}: outcome {sig.outcome!r} not in {sorted(outcomes)}")
         if sig.count is not None and sig.count not in sig.markers:
             raise ValueError(f"{where}: count {sig.count!r} must be one of its markers")
+        if sig.time_list is not None and not (isinstance(sig.time_list, int) and sig.time_list > 0):
+            raise ValueError(f"{where}: time_list must be a whole number of times, at least 1")
     if sum(sig.fallback for sig in rows) != 1:
         raise ValueError("signature table: exactly one row must have fallback = true")
     for rule in systems:
@@ -143,7 +153,7 @@ def _parse(doc: dict[str, Any]) -> _Table:
     for sig in rows:
         for pattern in (*sig.patterns, *sig.raw):
             table.regexes.setdefault(pattern, re.compile(pattern))
-        for key in sig.ocr:
+        for key in (*sig.ocr, *sig.any_ocr):
             table.ocr.setdefault(key, ocr_pattern(key))
             table.phrases.setdefault(key, normalise(key))
     return table
@@ -186,11 +196,12 @@ class _Page:
         if found is None:
             marker = table.markers[selector]
             found = 0
-            if marker.anchor not in self.absent:
-                if marker.anchor in self.tags:
+            key = marker.anchor.lower() if marker.ignore_case else marker.anchor
+            if key not in self.absent:
+                if marker.present(self.tags):
                     found = marker.count(self.tags)
-                else:
-                    self.absent.add(marker.anchor)
+                elif not marker.ignore_case:
+                    self.absent.add(key)
             self.counts[selector] = found
         return found
 
@@ -243,18 +254,35 @@ def _detect(page: _Page, table: _Table) -> tuple[SystemRule | None, str]:
     return None, ""
 
 
+def _ocr_found(key: str, text: str, table: _Table) -> float | None:
+    """_PLAIN_EXACT when the key fragment is in the text as written, _PLAIN_FUZZY when only
+    with OCR look-alikes, None when not at all."""
+    if table.phrases[key] in text:
+        return _PLAIN_EXACT
+    return _PLAIN_FUZZY if table.ocr[key].search(text) else None
+
+
+def _time_count(text: str) -> int:
+    """Distinct times of day listed in the text (a list of slots)."""
+    return len({(int(h), int(m)) for h, m in _TIME_OF_DAY.findall(text)})
+
+
 def _text_holds(sig: Signature, page: _Page, table: _Table) -> float | None:
     """Confidence of the text requirements of a row, or None when they fail."""
     text = page.text
     quality = _TEXT_MATCH
-    if page.plain and sig.ocr:
+    if page.plain and (sig.ocr or sig.any_ocr):
         quality = _PLAIN_EXACT
         for key in sig.ocr:
-            if table.phrases[key] in text:
-                continue
-            if not table.ocr[key].search(text):
+            found = _ocr_found(key, text, table)
+            if found is None:
                 return None
-            quality = _PLAIN_FUZZY
+            quality = min(quality, found)
+        if sig.any_ocr:
+            best = max((q for k in sig.any_ocr if (q := _ocr_found(k, text, table))), default=None)
+            if best is None:
+                return None
+            quality = min(quality, best)
     else:
         if page.plain:
             quality = _PLAIN_EXACT
@@ -263,6 +291,8 @@ def _text_holds(sig: Signature, page: _Page, table: _Table) -> float | None:
         if sig.any_phrases and not any(table.phrases[p] in text for p in sig.any_phrases):
             return None
     if not all(table.regexes[p].search(text) for p in sig.patterns):
+        return None
+    if sig.time_list is not None and _time_count(text) < sig.time_list:
         return None
     return quality
 
@@ -274,6 +304,8 @@ def _holds(sig: Signature, page: _Page, system: str, clue: str, table: _Table) -
     ):
         return None
     if page.plain and not sig.plain_text_ok:
+        return None
+    if sig.plain_only and not page.plain:
         return None
     if sig.http_status:
         status = page.http_status

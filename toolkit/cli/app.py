@@ -150,7 +150,9 @@ def _register() -> None:
         indicators,
         ingest,
         letter,
+        review,
         serve,
+        source,
         timestamp,
         workspace,
     )
@@ -159,8 +161,10 @@ def _register() -> None:
     app.add_typer(applicant.app, name="applicant")
     contact.register(app)
     app.add_typer(ingest.app, name="ingest")
+    app.add_typer(source.app, name="source")
     classify.register(app)
     attempts.register(app)
+    review.register(app)
     app.add_typer(indicators.app, name="indicators")
     check.register(app)
     app.add_typer(chart.app, name="chart")

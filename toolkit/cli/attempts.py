@@ -14,6 +14,8 @@ TABLE_COLUMNS = (
     "local_time",
     "outcome",
     "time_source",
+    "outcome_source",
+    "flags",
     "channel",
     "file",
     "system",
@@ -31,8 +33,7 @@ def attempts(applicant_id: ApplicantArg, fmt: FormatOpt = Format.table) -> None:
         rows = attempt_records(ws, applicant_id)
     if fmt is Format.table:
         for r in rows:
-            if r["weak_time"]:
-                r["time_source"] += " (weak)"
+            r["flags"] = ", ".join(r["flags"])
         tz = rows[0]["tz"] if rows else ""
         render.emit(rows, fmt, columns=TABLE_COLUMNS, title=f"Attempts of {applicant_id} ({tz})")
     else:

@@ -24,19 +24,31 @@ def check(
             "--rules", help="Rules file (TOML) laid over the bundled one: thresholds, messages."
         ),
     ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", help="Date of the check, YYYY-MM-DD [default: today]."),
+    ] = None,
 ) -> None:
     """Check an applicant's file against case law; exit 1 when it is insufficient.
 
     Verdict: ready (no warning), weak (warnings only) or insufficient (a failure).
     """
+    from toolkit.applicants import parse_date
     from toolkit.indicators.readiness import check_readiness
 
     with open_ws(read_only=True) as ws:
-        result = check_readiness(ws, applicant_id, rules=rules)
+        result = check_readiness(ws, applicant_id, rules=rules, today=parse_date(today, "--today"))
     if fmt is Format.json:
         render.emit(result, fmt)
     else:
-        rows = [{**f, "level": LEVEL_MARKS[f["level"]]} for f in result["findings"]]
+        rows = [
+            {
+                **f,
+                "level": LEVEL_MARKS[f["level"]],
+                "source": f["source"] + (" [à vérifier]" if f["to_verify"] else ""),
+            }
+            for f in result["findings"]
+        ]
         render.emit(
             rows,
             fmt,

@@ -11,7 +11,7 @@ from toolkit.cli.context import open_ws
 from toolkit.cli.options import ApplicantArg, FormatOpt
 from toolkit.cli.render import Format
 
-TABLE_COLUMNS = ("file", "previous", "outcome", "system", "rule", "confidence", "changed")
+TABLE_COLUMNS = ("file", "previous", "outcome", "system", "rule", "confidence", "flags", "changed")
 CSV_COLUMNS = ("id", "sha256", *TABLE_COLUMNS)
 
 
@@ -21,15 +21,15 @@ def classify(
         bool,
         typer.Option(
             "--all",
-            help="Every screenshot, not only unknown outcomes (never one given by the log, "
-            "--outcome or by hand).",
+            help="Every screenshot, read again with today's signatures (a declared outcome "
+            "never overrides a reading; a review stays).",
         ),
     ] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Read the applicant's screenshots with OCR (or their stored OCR text) and update the
-    outcome of attempts whose outcome is unknown."""
-    from toolkit.classify.reclassify import reclassify
+    """Read the applicant's screenshots with OCR (or their stored OCR text): those never read
+    or of unknown outcome; outcomes and times are decided again as at ingest."""
+    from toolkit.ingest.reclassify import reclassify
 
     with open_ws() as ws, render.progress("OCR") as bar:
         report = reclassify(ws, applicant_id, all_attempts=all_attempts, progress=bar)

@@ -27,6 +27,18 @@ def exhibits(
     group: Annotated[
         Group, typer.Option("--group", help="One pièce of screenshots per month or per ISO week.")
     ] = Group.month,
+    with_robot_evidence: Annotated[
+        bool,
+        typer.Option(
+            "--with-robot-evidence",
+            help="Add a pièce of the robot probes nearest each attempt, with who ran them "
+            "(`guichets source describe`) and an attestation for the operator to sign.",
+        ),
+    ] = False,
+    with_notes: Annotated[
+        bool,
+        typer.Option("--with-notes", help="Print the applicant's own notes (left out by default)."),
+    ] = False,
     document_timestamp: Annotated[
         bool,
         typer.Option(
@@ -44,8 +56,11 @@ def exhibits(
 
     stamp = resolve_tsas(tsa)[0].url if document_timestamp else None
     with open_ws() as ws, render.progress("Exhibits") as bar:
-        result = build_exhibits(ws, applicant_id, out, max_file_mb=max_file_mb, group=group.value,
-                                progress=bar, document_timestamp_tsa=stamp)  # fmt: skip
+        result = build_exhibits(
+            ws, applicant_id, out, max_file_mb=max_file_mb, group=group.value,
+            with_robot_evidence=with_robot_evidence, with_notes=with_notes, progress=bar,
+            document_timestamp_tsa=stamp,
+        )  # fmt: skip
     for warning in result.warnings:
         render.warn(warning)
     if result.kept:

@@ -27,7 +27,9 @@ def screenshots(
     outcome: Annotated[
         str | None,
         typer.Option(
-            "--outcome", help="Outcome for files the log does not describe, e.g. no_slot."
+            "--outcome",
+            help="Outcome you declare for files the log does not describe, e.g. no_slot; it "
+            "only fills what OCR could not read (a contradiction is flagged for review).",
         ),
     ] = None,
     ocr: Annotated[

@@ -21,7 +21,8 @@ def documents(
             "-k",
             help="permit (titre or récépissé), ccc_attestation, letter (LRAR, avis de réception), "
             "email, urgency (job contract, employer letter, benefits notice, exam convocation…), "
-            "identity or other.",
+            "identity, sworn_statement (the applicant's attestation sur l'honneur that the "
+            "captures are theirs) or other.",
         ),
     ],
     title: Annotated[

@@ -1,4 +1,4 @@
-"""`guichets letter ddd|prefecture|requete ID --out FILE.docx`."""
+"""`guichets letter KIND ID --out FILE.docx`: one command per kind of the letter registry."""
 
 from __future__ import annotations
 
@@ -12,50 +12,32 @@ from toolkit.cli.context import open_ws
 from toolkit.cli.options import ApplicantArg, OutFileOpt
 
 app = typer.Typer(
-    help="Letters as editable DOCX: Défenseur des droits, préfecture, draft référé.",
+    help="Letters as editable DOCX, each with a note for the lawyer: Défenseur des droits, "
+    "préfet, draft référé.",
     no_args_is_help=True,
 )
+Opt = typer.Option
 
 TemplatesOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--templates", help="Folder with your own ddd.docx, prefecture.docx, requete.docx."
-    ),
+    Path | None, Opt("--templates", help="Folder with your own copies of the templates.")
 ]
-PdfOpt = Annotated[bool, typer.Option("--pdf", help="Also write a PDF (needs LibreOffice).")]
+PdfOpt = Annotated[bool, Opt("--pdf", help="Also write a PDF (needs LibreOffice).")]
 ExhibitsOpt = Annotated[
     Path | None,
-    typer.Option(
-        "--exhibits", help="List the pièces of this exhibit folder (default: as planned now)."
-    ),
+    Opt("--exhibits", help="Refer to the pièces of this exhibit folder (default: as planned now)."),
 ]
-
-
-def _build(
-    kind: str,
-    applicant_id: str,
-    out: Path,
-    templates: Path | None,
-    pdf: bool,
-    exhibits: Path | None,
-) -> None:
-    from toolkit.documents import build_letter
-
-    with open_ws() as ws:
-        path = build_letter(
-            ws, applicant_id, kind, out, templates=templates, pdf=pdf, exhibits=exhibits
-        )
-    render.info(f"Letter written: {path}")
-    if pdf:
-        render.info(f"PDF written: {path.with_suffix('.pdf')}")
-
-
-LETTERS = {  # command and kind -> its help
-    "ddd": "Réclamation to the Défenseur des droits (Libre réponse 71120, 75342 Paris Cedex 07).",
-    "prefecture": "Written request to the préfet: an appointment or the « solution de "
-    "substitution ».",
-    "requete": "Draft référé « mesures utiles » for the lawyer to complete (article L.521-3 CJA).",
-}
+DraftOpt = Annotated[
+    bool,
+    Opt("--draft", help="Write it even when `check` fails, each failure marked « À vérifier »."),
+]
+SignerOpt = Annotated[
+    str | None, Opt("--signed-by", help="demandeur or avocat [default: the letter's usual signer].")
+]
+RefereOpt = Annotated[
+    str, Opt("--refere", help="DDD: is a référé none, planned or filed (asks for observations).")
+]
+RulesOpt = Annotated[Path | None, Opt("--rules", help="Readiness rules laid over the bundled.")]
+TodayOpt = Annotated[str | None, Opt("--today", help="Date of the letter, YYYY-MM-DD.")]
 
 
 def _command(kind: str, help: str) -> None:
@@ -67,15 +49,40 @@ def _command(kind: str, help: str) -> None:
         templates: TemplatesOpt = None,
         pdf: PdfOpt = False,
         exhibits: ExhibitsOpt = None,
+        draft: DraftOpt = False,
+        signed_by: SignerOpt = None,
+        refere: RefereOpt = "planned",
+        rules: RulesOpt = None,
+        today: TodayOpt = None,
     ) -> None:
-        _build(kind, applicant_id, out, templates, pdf, exhibits)
+        from toolkit.applicants import parse_date
+        from toolkit.documents import build_letter
+
+        with open_ws() as ws:
+            result = build_letter(
+                ws, applicant_id, kind, out, templates=templates, pdf=pdf, exhibits=exhibits,
+                draft=draft, signer=signed_by, refere=refere, rules=rules,
+                today=parse_date(today, "--today"),
+            )  # fmt: skip
+        for warning in result.warnings:
+            render.warn(warning)
+        render.info(f"{'Draft' if result.draft else 'Letter'} written: {result.docx}")
+        render.info(f"Note for the lawyer (not to be filed): {result.note}")
+        if result.pdf:
+            render.info(f"PDF written: {result.pdf}")
 
     command.__doc__ = help
     app.command(kind)(command)
 
 
-for _kind, _help in LETTERS.items():
-    _command(_kind, _help)
+def _register_kinds() -> None:
+    from toolkit.documents.letter_kinds import LETTER_KINDS
+
+    for kind in LETTER_KINDS.values():
+        _command(kind.name, kind.help)
+
+
+_register_kinds()
 
 
 def register(root: typer.Typer) -> None:

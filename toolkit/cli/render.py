@@ -282,5 +282,10 @@ def ingest_report(report: IngestReport) -> int:
     for w in report.warnings:
         warn(w)
     problems(report.problems)
+    if report.details.get("to_review"):
+        info(
+            f"{report.details['to_review']} attempt(s) to review: "
+            f"guichets review {report.details.get('applicant', 'ID')}"
+        )
     info(report.summary())
     return 1 if report.problems else 0

@@ -43,12 +43,17 @@ def pin_properties(document: Any, *, when: datetime, title: str = "") -> None:
     cp.version = ""
 
 
-def save_docx(document: Any, path: Path, *, when: datetime, title: str = "") -> None:
-    """Save a python-docx Document deterministically."""
+def docx_bytes(document: Any, *, when: datetime, title: str = "") -> bytes:
+    """A python-docx Document as bytes, the same for the same content."""
     pin_properties(document, when=when, title=title)
     buf = io.BytesIO()
     document.save(buf)
-    path.write_bytes(normalize_zip(buf.getvalue()))
+    return normalize_zip(buf.getvalue())
+
+
+def save_docx(document: Any, path: Path, *, when: datetime, title: str = "") -> None:
+    """Save a python-docx Document deterministically."""
+    path.write_bytes(docx_bytes(document, when=when, title=title))
 
 
 def template_variables(template: Path) -> set[str]:

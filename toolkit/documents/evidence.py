@@ -19,6 +19,9 @@ from toolkit.applicants import IDENTITY_FIELDS, Applicant, get_applicant
 from toolkit.workspace import Workspace
 
 CONTACT_CHANNELS = ("email", "letter", "phone", "counter", "other")
+# Ingest batches whose notes are read in the file (« HTTP 503 », « réponse automatique »);
+# every other note was written by someone (a screenshot log, a declared contact).
+READ_NOTE_SOURCES = ("captures",)
 
 
 @dataclass(frozen=True)
@@ -67,12 +70,29 @@ class Entry:
     note: str | None = None
     title: str | None = None
     original: Original | None = None
-    corroboration: str | None = None  # corroborated, contradicted, or None
+    part: int = 0  # index inside a file holding several attempts (a HAR)
+    http_status: int | None = None
+    url_source: str | None = None  # read, declared, or None (recorded before schema 005)
+    extraction: str | None = None  # how the outcome was obtained: rule, ocr, log, option, manual
+    note_declared: bool = False  # a note the applicant wrote (log, contact), not one read
+    time_precision: str = "second"  # second, minute, day: how the time is printed
+    outcome_source: str | None = None  # read, declared, reviewed (toolkit.provenance)
+    flags: tuple[str, ...] = ()  # outcome_conflict, time_conflict, edited, reencoded, weak_time
+    # every usable time found, chosen first: (local time, precision, time_source, detail)
+    times: tuple[tuple[datetime, str, str, str], ...] = ()
 
     @property
     def date_only(self) -> bool:
-        """A contact declared with a date but no time of day."""
-        return (self.time_detail or "").endswith(":date")
+        """Dated to the day only (a contact declared with a date, a date shown in the page)."""
+        return self.time_precision == "day" or (self.time_detail or "").endswith(":date")
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.date_only else self.time_precision
+
+    @property
+    def weak_time(self) -> bool:
+        return "weak_time" in self.flags
 
 
 @dataclass
@@ -82,6 +102,7 @@ class Evidence:
     attempts: list[Entry] = field(default_factory=list)  # online attempts and contacts, by time
     documents: list[Entry] = field(default_factory=list)
     window_minutes: int = 60
+    robot: Any = None  # robot.RobotEvidence, gathered only for exhibits --with-robot-evidence
 
     @property
     def online(self) -> list[Entry]:
@@ -106,6 +127,7 @@ class Evidence:
             "attempts": [asdict(e) for e in self.attempts],
             "documents": [asdict(e) for e in self.documents],
             "window_minutes": self.window_minutes,
+            "robot": self.robot.digest_payload() if self.robot is not None else None,
             "options": options,
         }
         text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
@@ -113,10 +135,12 @@ class Evidence:
 
 
 _ATTEMPTS_SQL = """
-SELECT t.id, t.channel, t.observed_at, t.time_source, t.time_detail, t.outcome, t.url,
-       t.direction, t.subject, t.note, t.file_sha256,
+SELECT t.id, t.channel, t.observed_at, t.time_source, t.time_detail, t.time_precision,
+       t.outcome, t.outcome_source, t.flags, t.url, t.direction, t.subject, t.note, t.file_sha256,
+       t.part, t.http_status, t.url_source, t.extraction, s.kind AS source_kind,
        coalesce(t.original_name, f.original_name) AS name, f.media_type, f.size
 FROM attempts t LEFT JOIN files f ON f.sha256 = t.file_sha256
+LEFT JOIN sources s ON s.id = t.source_id
 WHERE t.applicant_id = ?
 ORDER BY t.observed_at, t.id
 """
@@ -152,15 +176,32 @@ def _original(ws: Workspace, row: dict[str, Any]) -> Original | None:
     return Original(sha, row.get("name"), media, int(row.get("size") or 0))
 
 
-def _corroboration(ws: Workspace, applicant_id: str, window_minutes: int) -> dict[str, str]:
-    from toolkit.indicators.corroboration import corroboration_rows
+def _usable_times(
+    ws: Workspace, ids: list[str], zone: ZoneInfo
+) -> dict[str, list[tuple[datetime, str, str, str]]]:
+    """The usable time candidates of each attempt, the chosen one first (rejected ones and
+    copies' dates are left to ``guichets review``)."""
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    out: dict[str, list[tuple[datetime, str, str, str]]] = {}
+    for attempt, value, precision, source, detail in ws.con.execute(
+        f"SELECT attempt_id, value, precision, source, detail FROM attempt_times "
+        f"WHERE attempt_id IN ({marks}) AND rejected IS NULL AND value IS NOT NULL "
+        f"AND (NOT weak OR chosen) ORDER BY attempt_id, chosen DESC, seq",
+        ids,
+    ).fetchall():
+        out.setdefault(attempt, []).append(
+            (value.astimezone(zone), precision, source, detail or "")
+        )
+    return out
 
-    rows = corroboration_rows(ws, applicant_id, window_minutes=window_minutes)
-    return {r["attempt_id"]: r["corroboration"] for r in rows if r["corroboration"]}
 
-
-def gather(ws: Workspace, applicant_id: str, *, window_minutes: int = 60) -> Evidence:
-    """The applicant, identity, attempts, contacts and documents, in a stable order."""
+def gather(
+    ws: Workspace, applicant_id: str, *, window_minutes: int = 60, robot: bool = False
+) -> Evidence:
+    """The applicant, identity, attempts, contacts and documents, in a stable order; with
+    ``robot``, the robot probes nearest each attempt and who ran them (for their pièce)."""
     applicant = get_applicant(ws, applicant_id)
     zone = ZoneInfo(applicant.tz)
     ident_rows = ws.rows(
@@ -170,9 +211,10 @@ def gather(ws: Workspace, applicant_id: str, *, window_minutes: int = 60) -> Evi
     identity = {
         k: v for k, v in (ident_rows[0] if ident_rows else {}).items() if v not in (None, "")
     }
-    corroborated = _corroboration(ws, applicant_id, window_minutes)
     ev = Evidence(applicant, identity, window_minutes=window_minutes)
-    for r in ws.rows(_ATTEMPTS_SQL, [applicant_id]):
+    rows = ws.rows(_ATTEMPTS_SQL, [applicant_id])
+    times = _usable_times(ws, [r["id"] for r in rows], zone)
+    for r in rows:
         local = r["observed_at"].astimezone(zone)
         ev.attempts.append(
             Entry(
@@ -189,7 +231,15 @@ def gather(ws: Workspace, applicant_id: str, *, window_minutes: int = 60) -> Evi
                 subject=r["subject"],
                 note=r["note"],
                 original=_original(ws, r),
-                corroboration=corroborated.get(r["id"]),
+                part=int(r["part"] or 0),
+                http_status=r["http_status"],
+                url_source=r["url_source"],
+                extraction=r["extraction"],
+                note_declared=r["source_kind"] not in READ_NOTE_SOURCES,
+                time_precision=r["time_precision"] or "second",
+                outcome_source=r["outcome_source"],
+                flags=tuple(r["flags"] or ()),
+                times=tuple(times.get(r["id"], ())),
             )
         )
     for r in ws.rows(_DOCUMENTS_SQL, [applicant_id]):
@@ -203,6 +253,10 @@ def gather(ws: Workspace, applicant_id: str, *, window_minutes: int = 60) -> Evi
                 original=_original(ws, r),
             )
         )
+    if robot:
+        from toolkit.documents.robot import robot_evidence
+
+        ev.robot = robot_evidence(ws, applicant_id, window_minutes)
     return ev
 
 

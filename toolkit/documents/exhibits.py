@@ -99,6 +99,7 @@ def piece_record(p: Piece) -> dict[str, Any]:
         "size": p.size,
         "sha256": p.sha256,
         "originals": p.originals,
+        "operators": p.operators,
     }
 
 
@@ -119,18 +120,37 @@ def _pdf_pages(ws: Workspace, ev: Evidence, budget: int) -> dict[str, int | None
     return out
 
 
+# The layout of each kind of pièce guichets draws itself ("module:function", imported when
+# used); any other kind shows its originals (pieces.layout_originals).
+LAYOUTS: dict[str, str] = {
+    "recap": "toolkit.documents.recap:layout_recap",
+    "chart": "toolkit.documents.recap:layout_chart",
+    "robot": "toolkit.documents.robot:layout_robot",
+}
+# Laid out last, once every other pièce knows on which page each original is shown.
+LAID_OUT_LAST = ("recap",)
+
+
 def _layout(ctx: RenderContext, piece: Piece) -> PieceLayout:
+    from importlib import import_module
+
     if piece.kind in CAPTURE_KINDS:
         return layout_capture_piece(ctx, piece)
-    if piece.kind == "recap":
-        from toolkit.documents.recap import layout_recap
 
-        return layout_recap(ctx, piece)
-    if piece.kind == "chart":
-        from toolkit.documents.recap import layout_chart
+    target = LAYOUTS.get(piece.kind)
+    if target is None:
+        return layout_originals(ctx, piece)
+    module, name = target.split(":")
+    layout: PieceLayout = getattr(import_module(module), name)(ctx, piece)
+    return layout
 
-        return layout_chart(ctx, piece)
-    return layout_originals(ctx, piece)
+
+def _layout_all(ctx: RenderContext, planned: list[Piece]) -> list[PieceLayout]:
+    """Every pièce's layout, in plan order; the recap after the others (its « Pièce / page »
+    column needs their pages)."""
+    done = {id(p): _layout(ctx, p) for p in planned if p.kind not in LAID_OUT_LAST}
+    done.update({id(p): _layout(ctx, p) for p in planned if p.kind in LAID_OUT_LAST})
+    return [done[id(p)] for p in planned]
 
 
 MAX_ROUNDS = 6  # builds again with smaller budgets when a file came out over the limit
@@ -143,13 +163,20 @@ def build_exhibits(
     *,
     max_file_mb: float = 32,
     group: str = "month",
+    with_robot_evidence: bool = False,
+    with_notes: bool = False,
     progress: ProgressCallback | None = None,
     document_timestamp_tsa: str | None = None,
 ) -> ExhibitsResult:
     """Write the applicant's exhibit folder to ``out`` (see the module doc).
 
+    ``with_robot_evidence``: add the pièce of the robot probes nearest each attempt, with
+    who ran them and an attestation to sign (every robot must be described first: ``guichets
+    source describe``); ``with_notes``: print the applicant's own notes in captions and the
+    recap (left out by default: a note is the applicant's word, and may serve the other side);
     ``document_timestamp_tsa``: a TSA URL; each pièce then carries a PDF document timestamp
-    (PAdES), and is no longer byte-for-byte reproducible."""
+    (PAdES), and is no longer byte-for-byte reproducible.
+    """
     from pypdf import PdfReader
 
     _check_options(max_file_mb, group)
@@ -157,7 +184,7 @@ def build_exhibits(
         max_file_mb = int(max_file_mb)
     progress = progress or noop
     out = Path(out)
-    ev = gather(ws, applicant_id)
+    ev = gather(ws, applicant_id, robot=with_robot_evidence)
     if not ev.attempts and not ev.documents:
         raise InputError(
             f"applicant {applicant_id!r} has no attempt, contact or document yet; ingest "
@@ -167,7 +194,10 @@ def build_exhibits(
     budget = int(limit * 0.92)
     pdf_pages = _pdf_pages(ws, ev, budget)
     captures = plan_captures(ws, ev, group)
-    digest = ev.digest(max_file_mb=max_file_mb, group=group, captures=captures.fingerprint)
+    options: dict[str, Any] = {"max_file_mb": max_file_mb, "group": group}
+    if with_robot_evidence or with_notes:  # the digest of a default build stays as it was
+        options.update(with_robot_evidence=with_robot_evidence, with_notes=with_notes)
+    digest = ev.digest(**options, captures=captures.fingerprint)
     when = ev.last_moment()
     folder = prepare(ws, out)
     staging = folder.staging
@@ -190,8 +220,10 @@ def build_exhibits(
                 ticks[0] += 1
                 progress(min(ticks[0], total), total, label)
 
-            ctx = RenderContext(ws, ev, when, Canvas(title="guichets", when=when), tick, chart_png)
-            layouts = [_layout(ctx, p) for p in planned]
+            ctx = RenderContext(
+                ws, ev, when, Canvas(title="guichets", when=when), tick, chart_png, with_notes
+            )
+            layouts = _layout_all(ctx, planned)
             chart_png = ctx.chart_png
             for lay in layouts:
                 lay.piece.pages = len(lay.pages)
@@ -223,7 +255,7 @@ def build_exhibits(
         inventory = write_inventory_docx_and_pdf(
             staging, header, planned, canvas, inventory_pages, when=when
         )
-        result = _finish(ws, ev, planned, inventory, folder, digest, header, group, warnings,
+        result = _finish(ws, ev, planned, inventory, folder, digest, header, options, warnings,
                          stamped)  # fmt: skip
     except OSError as e:
         discard_staging(folder)
@@ -267,7 +299,7 @@ def _splittable(p: Piece) -> bool:
 
 
 def _inventory_header(ev: Evidence, when: datetime, max_file_mb: float) -> InventoryHeader:
-    from toolkit.documents.letter_context import identity_value
+    from toolkit.documents.letter_phrases import identity_value
     from toolkit.reference import PROCEDURE_LABELS_FR, get_prefecture
 
     a = ev.applicant
@@ -315,7 +347,7 @@ def _finish(
     folder: ExhibitFolder,
     digest: str,
     header: InventoryHeader,
-    group: str,
+    options: dict[str, Any],
     warnings: list[str],
     stamped: dict[str, str] | None = None,
 ) -> ExhibitsResult:
@@ -340,7 +372,7 @@ def _finish(
                 "role": "inventory",
             }
         )
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": FORMAT,
         "tool": f"guichets {__version__}",
         "applicant": a.id,
@@ -349,7 +381,7 @@ def _finish(
         "tribunal": a.tribunal,
         "tz": a.tz,
         "as_of": header.as_of.isoformat(),
-        "options": {"max_file_mb": header.max_file_mb, "group": group},
+        "options": {**options, "max_file_mb": header.max_file_mb},
         "inputs_digest": digest,
         "files": files,
         "pieces": [piece_record(p) for p in pieces],

@@ -78,8 +78,10 @@ def notes(h: InventoryHeader, pieces: list[Piece]) -> list[str]:
         out.append(
             f"Les pièces {_numbers(series)} sont des séries homogènes : chacune réunit, dans un "
             "seul fichier, des captures d'écran ou des pages enregistrées d'une même période. "
-            "Chaque élément y occupe sa propre page, légendée de son heure locale, de la source "
-            "de cette heure, de l'adresse de la page et de l'empreinte SHA-256 du fichier d'origine."
+            "Chaque élément y est numéroté dans sa série (« 4-01 », « 4-02 »…, repris dans les "
+            "signets du fichier) et occupe sa propre page, légendée de son heure locale, de la "
+            "source de cette heure, de l'adresse de la page et de l'empreinte SHA-256 du fichier "
+            "d'origine."
         )
     groups: dict[str, list[Piece]] = {}
     for p in pieces:
@@ -95,6 +97,11 @@ def notes(h: InventoryHeader, pieces: list[Piece]) -> list[str]:
         "Chaque fichier porte en pied de page son numéro de pièce et la pagination interne. "
         "Les empreintes SHA-256 de tous les fichiers figurent dans les fichiers manifest.json et "
         "SHA256SUMS joints, qui permettent d'en vérifier l'intégrité (commande « guichets verify »)."
+    )
+    out.append(
+        "Une empreinte SHA-256 établit qu'un fichier n'a pas été modifié depuis qu'il a été "
+        "importé (les captures d'origine) ou produit (les pièces) ; elle ne prouve pas la date "
+        "ni l'heure d'une capture, dont la source est indiquée sur sa page."
     )
     return out
 

@@ -1,8 +1,11 @@
 """Letters from the applicant's facts: a réclamation to the Défenseur des droits, a request
-to the préfet, and a draft référé « mesures utiles » for the lawyer.
+to the préfet, and a draft référé « mesures utiles » (see :mod:`letter_kinds` for the
+registry and when a letter is refused).
 
 Each is an editable DOCX rendered from a Word template in ``templates/`` (or a folder of
-the user's own copies); ``pdf=True`` also converts it with LibreOffice when installed.
+the user's own copies), written with a separate « Note pour l'avocat » (``…-note.docx``)
+holding what could serve the other side; ``pdf=True`` also converts the letter with
+LibreOffice when installed.
 """
 
 from __future__ import annotations
@@ -10,20 +13,19 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from toolkit.documents.docx import render_template
 from toolkit.documents.letter_context import letter_context
-from toolkit.errors import InputError, MissingDependency
+from toolkit.documents.letter_kinds import LETTER_KINDS, SIGNERS, LetterFacts, LetterKind
+from toolkit.errors import InputError, LetterRefused, MissingDependency
 from toolkit.outputs import OutputSet, check_target
 from toolkit.workspace import Workspace
 
-LETTER_KINDS: dict[str, str] = {
-    "ddd": "Réclamation au Défenseur des droits",
-    "prefecture": "Demande de rendez-vous au préfet",
-    "requete": "Requête en référé « mesures utiles »",
-}
+REFERE_STATES = ("none", "planned", "filed")
 INSTALL_HINT = (
     "LibreOffice is needed to convert letters to PDF; install it (Debian/Ubuntu: "
     "`sudo apt-get install libreoffice-writer-nogui`; macOS: `brew install --cask libreoffice`; "
@@ -36,9 +38,14 @@ def default_templates() -> Path:
     return Path(__file__).resolve().parents[2] / "templates"
 
 
-def template_path(kind: str, templates: str | os.PathLike[str] | None = None) -> Path:
+def letter_kind(kind: str) -> LetterKind:
     if kind not in LETTER_KINDS:
         raise InputError(f"unknown letter {kind!r}; use one of: {', '.join(LETTER_KINDS)}")
+    return LETTER_KINDS[kind]
+
+
+def template_path(kind: str, templates: str | os.PathLike[str] | None = None) -> Path:
+    letter_kind(kind)
     folder = Path(templates) if templates else default_templates()
     path = folder / f"{kind}.docx"
     if not path.is_file():
@@ -89,6 +96,75 @@ def convert_to_pdf(docx: bytes, name: str, workdir: Path, *, timeout: int = 180)
     return produced.read_bytes()
 
 
+@dataclass
+class LetterResult:
+    kind: str
+    docx: Path
+    note: Path  # the « Note pour l'avocat », never to be filed
+    pdf: Path | None = None
+    draft: bool = False
+    signer: str = "demandeur"
+    verdict: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def path(self) -> Path:
+        return self.docx
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "docx": str(self.docx),
+            "note": str(self.note),
+            "pdf": str(self.pdf) if self.pdf else None,
+            "draft": self.draft,
+            "signer": self.signer,
+            "verdict": self.verdict,
+            "warnings": self.warnings,
+        }
+
+
+def note_path(out: Path) -> Path:
+    """Where the note for the lawyer goes: ``requete.docx`` → ``requete-note.docx``."""
+    return out.with_name(f"{out.stem}-note.docx")
+
+
+def letter_facts(ws: Workspace, applicant_id: str, today: date, rules: Any = None) -> LetterFacts:
+    """The applicant's route and the implicit rejection, if one has arisen by ``today``."""
+    from toolkit.applicants import get_applicant
+    from toolkit.demands import implicit_rejection_date, list_demands
+    from toolkit.indicators.readiness_rules import Rules, load_rules
+
+    a = get_applicant(ws, applicant_id)
+    loaded = rules if isinstance(rules, Rules) else load_rules(rules)
+    months = int(loaded.rules["earlier_demand"].params["dir_delay_months"])
+    arisen = [
+        (implicit_rejection_date(d.filed_on, months), d.filed_on)
+        for d in list_demands(ws, applicant_id)
+        if d.complete is True and d.decision == "none"
+        and implicit_rejection_date(d.filed_on, months) <= today
+    ]  # fmt: skip
+    dir_on, filed_on = max(arisen) if arisen else (None, None)
+    return LetterFacts(a.id, a.route, a.procedure, dir_on, filed_on)
+
+
+def blocking_failures(check: dict[str, Any], spec: LetterKind) -> list[dict[str, Any]]:
+    """The failed rules of ``check`` that stop letter ``spec`` (all but its exempt ones)."""
+    return [f for f in check["findings"] if f["level"] == "fail" and f["rule"] not in spec.exempt]
+
+
+def _refusal(applicant_id: str, spec: LetterKind, failed: list[dict[str, Any]]) -> str:
+    from toolkit.indicators.readiness_rules import load_rules
+
+    titles = {r.id: r.title for r in load_rules().rules.values()}
+    named = "; ".join(f"{f['rule']} ({titles.get(f['rule'], f['rule'])})" for f in failed)
+    return (
+        f"letter {spec.name} for {applicant_id} refused: the file is insufficient, failed "
+        f"rule(s): {named}; see `guichets check {applicant_id}`, add what it asks for, or "
+        "pass --draft to write a draft with each failure marked « [À vérifier : …] »"
+    )
+
+
 def build_letter(
     ws: Workspace,
     applicant_id: str,
@@ -99,34 +175,87 @@ def build_letter(
     pdf: bool = False,
     exhibits: str | os.PathLike[str] | None = None,
     today: date | None = None,
-) -> Path:
-    """Render letter ``kind`` (ddd, prefecture, requete) to ``out`` (.docx); return its path.
+    draft: bool = False,
+    signer: str | None = None,
+    refere: str = "planned",
+    rules: Any = None,
+) -> LetterResult:
+    """Render letter ``kind`` to ``out`` (.docx) and its note for the lawyer beside it.
 
-    ``exhibits``: a folder built by :func:`build_exhibits`, whose pièces are listed;
-    ``today``: the letter's date (default: today in the préfecture's zone);
-    ``pdf``: also write ``out`` with a .pdf suffix (needs LibreOffice).
+    Refused (:class:`LetterRefused`) when the letter asks for the wrong remedy, or when the
+    readiness check has a failure that concerns it and ``draft`` is false (a draft marks
+    each such failure « [À vérifier : …] »). ``exhibits``: a folder built by
+    :func:`build_exhibits`, whose pièces are referred to; ``today``: the letter's date
+    (default: today in the préfecture's zone); ``signer``: ``demandeur`` or ``avocat``
+    (default: the kind's); ``refere`` (DDD): ``none``, ``planned`` or ``filed``; ``rules``:
+    a readiness rules file laid over the bundled one; ``pdf``: also write a PDF
+    (LibreOffice).
     """
+    from toolkit.applicants import get_applicant
     from toolkit.documents.evidence import gather
+    from toolkit.documents.lawyer_note import note_bytes
+    from toolkit.indicators.applicant import local_today
+    from toolkit.indicators.readiness import readiness_and_indicators
 
+    spec = letter_kind(kind)
+    signer = signer or spec.default_signer
+    if signer not in SIGNERS:
+        raise InputError(f"--signed-by {signer!r}: use one of {', '.join(SIGNERS)}")
+    if refere not in REFERE_STATES:
+        raise InputError(f"--refere {refere!r}: use one of {', '.join(REFERE_STATES)}")
     template = template_path(kind, templates)
     out = Path(out)
     if out.suffix.lower() != ".docx":
         raise InputError(f"--out {out}: give a file name ending in .docx")
-    check_target(ws, out)
-    if pdf:
-        check_target(ws, out.with_suffix(".pdf"))
+    for target in (out, note_path(out), *([out.with_suffix(".pdf")] if pdf else [])):
+        check_target(ws, target)
+    today = today or local_today(get_applicant(ws, applicant_id).tz)
+    facts = letter_facts(ws, applicant_id, today, rules)
+    refusal = spec.refuse(facts) if spec.refuse else None
+    if refusal:
+        raise LetterRefused(f"letter {kind} for {applicant_id} refused: {refusal}")
+    check, ind = readiness_and_indicators(ws, applicant_id, rules=rules, today=today)
+    if spec.check is not None:
+        check = spec.check(ws, applicant_id, rules=rules, today=today)
+    failed = blocking_failures(check, spec)
+    if failed and not draft:
+        raise LetterRefused(_refusal(applicant_id, spec, failed))
+    ev = gather(ws, applicant_id)
     context = letter_context(
-        ws, applicant_id, exhibits=Path(exhibits) if exhibits else None, today=today
-    )
-    when = gather(ws, applicant_id).last_moment()
-    data = render_template(template, context, when=when, title=LETTER_KINDS[kind])
-    detail = {"kind": kind, "template": str(template)}
+        ws, applicant_id, exhibits=Path(exhibits) if exhibits else None, today=today,
+        check=check, draft=draft, signer=signer, exempt=spec.exempt, refere=refere,
+        evidence=ev, indicators=ind,
+    )  # fmt: skip
+    if spec.extra_context:
+        context.update(spec.extra_context(ws, applicant_id, context))
+    when = ev.last_moment()
+    data = render_template(template, context, when=when, title=spec.title)
+    warnings = _warnings(kind, context)
+    note = note_bytes(
+        ws, applicant_id, spec, data, out.name, check=check, context=context,
+        warnings=warnings, when=when, today=today, ev=ev,
+    )  # fmt: skip
+    result = LetterResult(kind, out, note_path(out), None, draft, signer, check["verdict"],
+                          warnings)  # fmt: skip
+    detail = {"kind": kind, "template": str(template), "draft": draft, "signer": signer}
     with OutputSet(ws, "letter.build", applicant_id=applicant_id, detail=detail) as written:
         written.write(out, data, kind=f"letter.{kind}")
+        written.write(result.note, note, kind=f"letter.{kind}.note")
         if pdf and soffice() is not None:
             with ws.temp_dir(prefix="libreoffice-") as work:
                 document = convert_to_pdf(data, out.name, work)
-            written.write(out.with_suffix(".pdf"), document, kind=f"letter.{kind}")
+            result.pdf = written.write(out.with_suffix(".pdf"), document, kind=f"letter.{kind}")
     if pdf and soffice() is None:  # the DOCX is useful on its own: written and recorded
         raise MissingDependency(f"{INSTALL_HINT}; the DOCX was written to {out}")
+    return result
+
+
+def _warnings(kind: str, context: dict[str, Any]) -> list[str]:
+    out = []
+    if kind == "requete" and not context["demande_ecrite_prealable"]:
+        out.append(
+            "no dated written request to the préfecture precedes this requête: send one first "
+            "(`guichets letter prefecture`, by LRAR) and record it (`guichets ingest documents "
+            "--kind letter`)"
+        )
     return out

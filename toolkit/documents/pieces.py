@@ -2,11 +2,18 @@
 documents.
 
 Every page carries the pièce number and its page, « Pièce n° 4 — page 3/12 ». A
-screenshot gets a page of its own under a caption (local time and zone, where the time
-comes from, URL, outcome, file name, sha256) and is embedded without re-encoding. A PDF
-original keeps its pages, each with a band added underneath for the stamp, so nothing of
-the original is covered. An e-mail or a saved web page is shown by the text read from it
-at ingest, under the same caption.
+screenshot gets a page of its own under a caption and is embedded without re-encoding. A
+PDF original keeps its pages, each with a band added underneath for the stamp, so nothing
+of the original is covered. An e-mail or a saved web page is shown by the text read from
+it at ingest, under the same caption; a HAR holding several attempts gets one caption line
+per entry (time, HTTP status, URL, result).
+
+A caption says what the evidence shows and at what strength: the local time at its
+source's precision and where it comes from; the page's address, read on the image or in
+the file, or declared by the applicant; the result shown, read automatically, declared or
+checked by a person; the file and its SHA-256. The applicant's own notes appear only with
+``with_notes``. In a série each original is numbered « 5-01 », « 5-02 »… and has a PDF
+bookmark. Robot probes never appear here (they have their own pièce).
 
 Two steps: :func:`layout_originals` draws guichets' own pages on the shared canvas and
 returns a plan of the pièce's pages; :func:`assemble` builds the pièce with pypdf from
@@ -16,27 +23,28 @@ that plan, the canvas and the originals.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from toolkit.documents.captions import caption_lines, clock_of, local_time_line
 from toolkit.documents.evidence import Entry, Evidence, file_texts
 from toolkit.documents.layout import (
     A4_LANDSCAPE,
     A4_PORTRAIT,
     BOLD,
     GREY,
-    HASH,
     ITALIC,
     SMALL,
     Canvas,
+    Column,
     Style,
+    Table,
 )
 from toolkit.documents.pdf import PT_PER_MM, STAMP_BAND_PT, fit, image_info, image_page
 from toolkit.documents.plan import Piece
-from toolkit.frenchdates import date_fr, utc_offset
-from toolkit.model import CHANNEL_LABELS_FR, OUTCOME_LABELS_FR, TIME_SOURCE_LABELS_FR
+from toolkit.model import CHANNEL_LABELS_FR
 
 if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader, PdfWriter
@@ -48,11 +56,6 @@ MARGIN = 12.0
 TOP = 13.0  # where the caption starts
 BOTTOM = 14.0  # room kept under the content for the stamp
 BAND_MM = STAMP_BAND_PT / PT_PER_MM
-CORROBORATION_FR = {
-    "corroborated": "confirmé par un relevé automatique à ± {w} min",
-    "contradicted": "un relevé automatique à ± {w} min a vu des créneaux",
-}
-DIRECTION_FR = {"sent": "envoyé à la préfecture", "received": "reçu de la préfecture"}
 
 
 @dataclass
@@ -63,6 +66,9 @@ class RenderContext:
     canvas: Canvas
     tick: Callable[[str], None]  # called once per original placed
     chart_png: bytes | None = None
+    with_notes: bool = False  # print the applicant's own notes in captions and the recap
+    # where each attempt or document is shown: entry key -> (pièce number, page)
+    locations: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def read(self, entry: Entry) -> bytes:
         assert entry.original is not None
@@ -86,6 +92,7 @@ class PageSpec:
 class PieceLayout:
     piece: Piece
     pages: list[PageSpec] = field(default_factory=list)
+    bookmarks: list[tuple[str, int]] = field(default_factory=list)  # (title, page index)
 
 
 def stamp_text(piece: Piece, page: int, total: int) -> str:
@@ -102,56 +109,19 @@ def header(canvas: Canvas, piece: Piece, page_w: float) -> None:
 # --- captions -----------------------------------------------------------------------------
 
 
-def local_time_line(e: Entry) -> str:
-    if e.when is None:
-        return f"{date_fr(e.day, weekday=True)}" if e.day else "date inconnue"
-    if e.date_only:
-        return f"{date_fr(e.when, weekday=True)} (heure non précisée)"
-    return (
-        f"{date_fr(e.when, weekday=True)} à {e.when:%H:%M:%S} "
-        f"(heure locale, {e.when.tzinfo}, {utc_offset(e.when)})"
-    )
-
-
-def caption_lines(e: Entry, window: int) -> list[tuple[Style, str]]:
-    """The lines describing an original, each with its style."""
-    lines: list[tuple[Style, str]] = []
-    if e.time_source:
-        source = TIME_SOURCE_LABELS_FR.get(e.time_source, e.time_source)
-        if e.time_source == "mtime":
-            source += " — heure à vérifier : c'est la date de copie du fichier"
-        lines.append((SMALL, f"Source de l'heure : {source}"))
-    if e.source == "attempt" and e.kind == "online":
-        lines.append((SMALL, f"Adresse de la page : {e.url or 'non relevée'}"))
-        outcome = OUTCOME_LABELS_FR.get(e.outcome or "unknown", e.outcome or "")
-        corro = CORROBORATION_FR.get(e.corroboration or "", "")
-        lines.append(
-            (SMALL, f"Constat : {outcome}" + (f" ; {corro.format(w=window)}" if corro else ""))
-        )
-    elif e.source == "attempt":
-        what = CHANNEL_LABELS_FR.get(e.kind, e.kind)
-        if e.direction in DIRECTION_FR:
-            what += f", {DIRECTION_FR[e.direction]}"
-        lines.append((SMALL, f"Démarche : {what}"))
-        if e.subject:
-            lines.append((SMALL, f"Objet : {e.subject}"))
-    elif e.day:
-        lines.append((SMALL, f"Date du document : {date_fr(e.day)}"))
-    if e.note:
-        lines.append((SMALL, f"Note : {e.note}"))
-    if e.original is not None:
-        lines.append((SMALL, f"Fichier d'origine : {e.original.name or 'sans nom'}"))
-        lines.append((HASH, f"SHA-256 : {e.original.sha256}"))
-    return lines
-
-
 def _caption(
-    canvas: Canvas, title: str, e: Entry, window: int, page_w: float, *, draw: bool
+    canvas: Canvas,
+    title: str,
+    entries: list[Entry],
+    with_notes: bool,
+    page_w: float,
+    *,
+    draw: bool,
 ) -> float:
     """Height of the caption block (drawn when ``draw``); returns the y under it."""
     width = page_w - 2 * MARGIN
     y = TOP
-    blocks = [(BOLD, title), *caption_lines(e, window)]
+    blocks = [(BOLD, title), *caption_lines(entries, with_notes=with_notes)]
     for style, text in blocks:
         lines = canvas.wrap(text[:700], width, style)
         if draw:
@@ -163,10 +133,15 @@ def _caption(
     return y + 3
 
 
-def entry_title(piece: Piece, e: Entry, index: int, total: int) -> str:
-    if piece.kind in ("screenshots", "captures"):
+def serial(piece: Piece, index: int) -> str:
+    """An original's number inside its série: « 5-01 »."""
+    return f"{piece.number}-{index:02d}"
+
+
+def entry_title(piece: Piece, e: Entry, index: int) -> str:
+    if piece.serie:
         noun = "Capture" if piece.kind == "screenshots" else "Page enregistrée"
-        return f"{noun} {index}/{total} — {local_time_line(e)}"
+        return f"{noun} {serial(piece, index)} — {local_time_line(e)}"
     if e.source == "attempt":
         return f"{CHANNEL_LABELS_FR.get(e.kind, e.kind)} — {local_time_line(e)}"
     return piece.full_label
@@ -177,9 +152,10 @@ def entry_title(piece: Piece, e: Entry, index: int, total: int) -> str:
 
 @dataclass
 class _Segment:
-    entry: Entry
+    entry: Entry  # the first of ``entries``: the original shown
     kind: str  # image, text, pdf
     title: str
+    entries: list[Entry] = field(default_factory=list)  # every attempt read from the original
     image_size: tuple[int, int] = (0, 0)
     text_pages: list[list[str]] = field(default_factory=list)  # body lines per page
     note: str = ""
@@ -222,13 +198,14 @@ DAMAGED_PDF = (
 
 
 def _text_segment(
-    ctx: RenderContext, piece: Piece, e: Entry, title: str, note: str, body: str
+    ctx: RenderContext, piece: Piece, entries: list[Entry], title: str, note: str, body: str
 ) -> _Segment:
     """Caption, a note, and the body paginated on A4 portrait pages."""
+    e = entries[0]
     c = ctx.canvas
     page_w, page_h = A4_PORTRAIT
     width = page_w - 2 * MARGIN
-    top = _caption(c, title, e, ctx.ev.window_minutes, page_w, draw=False)
+    top = _caption(c, title, entries, ctx.with_notes, page_w, draw=False)
     top += len(c.wrap(note, width, ITALIC)) * ITALIC.line_mm + 1.5
     lines = c.wrap(body, width, SMALL) if body else []
     pages: list[list[str]] = [[]]
@@ -239,30 +216,32 @@ def _text_segment(
             room = page_h - BOTTOM - TOP
         pages[-1].append(line)
         room -= SMALL.line_mm
-    return _Segment(e, "text", title, text_pages=pages, note=note)
+    return _Segment(e, "text", title, entries, text_pages=pages, note=note)
 
 
 def _segments(ctx: RenderContext, piece: Piece) -> list[_Segment]:
+    from toolkit.documents.plan import by_file
+
     out = []
-    total = len(piece.entries)
-    for i, e in enumerate(piece.entries, start=1):
-        title = entry_title(piece, e, i, total)
+    for i, entries in enumerate(by_file(piece.entries), start=1):
+        e = entries[0]
+        title = entry_title(piece, e, i)
         family = e.original.family if e.original else "other"
         if family == "image":
             info = image_info(ctx.read(e))
-            out.append(_Segment(e, "image", title, image_size=(info.width, info.height)))
+            out.append(_Segment(e, "image", title, entries, image_size=(info.width, info.height)))
             continue
         if family == "pdf":
             sizes = _pdf_sizes(ctx.read(e), piece.page_range)
             if sizes is None:
-                out.append(_text_segment(ctx, piece, e, title, DAMAGED_PDF, ""))
+                out.append(_text_segment(ctx, piece, entries, title, DAMAGED_PDF, ""))
                 continue
-            seg = _Segment(e, "pdf", title, pdf_sizes=sizes)
+            seg = _Segment(e, "pdf", title, entries, pdf_sizes=sizes)
             if piece.kind != "document":  # a saved page or an e-mail: say what it is first
                 intro = _text_segment(
                     ctx,
                     piece,
-                    e,
+                    entries,
                     title,
                     "Le document d'origine est reproduit dans les pages qui suivent.",
                     "",
@@ -278,7 +257,7 @@ def _segments(ctx: RenderContext, piece: Piece) -> list[_Segment]:
                 + "\n[…] Texte tronqué ; le fichier d'origine est conservé en entier."
             )
         note = "Texte lu dans le fichier d'origine :" if body else UNPRINTABLE
-        out.append(_text_segment(ctx, piece, e, title, note, body))
+        out.append(_text_segment(ctx, piece, entries, title, note, body))
     return out
 
 
@@ -292,7 +271,11 @@ def layout_originals(ctx: RenderContext, piece: Piece) -> PieceLayout:
     total = sum(s.pages for s in segments)
     result = PieceLayout(piece)
     n = 0
-    for seg in segments:
+    for i, seg in enumerate(segments, start=1):
+        for e in seg.entries:
+            ctx.locations[e.key] = (piece.number, n + 1)
+        if piece.serie:
+            result.bookmarks.append((f"{serial(piece, i)} — {clock_of(seg.entry)}", n))
         if seg.kind == "image":
             n += 1
             result.pages.append(_image_page(ctx, piece, seg, stamp_text(piece, n, total)))
@@ -304,7 +287,7 @@ def layout_originals(ctx: RenderContext, piece: Piece) -> PieceLayout:
             header(c, piece, page_w)
             y = TOP
             if k == 0:
-                y = _caption(c, seg.title, seg.entry, ctx.ev.window_minutes, page_w, draw=True)
+                y = _caption(c, seg.title, seg.entries, ctx.with_notes, page_w, draw=True)
                 y = c.paragraph(MARGIN, y, page_w - 2 * MARGIN, seg.note, ITALIC) + 1.5
             c.draw_lines(MARGIN, y, body, SMALL)
             c.stamp(stamp_text(piece, n, total), page_w, page_h - 5)
@@ -327,13 +310,48 @@ def _image_page(ctx: RenderContext, piece: Piece, seg: _Segment, stamp: str) -> 
     page_w, page_h = size
     index = c.add_page(size)
     header(c, piece, page_w)
-    top = _caption(c, seg.title, seg.entry, ctx.ev.window_minutes, page_w, draw=True)
+    top = _caption(c, seg.title, seg.entries, ctx.with_notes, page_w, draw=True)
     w, h = fit(width, height, page_w - 2 * MARGIN, page_h - top - BOTTOM)
     x = (page_w - w) / 2
     c.frame(x - 0.3, top - 0.3, w + 0.6, h + 0.6)
     c.stamp(stamp, page_w, page_h - 5)
     box = (x * PT_PER_MM, (page_h - top - h) * PT_PER_MM, w * PT_PER_MM, h * PT_PER_MM)
     return PageSpec(index, image=seg.entry, box=box)
+
+
+def layout_table(
+    ctx: RenderContext,
+    piece: Piece,
+    intro: list[tuple[Style, str]],
+    columns: Sequence[Column],
+    rows: list[list[str]],
+    *,
+    head_style: Style,
+    extra_pages: int = 0,
+) -> PieceLayout:
+    """A table on A4 landscape pages, under ``intro`` on the first; ``extra_pages`` pages
+    follow it in the pièce (their stamps count them)."""
+    c = ctx.canvas
+    page_w, page_h = A4_LANDSCAPE
+    width = page_w - 2 * MARGIN
+    intro_h = sum(len(c.wrap(t, width, s)) * s.line_mm + 0.8 for s, t in intro) + 3
+    table = Table(c, columns, head_style=head_style)
+    measured = table.measure(rows)
+    room = page_h - TOP - 14
+    pages = Table.paginate(measured, table.head[1], room - intro_h, room)
+    result = PieceLayout(piece)
+    for n, chunk in enumerate(pages, start=1):
+        index = c.add_page(A4_LANDSCAPE)
+        header(c, piece, page_w)
+        y = TOP
+        if n == 1:
+            for style, text in intro:
+                y = c.paragraph(MARGIN, y, width, text, style) + 0.8
+            y += 2
+        table.draw(MARGIN, y, [measured[i] for i in chunk])
+        c.stamp(stamp_text(piece, n, len(pages) + extra_pages), page_w, page_h - 5)
+        result.pages.append(PageSpec(index))
+    return result
 
 
 # --- assembling ---------------------------------------------------------------------------
@@ -376,4 +394,6 @@ def assemble(ctx: RenderContext, layout: PieceLayout, canvas: PdfReader) -> PdfW
             page.merge_transformed_page(
                 image_page(spec.inline_image, w, h), Transformation().translate(x, y)
             )
+    for title, index in layout.bookmarks:  # one per original of a série, in order
+        writer.add_outline_item(title=title, page_number=index)
     return writer

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 from toolkit.documents.evidence import Entry, Evidence
@@ -27,8 +28,15 @@ if TYPE_CHECKING:
 GROUPS = ("month", "week")
 SECTION_ORDER = (
     "identity_docs", "recap", "chart", "screenshots", "captures", "self_captures",
-    "correspondence", "ccc_attestation", "urgency", "other", "timestamp_proof",
+    "sworn_statement", "robot", "correspondence", "ccc_attestation", "urgency", "other",
+    "timestamp_proof",
 )  # fmt: skip
+# Pièces made by other modules: (section, "module:function"). The function takes the
+# Evidence and returns its pièces (unnumbered, ``group_id`` set), or none; it is imported
+# only when called. A new kind of pièce adds a line here, its section to SECTION_ORDER, its
+# layout to ``exhibits.LAYOUTS`` and, for letters, its section to
+# ``letter_context.ROLES``.
+PIECE_BUILDERS: tuple[tuple[str, str], ...] = (("robot", "toolkit.documents.robot:robot_pieces"),)
 PAGE_OVERHEAD = 6_000  # caption text and page objects, per page
 FILE_OVERHEAD = 150_000  # embedded font subsets and document structure
 TEXT_PAGE_ESTIMATE = 40_000
@@ -41,6 +49,7 @@ DOC_SHORT = {
     "urgency": "Justificatif_urgence",
     "letter": "Courrier",
     "email": "Courriel",
+    "sworn_statement": "Attestation_sur_l_honneur",
     "other": "Document",
 }
 DOC_LABEL = {
@@ -50,6 +59,7 @@ DOC_LABEL = {
     "urgency": "Justificatif de l'urgence",
     "letter": "Courrier adressé à la préfecture",
     "email": "Courriel",
+    "sworn_statement": "Attestation sur l'honneur du demandeur",
     "other": "Document",
 }
 CHANNEL_NOUN = {
@@ -78,6 +88,7 @@ class Piece:
     page_range: tuple[int, int] | None = None  # pages of a split PDF original (0-based, end excl.)
     estimate: int = 0  # estimated file size in bytes
     group_id: str = ""  # shared by the parts of one split pièce
+    operators: list[str] = field(default_factory=list)  # who ran the robots (robot pièce)
     number: int = 0
     filename: str = ""
     # filled once the file is written
@@ -199,26 +210,37 @@ def split_original(piece: Piece, budget: int, pages: int | None) -> list[Piece]:
     ]
 
 
+def by_file(entries: list[Entry]) -> list[list[Entry]]:
+    """Entries grouped by their original, in the order each file first appears: the
+    attempts read from one HAR are shown together, with one caption each."""
+    files: dict[str, list[Entry]] = {}
+    for e in entries:
+        files.setdefault(e.original.sha256 if e.original else e.key, []).append(e)
+    return list(files.values())
+
+
 def _series(entries: list[Entry], group: str, kind: str) -> list[Piece]:
     groups: dict[str, list[Entry]] = {}
     for e in entries:
         groups.setdefault(_group_key(e, group), []).append(e)
     pieces = []
-    for key, items in groups.items():
+    for key, grouped in groups.items():
+        files = by_file(grouped)
+        items = [e for f in files for e in f]
         title = _group_title(items, group)
-        n = len(items)
+        n = len(files)
         if kind == "screenshots":
             noun = "capture" if n == 1 else "captures"
             label = (
                 f"Captures d'écran du service de prise de rendez-vous, {title} "
-                f"({n} {noun}, {period_fr(items[0].day, items[-1].day)})"
+                f"({n} {noun}, {period_fr(grouped[0].day, grouped[-1].day)})"
             )
             short = f"Captures_ecran_{key}"
         else:
             noun = "page enregistrée" if n == 1 else "pages enregistrées"
             label = (
                 f"Pages du service de prise de rendez-vous enregistrées, {title} "
-                f"({n} {noun}, {period_fr(items[0].day, items[-1].day)})"
+                f"({n} {noun}, {period_fr(grouped[0].day, grouped[-1].day)})"
             )
             short = f"Pages_enregistrees_{key}"
         pieces.append(
@@ -228,8 +250,8 @@ def _series(entries: list[Entry], group: str, kind: str) -> list[Piece]:
                 label=label,
                 short=short,
                 entries=items,
-                date_from=items[0].day,
-                date_to=items[-1].day,
+                date_from=min(e.day for e in items if e.day),
+                date_to=max(e.day for e in items if e.day),
                 serie=True,
             )
         )
@@ -248,6 +270,7 @@ def _document_piece(e: Entry) -> Piece:
         "email": "correspondence",
         "ccc_attestation": "ccc_attestation",
         "urgency": "urgency",
+        "sworn_statement": "sworn_statement",
     }.get(e.kind, "other")
     return Piece("document", section, label, short, [e], e.day, e.day)
 
@@ -367,13 +390,13 @@ def plan_exhibits(
         )
     shots: list[Entry] = []
     captures: list[Entry] = []
-    seen_shots: set[str] = set()
     for e in ev.online:
         if self_captures is not None and e.key in self_captures.skip:
             continue  # shown with its procès-verbal in a série of its own
-        if e.original is None or e.original.sha256 in seen_shots:
-            continue  # several attempts from one HAR file: the file is shown once
-        seen_shots.add(e.original.sha256)
+        if e.original is None:
+            continue
+        # several attempts from one HAR file stay together: the file is shown once, with
+        # one caption per entry
         (shots if e.original.family == "image" else captures).append(e)
     for piece in _series(shots, group, "screenshots") + _series(captures, group, "captures"):
         piece.group_id = f"{piece.kind}:{piece.short}"
@@ -384,6 +407,9 @@ def plan_exhibits(
             piece.group_id = f"{piece.kind}:{piece.short}"
             parts = split_series(piece, budget(piece.group_id)) if piece.entries else [piece]
             sections[section].extend(parts)
+    for section, target in PIECE_BUILDERS:
+        module, name = target.split(":")
+        sections[section].extend(getattr(import_module(module), name)(ev))
 
     pieces = [p for s in SECTION_ORDER for p in sections[s]]
     for n, p in enumerate(pieces, start=1):

@@ -89,7 +89,7 @@ ATTEMPT_COLUMNS = (
     "id", "applicant_id", "prefecture", "procedure", "channel", "observed_at", "time_source",
     "time_detail", "outcome", "system", "url", "slots", "first_slot", "file_sha256", "part",
     "extraction", "rule", "confidence", "direction", "last_publication", "next_publication",
-    "ingested_at",
+    "ingested_at", "outcome_source", "read_outcome", "declared_outcome", "flags", "time_precision",
 )  # fmt: skip
 DOCUMENT_COLUMNS = ("id", "applicant_id", "kind", "dated", "file_sha256", "ingested_at")
 PROBE_COLUMNS = (
@@ -193,7 +193,8 @@ def _queries(f: dict[str, str], selected: bool, with_files: bool) -> dict[str, s
                {f["time_detail"]}(time_detail) AS time_detail, outcome, system,
                {f["url_pattern"]}(url) AS url, slots, first_slot, {sha}, part, extraction,
                {f["slug"]}(rule) AS rule, confidence, direction, last_publication,
-               next_publication, ingested_at
+               next_publication, ingested_at, outcome_source, read_outcome, declared_outcome,
+               flags, time_precision
         FROM attempts WHERE {sel} AND channel {{op}} 'online' ORDER BY 1
     """
     queries = {

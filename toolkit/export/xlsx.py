@@ -211,12 +211,13 @@ def _sheet(
 
 def _method_rows(ws: Workspace, prefecture: str | None, min_cell: int) -> list[tuple[str, str]]:
     counts = ws.rows(
-        "SELECT count(*) AS n, min(observed_at) AS first, max(observed_at) AS last FROM probes"
+        "SELECT count(*) AS n, min(local_date) AS first, max(local_date) AS last FROM probes_local"
         + (" WHERE prefecture = ?" if prefecture else ""),
         [prefecture] if prefecture else [],
     )[0]
     span = (
-        f"{counts['n']} sondages, du {counts['first']:%d/%m/%Y} au {counts['last']:%d/%m/%Y} (UTC)"
+        f"{counts['n']} sondages, du {counts['first']:%d/%m/%Y} au {counts['last']:%d/%m/%Y} "
+        "(dates locales de chaque préfecture)"
         if counts["n"]
         else "aucun sondage"
     )

@@ -118,10 +118,40 @@ def prefecture_indicators(
 ) -> pd.DataFrame:
     """Indicators per préfecture and procedure (and period), as a DataFrame.
 
-    Buckets are flat columns ``bucket_two_within_30d`` … ``bucket_none``; times are
-    UTC-aware (``tz`` gives the préfecture's zone). See the module doc for definitions.
+    Buckets are flat columns ``bucket_two_within_30d`` … ``bucket_none``; times
+    (``first_probe``, ``last_probe``, ``longest_no_slot_from``/``_to``) are in each row's
+    préfecture zone (``tz``): a ``datetime64[ns, zone]`` column when every row shares one
+    zone, else a column of timezone-aware timestamps, each in its own zone. See the module
+    doc for definitions.
     """
-    return _query(ws, prefecture, procedure, since, until, by, True).df()
+    df = _query(ws, prefecture, procedure, since, until, by, True).df()
+    return local_times(df, TIME_COLUMNS)
+
+
+TIME_COLUMNS = ("first_probe", "last_probe", "longest_no_slot_from", "longest_no_slot_to")
+
+
+def local_times(df: pd.DataFrame, columns: tuple[str, ...], tz_column: str = "tz") -> pd.DataFrame:
+    """Convert UTC time columns to each row's zone (``tz_column``), in place; returns ``df``."""
+    import pandas as pd
+
+    zones: list[str] = list(df[tz_column].dropna().unique()) if tz_column in df else []
+    for col in columns:
+        if col not in df:
+            continue
+        utc = pd.to_datetime(df[col], utc=True)
+        if len(zones) == 1:
+            df[col] = utc.dt.tz_convert(str(zones[0]))
+        elif len(zones) > 1:
+            df[col] = pd.Series(
+                [
+                    t.tz_convert(z) if pd.notna(t) else pd.NaT
+                    for t, z in zip(utc, df[tz_column], strict=True)
+                ],
+                index=df.index,
+                dtype=object,
+            )
+    return df
 
 
 def prefecture_indicator_records(
@@ -143,7 +173,7 @@ def prefecture_indicator_records(
 
 def _record(row: dict[str, Any], flat: bool) -> dict[str, Any]:
     zone = ZoneInfo(row["tz"])
-    for key in ("first_probe", "last_probe", "longest_no_slot_from", "longest_no_slot_to"):
+    for key in TIME_COLUMNS:
         if isinstance(row[key], datetime):
             row[key] = row[key].astimezone(zone).isoformat()
     if flat:

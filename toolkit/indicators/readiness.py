@@ -1,10 +1,11 @@
 """Is the applicant's file ready for a référé « mesures utiles »? A check grounded in case law.
 
-Each rule of ``readiness.toml`` (thresholds, levels, French messages and the decision it
-rests on; see that file's header) gives one finding: ``fail``, ``warn`` or ``ok``. Rules
-that do not apply (no probes to corroborate with, a procedure not filed on ANEF…) give
-none. The verdict: any ``fail`` → ``insufficient``; else any ``warn`` → ``weak``; else
-``ready``.
+Each rule of ``readiness.toml`` (thresholds, levels, French messages, the decision it
+rests on and how sure we are of it; see that file's header) gives one finding: ``fail``,
+``warn`` or ``ok``. Rules that do not apply (no probes to corroborate with, a route other
+than ANEF for the CCC…) give none. The verdict: any ``fail`` → ``insufficient``; else any
+``warn`` → ``weak``; else ``ready``. The rules that turn on the law (route, OQTF, earlier
+demands, renewal period, urgency) are in :mod:`toolkit.indicators.readiness_law`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from toolkit.errors import InputError
+from toolkit.indicators.readiness_law import LEGAL_CHECKS, legal_facts
 from toolkit.indicators.readiness_rules import THRESHOLDS, Rule, Rules, load_rules
 from toolkit.workspace import Workspace
 
@@ -30,38 +32,71 @@ def date_fr(value: str | date | None) -> str:
     return french(value) if value else "—"
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return one if abs(n) <= 1 else many
+# Indicators that are not placeholders themselves (lists, or rebuilt below).
+_OWN_CONTEXT = frozenset(
+    {"publications", "targets", "weak_time_files", "declared_time_files", "demands"}
+)
+
+
+def _files(names: list[str]) -> str:
+    shown = ", ".join(names[:MAX_FILES_SHOWN])
+    if len(names) > MAX_FILES_SHOWN:
+        shown += f" et {len(names) - MAX_FILES_SHOWN} autre(s)"
+    return shown or "—"
+
+
+def _moment_fr(value: str | None) -> str:
+    """« 31 mars 2025 à 14:00 » from a local « 2025-03-31 14:00 »."""
+    if not value:
+        return "—"
+    from datetime import datetime
+
+    at = datetime.fromisoformat(value)
+    return f"{date_fr(at.date())} à {at:%H:%M}"
 
 
 def message_context(ind: dict[str, Any], rules: Rules) -> dict[str, Any]:
     """The placeholders a message may use (``readiness_rules.CONTEXT_KEYS``)."""
     from toolkit.indicators.applicant import HOUR_BAND_LABELS_FR
+    from toolkit.indicators.readiness_law import legal_context
     from toolkit.reference import PROCEDURE_LABELS_FR
 
     ctx: dict[str, Any] = {}
     for key, value in ind.items():
         if key == "corroboration":
-            ctx.update(value)
+            ctx.update({k: v for k, v in value.items() if k != "no_slot_after"})
+            ctx["no_slot_after"] = value.get("no_slot_after", 0)
+        elif key in _OWN_CONTEXT:
+            continue
         elif isinstance(value, dict):
             ctx.update({f"{key}_{k}": v for k, v in value.items()})
-        elif key != "weak_time_files":
+        elif not isinstance(value, list):
             ctx[key] = value
-    files = ind["weak_time_files"]
-    shown = ", ".join(files[:MAX_FILES_SHOWN])
-    if len(files) > MAX_FILES_SHOWN:
-        shown += f" et {len(files) - MAX_FILES_SHOWN} autre(s)"
+    ctx.update(legal_context(ind, rules.rules))
+    pubs, targets = ind["publications"], ind["targets"]
+    ctx.update(
+        publications_known=pubs["known"],
+        attempts_at_publication=pubs["attempts_at"],
+        last_publication_fr=_moment_fr(pubs["last_known"]),
+        sites_read=targets["sites_read"],
+        site_mismatches=len(targets["site_mismatches"]),
+        motifs_read=targets["motifs_read"],
+        motif_mismatches=len(targets["motif_mismatches"]),
+        target_files=_files(targets["site_mismatches"] + targets["motif_mismatches"]),
+        declared_files=_files(ind["declared_time_files"]),
+        as_of_fr=date_fr(ind["as_of"]),
+    )
+    shown = _files(ind["weak_time_files"])
     bands = ind["hour_bands"]
     top = max(bands, key=lambda b: (bands[b], -list(bands).index(b)))
     days = ind["days_to_expiry"]
+    as_of = date_fr(ind["as_of"])
     if days is None:
         status = "date inconnue"
     elif days < 0:
-        status = f"expiré depuis {-days} {_plural(-days, 'jour', 'jours')}"
-    elif days == 0:
-        status = "expire aujourd'hui"
+        status = f"expiré au {as_of}"
     else:
-        status = f"expire dans {days} {_plural(days, 'jour', 'jours')}"
+        status = f"en cours de validité au {as_of}"
     span_rule = rules.rules["span"]
     target_days = max(
         (v for k, v in span_rule.thresholds.items() if k.endswith("_below")), default=0.0
@@ -74,13 +109,16 @@ def message_context(ind: dict[str, Any], rules: Rules) -> dict[str, Any]:
         permit_expiry_fr=date_fr(ind["permit_expiry"]),
         days_since_expiry=-days if days is not None and days < 0 else 0,
         expiry_status_fr=status,
-        weak_files=shown or "—",
+        weak_files=shown,
         unknown_outcomes=ind["by_outcome"]["unknown"],
         slots_seen=ind["by_outcome"]["slots_available"],
         top_band=top,
         top_band_fr=HOUR_BAND_LABELS_FR[top],
         dated_attempts=dated_attempts(ind),
-        top_band_share=round(100 * bands[top] / dated_attempts(ind)) if dated_attempts(ind) else 0,
+        top_band_share=round(100 * bands[top] / hourly_attempts(ind))
+        if hourly_attempts(ind)
+        else 0,
+        flagged=flagged(ind),
         span_target_fr=date_fr(date.fromisoformat(first) + timedelta(days=int(target_days)))
         if first
         else "—",
@@ -100,6 +138,11 @@ def _graded(measure: float, rule: Rule) -> tuple[str, str]:
 
 def dated_attempts(ind: dict[str, Any]) -> int:
     """Online attempts with a reliable time (the dating counts are over these)."""
+    return int(ind["dated_attempts"])
+
+
+def hourly_attempts(ind: dict[str, Any]) -> int:
+    """Dated attempts whose hour is known (the hour counts are over these)."""
     return int(sum(ind["hour_bands"].values()))
 
 
@@ -112,11 +155,36 @@ def _when_dated(measure: Callable[[dict[str, Any]], float]) -> Check:
     return check
 
 
+def flagged(ind: dict[str, Any]) -> int:
+    """Online attempts a person must look at before they are produced: outcome or time
+    conflicts, edited or re-encoded images (weak times have their own rule)."""
+    return sum(
+        ind[k] for k in ("outcome_conflicts", "time_conflicts", "edited_images", "reencoded_images")
+    )
+
+
 def _hour_bands(ind: dict[str, Any], rule: Rule) -> Outcome:
-    n = dated_attempts(ind)
+    n = hourly_attempts(ind)
     if n == 0 or n < rule.params["min_attempts"]:
         return None
     return _graded(100 * max(ind["hour_bands"].values()) / n, rule)
+
+
+def _recency(ind: dict[str, Any], rule: Rule) -> Outcome:
+    days = ind["days_since_last_attempt"]
+    return None if days is None else _graded(days, rule)
+
+
+def _publication_times(ind: dict[str, Any], rule: Rule) -> Outcome:
+    pubs = ind["publications"]
+    return _graded(pubs["attempts_at"], rule) if pubs["known"] and dated_attempts(ind) else None
+
+
+def _booking_target(ind: dict[str, Any], rule: Rule) -> Outcome:
+    t = ind["targets"]
+    if not t["sites_read"] and not t["motifs_read"]:
+        return None
+    return _graded(len(t["site_mismatches"]) + len(t["motif_mismatches"]), rule)
 
 
 def _permit_expiry(ind: dict[str, Any], rule: Rule) -> Outcome:
@@ -132,46 +200,45 @@ def _permit_copy(ind: dict[str, Any], rule: Rule) -> Outcome:
     return _graded(n, rule) if expected or n else None
 
 
-def _urgency(ind: dict[str, Any], rule: Rule) -> Outcome:
-    days = ind["days_to_expiry"]
-    expired = days is not None and days < 0
-    expiring = days is not None and 0 <= days <= rule.params["urgent_within_days"]
-    level, key = _graded(ind["documents"]["urgency"] + (1 if expired or expiring else 0), rule)
-    if level != "ok":
-        if ind["procedure"] in rule.params["presumed_for"]:
-            return "ok", "presumed"
-        return level, key
-    return "ok", "expired" if expired else "expiring" if expiring else "ok"
-
-
-def _ccc(ind: dict[str, Any], rule: Rule) -> Outcome:
-    from toolkit.reference import uses_anef
-
-    if not uses_anef(ind["procedure"]):
-        return None
-    return _graded(ind["documents"]["ccc_attestation"], rule)
-
-
 def _corroboration(ind: dict[str, Any], rule: Rule) -> Outcome:
     c = ind["corroboration"]
     return _graded(c["contradicted"], rule) if c["covered"] else None
 
 
+def _when_attempts(measure: Callable[[dict[str, Any]], float]) -> Check:
+    """A rule about the attempts recorded, dated or not."""
+
+    def check(ind: dict[str, Any], rule: Rule) -> Outcome:
+        return _graded(measure(ind), rule) if ind["attempts"] else None
+
+    return check
+
+
 CHECKS: dict[str, Check] = {
+    "route": LEGAL_CHECKS["route"],
+    "oqtf": LEGAL_CHECKS["oqtf"],
+    "earlier_demand": LEGAL_CHECKS["earlier_demand"],
     "attempts": lambda ind, rule: _graded(dated_attempts(ind), rule),
-    "iso_weeks": _when_dated(lambda ind: ind["distinct_iso_weeks"]),
     "span": _when_dated(lambda ind: ind["span_days"]),
     "distinct_days": _when_dated(lambda ind: ind["distinct_days"]),
+    "recency": _recency,
     "hour_bands": _hour_bands,
-    "weak_times": lambda ind, rule: _graded(ind["weak_times"], rule) if ind["attempts"] else None,
+    "publication_times": _publication_times,
+    "weak_times": _when_attempts(lambda ind: ind["weak_times"]),
+    "declared_times": _when_attempts(lambda ind: ind["declared_times"]),
     "outcomes": _when_dated(
         lambda ind: ind["by_outcome"]["unknown"] + ind["by_outcome"]["slots_available"]
     ),
+    "booking_target": _booking_target,
+    "applicant_link": _when_attempts(lambda ind: ind["documents"]["sworn_statement"]),
+    "review": lambda ind, rule: _graded(flagged(ind), rule) if ind["attempts"] else None,
     "written_request": lambda ind, rule: _graded(ind["written_requests"], rule),
     "permit_expiry": _permit_expiry,
     "permit_copy": _permit_copy,
-    "urgency": _urgency,
-    "ccc_attestation": _ccc,
+    "renewal_window": LEGAL_CHECKS["renewal_window"],
+    "permit_expired": LEGAL_CHECKS["permit_expired"],
+    "urgency": LEGAL_CHECKS["urgency"],
+    "ccc_attestation": LEGAL_CHECKS["ccc_attestation"],
     "corroboration": _corroboration,
 }
 
@@ -209,35 +276,54 @@ def check_readiness(
     rules: Rules | str | os.PathLike[str] | None = None,
     today: date | None = None,
 ) -> dict[str, Any]:
-    """``{applicant, verdict, verdict_fr, counts, findings, rules, as_of}``.
+    """See :func:`readiness_and_indicators` (this is its check alone)."""
+    return readiness_and_indicators(ws, applicant_id, rules=rules, today=today)[0]
 
-    ``findings`` is a list of ``{rule, level, message, source}`` in the order of the rules
-    file. ``rules``: loaded :class:`Rules`, a user rules file laid over the bundled one,
+
+def readiness_and_indicators(
+    ws: Workspace,
+    applicant_id: str,
+    *,
+    rules: Rules | str | os.PathLike[str] | None = None,
+    today: date | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The check ``{applicant, verdict, verdict_fr, counts, findings, rules, as_of}`` and the
+    indicators it was made from (with the legal facts: route, OQTF, demands).
+
+    ``findings`` is a list of ``{rule, level, message, source, mark, to_verify}`` in the
+    order of the rules file; ``to_verify`` is true for a rule resting on a secondary source
+    or on memory (marks V2 and R), printed « [à vérifier] ». ``rules``: loaded :class:`Rules`, a user rules file laid over the bundled one,
     or None for the bundled rules. ``today`` defaults to today in the préfecture's zone.
     """
     from toolkit.indicators.applicant import applicant_indicators
 
     loaded = rules if isinstance(rules, Rules) else load_rules(rules)
     window = loaded.rules["corroboration"].params["window_minutes"]
-    ind = applicant_indicators(ws, applicant_id, window_minutes=window, today=today)
+    minutes = loaded.rules["publication_times"].params["publication_minutes"]
+    ind = applicant_indicators(
+        ws, applicant_id, window_minutes=window, today=today, publication_minutes=minutes
+    )
+    ind.update(legal_facts(ws, applicant_id))
     ctx = message_context(ind, loaded)
-    findings = []
+    findings: list[dict[str, Any]] = []
     for rule in loaded.enabled():
-        result = CHECKS[rule.id](ind, rule)
-        if result is None:
+        found = CHECKS[rule.id](ind, rule)
+        if found is None:
             continue
-        level, key = result
+        level, key = found
         findings.append(
             {
                 "rule": rule.id,
                 "level": level,
                 "message": render_message(rule, key, ctx),
                 "source": rule.source,
+                "mark": rule.mark,
+                "to_verify": rule.to_verify,
             }
         )
-    levels = [f["level"] for f in findings]
+    levels = [str(f["level"]) for f in findings]
     verdict = verdict_for(levels)
-    return {
+    check = {
         "applicant": ind["applicant"],
         "verdict": verdict,
         "verdict_fr": VERDICTS_FR[verdict],
@@ -246,3 +332,4 @@ def check_readiness(
         "rules": loaded.path,
         "as_of": ind["as_of"],
     }
+    return check, ind

@@ -23,24 +23,39 @@ from toolkit.errors import InputError, NotFound
 # string of a billion spaces.
 _PLAIN_SPEC = re.compile(r"(?:.?[<>=^])?[+\- ]?#?0?\d{0,2}[,_]?(?:\.\d{1,2})?[bcdeEfFgGnosxX%]?")
 THRESHOLDS = ("fail_below", "warn_below", "fail_above", "warn_above")
-COMMON_KEYS = ("title", "source", "enabled", "messages", *THRESHOLDS)
+COMMON_KEYS = ("title", "source", "mark", "enabled", "messages", *THRESHOLDS)
+MARKS = ("V", "V2", "R", "practice")  # V2 and R findings are printed « [à vérifier] »
+REMOVED = {
+    "iso_weeks": "the facts of CE 435594, held insufficient, span two ISO weeks: count days "
+    "with [rules.span] instead",
+}
 
 # rule id -> (its own parameters and their kind, its named message variants)
 RULE_SPECS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
+    "route": ({}, ("no_appointment", "unknown")),
+    "oqtf": ({}, ("unknown", "executed")),
+    "earlier_demand": (
+        {"dir_delay_months": "count"},
+        ("uncertain", "refusal", "pending", "incomplete"),
+    ),
     "attempts": ({}, ()),
-    "iso_weeks": ({}, ()),
     "span": ({}, ()),
     "distinct_days": ({}, ()),
+    "recency": ({}, ()),
     "hour_bands": ({"min_attempts": "count"}, ()),
+    "publication_times": ({"publication_minutes": "minutes"}, ()),
     "weak_times": ({}, ()),
+    "declared_times": ({}, ()),
     "outcomes": ({}, ()),
+    "booking_target": ({}, ()),
+    "applicant_link": ({}, ()),
+    "review": ({}, ()),
     "written_request": ({}, ()),
     "permit_expiry": ({"for_procedures": "procedures"}, ()),
     "permit_copy": ({"for_procedures": "procedures"}, ()),
-    "urgency": (
-        {"presumed_for": "procedures", "urgent_within_days": "count"},
-        ("presumed", "expired", "expiring"),
-    ),
+    "renewal_window": ({"for_procedures": "procedures"}, ("early",)),
+    "permit_expired": ({"for_procedures": "procedures"}, ()),
+    "urgency": ({"presumed_for": "procedures"}, ("presumed",)),
     "ccc_attestation": ({}, ()),
     "corroboration": ({"window_minutes": "minutes"}, ()),
 }
@@ -64,6 +79,18 @@ CONTEXT_KEYS: frozenset[str] = frozenset(
         "documents_ccc_attestation", "documents_letter", "documents_email",
         "documents_urgency", "documents_identity", "documents_other", "covered",
         "corroborated", "contradicted", "window_minutes",
+        # issue 17: the facts the law turns on, recency, publications, targets
+        "as_of_fr", "route", "route_fr", "route_source", "route_source_fr", "oqtf",
+        "oqtf_date", "oqtf_date_fr", "demand_number", "demand_filed_fr", "demand_route_fr",
+        "dir_date_fr", "decision_date_fr", "first_step", "first_step_fr",
+        "window_opens_fr", "window_closes_fr", "window_rule_fr", "days_after_expiry",
+        "days_since_last_attempt", "declared_times", "declared_files",
+        "publications_known", "attempts_at_publication", "last_publication_fr",
+        "sites_read", "site_mismatches", "motifs_read", "motif_mismatches", "target_files",
+        "slots_after", "no_slot_after", "documents_sworn_statement",
+        "time_conflicts", "outcome_conflicts",
+        "edited_images", "reencoded_images", "to_review", "flagged", "outcome_sources_read",
+        "outcome_sources_declared", "outcome_sources_reviewed", "outcome_sources_none",
     }
 )  # fmt: skip
 
@@ -77,6 +104,12 @@ class Rule:
     params: dict[str, Any]
     messages: dict[str, str]
     enabled: bool = True
+    mark: str = "practice"  # V, V2, R or practice (see the rules file header)
+
+    @property
+    def to_verify(self) -> bool:
+        """A point resting on a secondary source or on memory: printed « [à vérifier] »."""
+        return self.mark in ("V2", "R")
 
     def level_for(self, measure: float) -> str:
         """``fail``, ``warn`` or ``ok`` for a measured value (see the rules file header)."""
@@ -155,6 +188,8 @@ def _check_top(data: dict[str, Any], where: str) -> None:
     if not isinstance(rules, dict):
         raise InputError(f"{where}: `rules` must be a table of [rules.NAME] tables")
     for rid, body in rules.items():
+        if rid in REMOVED:
+            raise InputError(f"{where}: rule {rid!r} was removed: {REMOVED[rid]}")
         if rid not in RULE_SPECS:
             raise InputError(f"{where}: unknown rule {rid!r}; known rules: {', '.join(RULE_SPECS)}")
         if not isinstance(body, dict):
@@ -179,6 +214,11 @@ def _rule(rid: str, body: dict[str, Any], where: str) -> Rule:
     enabled = body.get("enabled", True)
     if not isinstance(enabled, bool):
         raise InputError(f"{at}: `enabled` must be true or false")
+    mark = body.get("mark")
+    if mark not in MARKS:
+        raise InputError(
+            f"{at}: `mark` must be one of {', '.join(MARKS)} (how sure the source is), not {mark!r}"
+        )
     thresholds: dict[str, float] = {}
     for key in THRESHOLDS:
         if key in body:
@@ -188,7 +228,7 @@ def _rule(rid: str, body: dict[str, Any], where: str) -> Rule:
             thresholds[key] = float(value)
     params = {name: _param(at, name, kind, body) for name, kind in param_kinds.items()}
     messages = _messages(at, body.get("messages"), thresholds, variants, params)
-    return Rule(rid, title, source.strip(), thresholds, params, messages, enabled)
+    return Rule(rid, title, source.strip(), thresholds, params, messages, enabled, mark)
 
 
 def _param(at: str, name: str, kind: str, body: dict[str, Any]) -> Any:

@@ -40,6 +40,9 @@ DOCUMENT_KINDS: dict[str, str] = {
     "email": "courriel",
     "urgency": "justificatif d'urgence",
     "identity": "pièce d'identité",
+    # The applicant states on honour that the captures are theirs: the no-slot page is
+    # anonymous (CE, 21 avril 2021, n° 448178), so the link must be shown otherwise.
+    "sworn_statement": "attestation sur l'honneur du demandeur",
     "other": "autre pièce",
 }
 
@@ -89,7 +92,7 @@ _EML_HEADER = re.compile(
 
 def sniff_document(data: bytes, name: str) -> Sniffed:
     """Identify a document from its first bytes; raise InputError for anything unusable."""
-    from toolkit.ingest.screenshots import sniff
+    from toolkit.ingest.images import sniff
 
     head = data[:1024]
     if not data:
@@ -135,7 +138,7 @@ def _validate(data: bytes, sniffed: Sniffed) -> None:
     if sniffed.kind == "pdf":
         _pdf_reader(data)
     elif sniffed.kind != "eml":
-        from toolkit.ingest.screenshots import decode_image
+        from toolkit.ingest.images import decode_image
 
         decode_image(data)
 
@@ -170,7 +173,10 @@ def date_from_pdf(data: bytes, tz: str) -> date | None:
         except Exception:  # a malformed date string; metadata is optional
             value = None
         if isinstance(value, datetime):
-            return _local_date(value, tz)
+            try:
+                return _local_date(value, tz)
+            except (OverflowError, ValueError):  # year 1 or 9999 with an offset: no date
+                return None
     return None
 
 
@@ -183,7 +189,7 @@ def date_from_eml(data: bytes, tz: str) -> date | None:
         return None
     try:
         return _local_date(parsedate_to_datetime(str(raw)), tz)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
 
 

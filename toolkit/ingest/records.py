@@ -11,7 +11,7 @@ from toolkit.workspace import Workspace, now
 
 if TYPE_CHECKING:
     from toolkit.applicants import Applicant
-    from toolkit.model import Attempt
+    from toolkit.model import Attempt, TimeCandidate
 
 
 def content_id(*parts: object) -> str:
@@ -109,7 +109,15 @@ ATTEMPT_COLUMNS = (
     "note",
     "last_publication",
     "next_publication",
+    "url_source",
+    "http_status",
     "ingested_at",
+    "outcome_source",
+    "read_outcome",
+    "declared_outcome",
+    "flags",
+    "flag_detail",
+    "time_precision",
 )
 
 
@@ -131,9 +139,18 @@ def insert_attempt(
     time_detail: str | None = None,
     aid: str | None = None,
 ) -> str:
-    """Write one attempt; ``aid`` overrides the content id (a capture is named by its record,
-    since two captures can give the same screenshot)."""
+    """Write one attempt and every time candidate found for it (``attempt_times``); ``aid``
+    overrides the content id (a capture is named by its record, since two captures can give
+    the same screenshot)."""
+    import json
+
+    from toolkit.model import Flag, TimeSource
+    from toolkit.provenance import ordered_flags
+
     aid = aid or attempt_id(a)
+    time_detail = time_detail or a.time_detail
+    if a.time_source == TimeSource.MTIME:  # a copy's date is weak whoever chose it
+        a.flags = ordered_flags([*a.flags, Flag.WEAK_TIME.value])
     values = (
         aid,
         a.applicant_id,
@@ -160,14 +177,70 @@ def insert_attempt(
         a.note,
         a.last_publication,
         a.next_publication,
+        a.url_source,
+        a.http_status,
         now(),
+        a.outcome_source,
+        a.read_outcome,
+        a.declared_outcome,
+        list(a.flags),
+        json.dumps(a.flag_detail, sort_keys=True, ensure_ascii=False) if a.flag_detail else None,
+        a.time_precision,
     )
     ws.con.execute(
         f"INSERT INTO attempts ({', '.join(ATTEMPT_COLUMNS)}) "
         f"VALUES ({', '.join('?' * len(ATTEMPT_COLUMNS))})",
         list(values),
     )
+    times = a.times or [_chosen_candidate(a, time_detail)]
+    store_times(ws, aid, times, (a.time_source, time_detail, a.observed_at))
     return aid
+
+
+def _chosen_candidate(a: Attempt, detail: str | None) -> TimeCandidate:
+    from toolkit.model import TimeCandidate, TimeSource
+
+    weak = a.time_source == TimeSource.MTIME
+    return TimeCandidate(
+        a.time_source, detail or a.time_source, a.observed_at, a.time_precision, weak
+    )
+
+
+def store_times(
+    ws: Workspace,
+    attempt: str,
+    times: list[TimeCandidate],
+    chosen: tuple[str, str | None, object] | None,
+) -> None:
+    """Replace the time candidates of an attempt; ``chosen`` is (source, detail, value) of
+    the one that dates it."""
+    ws.con.execute("DELETE FROM attempt_times WHERE attempt_id = ?", [attempt])
+    at = now()
+    rows = []
+    for seq, c in enumerate(times):
+        is_chosen = chosen is not None and (c.source, c.detail, c.value) == chosen
+        rows.append(
+            [attempt, seq, c.source, c.detail, c.value, c.precision, c.weak, is_chosen,
+             c.rejected, c.raw, at]
+        )  # fmt: skip
+    if rows:
+        ws.con.executemany(
+            "INSERT INTO attempt_times (attempt_id, seq, source, detail, value, precision, weak, "
+            "chosen, rejected, raw, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+
+def load_times(ws: Workspace, attempt: str) -> list[TimeCandidate]:
+    """The time candidates of an attempt, in the order they were found."""
+    from toolkit.model import TimeCandidate
+
+    rows = ws.con.execute(
+        "SELECT source, detail, value, precision, weak, rejected, raw FROM attempt_times "
+        "WHERE attempt_id = ? ORDER BY seq",
+        [attempt],
+    ).fetchall()
+    return [TimeCandidate(*r) for r in rows]
 
 
 def store_text(ws: Workspace, sha256: str, part: int, method: str, text: str | None) -> None:

@@ -13,12 +13,13 @@ import io
 import os
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 from toolkit.errors import InputError, Problem
 from toolkit.ingest.textdates import norm_key, parse_datetime_value
 from toolkit.ingest.vocabulary import outcome_from_text
+from toolkit.model import Precision
 
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "file": (
@@ -56,6 +57,35 @@ class LogEntry:
     url: str | None
     outcome: str | None
     note: str | None
+    precision: str = Precision.MINUTE.value  # what the row wrote: day, minute or second
+
+
+def _cell_precision(value: object) -> str | None:
+    """The precision a date or time cell carries; None when it holds no time of day."""
+    from toolkit.provenance import precision_of
+
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime | time):
+        if value.second or value.microsecond:
+            return Precision.SECOND.value
+        if isinstance(value, datetime) and (value.hour, value.minute) == (0, 0):
+            return None  # a date cell: Excel stores it at midnight
+        return Precision.MINUTE.value
+    if isinstance(value, date):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = round((float(value) % 1) * 86400)
+        if seconds == 0:
+            return None
+        return Precision.SECOND.value if seconds % 60 else Precision.MINUTE.value
+    found = precision_of(str(value))
+    return None if found == Precision.DAY else found
+
+
+def row_precision(raw_date: object, raw_time: object) -> str:
+    """``second``, ``minute`` or ``day``: as precise as what the person wrote, no more."""
+    return _cell_precision(raw_time) or _cell_precision(raw_date) or Precision.DAY.value
 
 
 def file_key(name: str) -> str:
@@ -201,5 +231,6 @@ def read_log(path: str | os.PathLike[str]) -> tuple[dict[str, LogEntry], list[Pr
             url=str(url) if url else None,
             outcome=outcome,
             note=str(note) if note else None,
+            precision=row_precision(raw_date, raw_time),
         )
     return entries, problems

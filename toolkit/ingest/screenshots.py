@@ -1,23 +1,27 @@
 """Screenshots of booking pages become dated ``online`` attempts.
 
-Time, most trusted first: the screenshot log, EXIF, PNG/XMP metadata, the file name, the
-clock read by OCR (when enabled), and last the file's mtime (flagged weak). A naive
-time is read in the préfecture's own zone. With OCR, the page's text is classified
-(system, outcome) and kept in ``texts`` (method ``ocr``).
+Every time found for a screenshot is kept as a candidate (``attempt_times``): the
+screenshot log, EXIF, PNG/XMP metadata, the file name, the device clock and the page's own
+date read by OCR, and the file's date (weak). :mod:`toolkit.provenance` chooses among them
+(what the image shows outranks what someone typed) and flags a disagreement. A naive time
+is read in the préfecture's own zone. With OCR, the page's text is classified (system,
+outcome) and kept in ``texts`` (method ``ocr``); the log's or ``--outcome``'s outcome only
+fills what no signature read, and one that contradicts the reading flags the attempt
+``outcome_conflict`` (outcome ``unknown`` until a person reviews it). Images whose
+metadata names an editor, or that passed through a messenger, are flagged ``edited`` or
+``reencoded`` (:mod:`toolkit.ingest.imagemeta`).
 """
 
 from __future__ import annotations
 
-import io
 import os
-import threading
-import warnings
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.errors import GuichetsError, InputError, MissingDependency, Problem
+from toolkit.ingest.candidates import Collector, as_weak, conflict_line, ordered, rejected_lines
+from toolkit.ingest.images import WARNINGS_LOCK, decode_image, sniff
 from toolkit.ingest.inputs import EntryError, InputFile, expand
 from toolkit.ingest.records import (
     IngestReport,
@@ -28,146 +32,19 @@ from toolkit.ingest.records import (
     store_text,
 )
 from toolkit.ingest.screenshot_log import LogEntry, file_key, read_log
-from toolkit.model import Attempt, Channel, Outcome, System, TimeSource
+from toolkit.model import Attempt, Channel, Flag, Outcome, TimeCandidate
 from toolkit.progress import ProgressCallback, noop
+from toolkit.provenance import TimeRange, apply_reading, choose_time, needs_review, settle
 from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
-
-    from PIL import Image
+    from datetime import datetime
 
     from toolkit.classify.ocr import OcrResult
+    from toolkit.ingest.imagemeta import ImageHistory
 
-# Pillow's bomb check and the metadata readers change the process-wide warnings filters,
-# which are not thread-safe; every section that does so holds this lock.
-_WARNINGS_LOCK = threading.Lock()
-
-MAX_PIXELS = 60_000_000  # a 4K screen is 8 MP; a tall phone page rarely exceeds 20 MP
-
-IMAGE_SIGNATURES: tuple[tuple[str, str], ...] = (
-    ("png", "image/png"),
-    ("jpeg", "image/jpeg"),
-    ("webp", "image/webp"),
-    ("heic", "image/heic"),
-)
-
-
-def sniff(data: bytes) -> str | None:
-    """The image type from the first bytes, or a hint of what else the file is."""
-    head = data[:32]
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    if head[4:8] == b"ftyp" and head[8:12] in (
-        b"heic",
-        b"heix",
-        b"mif1",
-        b"msf1",
-        b"heim",
-        b"hevc",
-    ):
-        return "heic"
-    return None
-
-
-def _not_image_hint(data: bytes) -> str:
-    head = data[:512].lstrip().lower()
-    if head.startswith(b"%pdf"):
-        return "file is a PDF; use `guichets ingest captures` (printed page) or `ingest documents`"
-    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
-        return "file is a web page; use `guichets ingest captures`"
-    if head.startswith(b"{") and b'"log"' in data[:4096]:
-        return "file is a HAR export; use `guichets ingest captures`"
-    if head.startswith(b"pk"):
-        return "file is a zip archive with another extension; rename it to .zip"
-    if b"mime-version" in head or head.startswith((b"from:", b"received:", b"return-path:")):
-        return "file is an e-mail or MHTML page; use `guichets ingest captures`"
-    return "not a PNG, JPEG, WebP or HEIC image; remove it or convert it to PNG"
-
-
-@dataclass
-class _Decoded:
-    kind: str
-    width: int
-    height: int
-    image: Image.Image
-
-
-def decode_image(data: bytes) -> _Decoded:
-    """Open and fully decode an image; raise InputError on corrupt, truncated or bomb images."""
-    from PIL import Image, UnidentifiedImageError
-
-    kind = sniff(data)
-    if kind is None:
-        raise InputError(_not_image_hint(data))
-    if kind == "heic":
-        try:
-            from pillow_heif import register_heif_opener
-        except ImportError:
-            raise InputError("HEIC image: install pillow-heif, or export it as PNG/JPEG") from None
-        with _WARNINGS_LOCK:
-            register_heif_opener()
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    try:
-        # warnings filters are process-wide and images are decoded in worker threads
-        with _WARNINGS_LOCK, warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data))
-        img.load()  # the costly part, outside the lock
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InputError(
-            f"image has more than {MAX_PIXELS // 1_000_000} million pixels "
-            "(decompression bomb?); refused"
-        ) from None
-    except UnidentifiedImageError:
-        raise InputError(
-            f"corrupt {kind.upper()} image; take or export the screenshot again"
-        ) from None
-    except (OSError, SyntaxError, ValueError, EOFError) as e:
-        msg = str(e)
-        what = "truncated" if "truncat" in msg.lower() or isinstance(e, EOFError) else "corrupt"
-        raise InputError(
-            f"{what} {kind.upper()} image ({msg}); copy the original again from the phone or computer"
-        ) from None
-    return _Decoded(kind, img.width, img.height, img)
-
-
-@dataclass(frozen=True)
-class ChosenTime:
-    value: datetime  # aware
-    source: TimeSource
-    detail: str
-
-
-def choose_time(
-    tz: str,
-    entry: LogEntry | None,
-    image: Image.Image | None,
-    name: str,
-    mtime: datetime | None,
-    ocr_time: datetime | None = None,
-) -> ChosenTime | None:
-    """The most trusted time available for one screenshot."""
-    from toolkit.ingest.timestamps import localize, time_from_filename, time_from_image
-
-    if entry is not None and entry.when is not None:
-        return ChosenTime(localize(entry.when, tz), TimeSource.LOG, f"log:line {entry.line}")
-    if image is not None:
-        found = time_from_image(image)
-        if found is not None:
-            return ChosenTime(localize(found.value, tz), found.source, found.detail)
-    found = time_from_filename(name)
-    if found is not None:
-        return ChosenTime(localize(found.value, tz), found.source, found.detail)
-    if ocr_time is not None:
-        return ChosenTime(localize(ocr_time, tz), TimeSource.OCR, "ocr:clock")
-    if mtime is not None:
-        return ChosenTime(localize(mtime, tz), TimeSource.MTIME, "mtime")
-    return None
+__all__ = ["decode_image", "ingest_screenshots", "sniff"]
 
 
 @dataclass
@@ -178,10 +55,34 @@ class _Prepared:
     digest: str
     kind: str
     entry: LogEntry | None
-    chosen: ChosenTime | None
+    times: list[TimeCandidate] = field(default_factory=list)
+    history: ImageHistory | None = None
     ocr: OcrResult | None = None
     ocr_problem: str | None = None
     known: bool = False  # already recorded for this applicant: OCR skipped
+
+
+def _times(
+    collect: Collector, f: InputFile, entry: LogEntry | None, history: ImageHistory, img: object
+) -> None:
+    """The log's time, the image metadata's, the file name's and the file's date."""
+    from toolkit.ingest.timestamps import time_from_filename, times_from_image
+
+    if entry is not None:
+        collect.log(entry)
+    with WARNINGS_LOCK:  # metadata readers silence Pillow's warnings
+        found = times_from_image(img)  # type: ignore[arg-type]
+    editor = history.detail.get(Flag.EDITED.value)
+    for meta in found:  # an editor's metadata says when it saved the file
+        collect.found(
+            meta, weak=bool(editor), note=" (written by an image editor)" if editor else ""
+        )
+    named = time_from_filename(f.name)
+    if named is not None:
+        c = collect.found(named)
+        if history.messenger_name:  # a messenger names a file when it makes the copy
+            collect.times[-1] = as_weak(c, " (a messenger's copy)")
+    collect.mtime(f.mtime)
 
 
 def ingest_screenshots(
@@ -193,6 +94,7 @@ def ingest_screenshots(
     outcome: str | None = None,
     strict: bool = False,
     ocr: bool | None = None,
+    time_range: TimeRange | None = None,
     progress: ProgressCallback | None = None,
     file_times: Mapping[Path, datetime | None] | None = None,
 ) -> IngestReport:
@@ -200,9 +102,13 @@ def ingest_screenshots(
 
     Without ``strict``, valid files are recorded and problems are reported; with
     ``strict``, nothing is recorded unless every file is valid (ProblemsFound).
-    ``ocr``: None (the default, as in the CLI) runs OCR when tesseract is available and
-    adds a notice otherwise; True requires it (MissingDependency); False never runs it. Files are read, decoded and OCR'd by
-    one worker per core, a few files ahead; the store is written from this thread only.
+    ``ocr``: None (the default, as in the CLI) runs OCR when it is available and adds a
+    notice otherwise; True requires it (MissingDependency); False never runs it.
+    ``outcome`` (and a log's result) fills only what OCR could not read; a contradiction
+    flags ``outcome_conflict``. ``time_range``: the times that can date an attempt (default
+    2000-01-01 to now + 1 day); others are kept as rejected candidates. Files are read,
+    decoded and OCR'd by one worker per core, a few files ahead; the store is written from
+    this thread only.
     ``file_times``: see :func:`toolkit.ingest.inputs.expand`.
     """
     from toolkit.applicants import get_applicant
@@ -212,13 +118,15 @@ def ingest_screenshots(
     applicant = get_applicant(ws, applicant_id)
     if outcome is not None and outcome not in {o.value for o in Outcome}:
         raise InputError(f"--outcome {outcome!r}: use one of {', '.join(o.value for o in Outcome)}")
-    report = IngestReport(kind="screenshots", details={"unit": "attempt"})
+    report = IngestReport(
+        kind="screenshots", details={"unit": "attempt", "to_review": 0, "applicant": applicant.id}
+    )
     entries: dict[str, LogEntry] = {}
     if log is not None:
         entries, log_problems = read_log(log)
         report.problems.extend(log_problems)
 
-    reader = _ocr_reader(ocr, report)
+    reader = _ocr_reader(ocr, report, declared=bool(outcome or log))
     inputs: list[InputFile] = list(
         expand(list(paths), report.problems, exclude=[ws.root], file_times=file_times)
     )
@@ -231,27 +139,29 @@ def ingest_screenshots(
 
     def prepare(f: InputFile) -> _Prepared:
         """Runs in a worker thread: no store access here."""
+        from toolkit.ingest.imagemeta import image_history
         from toolkit.vault import sha256_bytes
 
         data = f.read()
         decoded = decode_image(data)
         try:
             entry = entries.get(file_key(f.name))
-            prepared = _Prepared(data, sha256_bytes(data), decoded.kind, entry, None)
+            prepared = _Prepared(data, sha256_bytes(data), decoded.kind, entry)
             prepared.known = prepared.digest in known
-            with _WARNINGS_LOCK:  # metadata readers silence Pillow's warnings
-                prepared.chosen = choose_time(applicant.tz, entry, decoded.image, f.name, f.mtime)
-            # the clock on the image only matters when nothing more trusted dates it
-            wanted = prepared.chosen is None or prepared.chosen.source.rank > TimeSource.OCR.rank
-            if reader is not None and not prepared.known:
+            if prepared.known:
+                return prepared
+            with WARNINGS_LOCK:
+                prepared.history = image_history(decoded.image, f.name, decoded.kind)
+            collect = Collector(applicant.tz, time_range)
+            _times(collect, f, entry, prepared.history, decoded.image)
+            if reader is not None:
                 try:
-                    prepared.ocr = reader(decoded.image, clock=wanted)
+                    prepared.ocr = reader(decoded.image)
                 except GuichetsError as e:  # tesseract failed on this image only
                     prepared.ocr_problem = str(e)
-            if wanted and prepared.ocr is not None and prepared.ocr.clock is not None:
-                prepared.chosen = choose_time(  # no image: its metadata gave nothing
-                    applicant.tz, entry, None, f.name, f.mtime, ocr_time=prepared.ocr.clock
-                )
+            if prepared.ocr is not None:
+                collect.ocr(prepared.ocr)
+            prepared.times = collect.times
             return prepared
         finally:
             decoded.image.close()
@@ -280,29 +190,16 @@ def ingest_screenshots(
                 continue
             if result.ocr_problem:
                 report.warnings.append(f"{f.display}: {result.ocr_problem}; recorded without OCR")
-            chosen = result.chosen
-            if chosen is None:
+            attempt = _attempt(f, result, applicant.id, outcome, applicant.tz)
+            if attempt is None:
+                lines = "; ".join(rejected_lines(result.times))
                 report.problems.append(
-                    Problem(f.display, "no time found; add it to the --log file")
+                    Problem(
+                        f.display,
+                        f"no time found{f' ({lines})' if lines else ''}; add it to the --log file",
+                    )
                 )
                 continue
-            entry = result.entry
-            attempt = Attempt(
-                applicant_id=applicant.id,
-                channel=Channel.ONLINE.value,
-                observed_at=chosen.value,
-                time_source=chosen.source.value,
-                file_sha256=result.digest,
-                original_name=f.name,
-                url=entry.url if entry else None,
-                note=entry.note if entry else None,
-            )
-            if entry and entry.outcome:
-                attempt.outcome, attempt.extraction = entry.outcome, "log"
-            elif outcome:
-                attempt.outcome, attempt.extraction = outcome, "option"
-            if result.ocr is not None:
-                _apply_ocr(attempt, result.ocr)
             aid = attempt_id(attempt)
             if aid in seen_in_batch or known_attempt_ids(ws, [aid]):
                 report.duplicates.append(f.display)
@@ -311,13 +208,10 @@ def ingest_screenshots(
             ws.store_file(result.data, f.name, f"image/{result.kind}")
             if result.ocr is not None:
                 store_text(ws, result.digest, 0, "ocr", result.ocr.text)
-            insert_attempt(ws, attempt, applicant, source_id, time_detail=chosen.detail)
+            insert_attempt(ws, attempt, applicant, source_id)
             report.recorded.append(f.display)
             report.rows += 1
-            if chosen.source is TimeSource.MTIME:
-                report.warnings.append(
-                    f"{f.display}: time taken from the file date (weak); add it to a --log file"
-                )
+            _report_attempt(report, f.display, attempt, applicant.tz)
         progress(len(inputs), len(inputs), "")
         unused = sorted(set(entries) - matched_log)
         for key in unused:
@@ -337,9 +231,68 @@ def ingest_screenshots(
                 "duplicates": len(report.duplicates),
                 "rejected": len(report.problems),
                 "ocr": bool(reader),
+                "to_review": report.details["to_review"],
             },
         )
     return report
+
+
+def _attempt(
+    f: InputFile, prepared: _Prepared, applicant_id: str, outcome: str | None, tz: str
+) -> Attempt | None:
+    """The attempt of one screenshot, its outcome and time decided; None when undatable."""
+    entry = prepared.entry
+    attempt = Attempt(
+        applicant_id=applicant_id,
+        channel=Channel.ONLINE.value,
+        observed_at=prepared.times[0].value if prepared.times else None,  # type: ignore[arg-type]
+        time_source="",
+        file_sha256=prepared.digest,
+        original_name=f.name,
+        url=entry.url if entry else None,
+        url_source="declared" if entry and entry.url else None,
+        note=entry.note if entry else None,
+    )
+    attempt.declared_outcome = (entry.outcome if entry and entry.outcome else None) or outcome
+    attempt.extra["declared_by"] = "the log" if entry and entry.outcome else "--outcome"
+    if prepared.ocr is not None:
+        apply_reading(attempt, prepared.ocr.classification, tz)
+        if attempt.url and attempt.url_source is None:
+            attempt.url_source = "read"  # on the image (OCR of the address bar)
+    if prepared.history is not None:
+        attempt.flags, attempt.flag_detail = prepared.history.flags, dict(prepared.history.detail)
+    attempt.times = prepared.times
+    if not settle(attempt, tz):
+        return None
+    attempt.times = ordered(attempt.times, choose_time(attempt.times, tz).chosen)
+    if attempt.outcome_source == "read":
+        attempt.extraction = "ocr"
+    elif attempt.outcome_source == "declared":
+        attempt.extraction = "log" if entry and entry.outcome else "option"
+    return attempt
+
+
+def _report_attempt(report: IngestReport, where: str, attempt: Attempt, tz: str) -> None:
+    """Say, for one recorded screenshot, what a person should know or look at."""
+    for line in rejected_lines(attempt.times):
+        report.warnings.append(f"{where}: {line}")
+    flags = set(attempt.flags)
+    if Flag.OUTCOME_CONFLICT in flags:
+        report.warnings.append(
+            f"{where}: the page reads {attempt.read_outcome} ({attempt.rule}) but "
+            f"{attempt.extra.get('declared_by', 'the declaration')} says "
+            f"{attempt.declared_outcome}: outcome unknown until a person reviews it"
+        )
+    if Flag.TIME_CONFLICT in flags:
+        report.warnings.append(f"{where}: {conflict_line(choose_time(attempt.times, tz), tz)}")
+    if Flag.WEAK_TIME in flags:
+        what = "the file date" if attempt.time_source == "mtime" else attempt.time_detail
+        report.warnings.append(f"{where}: time taken from {what} (weak); add it to a --log file")
+    for flag in (Flag.EDITED, Flag.REENCODED):
+        if flag in flags:
+            report.warnings.append(f"{where}: {flag.value}: {attempt.flag_detail.get(flag, '')}")
+    if needs_review(attempt):
+        report.details["to_review"] += 1
 
 
 def _recorded_files(ws: Workspace, applicant_id: str) -> frozenset[str]:
@@ -352,7 +305,9 @@ def _recorded_files(ws: Workspace, applicant_id: str) -> frozenset[str]:
     return frozenset(r[0] for r in rows)
 
 
-def _ocr_reader(ocr: bool | None, report: IngestReport) -> Callable[..., OcrResult] | None:
+def _ocr_reader(
+    ocr: bool | None, report: IngestReport, *, declared: bool
+) -> Callable[..., OcrResult] | None:
     """The OCR function to use, or None. ``ocr=None``: use it when available."""
     if ocr is False:
         return None
@@ -362,23 +317,14 @@ def _ocr_reader(ocr: bool | None, report: IngestReport) -> Callable[..., OcrResu
     if not available:
         if ocr is True:
             raise MissingDependency(f"--ocr: OCR unavailable: {reason}")
-        report.notices.append(f"OCR skipped: {reason}")
+        what = (
+            "outcomes are only what the log or --outcome declares"
+            if declared
+            else "outcomes stay unknown"
+        )
+        report.notices.append(
+            f"OCR skipped: {reason}; nothing was read on the images, so {what} "
+            "(run `guichets classify` once OCR is installed)"
+        )
         return None
     return read_screenshot
-
-
-def _apply_ocr(attempt: Attempt, result: OcrResult) -> None:
-    """Fill what OCR read; the outcome only when nothing more trusted (log, --outcome) set it."""
-    cls = result.classification
-    if attempt.outcome == Outcome.UNKNOWN.value and cls.outcome != Outcome.UNKNOWN.value:
-        attempt.outcome, attempt.extraction = cls.outcome, "ocr"
-        attempt.rule, attempt.confidence = cls.rule, cls.confidence
-        attempt.first_slot = cls.first_slot
-        attempt.last_publication, attempt.next_publication = (
-            cls.last_publication,
-            cls.next_publication,
-        )
-    if attempt.system == System.UNKNOWN.value:
-        attempt.system = cls.system
-    if attempt.url is None and cls.url:
-        attempt.url = cls.url

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from toolkit.errors import InputError
-from toolkit.model import TimeSource
+from toolkit.model import Precision, TimeSource
+from toolkit.provenance import localize
+
+__all__ = ["FoundTime", "localize", "time_from_filename", "time_from_image", "times_from_image"]
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -32,6 +33,8 @@ class FoundTime:
     value: datetime  # naive = device wall-clock time; aware when the source carries an offset
     source: TimeSource
     detail: str  # which reader and field, e.g. "filename:macos-fr", "png:Creation Time"
+    precision: str = Precision.SECOND.value
+    weak: bool = False  # a conversion date (ImageMagick date:create), not a capture time
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,12 @@ def _as_text(value: object) -> str:
     return str(value).strip().strip("\x00").strip() if value is not None else ""
 
 
+def _precision(raw: object) -> str:
+    """``minute`` for a metadata time written without seconds, ``second`` otherwise."""
+    text = _as_text(raw)
+    return Precision.SECOND.value if re.search(r"\d:\d\d:\d\d", text) else Precision.MINUTE.value
+
+
 def _parse_time(raw: object) -> datetime | None:
     """Read EXIF ("2025:03:12 10:06:32"), ISO 8601 or RFC 1123 times; None for anything else."""
     text = _as_text(raw)
@@ -234,6 +243,7 @@ _XMP_FIELDS = tuple(
 
 
 def _from_exif(img: Image.Image) -> FoundTime | None:
+    """The first EXIF time: when the picture was taken, else digitised, else changed."""
     try:
         with warnings.catch_warnings():  # corrupt EXIF is ignored here, not reported twice
             warnings.simplefilter("ignore")
@@ -248,7 +258,7 @@ def _from_exif(img: Image.Image) -> FoundTime | None:
         detail = f"exif:{name}"
         if value.tzinfo is None and (tz := _offset(tags.get(offset_tag))) is not None:
             value, detail = value.replace(tzinfo=tz), f"{detail}+{offset_name}"
-        return FoundTime(value, TimeSource.EXIF, detail)
+        return FoundTime(value, TimeSource.EXIF, detail, _precision(tags.get(tag)))
     return None
 
 
@@ -260,55 +270,54 @@ def _xmp_packets(info: Mapping[str, Any]) -> list[str]:
 def _from_xmp(packet: str, source: TimeSource) -> FoundTime | None:
     for field, regex in _XMP_FIELDS:
         for match in regex.finditer(packet):
-            value = _parse_time(match.group(1) or match.group(2))
+            raw = match.group(1) or match.group(2)
+            value = _parse_time(raw)
             if value is not None:
                 detail = field if field.startswith("xmp:") else f"xmp:{field}"
-                return FoundTime(value, source, detail)
+                return FoundTime(value, source, detail, _precision(raw))
     return None
 
 
-def time_from_image(img: Image.Image) -> FoundTime | None:
-    """The capture time stored in an opened image's metadata, or None.
-
-    EXIF (JPEG, PNG eXIf, WebP, HEIC) first, then PNG ``Creation Time``, then XMP, then
-    ImageMagick's ``date:create`` (the time a file was converted, so the weakest).
-    """
-    found = _from_exif(img)
-    if found is not None:
-        return found
+def image_info(img: Image.Image) -> dict[Any, Any]:
+    """The image's info and PNG text chunks (metadata the readers look at)."""
     info: dict[Any, Any] = dict(img.info)
     if img.format == "PNG":
         # Text chunks after the pixels are only seen once the image is loaded; if the file
         # is truncated, keep what was read before the pixels.
         with contextlib.suppress(Exception):
             info.update(getattr(img, "text", {}))
-    source = TimeSource.PNG_META if img.format == "PNG" else TimeSource.EXIF
-    value = _parse_time(info.get("Creation Time"))
-    if value is not None:
-        return FoundTime(value, source, "png:Creation Time")
-    for packet in _xmp_packets(info):
-        if (found := _from_xmp(packet, source)) is not None:
-            return found
-    value = _parse_time(info.get("date:create"))
-    return FoundTime(value, source, "png:date:create") if value is not None else None
+    return info
 
 
-def localize(value: datetime, tz: str) -> datetime:
-    """Place a naive wall-clock time in the IANA zone ``tz``; aware times are returned as is.
+def times_from_image(img: Image.Image) -> list[FoundTime]:
+    """Every capture time stored in an opened image's metadata, most telling first.
 
-    On the autumn DST change the repeated hour is read as its first occurrence; a time in
-    the spring gap (which no clock showed) is moved forward by the gap.
+    The first EXIF time (JPEG, PNG eXIf, WebP, HEIC), PNG ``Creation Time``, the first XMP
+    time, and ImageMagick's ``date:create`` (the time a file was converted: weak). Each is
+    a candidate of its own, so that two that disagree can be seen (toolkit.provenance).
     """
-    if value.tzinfo is not None and value.utcoffset() is not None:
-        return value
-    try:
-        zone = ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as "Europe"
-        raise InputError(
-            f"unknown time zone {tz!r}: use an IANA name such as Europe/Paris, "
-            "America/Cayenne or Indian/Reunion"
-        ) from None
-    aware = value.replace(tzinfo=zone, fold=0)
-    # In a gap, fold=0 applies the offset from before the change; the UTC round trip lands
-    # on the wall time after the change (02:30 -> 03:30 in Paris).
-    return aware.astimezone(UTC).astimezone(zone)
+    found: list[FoundTime] = []
+    exif = _from_exif(img)
+    if exif is not None:
+        found.append(exif)
+    info = image_info(img)
+    source = TimeSource.PNG_META if img.format == "PNG" else TimeSource.EXIF
+    raw = info.get("Creation Time")
+    value = _parse_time(raw)
+    if value is not None:
+        found.append(FoundTime(value, source, "png:Creation Time", _precision(raw)))
+    for packet in _xmp_packets(info):
+        if (xmp := _from_xmp(packet, source)) is not None:
+            found.append(xmp)
+            break
+    raw = info.get("date:create")
+    value = _parse_time(raw)
+    if value is not None:
+        found.append(FoundTime(value, source, "png:date:create", _precision(raw), weak=True))
+    return found
+
+
+def time_from_image(img: Image.Image) -> FoundTime | None:
+    """The most telling capture time stored in an image's metadata, or None."""
+    found = times_from_image(img)
+    return found[0] if found else None

@@ -26,16 +26,20 @@ from toolkit.errors import NotFound
 from toolkit.reference._text import fold
 from toolkit.reference.procedures import (
     ANEF_PROCEDURES,
+    GUICHET_PROCEDURES,
     PROCEDURE_LABELS_FR,
+    default_route,
     get_procedure,
     uses_anef,
 )
 
 __all__ = [
     "ANEF_PROCEDURES",
+    "GUICHET_PROCEDURES",
     "PARIS_POLICE",
     "PROCEDURE_LABELS_FR",
     "Prefecture",
+    "default_route",
     "get_prefecture",
     "get_procedure",
     "normalize_code",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from toolkit.errors import NotFound
-from toolkit.model import Procedure
+from toolkit.model import Procedure, Route
 from toolkit.reference._text import fold
 
 PROCEDURE_LABELS_FR: dict[str, str] = {
@@ -51,6 +51,20 @@ ANEF_PROCEDURES: frozenset[str] = frozenset(
 )
 
 
+# Procedures filed at the guichet of the préfecture (or the GUDA for asylum) for every
+# applicant. "premiere-demande" and "autre" have no default route: which one applies
+# depends on the kind of permit, which the slug does not say.
+GUICHET_PROCEDURES: frozenset[str] = frozenset(
+    {
+        Procedure.CHANGEMENT_SITUATION.value,
+        Procedure.REGULARISATION.value,
+        Procedure.RETRAIT_TITRE.value,
+        Procedure.RECEPISSE.value,
+        Procedure.ASILE.value,
+    }
+)
+
+
 def _procedure_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for slug, label in PROCEDURE_LABELS_FR.items():
@@ -81,3 +95,17 @@ def get_procedure(query: str) -> str:
 def uses_anef(procedure: str) -> bool:
     """Whether the procedure is filed on the ANEF portal (see ``ANEF_PROCEDURES``)."""
     return get_procedure(procedure) in ANEF_PROCEDURES
+
+
+def default_route(procedure: str) -> str:
+    """The filing route a procedure takes by default: ``anef``, ``guichet`` or ``unknown``.
+
+    Only a default: the applicant's own route (``applicant update --route``) always wins.
+    Schema 005 fills existing applicants from the same table.
+    """
+    slug = get_procedure(procedure)
+    if slug in ANEF_PROCEDURES:
+        return Route.ANEF.value
+    if slug in GUICHET_PROCEDURES:
+        return Route.GUICHET.value
+    return Route.UNKNOWN.value

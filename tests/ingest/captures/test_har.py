@@ -136,12 +136,12 @@ def test_booking_steps_before_the_answer_are_skipped() -> None:
         "1 page(s) without a booking outcome were skipped (home, menus, booking steps before "
         "the answer): https://www.example-prefecture.gouv.fr/booking/create/40123/0"
     ]
-    # alone, the same step page is what the session shows: the page did not give an answer
+    # alone, the same step page is what the session shows: a step, never a result
     (alone,) = har.read(_har([step]), "x.har")
     assert alone.classification is not None
     assert (alone.classification.outcome, alone.classification.rule) == (
-        "blocked",
-        "page.missing_anchor",
+        "unknown",
+        "ezbooking.conditions_step",
     )
     assert alone.notices == []
 
@@ -181,9 +181,6 @@ def test_unrecognised_pages_are_kept_when_nothing_else_is() -> None:
                _entry("https://x.gouv.fr/a.css", "text/css", "p{}")]),
          f"no page in this HAR (2 entries: images, scripts, styles or data only); {EXPORT} "
          "with the booking page loaded"),
-        (_har([{**_entry(EZ, "text/html", "<html></html>"), "startedDateTime": "hier soir"}]),
-         f"entry 0: unreadable startedDateTime 'hier soir' (HAR times are ISO 8601 with an "
-         f"offset); {EXPORT}"),
     ],
 )  # fmt: skip
 def test_bad_har(data: bytes, message: str) -> None:
@@ -203,3 +200,13 @@ def test_bad_har(data: bytes, message: str) -> None:
 )
 def test_sniff(head: bytes, expected: bool) -> None:
     assert har.sniff(head) is expected
+
+
+def test_unreadable_start_and_the_server_date_are_kept_as_candidates() -> None:
+    entry = {**_entry(EZ, "text/html", NO_SLOT), "startedDateTime": "hier soir"}
+    entry["response"]["headers"] = [{"name": "Date", "value": "Wed, 12 Mar 2025 09:06:32 GMT"}]
+    (record,) = har.read(_har([entry]), "x.har")
+    assert record.unreadable == [("har", "har:startedDateTime", "hier soir")]
+    assert [(t.detail, t.value) for t in record.times] == [
+        ("har:response Date", datetime(2025, 3, 12, 9, 6, 32, tzinfo=UTC))
+    ]

@@ -84,8 +84,9 @@ def test_every_format_recorded(ws: Workspace, applicant: str, tmp_path: Path) ->
          "2025-03-10 09:15:58", "received", "réponse automatique"),
         ("ezbooking-cp1252.html", 0, "online", "ezbooking", "slots_available", "ezbooking.slots",
          "mtime", "2025-03-12 09:30:00", None, None),
+        # the printed « 12/03/2025 10:06 » and the CreationDate agree: the latter gives seconds
         ("printed-chrome.pdf", 0, "online", "ezbooking", "no_slot", "ezbooking.no_slot",
-         "pdf_header", "2025-03-12 10:06:00", None, None),
+         "pdf_meta", "2025-03-12 10:06:41", None, None),
         ("printed-firefox.pdf", 0, "online", "rdv-prefecture", "no_slot", "rdvpref.no_slot",
          "pdf_header", "2025-03-12 14:30:00", None, None),
         ("rdvpref-blink.mhtml", 0, "online", "rdv-prefecture", "slots_available", "rdvpref.slots",
@@ -107,8 +108,8 @@ def test_every_format_recorded(ws: Workspace, applicant: str, tmp_path: Path) ->
     ]  # fmt: skip
     # slots, first slot and publication notices
     mhtml = ws.rows(
-        "SELECT slots, first_slot, last_publication, next_publication, url, extraction, confidence "
-        "FROM attempts WHERE original_name = 'rdvpref-blink.mhtml'"
+        "SELECT slots, first_slot, last_publication, next_publication, url, url_source, "
+        "extraction, confidence FROM attempts WHERE original_name = 'rdvpref-blink.mhtml'"
     )[0]
     assert mhtml == {
         "slots": 3,
@@ -116,6 +117,7 @@ def test_every_format_recorded(ws: Workspace, applicant: str, tmp_path: Path) ->
         "last_publication": datetime(2025, 3, 10, 14, 0),
         "next_publication": datetime(2025, 3, 17, 14, 0),
         "url": "https://rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/9876/creneau/",
+        "url_source": "read",
         "extraction": "rule",
         "confidence": 1.0,
     }
@@ -425,8 +427,8 @@ def test_cli_ingest_report_and_attempts_json(cli: Any, cli_applicant: str, tmp_p
     assert got == [
         ("sent-request.eml", "email", "unknown", "unknown", None, "email_header",
          "2025-03-10 09:15:42", "sent"),
-        ("printed-chrome.pdf", "online", "ezbooking", "no_slot", "ezbooking.no_slot", "pdf_header",
-         "2025-03-12 10:06:00", None),
+        ("printed-chrome.pdf", "online", "ezbooking", "no_slot", "ezbooking.no_slot", "pdf_meta",
+         "2025-03-12 10:06:41", None),
         ("session-503.har", "online", "ezbooking", "no_slot", "ezbooking.no_slot", "har",
          "2025-03-12 21:04:10", None),
         ("session-503.har", "online", "ezbooking", "error", "http.5xx", "har",

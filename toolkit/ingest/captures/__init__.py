@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from toolkit.ingest.records import IngestReport
     from toolkit.progress import ProgressCallback
+    from toolkit.provenance import TimeRange
     from toolkit.workspace import Workspace
 
 __all__ = ["READERS", "CaptureReader", "CaptureRecord", "detect", "ingest_captures"]
@@ -106,6 +107,7 @@ def ingest_captures(
     *,
     strict: bool = False,
     ocr: bool | None = None,
+    time_range: TimeRange | None = None,
     progress: ProgressCallback | None = None,
     file_times: Mapping[Path, datetime | None] | None = None,
 ) -> IngestReport:
@@ -115,10 +117,19 @@ def ingest_captures(
     .har, .pdf and .eml. Without ``strict``, valid files are recorded and problems are
     reported; with ``strict``, nothing is recorded unless every file is valid
     (ProblemsFound). ``ocr`` (for PDFs without a text layer): True requires it, None uses
-    it when available, False never. ``file_times``: see :func:`toolkit.ingest.inputs.expand`.
+    it when available, False never. ``time_range``: the times that can date an attempt
+    (default 2000-01-01 to now + 1 day); others are kept as rejected candidates. ``file_times``: see
+    :func:`toolkit.ingest.inputs.expand`.
     """
     from toolkit.ingest.captures.ingest import run
 
     return run(
-        ws, paths, applicant_id, strict=strict, ocr=ocr, progress=progress, file_times=file_times
+        ws,
+        paths,
+        applicant_id,
+        strict=strict,
+        ocr=ocr,
+        time_range=time_range,
+        progress=progress,
+        file_times=file_times,
     )

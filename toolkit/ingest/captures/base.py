@@ -15,11 +15,12 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from toolkit.errors import InputError
-from toolkit.model import Channel
+from toolkit.model import Channel, Precision
 
 if TYPE_CHECKING:
     from PIL import Image
 
+    from toolkit.ingest.timestamps import FoundTime
     from toolkit.model import Classification, TimeSource
 
 # ocr(image) -> text, as toolkit.classify.ocr.ocr_image.
@@ -49,6 +50,28 @@ class CaptureRecord:
     auto_reply: bool = False
     warnings: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    times: list[FoundTime] = field(default_factory=list)  # every time the reader found
+    unreadable: list[tuple[str, str, str]] = field(default_factory=list)  # source, detail, raw
+
+    def add_time(
+        self,
+        value: datetime | None,
+        source: TimeSource,
+        detail: str,
+        *,
+        precision: str = Precision.SECOND.value,
+        raw: str | None = None,
+    ) -> None:
+        """Keep a time found in the file; the first one is also the reader's own time
+        (``observed_at``). A time found but not readable is kept with its text."""
+        from toolkit.ingest.timestamps import FoundTime
+
+        if value is None:
+            self.unreadable.append((source.value, detail, (raw or "")[:200]))
+            return
+        self.times.append(FoundTime(value, source, detail, precision))
+        if self.observed_at is None:
+            self.observed_at, self.time_source, self.time_detail = value, source, detail
 
 
 class CaptureReader(Protocol):
@@ -160,6 +183,7 @@ def content_charset(content_type: str | None) -> str | None:
 # --- MIME headers (MHTML and e-mail) ----------------------------------------------------------
 
 HEADER_LINE = re.compile(rb"^[!-9;-~]+:")  # a MIME header field name and its colon
+_YEAR = re.compile(r"\b(\d{4})\s+\d{1,2}:\d{2}")  # the year written before the time
 
 
 def mime_date(raw: str | None) -> datetime | None:
@@ -177,6 +201,9 @@ def mime_date(raw: str | None) -> datetime | None:
         value = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    written = _YEAR.search(text)
+    if written and int(written.group(1)) != value.year:
+        return None  # « 0001 » read as 2001 by the two-digit-year rule: not what was written
     if value.tzinfo is None and re.search(r"(?:-0000|\b(?:UT|UTC|GMT|Z))\s*(?:\(.*\))?$", text):
         value = value.replace(tzinfo=UTC)
     return value

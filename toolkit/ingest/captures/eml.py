@@ -85,9 +85,6 @@ def read(data: bytes, name: str, *, ocr: OcrFunction | None = None) -> list[Capt
     subject = _value(msg, "Subject")
     body = _body(msg)
     record = CaptureRecord(
-        observed_at=when,
-        time_source=TimeSource.EMAIL_HEADER,
-        time_detail="email:Date",
         channel=Channel.EMAIL.value,
         subject=subject,
         text=body,
@@ -95,6 +92,7 @@ def read(data: bytes, name: str, *, ocr: OcrFunction | None = None) -> list[Capt
         sender=next(iter(_addresses(msg, "From")), None),
         recipients=tuple(_addresses(msg, "To") + _addresses(msg, "Cc")),
     )
+    record.add_time(when, TimeSource.EMAIL_HEADER, "email:Date", raw=raw_date)
     if _is_auto_reply(msg, subject, body):
         record.auto_reply, record.note = True, AUTO_REPLY_NOTE
     attached = [p.get_filename() or p.get_content_type() for p in msg.iter_attachments()]

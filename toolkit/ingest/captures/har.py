@@ -8,7 +8,9 @@ except RDV Préfecture's JSON answer carrying ``datePremiereDispo``. Redirects (
 not pages. The HTTP status is kept, so a 502/503/504 is an ``error`` whatever the body
 says. Bodies may be plain or base64 (``content.encoding``).
 
-Time: the entry's ``startedDateTime`` (time_source ``har``), which carries its offset.
+Time: the entry's ``startedDateTime`` (time_source ``har``, the browser's clock), which
+carries its offset, and the response's ``Date`` header (the server's clock) when the
+export kept it; both are time candidates, and a disagreement between them is flagged.
 Exports are expected sanitised (cookies and tokens removed); nothing here needs them.
 """
 
@@ -27,6 +29,7 @@ from toolkit.ingest.captures.base import (
     OcrFunction,
     charset_warnings,
     content_charset,
+    mime_date,
     page_text,
     strip_head,
 )
@@ -257,8 +260,11 @@ def _page(entry: dict[str, Any], index: int) -> _Found | None:
     elif http_status is None:  # the browser got no answer (Chrome: net::ERR_…)
         error = response.get("_error")
         record.note = f"no response ({error})" if error else "no response"
-    record.observed_at = _started(entry, index)
-    record.time_source, record.time_detail = TimeSource.HAR, "har:startedDateTime"
+    raw_start = entry.get("startedDateTime")
+    record.add_time(_started(raw_start), TimeSource.HAR, "har:startedDateTime", raw=str(raw_start))
+    server = _header(response, "date")
+    if server is not None:  # the server's clock, as it answered
+        record.add_time(mime_date(server), TimeSource.HAR, "har:response Date", raw=server)
     pageref = entry.get("pageref")
     return _Found(
         record,
@@ -277,12 +283,21 @@ def _b64(text: str, index: int) -> bytes:
         ) from None
 
 
-def _started(entry: dict[str, Any], index: int) -> datetime:
-    raw = entry.get("startedDateTime")
+def _started(raw: object) -> datetime | None:
+    """The entry's start (ISO 8601 with an offset); None when it cannot be read, which the
+    ingest keeps as an unreadable time and reports."""
+    if not isinstance(raw, str):
+        return None
     try:
-        return datetime.fromisoformat(str(raw).strip())
+        return datetime.fromisoformat(raw.strip())
     except ValueError:
-        raise InputError(
-            f"entry {index}: unreadable startedDateTime {raw!r} (HAR times are ISO 8601 with "
-            f"an offset); {_EXPORT_HINT}"
-        ) from None
+        return None
+
+
+def _header(message: dict[str, Any], name: str) -> str | None:
+    headers = message.get("headers")
+    for h in headers if isinstance(headers, list) else []:
+        h = _dict(h)
+        if str(h.get("name", "")).lower() == name and h.get("value"):
+            return str(h["value"])
+    return None

@@ -1,9 +1,10 @@
 """The ingest loop for captures: read every file, date and classify its pages, record them.
 
 All files are read before anything of theirs is written, in one transaction: a file is
-either recorded whole or reported, and ``strict`` rolls the whole batch back. Time, most
-trusted first: what the reader found in the file (HAR, MIME Date, printed PDF header,
-PDF metadata, OCR), then the file name, then the file's date (weak, flagged).
+either recorded whole or reported, and ``strict`` rolls the whole batch back. Every time
+found is a candidate (``attempt_times``): what the reader found in the file (HAR request
+and response, MIME Date, printed PDF header, PDF metadata, OCR), the file name (for a file
+of one page), the file's date (weak); :mod:`toolkit.provenance` chooses and flags.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from toolkit.errors import InputError, Problem
+from toolkit.ingest.candidates import Collector, conflict_line, ordered, rejected_lines
 from toolkit.ingest.captures import READERS, detect
 from toolkit.ingest.captures.base import CaptureRecord, NoTextLayer, OcrFunction
 from toolkit.ingest.inputs import EntryError, InputFile, expand
@@ -27,12 +28,14 @@ from toolkit.ingest.records import (
     known_attempt_ids,
     store_text,
 )
-from toolkit.model import Attempt, Channel, Outcome, System, TimeSource
+from toolkit.model import Attempt, Channel, Flag, Outcome, System
 from toolkit.progress import ProgressCallback, noop
+from toolkit.provenance import TimeRange, apply_reading, choose_time, needs_review, settle
 from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from datetime import datetime
     from pathlib import Path
 
     from PIL import Image
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
 
 
 _NAMED_DATE = re.compile(r"(?<!\d)20\d\d-[01]\d-[0-3]\d(?!\d)")
+_UNDATED = "record it with `guichets contact add` and its date in --at"
 
 
 class _Ocr:
@@ -121,6 +125,7 @@ def run(
     *,
     strict: bool = False,
     ocr: bool | None = None,
+    time_range: TimeRange | None = None,
     progress: ProgressCallback | None = None,
     file_times: Mapping[Path, datetime | None] | None = None,
 ) -> IngestReport:
@@ -130,7 +135,10 @@ def run(
 
     progress = progress or noop
     applicant = get_applicant(ws, applicant_id)
-    report = IngestReport(kind="captures", details={"unit": "attempt", "formats": {}})
+    report = IngestReport(
+        kind="captures",
+        details={"unit": "attempt", "formats": {}, "to_review": 0, "applicant": applicant.id},
+    )
     engine = _Ocr(ocr)
     inputs = list(expand(list(paths), report.problems, file_times=file_times))
     if not inputs and not report.problems:
@@ -148,7 +156,11 @@ def run(
             try:
                 read = _read(f, engine)
                 digest = sha256_bytes(read.data)
-                attempts = [_attempt(r, f, digest, applicant, email) for r in read.records]
+                single = len(read.records) == 1
+                attempts = [
+                    _attempt(r, f, digest, applicant, email, single=single, time_range=time_range)
+                    for r in read.records
+                ]
             except (InputError, EntryError) as e:
                 report.problems.append(Problem(f.display, str(e)))
                 continue
@@ -164,6 +176,7 @@ def run(
                 if aid not in known:
                     insert_attempt(ws, attempt, applicant, source_id, time_detail=detail)
                     report.rows += 1
+                    report.details["to_review"] += needs_review(attempt)
                 report.warnings += [f"{f.display}: {w}" for w in record.warnings]
                 report.notices += [f"{f.display}: {n}" for n in record.notices]
             report.recorded.append(f.display)
@@ -182,6 +195,7 @@ def run(
                 "files": len(report.recorded),
                 "duplicates": len(report.duplicates),
                 "rejected": len(report.problems),
+                "to_review": report.details["to_review"],
             },
         )
     return report
@@ -192,45 +206,42 @@ def _applicant_email(ws: Workspace, applicant_id: str) -> str | None:
     return (str(value).strip().lower() or None) if value else None
 
 
-def _time(record: CaptureRecord, f: InputFile, tz: str) -> tuple[datetime, TimeSource, str]:
-    """What the reader found, else the file name, else the file's date (weak)."""
-    from toolkit.ingest.timestamps import localize, time_from_filename
-
-    if record.observed_at is not None and record.time_source is not None:
-        detail = record.time_detail or record.time_source.value
-        return record.observed_at, record.time_source, detail
-    found = time_from_filename(f.name)
-    if found is not None:
-        return found.value, found.source, found.detail
-    if f.mtime is not None:
-        named = _NAMED_DATE.search(f.name)
-        day = localize(f.mtime, tz).date().isoformat()
-        clash = (
-            f" {day}, but its name says {named.group()}" if named and named.group() != day else ""
-        )
-        record.warnings.append(
-            f"time taken from the file date (weak){clash}; keep the original file, or print "
-            "the page to PDF or save it as MHTML, which record the time"
-        )
-        return f.mtime, TimeSource.MTIME, "mtime"
-    raise InputError("no time found in the file, its name or its date")
-
-
 def _attempt(
-    record: CaptureRecord, f: InputFile, digest: str, applicant: Applicant, email: str | None
+    record: CaptureRecord,
+    f: InputFile,
+    digest: str,
+    applicant: Applicant,
+    email: str | None,
+    *,
+    single: bool,
+    time_range: TimeRange | None,
 ) -> tuple[Attempt, str]:
     """The attempt for one record and its time detail; InputError if it cannot be dated.
 
+    Every time the reader found is a candidate, with the file name's (for a file holding
+    one page, or a page the reader could not date) and the file's date (weak).
     Warnings and notices go to the record; the loop reports them if the file is recorded.
     """
-    from toolkit.ingest.timestamps import localize
+    from toolkit.ingest.timestamps import time_from_filename
 
-    when, source, detail = _time(record, f, applicant.tz)
+    collect = Collector(applicant.tz, time_range)
+    for found in record.times:
+        collect.found(found)
+    for source, detail, raw in record.unreadable:
+        collect.add(None, source, detail, raw=raw)
+    own = [c for c in collect.times if c.usable]
+    if record.channel == Channel.EMAIL and not own:
+        why = "; ".join(rejected_lines(collect.times)) or "no readable Date header"
+        raise InputError(f"the e-mail cannot be dated ({why}); {_UNDATED}")
+    named = time_from_filename(f.name)
+    if named is not None and (single or not own):
+        collect.found(named)
+    collect.mtime(f.mtime)
     attempt = Attempt(
         applicant_id=applicant.id,
         channel=record.channel,
-        observed_at=localize(when, applicant.tz),
-        time_source=source.value,
+        observed_at=None,  # type: ignore[arg-type]  # set by settle()
+        time_source="",
         file_sha256=digest,
         original_name=f.name,
         part=record.part,
@@ -240,17 +251,43 @@ def _attempt(
     )
     cls = record.classification
     if cls is not None:
-        attempt.system, attempt.outcome, attempt.rule = cls.system, cls.outcome, cls.rule
-        attempt.slots, attempt.first_slot = cls.slots, cls.first_slot
         attempt.url = cls.url or record.url
-        attempt.confidence, attempt.extraction = cls.confidence, record.extraction
-        attempt.last_publication = _local(cls.last_publication, applicant.tz)
-        attempt.next_publication = _local(cls.next_publication, applicant.tz)
+        apply_reading(attempt, cls, applicant.tz)
+    if attempt.url:
+        attempt.url_source = "read"  # in the saved page, the HAR or the printed header
+    attempt.http_status = record.http_status
+    attempt.times = collect.times
+    if not settle(attempt, applicant.tz):
+        why = "; ".join(rejected_lines(collect.times))
+        raise InputError(
+            f"no time found in the file, its name or its date{f' ({why})' if why else ''}"
+        )
+    attempt.times = ordered(attempt.times, choose_time(attempt.times, applicant.tz).chosen)
+    if attempt.outcome_source == "read":
+        attempt.extraction = record.extraction
+    for line in rejected_lines(attempt.times):
+        record.warnings.append(line)
+    if Flag.TIME_CONFLICT in attempt.flags:
+        record.warnings.append(
+            str(conflict_line(choose_time(attempt.times, applicant.tz), applicant.tz))
+        )
+    if Flag.WEAK_TIME in attempt.flags:
+        named_day = _NAMED_DATE.search(f.name)
+        day = attempt.observed_at.astimezone(ZoneInfo(applicant.tz)).date().isoformat()
+        clash = (
+            f" {day}, but its name says {named_day.group()}"
+            if named_day and named_day.group() != day
+            else ""
+        )
+        record.warnings.append(
+            f"time taken from the file date (weak){clash}; keep the original file, or print "
+            "the page to PDF or save it as MHTML, which record the time"
+        )
     if record.channel == Channel.EMAIL:
         attempt.direction = _direction(record, email)
         if attempt.direction == "sent" and record.auto_reply:
             attempt.note = None  # the applicant's own out-of-office, not the préfecture's answer
-    return attempt, detail
+    return attempt, attempt.time_detail or ""
 
 
 def _direction(record: CaptureRecord, email: str | None) -> str | None:
@@ -270,10 +307,3 @@ def _direction(record: CaptureRecord, email: str | None) -> str | None:
             "direction left blank: neither From nor To/Cc is the applicant's e-mail address"
         )
     return None
-
-
-def _local(value: datetime | None, tz: str) -> datetime | None:
-    """Publication times are stored as naive local times (TIMESTAMP)."""
-    if value is None or value.tzinfo is None:
-        return value
-    return value.astimezone(ZoneInfo(tz)).replace(tzinfo=None)

@@ -71,12 +71,8 @@ def read(data: bytes, name: str, *, ocr: OcrFunction | None = None) -> list[Capt
         warnings=charset_warnings(payload, declared, markup),
     )
     raw_date = _header(msg, "Date")
-    when = mime_date(raw_date)
-    if when is not None:
-        record.observed_at, record.time_source = when, TimeSource.EMAIL_HEADER
-        record.time_detail = "mhtml:Date"
-    elif raw_date:
-        record.warnings.append(f"unreadable Date header {raw_date!r}; dated from the file instead")
+    if raw_date:
+        record.add_time(mime_date(raw_date), TimeSource.EMAIL_HEADER, "mhtml:Date", raw=raw_date)
     if any(type(d).__name__ == "CloseBoundaryNotFoundDefect" for d in msg.defects):
         record.warnings.append(
             "the archive is incomplete (no closing boundary); the page was read as far as it goes"

@@ -98,6 +98,12 @@ def _build(
     return value, form + (" 12h" if ampm else "")
 
 
+def _printed_precision(value: datetime, band: str) -> str:
+    """``second`` when the printed time shows seconds, else ``minute``."""
+    shown = f"{value:%H:%M:%S}"
+    return "second" if shown in band or value.second else "minute"
+
+
 @dataclass
 class _Layer:
     pages: list[str]
@@ -119,8 +125,8 @@ def read(data: bytes, name: str, *, ocr: OcrFunction | None = None) -> list[Capt
         for where, band in _bands(layer.margins):
             found = printed_time(band)
             if found is not None and record.observed_at is None:
-                record.observed_at, record.time_source = found[0], TimeSource.PDF_HEADER
-                record.time_detail = f"pdf_header:{where}:{found[1]}"
+                record.add_time(found[0], TimeSource.PDF_HEADER, f"pdf_header:{where}:{found[1]}",
+                                precision=_printed_precision(found[0], band))  # fmt: skip
             url = url or _band_url(band)
     else:
         if ocr is None:
@@ -133,12 +139,11 @@ def read(data: bytes, name: str, *, ocr: OcrFunction | None = None) -> list[Capt
         edges = _ocr_edges(pages[0])
         found = printed_time(edges)
         if found is not None:
-            record.observed_at, record.time_source = found[0], TimeSource.OCR
-            record.time_detail = f"ocr:pdf-header:{found[1]}"
+            record.add_time(found[0], TimeSource.OCR, f"ocr:pdf-header:{found[1]}",
+                            precision=_printed_precision(found[0], edges))  # fmt: skip
         url = _band_url(edges)
-    if record.observed_at is None and created is not None:
-        record.observed_at, record.time_source = created, TimeSource.PDF_META
-        record.time_detail = "pdf_meta:CreationDate"
+    if created is not None:  # the PDF's own creation date: one more candidate
+        record.add_time(created, TimeSource.PDF_META, "pdf_meta:CreationDate")
     limit = MAX_OCR_PAGES if record.extraction == "ocr" else MAX_PAGES
     if layer.total > limit:
         record.warnings.append(
@@ -180,9 +185,10 @@ def _open_check(data: bytes) -> datetime | None:
         )
     try:
         meta = reader.metadata
-        return meta.creation_date if meta is not None else None
-    except Exception:  # an unreadable date only loses a fallback time
+        created = meta.creation_date if meta is not None else None
+    except Exception:  # an unreadable date (year 0, year 1 with an offset…) loses a candidate
         return None
+    return created if isinstance(created, datetime) else None
 
 
 def _text_layer(data: bytes) -> _Layer:

@@ -94,18 +94,22 @@ def revision(ws: Workspace) -> str:
 
 def outputs(web: Web, applicant: str) -> dict[str, Any]:
     """What the app already generated for this dossier (its own folder under out/web)."""
-    from toolkit.documents.letters import LETTER_KINDS
+    from toolkit.documents.letter_kinds import LETTER_KINDS
 
     folder = web.dossier_dir(applicant)
-    found: dict[str, Any] = {"exhibits": None, "letters": []}
+    found: dict[str, Any] = {"exhibits": None, "letters": {}}
     archive = folder / f"pieces-{applicant}.zip"
     if archive.is_file():
         found["exhibits"] = {"url": web.download_url(archive), "size": archive.stat().st_size}
-    for kind, title in LETTER_KINDS.items():
-        files = [folder / "courriers" / f"{kind}{ext}" for ext in (".docx", ".pdf")]
-        links = [(p.suffix[1:].upper(), web.download_url(p)) for p in files if p.is_file()]
+    for kind in LETTER_KINDS:
+        files = (("Word", f"{kind}.docx"), ("PDF", f"{kind}.pdf"), ("note", f"{kind}-note.docx"))
+        links = [
+            (label, web.download_url(folder / "courriers" / name))
+            for label, name in files
+            if (folder / "courriers" / name).is_file()
+        ]
         if links:
-            found["letters"].append({"kind": kind, "title": title, "links": links})
+            found["letters"][kind] = links
     return found
 
 
@@ -113,7 +117,8 @@ def dossier(request: Request) -> Response:
     from toolkit.applicants import show_applicant
     from toolkit.attempts import attempt_records
     from toolkit.contacts import CONTACT_CHANNELS
-    from toolkit.documents.letters import LETTER_KINDS, soffice
+    from toolkit.documents.letter_kinds import LETTER_KINDS, SIGNERS
+    from toolkit.documents.letters import soffice
     from toolkit.indicators.readiness import check_readiness
     from toolkit.ingest.documents import DOCUMENT_KINDS, list_documents
     from toolkit.model import CHANNEL_LABELS_FR
@@ -143,7 +148,8 @@ def dossier(request: Request) -> Response:
         document_kinds=DOCUMENT_KINDS,
         contact_channels=[(c, CHANNEL_LABELS_FR.get(c, c)) for c in CONTACT_CHANNELS],
         directions=DIRECTIONS_FR,
-        letter_kinds=LETTER_KINDS,
+        letter_kinds={k: v.title for k, v in LETTER_KINDS.items()},
+        signers=SIGNERS,
         pdf_letters=soffice() is not None,
         identity_labels={name: label for name, label, *_ in IDENTITY_FORM},
         outputs=outputs(web, applicant),

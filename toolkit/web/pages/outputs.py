@@ -77,40 +77,46 @@ def exhibits(request: Request, form: Any) -> Response:
 
 
 def letter(request: Request, form: Any) -> Response:
-    from toolkit.documents.letters import LETTER_KINDS
+    """Write one letter (DOCX, its note for the lawyer, and PDF when LibreOffice is here)."""
+    from toolkit.documents.letter_kinds import LETTER_KINDS, SIGNERS
 
     web = web_of(request)
     applicant = request.path_params["applicant"]
     kind = str(form.get("kind", ""))
     if kind not in LETTER_KINDS:
         raise InputError(f"unknown letter {kind!r}; use one of: {', '.join(LETTER_KINDS)}")
+    title = LETTER_KINDS[kind].title
+    draft = form.get("draft") == "1"
+    signer = str(form.get("signer") or "") or None
+    if signer is not None and signer not in SIGNERS:
+        raise InputError(f"signer {signer!r}: use one of {', '.join(SIGNERS)}")
     folder = web.dossier_dir(applicant)
 
     def work(progress: Progress) -> Outcome:
         from toolkit.documents.letters import build_letter, soffice
 
         pieces = folder / "pieces"
-        pdf = soffice() is not None
         with _writing(web, progress) as ws:
             progress(0, 1, "rédaction")
-            out = build_letter(
-                ws, applicant, kind, folder / "courriers" / f"{kind}.docx", pdf=pdf,
+            made = build_letter(
+                ws, applicant, kind, folder / "courriers" / f"{kind}.docx",
+                pdf=soffice() is not None, draft=draft, signer=signer,
                 exhibits=pieces if (pieces / "manifest.json").is_file() else None,
             )  # fmt: skip
-        links = [Link("Télécharger (Word, modifiable)", web.download_url(out))]
-        if pdf:
-            links.append(Link("Télécharger (PDF)", web.download_url(out.with_suffix(".pdf"))))
-        notes = [] if pdf else ["LibreOffice n'est pas installé : ouvrez le fichier Word et "
-                                "enregistrez-le en PDF."]  # fmt: skip
-        return Outcome(
-            message=f"{LETTER_KINDS[kind]} : document Word prêt à relire et compléter.",
-            links=links,
-            notes=notes,
-        )
+        links = [Link("Télécharger la lettre (Word, modifiable)", web.download_url(made.docx))]
+        if made.pdf is not None:
+            links.append(Link("Télécharger la lettre (PDF)", web.download_url(made.pdf)))
+        links.append(Link("Note pour l'avocat (à ne pas déposer)", web.download_url(made.note)))
+        notes = list(made.warnings)
+        if made.pdf is None:
+            notes.append("LibreOffice is not installed: open the Word file and save it as PDF")
+        state = "brouillon, chaque manque marqué « À vérifier »" if made.draft else "à relire"
+        return Outcome(message=f"{title} : document Word prêt ({state}).", links=links,
+                       notes=notes)  # fmt: skip
 
     job, _ = web.jobs.start(
-        "letter", f"letter:{applicant}:{kind}", f"{LETTER_KINDS[kind]} — dossier {applicant}",
-        work, applicant=applicant,
+        "letter", f"letter:{applicant}:{kind}", f"{title} — dossier {applicant}", work,
+        applicant=applicant,
     )  # fmt: skip
     return started(request, job.id)
 

@@ -11,8 +11,8 @@ from classify.test_ocr import NO_SLOT_HEADING, NO_SLOT_MESSAGE, needs_tesseract,
 from PIL import Image
 
 from toolkit.classify import ocr as ocr_mod
-from toolkit.classify.reclassify import reclassify
 from toolkit.errors import MissingDependency, NotFound
+from toolkit.ingest.reclassify import reclassify
 from toolkit.ingest.records import store_text
 from toolkit.ingest.screenshots import ingest_screenshots
 
@@ -70,17 +70,34 @@ def test_stored_ocr_text_is_reused_without_tesseract(
     assert (again.examined, again.changed) == (0, 0)
 
 
-def test_outcomes_a_person_gave_are_never_overridden(
+def test_a_declared_outcome_that_the_reading_contradicts_is_a_conflict(
     ws, applicant: str, tmp_path: Path, no_ocr
 ) -> None:
     ingest_screenshots(ws, [shot(tmp_path / "a.png")], applicant, ocr=False, outcome="error")
+    assert attempt(ws, "a.png")["outcome"] == "error"  # declared, nothing read yet
     sha = ws.scalar("SELECT file_sha256 FROM attempts")
     with ws.transaction():
         store_text(ws, sha, 0, "ocr", NO_SLOT_TEXT)
-    report = reclassify(ws, applicant, all_attempts=True)
-    assert (report.examined, report.changed) == (0, 0)
-    row = attempt(ws, "a.png")
-    assert (row["outcome"], row["extraction"]) == ("error", "option")
+    report = reclassify(ws, applicant)
+    assert (report.examined, report.changed) == (1, 1)
+    assert report.changes[0]["flags"] == ["outcome_conflict"]
+    assert "1 in conflict with the declared outcome (guichets review)" in report.summary()
+    row = ws.rows(
+        "SELECT outcome, outcome_source, read_outcome, declared_outcome, flags FROM attempts"
+    )[0]
+    assert row == {
+        "outcome": "unknown",
+        "outcome_source": None,
+        "read_outcome": "no_slot",
+        "declared_outcome": "error",
+        "flags": ["outcome_conflict"],
+    }
+    # a person's review stays whatever a later reading says
+    with ws.transaction():
+        ws.sql("UPDATE attempts SET outcome = 'error', outcome_source = 'reviewed', flags = []")
+    again = reclassify(ws, applicant, all_attempts=True)
+    assert again.changed == 0
+    assert attempt(ws, "a.png")["outcome"] == "error"
 
 
 def test_all_reclassifies_ocr_outcomes_with_the_current_table(
@@ -91,7 +108,10 @@ def test_all_reclassifies_ocr_outcomes_with_the_current_table(
     with ws.transaction():
         store_text(ws, sha, 0, "ocr", NO_SLOT_TEXT)
         # an earlier, wrong reading
-        ws.sql("UPDATE attempts SET outcome = 'captcha', rule = 'old', extraction = 'ocr'")
+        ws.sql(
+            "UPDATE attempts SET outcome = 'captcha', read_outcome = 'captcha', rule = 'old', "
+            "outcome_source = 'read', extraction = 'ocr'"
+        )
     assert reclassify(ws, applicant).examined == 0  # not unknown: left alone by default
     report = reclassify(ws, applicant, all_attempts=True)
     assert report.changed == 1
@@ -151,7 +171,7 @@ def test_cli_classify_end_to_end(cli, cli_applicant: str, tmp_path: Path) -> Non
         "ezbooking.no_slot",
         "ezbooking",
     )
-    assert (no_slot["time_source"], no_slot["local_time"]) == ("ocr", "2025-03-12 10:06:00")
+    assert (no_slot["time_source"], no_slot["local_time"]) == ("ocr", "2025-03-12 10:06")
     captcha = after["Screenshot_20250313-140309.png"]
     assert (captcha["outcome"], captcha["rule"]) == ("captcha", "captcha.invalid")
     assert captcha["time_source"] == "filename"
