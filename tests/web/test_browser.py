@@ -139,8 +139,11 @@ def test_a_lawyer_goes_from_screenshots_to_a_zip_of_pieces(
     page.wait_for_selector("text=Dossier créé")
     snap(page, shots, "03-dossier-vide")
 
-    page.set_input_files("#preuves-fichiers", [str(SHOTS / n) for n in THREE])
-    assert page.inner_text("[data-chosen]") == "3 fichiers prêts à envoyer."
+    journal = tmp_path / "journal.csv"  # the applicant's journal: 30 minutes off one name
+    journal.write_text(f"fichier;date;heure;résultat\n{THREE[0]};24/02/2025;07:45;pas de créneau\n",
+                       encoding="utf-8")  # fmt: skip
+    page.set_input_files("#preuves-fichiers", [*(str(SHOTS / n) for n in THREE), str(journal)])
+    assert page.inner_text("[data-chosen]") == "4 fichiers prêts à envoyer."
     page.uncheck("#ocr")
     page.click("text=Envoyer les fichiers")
     text = finish_job(page)
@@ -148,6 +151,21 @@ def test_a_lawyer_goes_from_screenshots_to_a_zip_of_pieces(
     snap(page, shots, "04-tache-ajout")
     page.click("text=Retour au dossier 2025-017")
     assert "3 tentative(s) et contact(s)" in page.inner_text("main")
+    # without OCR nothing read the two others' outcome: they wait for a person too
+    assert "3 tentative(s) à vérifier" in page.inner_text("main")
+
+    page.click("a:has-text('Vérifier')")  # resolve the time conflict as a person
+    conflict = page.locator("section.review", has_text=THREE[0])
+    assert "heures de sources différentes en désaccord" in conflict.inner_text()
+    snap(page, shots, "05a-a-verifier")
+    conflict.locator("input[name=time]").fill("2025-02-24 07:15")
+    conflict.locator("input[name=note]").fill("heure du téléphone visible sur la capture")
+    conflict.locator("button").click()
+    page.wait_for_selector("text=Vérification enregistrée")
+    assert "heures de sources différentes en désaccord" not in page.inner_text("main")
+    assert page.locator("section.review").count() == 2
+    page.click("text=Retour au dossier")
+    assert "2 tentative(s) à vérifier" in page.inner_text("main")
     assert page.locator("img.thumb").count() == 3
     snap(page, shots, "05-dossier-trois-captures")  # scrolled: the lazy thumbnails load
     loaded = page.evaluate(
@@ -170,7 +188,7 @@ def test_a_lawyer_goes_from_screenshots_to_a_zip_of_pieces(
     with open_workspace(root, read_only=True) as ws:
         assert ws.scalar("SELECT count(*) FROM attempts WHERE applicant_id = '2025-017'") == 3
         actions = [e["action"] for e in custody_entries(ws.con, applicant="2025-017")]
-    assert {"applicant.add", "ingest.screenshots", "exhibits.build"} <= set(actions)
+    assert {"applicant.add", "ingest.screenshots", "review", "exhibits.build"} <= set(actions)
     page.goto(server.base + "/dossiers/2025-017/tracabilite")
     snap(page, shots, "07-tracabilite")
 

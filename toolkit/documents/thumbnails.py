@@ -58,7 +58,7 @@ def _image_thumbnail(data: bytes, width: int) -> bytes | None:
     from PIL import Image
 
     from toolkit.errors import InputError
-    from toolkit.ingest.screenshots import decode_image
+    from toolkit.ingest.images import decode_image
 
     try:
         decoded = decode_image(data)

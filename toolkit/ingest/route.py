@@ -73,7 +73,7 @@ class RoutedIngest:
 
 
 def _is_image(path: Path) -> bool:
-    from toolkit.ingest.screenshots import sniff
+    from toolkit.ingest.images import sniff
 
     try:
         with open(path, "rb") as f:

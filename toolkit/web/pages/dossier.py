@@ -3,6 +3,7 @@ the forms that add to it."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from starlette.requests import Request
@@ -14,7 +15,6 @@ from toolkit.web.common import (
     Web,
     cached_image,
     form_action,
-    fr_local,
     guarded,
     png,
     render,
@@ -46,6 +46,8 @@ class Row(NamedTuple):
     channel: str
     note: str
     outcome: str
+    outcome_source: str
+    flags: str
     system: str
     robot: str
     robot_class: str
@@ -55,7 +57,14 @@ class Row(NamedTuple):
 
 
 def table_rows(attempts: list[dict[str, Any]]) -> list[Row]:
-    from toolkit.model import CHANNEL_LABELS_FR, OUTCOME_LABELS_FR, TIME_SOURCE_LABELS_FR
+    from toolkit.frenchdates import stamp_fr
+    from toolkit.model import (
+        CHANNEL_LABELS_FR,
+        FLAG_LABELS_FR,
+        OUTCOME_LABELS_FR,
+        OUTCOME_SOURCE_LABELS_FR,
+        TIME_SOURCE_LABELS_FR,
+    )
 
     directions = {"sent": ", envoyé", "received": ", reçu"}
     rows = []
@@ -65,13 +74,19 @@ def table_rows(attempts: list[dict[str, Any]]) -> list[Row]:
         file = r["file"] or ""
         rows.append(
             Row(
-                when=fr_local(r["local_time"]),
+                when=stamp_fr(
+                    datetime.fromisoformat(r["observed_at"]), r["time_precision"], zone=False
+                ),
                 source=TIME_SOURCE_LABELS_FR.get(r["time_source"], r["time_source"]),
                 weak=bool(r["weak_time"]),
                 channel=CHANNEL_LABELS_FR.get(r["channel"], r["channel"])
                 + directions.get(r["direction"] or "", ""),
                 note=r["note"] or "",
                 outcome=OUTCOME_LABELS_FR.get(r["outcome"], r["outcome"]) if online else "—",
+                outcome_source=OUTCOME_SOURCE_LABELS_FR.get(r["outcome_source"] or "", "")
+                if online
+                else "",
+                flags=" ; ".join(FLAG_LABELS_FR.get(f, f) for f in r["flags"]),
                 system=r["system"] or "—",
                 robot=robot,
                 robot_class=robot_class,
@@ -122,6 +137,7 @@ def dossier(request: Request) -> Response:
     from toolkit.indicators.readiness import check_readiness
     from toolkit.ingest.documents import DOCUMENT_KINDS, list_documents
     from toolkit.model import CHANNEL_LABELS_FR
+    from toolkit.provenance import record_needs_review
     from toolkit.reference import PROCEDURE_LABELS_FR
 
     web = web_of(request)
@@ -142,6 +158,7 @@ def dossier(request: Request) -> Response:
         levels=LEVELS_FR,
         verdict_class=VERDICT_CLASS[check["verdict"]],
         rows=table_rows(attempts),
+        to_review=sum(1 for r in attempts if record_needs_review(r)),
         online=sum(1 for r in attempts if r["channel"] == "online"),
         chart_rev=state if attempts else None,
         documents=documents,
