@@ -52,7 +52,8 @@ def test_one_call_records_screenshots_log_and_pages(
     assert result.log is not None and result.log.endswith("journal-captures.csv")
     sources = dict(ws.sql("SELECT original_name, time_source FROM attempts").fetchall())
     assert sources["rdv prefecture.png"] == "log"
-    assert sources["Screenshot_20250224-071512.png"] == "log"
+    # the name the device wrote outranks the journal; the journal dates what has no name time
+    assert sources["Screenshot_20250224-071512.png"] == "filename"
     assert sources["ezbooking-2025-03-20_18-42-05.html"] == "filename"
 
 

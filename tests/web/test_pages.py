@@ -126,7 +126,7 @@ def test_a_contact_and_a_document(client: TestClient) -> None:
     )  # fmt: skip
     assert r.status_code == 303
     page = client.get("/dossiers/w-76").text
-    assert "18/03/2025 09:40:00" in page and "CCC 0806 001 620" in page
+    assert "18/03/2025 09:40</td>" in page and "CCC 0806 001 620" in page  # at the minute typed
     pdf = SAMPLE / "documents" / "attestation-ccc.pdf"
     job = wait_job(
         client,
@@ -168,10 +168,18 @@ def test_a_letter_as_word_and_pdf(client: TestClient) -> None:
     from toolkit.documents.letters import soffice
 
     _three(client)
-    job = wait_job(
+    refused = wait_job(
         client, client.post("/dossiers/w-76/courriers", data={"csrf": csrf(client), "kind": "ddd"})
     )
+    assert refused["status"] == "failed"  # three attempts: the file is insufficient
+    assert refused["error"].startswith("Demande refusée — letter ddd for w-76 refused")
+    job = wait_job(
+        client,
+        client.post("/dossiers/w-76/courriers",
+                    data={"csrf": csrf(client), "kind": "ddd", "draft": "1"}),
+    )  # fmt: skip
     assert job["status"] == "done", job
+    assert "brouillon" in job["message"]
     urls = [link["url"] for link in job["links"] if link["url"].startswith("/telechargements/")]
     docx = client.get(urls[0])
     assert docx.headers["content-type"].endswith("wordprocessingml.document")
@@ -179,8 +187,11 @@ def test_a_letter_as_word_and_pdf(client: TestClient) -> None:
 
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     assert "Défenseur des droits" in text
+    assert "À vérifier" in text
     if soffice():
         assert client.get(urls[1]).content.startswith(b"%PDF")
+    note = client.get(urls[-1])
+    assert "Note pour l" in "\n".join(p.text for p in Document(io.BytesIO(note.content)).paragraphs)
 
 
 def test_downloads_stay_inside_the_apps_own_folder(client: TestClient) -> None:

@@ -63,7 +63,16 @@ def create_app(
 ) -> Starlette:
     """The app for ``workspace`` (which must exist). ``token``: the secret every request
     must carry (random when None: read it back from ``app.state.web.secrets.token``)."""
-    from toolkit.web.pages import associations, dossier, evidence, home, jobs, outputs, review
+    from toolkit.web.pages import (
+        associations,
+        dossier,
+        evidence,
+        facts,
+        home,
+        jobs,
+        outputs,
+        review,
+    )
 
     hosts = allowed_hosts or (f"127.0.0.1:{port}", f"localhost:{port}")
     secrets = Secrets(
@@ -92,6 +101,7 @@ def create_app(
         *jobs.routes(),
         *associations.routes(),
         *review.routes(),
+        *facts.routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 

@@ -136,7 +136,12 @@ def dossier(request: Request) -> Response:
     from toolkit.documents.letters import soffice
     from toolkit.indicators.readiness import check_readiness
     from toolkit.ingest.documents import DOCUMENT_KINDS, list_documents
-    from toolkit.model import CHANNEL_LABELS_FR
+    from toolkit.model import (
+        CHANNEL_LABELS_FR,
+        DECISION_LABELS_FR,
+        OQTF_LABELS_FR,
+        ROUTE_LABELS_FR,
+    )
     from toolkit.provenance import record_needs_review
     from toolkit.reference import PROCEDURE_LABELS_FR
 
@@ -172,6 +177,11 @@ def dossier(request: Request) -> Response:
         outputs=outputs(web, applicant),
         jobs=web.jobs.recent(applicant=applicant, limit=6),
         created=request.query_params.get("cree") == "1",
+        changed=request.query_params.get("modifie") == "1",
+        demand_added=request.query_params.get("demande") == "1",
+        route_fr=ROUTE_LABELS_FR,
+        oqtf_fr=OQTF_LABELS_FR,
+        decision_fr=DECISION_LABELS_FR,
         added=request.query_params.get("contact") == "1",
     )
 

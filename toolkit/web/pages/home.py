@@ -24,12 +24,16 @@ IDENTITY_FORM = (
 )  # fmt: skip
 
 
-def _choices() -> dict[str, Any]:
+def choices() -> dict[str, Any]:
+    """The lists a dossier's form offers, in French."""
+    from toolkit.model import OQTF_LABELS_FR, ROUTE_LABELS_FR
     from toolkit.reference import PROCEDURE_LABELS_FR, prefectures
 
     return {
         "prefectures": [(p.code, f"{p.code} — {p.label_fr}") for p in prefectures()],
         "procedures": list(PROCEDURE_LABELS_FR.items()),
+        "routes": list(ROUTE_LABELS_FR.items()),
+        "oqtfs": list(OQTF_LABELS_FR.items()),
         "identity_form": IDENTITY_FORM,
     }
 
@@ -52,7 +56,9 @@ def home(request: Request) -> Response:
 
 
 def new_dossier(request: Request) -> Response:
-    return render(request, "dossier_new.html", title="Nouveau dossier", values={}, **_choices())
+    return render(
+        request, "dossier_new.html", title="Nouveau dossier", values={}, editing=False, **choices()
+    )
 
 
 def create_dossier(request: Request, form: Any) -> Response:
@@ -68,6 +74,9 @@ def create_dossier(request: Request, form: Any) -> Response:
                 prefecture=values.get("prefecture", ""),
                 procedure=values.get("procedure", ""),
                 permit_expiry=values.get("permit_expiry") or None,
+                route=values.get("route") or None,
+                oqtf=values.get("oqtf") or None,
+                oqtf_date=values.get("oqtf_date") or None,
                 **identity,
             )
     except GuichetsError as e:
@@ -80,7 +89,8 @@ def create_dossier(request: Request, form: Any) -> Response:
             values=values,
             error=f"Le dossier n'a pas été créé. {text}",
             detail=str(e),
-            **_choices(),
+            editing=False,
+            **choices(),
         )
     return see_other(f"/dossiers/{a.id}?cree=1")
 
