@@ -86,8 +86,9 @@ def table_rows(attempts: list[dict[str, Any]]) -> list[Row]:
                 outcome_source=OUTCOME_SOURCE_LABELS_FR.get(r["outcome_source"] or "", "")
                 if online
                 else "",
-                flags=" ; ".join(FLAG_LABELS_FR.get(f, f) for f in r["flags"]),
-                system=r["system"] or "—",
+                flags=" ; ".join(FLAG_LABELS_FR.get(f, f) for f in r["flags"])
+                or ("résultat non déterminé" if online and r["outcome"] == "unknown" else ""),
+                system="non reconnu" if r["system"] in (None, "unknown") else r["system"],
                 robot=robot,
                 robot_class=robot_class,
                 sha256=r["sha256"] or "",
