@@ -140,6 +140,11 @@ OUTPUTS: dict[str, tuple[int, str]] = {
     "letter ddd": (0, "réclamation au Défenseur des droits (Word, à relire et signer)"),
     "letter prefecture": (0, "demande de rendez-vous au préfet (Word, à relire et signer)"),
     "letter requete": (0, "projet de requête en référé « mesures utiles » (Word, pour l'avocat)"),
+    "note ddd": (0, "note pour l'avocat jointe à la réclamation : ce que la lettre laisse de côté "
+                    "(à ne pas déposer)"),
+    "note prefecture": (0, "note pour l'avocat jointe à la lettre au préfet (à ne pas déposer)"),
+    "note requete": (0, "note pour l'avocat jointe à la requête : constats, points à vérifier "
+                        "(à ne pas déposer)"),
     "chart": (0, "chronologie des tentatives et des démarches (image)"),
     "check": (2, "ce qui manque au dossier, règle par règle, avec les décisions citées (JSON)"),
     "attempts": (2, "toutes les tentatives et contacts, heure locale et source de l'heure (JSON)"),
