@@ -93,9 +93,8 @@ def bench_page(tmp: Path, attempts: int, repeat: int) -> tuple[float, float]:
     from starlette.testclient import TestClient
 
     from toolkit.applicants import show_applicant
-    from toolkit.attempts import attempt_records
+    from toolkit.attempts import attempt_records, document_records
     from toolkit.indicators.readiness import check_readiness
-    from toolkit.ingest.documents import list_documents
     from toolkit.web.app import create_app
     from toolkit.workspace import open_workspace
 
@@ -111,7 +110,7 @@ def bench_page(tmp: Path, attempts: int, repeat: int) -> tuple[float, float]:
             show_applicant(ws, "bench")
             check_readiness(ws, "bench")
             attempt_records(ws, "bench")
-            list_documents(ws, "bench")
+            document_records(ws, "bench")
         bare.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         r = client.get("/dossiers/bench")

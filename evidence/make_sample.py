@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from sample_gen import captures, crawl, documents, print_pdf, screenshots  # noqa: E402
+from sample_gen import anef, captures, crawl, documents, print_pdf, screenshots  # noqa: E402
 from sample_gen.common import APPLICANT, IDENTITY, write_text  # noqa: E402
 
 MANIFEST = "MANIFEST.sha256"
@@ -71,6 +71,7 @@ def generate(root: Path) -> dict[str, int]:
     captures.generate(root)
     print_pdf.generate(root)
     documents.generate(root)
+    anef.generate(root)
     counts = crawl.generate(root)
     write_manifest(root)  # last
     return counts

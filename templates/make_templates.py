@@ -19,6 +19,9 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from procedure_templates import PROCEDURE_TEMPLATES  # noqa: E402
 
 from toolkit.documents.docx import save_docx  # noqa: E402
 from toolkit.documents.letter_context import VARIABLES  # noqa: E402
@@ -185,6 +188,50 @@ class Letter:
         self.tag("{%p endif %}")
         self.verifier("demarches")
 
+    def recipient(self) -> None:
+        """The préfet's address, the place and date, and « Lettre recommandée … »."""
+        for line in (
+            "Monsieur le {{ prefet }}",
+            "{{ prefecture }}",
+            "{{ service_prefecture }}",
+            TODO.format("adresse postale de la préfecture"),
+            "{{ prefecture_ville }}",
+        ):
+            self.p(line, align="left", indent_cm=9).paragraph_format.space_after = 0
+        self.p()
+        self.p("À {{ lieu_lettre }}, le {{ date_lettre }}", align="left", indent_cm=9)
+        self.p(
+            "Lettre recommandée avec demande d'avis de réception",
+            italic=True,
+            align="left",
+            before=10,
+        )
+
+    def caption(self, title: str, basis: str) -> None:
+        """The heading of a requête: the court, its title and basis, the parties."""
+        self.p("{{ tribunal_majuscules }}", bold=True, align="center", before=12)
+        self.p(title, bold=True, align="center", size=13)
+        self.p(basis, italic=True, align="center")
+        self.p(
+            "POUR : {{ nom }}, né(e) le {{ date_naissance }}, de nationalité {{ nationalite }}, "
+            "demeurant {{ adresse }}, numéro AGDREF {{ agdref }}",
+            before=12,
+        )
+        self.tag("{%p if par_avocat %}")
+        self.p("Ayant pour avocat : " + TODO.format("nom, barreau, adresse et toque de l'avocat"))
+        self.tag("{%p endif %}")
+        self.p("CONTRE : le {{ prefet }}")
+
+    def signature(self, place_date: str) -> None:
+        """« Fait à …, le … » and the signature: the avocat's, or the applicant's."""
+        self.p(place_date, align="left", before=10)
+        self.tag("{%p if par_avocat %}")
+        self.p(TODO.format("signature de l'avocat"), align="left", indent_cm=9)
+        self.tag("{%p else %}")
+        self.p("{{ nom }}", align="left", indent_cm=9)
+        self.p("Signature :", align="left", indent_cm=9)
+        self.tag("{%p endif %}")
+
     def pieces(self, title: str) -> None:
         self.heading(title)
         self.tag("{%p for p in pieces %}")
@@ -310,17 +357,7 @@ def prefecture() -> Letter:
     d.draft_banner()
     d.sender()
     d.p()
-    for line in (
-        "Monsieur le {{ prefet }}",
-        "{{ prefecture }}",
-        "{{ service_prefecture }}",
-        TODO.format("adresse postale de la préfecture"),
-        "{{ prefecture_ville }}",
-    ):
-        d.p(line, align="left", indent_cm=9).paragraph_format.space_after = 0
-    d.p()
-    d.p("À {{ lieu_lettre }}, le {{ date_lettre }}", align="left", indent_cm=9)
-    d.p("Lettre recommandée avec demande d'avis de réception", italic=True, align="left", before=10)
+    d.recipient()
     d.p(
         "Objet : {% if voie == 'guichet' %}demande de rendez-vous en vue du dépôt d'une demande "
         "({{ procedure }}){% elif voie == 'anef' %}impossibilité d'accomplir ma démarche sur le "
@@ -406,18 +443,7 @@ def requete() -> Letter:
         align="left",
     )
     d.tag("{%p endif %}")
-    d.p("{{ tribunal_majuscules }}", bold=True, align="center", before=12)
-    d.p("REQUÊTE EN RÉFÉRÉ « MESURES UTILES »", bold=True, align="center", size=13)
-    d.p("({{ cit.cja_l521_3 }})", italic=True, align="center")
-    d.p(
-        "POUR : {{ nom }}, né(e) le {{ date_naissance }}, de nationalité {{ nationalite }}, "
-        "demeurant {{ adresse }}, numéro AGDREF {{ agdref }}",
-        before=12,
-    )
-    d.tag("{%p if par_avocat %}")
-    d.p("Ayant pour avocat : " + TODO.format("nom, barreau, adresse et toque de l'avocat"))
-    d.tag("{%p endif %}")
-    d.p("CONTRE : le {{ prefet }}")
+    d.caption("REQUÊTE EN RÉFÉRÉ « MESURES UTILES »", "({{ cit.cja_l521_3 }})")
     d.heading("I. FAITS")
     d.p(
         "{% if est_renouvellement %}{{ nom }} est titulaire d'un titre de séjour qui "
@@ -535,28 +561,34 @@ def requete() -> Letter:
         + " euros au titre de l'{{ cit.cja_l761_1 }}.{% endif %}",
     ):
         d.p(line, indent_cm=0.8)
-    d.p("Fait à " + TODO.format("lieu") + ", le {{ date_lettre }}", align="left", before=10)
-    d.tag("{%p if par_avocat %}")
-    d.p(TODO.format("signature de l'avocat"), align="left", indent_cm=9)
-    d.tag("{%p else %}")
-    d.p("{{ nom }}", align="left", indent_cm=9)
-    d.p("Signature :", align="left", indent_cm=9)
-    d.tag("{%p endif %}")
+    d.signature("Fait à " + TODO.format("lieu") + ", le {{ date_lettre }}")
     d.pieces("BORDEREAU DES PIÈCES")
     return d
 
 
-TEMPLATES = {
+TEMPLATES: dict[str, tuple[Any, str]] = {
     "ddd": (ddd, "Réclamation au Défenseur des droits"),
     "prefecture": (prefecture, "Lettre au préfet"),
     "requete": (requete, "Requête en référé « mesures utiles »"),
+    # the procedure (ANEF, silence, implicit rejection): templates/procedure_templates.py
+    **{
+        name: ((lambda build=build: build(Letter())), title)
+        for name, (build, title) in PROCEDURE_TEMPLATES.items()
+    },
 }
 
 
 def readme_text() -> str:
+    from toolkit.documents.letter_kinds import PROCEDURE_KINDS
+    from toolkit.documents.procedure_context import PROCEDURE_VARIABLES
     from toolkit.reference.law import CITATIONS
 
     rows = "\n".join(f"| `{name}` | {doc} |" for name, doc in VARIABLES.items())
+    procedure_files = "\n".join(
+        f"| `{k.name}.docx` | {k.help} | `guichets letter {k.name} ID --out FILE.docx` |"
+        for k in PROCEDURE_KINDS
+    )
+    procedure_rows = "\n".join(f"| `{n}` | {doc} |" for n, doc in PROCEDURE_VARIABLES.items())
     cites = "\n".join(f"| `cit.{key}` | {c.text} | {c.mark} |" for key, c in CITATIONS.items())
     return f"""# Letter templates
 
@@ -569,6 +601,7 @@ templates are stale.
 | `ddd.docx` | réclamation to the Défenseur des droits (Libre réponse 71120, 75342 Paris Cedex 07) | `guichets letter ddd ID --out FILE.docx` |
 | `prefecture.docx` | written request to the préfet for an appointment or the « solution de substitution » | `guichets letter prefecture ID --out FILE.docx` |
 | `requete.docx` | draft référé « mesures utiles » (art. L. 521-3 CJA) before the competent tribunal administratif | `guichets letter requete ID --out FILE.docx` |
+{procedure_files}
 
 A letter states facts and lets them speak: counts, spans in days, absolute dates. What could
 serve the other side (pages that showed slots, robot probes, weak or declared times) goes to
@@ -609,6 +642,17 @@ manifest); otherwise they are listed as `guichets exhibits` would number them no
 
 Each item of `demarches` has `date`, `canal`, `sens` (envoyé / reçu), `objet`, `texte`;
 each item of `pieces` has `numero`, `intitule`, `fichier`, `periode`.
+
+## Variables of the procedure letters
+
+The letters about an ANEF demand, a silence or an implicit rejection (`prefet-api`,
+`refere-api`, `motifs`, `annulation-dir`…) also take the facts of `guichets timeline`
+(toolkit/documents/procedure_context.py). Each is written only when the timeline proposes
+it (`guichets letter list ID`); a date resting on a V2 or R rule carries « [à vérifier] ».
+
+| variable | content |
+|---|---|
+{procedure_rows}
 
 ## Legal references (`cit`)
 

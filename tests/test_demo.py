@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,10 @@ def test_every_step_ran(demo) -> None:
         "attempts",
         "exhibits",
         "letters",
+        "anef documents",
+        "timeline",
+        "anef exhibits",
+        "anef letters",
         "bundle",
         "xlsx",
         "map",
@@ -163,7 +168,7 @@ def test_letters_and_pieces_hold_none_of_the_quoted_sentences(demo) -> None:
 def test_vault_holds_every_original(demo) -> None:
     result, _ = demo
     with open_workspace(result.workspace, read_only=True) as ws:
-        assert ws.scalar("SELECT count(*) FROM files") == 53
+        assert ws.scalar("SELECT count(*) FROM files") == 58  # 53 + 5 of the ANEF applicant
         assert ws.scalar("SELECT count(*) FROM custody WHERE action LIKE 'ingest.%'") >= 4
 
 
@@ -181,3 +186,49 @@ def test_lisezmoi_names_each_output_and_who_it_is_for(demo) -> None:
         assert heading in text
     assert "exhibits/" in text and "make serve" in text and ".venv/bin" in text
     assert max(len(line) for line in text.splitlines()) <= 110
+
+
+def test_the_anef_applicant(demo) -> None:
+    """demo-002: ANEF renewal filed on time, permit expired on 15 March 2025, no attestation."""
+    result, _ = demo
+    t = result.data["timeline"]
+    assert (t["applicant"], t["route"], t["as_of"]) == ("demo-002", "anef", date(2025, 4, 4))
+    kinds = [(e["kind"], e["source"], e["file"]) for e in t["events"]]
+    assert kinds == [
+        ("filing_confirmation", "document", "courriel-confirmation-depot.eml"),
+        ("filing_confirmation", "document", "confirmation-depot.pdf"),
+        ("complete", "declared", None),
+        ("status_seen", "capture", "espace-anef-2025-03-28_09-12-40.html"),
+    ]
+    f = t["facts"]
+    assert f["renewal_window"]["opens"] == date(2024, 11, 15)
+    assert f["renewal_window"]["filed_on_time"] is True
+    assert (f["api"]["owed_from"], f["api"]["gap_days"]) == (date(2025, 3, 16), 20)
+    assert (f["dir"]["date"], f["dir"]["arisen"]) == (date(2025, 4, 20), False)
+    assert [r["code"] for r in t["remedies"]] == ["lettre-prefecture", "refere-mu-api"]
+    assert t["remedies"][1]["deadline"] == date(2025, 4, 19)
+    assert t["missing"] == []
+    saved = json.loads((result.out / "anef" / "timeline.json").read_text(encoding="utf-8"))
+    assert saved["facts"]["api"]["owed_from"] == "2025-03-16"
+    pieces = [p["file"] for p in result.data["anef exhibits"]["pieces"]]
+    assert pieces[:2] == ["01_Titre_de_sejour_2024-03-16.pdf", "02_Chronologie_de_la_procedure.pdf"]
+    assert "Pages_ANEF_2025-03.pdf" in " ".join(pieces)
+    assert not [p for p in pieces if "Tableau_recapitulatif" in p]  # no booking attempt
+    from pypdf import PdfReader
+
+    page = next(p for p in pieces if p.startswith("05_Pages_ANEF"))
+    shown = PdfReader(result.out / "anef" / "exhibits" / page).pages[0].extract_text()
+    assert "statut « En cours d'instruction » de la demande" in shown
+    from toolkit.documents.docx import docx_text
+
+    letters = result.out / "anef" / "letters"
+    refere = "\n".join(docx_text((letters / "refere-api.docx").read_bytes()))
+    assert "REQUÊTE EN RÉFÉRÉ « MESURES UTILES »" in refere
+    assert "Youssef Exemple a déposé le 20 décembre 2024" in refere
+    assert "Depuis le 16 mars 2025, aucun document n'atteste la régularité du séjour" in refere
+    assert "expire le 20 avril 2025 [à vérifier]" in refere
+    assert "(pièce n° 2)" in refere  # the « Chronologie de la procédure »
+    letter = "\n".join(docx_text((letters / "prefet-api.docx").read_bytes()))
+    assert "Objet : demande de délivrance d'une attestation de prolongation d'instruction" in letter
+    note = "\n".join(docx_text((letters / "refere-api-note.docx").read_bytes()))
+    assert "Recours 1 : Lettre au préfet" in note

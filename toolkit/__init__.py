@@ -42,7 +42,6 @@ _API: dict[str, str] = {
     "ingest_crawl": "toolkit.ingest.crawl",
     "ingest_documents": "toolkit.ingest.documents",
     "ingest_files": "toolkit.ingest.route",
-    "list_documents": "toolkit.ingest.documents",
     "describe_source": "toolkit.sources",
     "crawl_sources": "toolkit.sources",
     # capture and timestamps
@@ -57,12 +56,19 @@ _API: dict[str, str] = {
     # facts and indicators
     "attempts": "toolkit.attempts",
     "attempt_records": "toolkit.attempts",
+    "document_records": "toolkit.attempts",
     "review_items": "toolkit.review",
     "review_attempt": "toolkit.review",
     "prefecture_indicators": "toolkit.indicators.prefecture",
     "applicant_indicators": "toolkit.indicators.applicant",
     "corroborate": "toolkit.indicators.corroboration",
     "check_readiness": "toolkit.indicators.readiness",
+    # procedural timeline (ANEF, silence, deadlines, remedies)
+    "add_event": "toolkit.timeline.events",
+    "list_events": "toolkit.timeline.events",
+    "remove_event": "toolkit.timeline.events",
+    "procedural_timeline": "toolkit.timeline.gather",
+    "upcoming_deadlines": "toolkit.timeline.gather",
     # charts
     "prefecture_chart": "toolkit.charts.prefecture",
     "applicant_chart": "toolkit.charts.applicant",

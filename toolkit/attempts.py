@@ -1,4 +1,5 @@
-"""An applicant's chronological log of attempts and contacts, with how each fact was found."""
+"""An applicant's chronological log of attempts and contacts, with how each fact was found, and
+the list of their documents."""
 
 from __future__ import annotations
 
@@ -182,3 +183,18 @@ def attempts(ws: Workspace, applicant_id: str) -> pd.DataFrame:
     df["local_date"] = moment.dt.date
     df["first_slot"] = pd.to_datetime(df["first_slot"]).dt.date
     return df
+
+
+def document_records(ws: Workspace, applicant_id: str) -> list[dict[str, Any]]:
+    """The applicant's supporting documents, by date (undated last), with their ids: id, kind,
+    title, dated, file (the name it came with), sha256 and size (bytes)."""
+    applicant = get_applicant(ws, applicant_id)
+    return ws.rows(
+        """
+        SELECT d.id, d.kind, d.title, d.dated, f.original_name AS file, d.file_sha256 AS sha256,
+            f.size
+        FROM documents d LEFT JOIN files f ON f.sha256 = d.file_sha256
+        WHERE d.applicant_id = ? ORDER BY d.dated NULLS LAST, d.id
+        """,
+        [applicant.id],
+    )

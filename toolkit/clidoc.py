@@ -44,6 +44,8 @@ TRANSCRIPT: tuple[tuple[str, str, bool, int], ...] = (
     ("guichets applicant demand add 2025-017 --filed 2024-11-02 --complete no",
      "earlier demands", True, 0),
     ("guichets review 2025-017", "what needs a person: conflicts, unread pages", False, 0),
+    ("guichets attempts 2025-017", "each attempt with its id (attempts remove ID --reason …)",
+     False, 0),
     ("guichets check 2025-017", "ready, weak or insufficient, and what to add", False, 1),
     ("guichets exhibits 2025-017 --out pieces/", "", True, 0),
     ("guichets letter requete 2025-017 --out requete.docx --exhibits pieces/",

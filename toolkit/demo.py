@@ -125,6 +125,7 @@ def run_demo(
         _attempt_log(ws, spec["id"], result, step)
         _exhibits(ws, spec["id"], result, step, progress)
         _letters(ws, spec["id"], result, step)
+        _anef_applicant(ws, sample_dir / "anef", result, step, progress)
         _share(ws, result, step)
         _verify(ws, step)
     result.outputs["readme"] = write_readme(result)
@@ -258,7 +259,9 @@ def _crawl(ws: Workspace, sample: Path, result: DemoResult, step: Any, progress:
     step("indicators prefecture", f"per-préfecture indicators and chart → {result.out}")
 
 
-def _documents(ws: Workspace, sample: Path, applicant: str, step: Any) -> None:
+def _documents(
+    ws: Workspace, sample: Path, applicant: str, step: Any, label: str = "documents"
+) -> None:
     from toolkit.ingest.documents import ingest_documents
 
     spec = sample / "documents" / "documents.toml"
@@ -281,7 +284,7 @@ def _documents(ws: Workspace, sample: Path, applicant: str, step: Any) -> None:
                 "sample documents were rejected: " + "; ".join(map(str, report.problems))
             )
         recorded += report.rows
-    step("documents", f"{recorded} document(s) recorded")
+    step(label, f"{recorded} document(s) recorded")
 
 
 def _write_json(ws: Workspace, result: DemoResult, name: str, data: Any) -> Path:
@@ -341,9 +344,10 @@ def _exhibits(ws: Workspace, applicant: str, result: DemoResult, step: Any, prog
 
 
 def _letters(ws: Workspace, applicant: str, result: DemoResult, step: Any) -> None:
-    from toolkit.documents import LETTER_KINDS, build_letter
+    from toolkit.documents import build_letter
 
-    for kind in LETTER_KINDS:
+    kinds = ("ddd", "prefecture", "requete")  # the booking case; demo-002 has its own
+    for kind in kinds:
         built = build_letter(
             ws,
             applicant,
@@ -356,9 +360,59 @@ def _letters(ws: Workspace, applicant: str, result: DemoResult, step: Any) -> No
         result.outputs[f"note {kind}"] = built.note
     step(
         "letters",
-        f"{len(LETTER_KINDS)} letters (DOCX), each with its note for the lawyer "
+        f"{len(kinds)} letters (DOCX), each with its note for the lawyer "
         f"→ {result.out / 'letters'}",
     )
+
+
+def _anef_applicant(
+    ws: Workspace, sample: Path, result: DemoResult, step: Any, progress: Any
+) -> None:
+    """The second applicant: an ANEF renewal filed on time, permit expired, no attestation.
+    Its timeline and remedies are printed; its exhibits and letters written under ``anef/``."""
+    from toolkit.applicants import add_applicant
+    from toolkit.documents import build_exhibits
+    from toolkit.ingest.captures import ingest_captures
+    from toolkit.timeline.events import add_event
+    from toolkit.timeline.gather import procedural_timeline
+    from toolkit.timeline.summary import timeline_text
+
+    if not (sample / "applicant.toml").is_file():
+        return
+    spec = load_sample_applicant(sample)
+    who = spec["id"]
+    facts = {k: spec.get(k) for k in ("route", "oqtf", "permit_expiry")}
+    add_applicant(ws, who, prefecture=spec["prefecture"], procedure=spec["procedure"], **facts,
+                  **spec.get("identity", {}))  # fmt: skip
+    report = ingest_captures(ws, [sample / "captures"], who, ocr=None, progress=progress)
+    if report.problems:
+        raise InputError("sample ANEF pages were rejected: " + "; ".join(map(str, report.problems)))
+    _documents(ws, sample, who, step, "anef documents")
+    with open(sample / "events.toml", "rb") as f:
+        for e in tomllib.load(f).get("events", []):
+            add_event(ws, who, kind=e["kind"], on=e["on"], until=e.get("until"),
+                      note=e.get("note"), today=AS_OF)  # fmt: skip
+    timeline = procedural_timeline(ws, who, today=AS_OF)
+    out = result.out / "anef"
+    out.mkdir(exist_ok=True)
+    path = out / "timeline.json"
+    path.write_text(json.dumps(timeline, ensure_ascii=False, indent=2, default=str) + "\n",
+                    encoding="utf-8")  # fmt: skip
+    result.outputs["timeline"] = path
+    result.data["timeline"] = timeline
+    step("timeline", f"{who}: {path}\n" + timeline_text(timeline))
+    built = build_exhibits(ws, who, out / "exhibits", as_of=AS_OF, progress=progress)
+    result.outputs["anef exhibits"] = built.out
+    result.data["anef exhibits"] = built.to_dict()
+    step("anef exhibits", f"{who}: {built.summary()}")
+    from toolkit.documents import build_letter
+
+    for kind in ("prefet-api", "refere-api", "attestation-anef"):
+        letter = build_letter(ws, who, kind, out / "letters" / f"{kind}.docx",
+                              exhibits=built.out, today=AS_OF)  # fmt: skip
+        result.outputs[f"anef letter {kind}"] = letter.docx
+        result.data.setdefault("anef warnings", []).extend(letter.warnings)
+    step("anef letters", f"{who}: prefet-api, refere-api, attestation-anef → {out / 'letters'}")
 
 
 def _share(ws: Workspace, result: DemoResult, step: Any) -> None:

@@ -41,6 +41,11 @@ class InputError(GuichetsError):
     """A file or value given by the user cannot be used."""
 
 
+class LimitExceeded(InputError):
+    """A file passes a bound set to keep a parser's time and memory in check (its size, depth,
+    count of parts or values); the message names the bound."""
+
+
 class IntegrityError(GuichetsError):
     """The vault or a generated bundle does not match its hashes."""
 
@@ -130,3 +135,12 @@ class ProblemsFound(GuichetsError):
 
     def __str__(self) -> str:
         return self.summary or f"{len(self.problems)} problem(s); nothing was recorded"
+
+
+def is_interrupt(e: BaseException) -> bool:
+    """Ctrl-C: KeyboardInterrupt, or DuckDB's own exception when it stops a query for it."""
+    return (
+        isinstance(e, KeyboardInterrupt)
+        or type(e).__name__ == "InterruptException"
+        or (isinstance(e, RuntimeError) and str(e).strip() == "Query interrupted")
+    )

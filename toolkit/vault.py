@@ -17,7 +17,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from toolkit.errors import NO_SPACE, disk_full, os_failure
+from toolkit.errors import NO_SPACE, IntegrityError, disk_full, os_failure
 from toolkit.scratch import LEGACY_PREFIX, new_file
 
 CHUNK = 1 << 20
@@ -104,7 +104,32 @@ class Vault:
         tmp.unlink(missing_ok=True)
 
     def read(self, sha256: str) -> bytes:
-        return self.path_for(sha256).read_bytes()
+        """The original's bytes, checked against its sha256 (IntegrityError when it is missing,
+        unreadable or altered: nothing must be built on a damaged original)."""
+        path = self.original(sha256)
+        data = path.read_bytes()
+        if sha256_bytes(data) != sha256:
+            raise IntegrityError(
+                f"original {sha256} in the vault was altered (its content no longer matches "
+                "its sha256); run `guichets verify` and restore it from a backup"
+            )
+        return data
+
+    def original(self, sha256: str) -> Path:
+        """The path of an original that is in the vault as a regular file (IntegrityError
+        otherwise); its content is not checked."""
+        path = self.path_for(sha256)
+        try:
+            regular = stat.S_ISREG(path.stat().st_mode)
+        except OSError:
+            regular = None
+        if not regular:
+            what = "missing from" if regular is None else "not a regular file in"
+            raise IntegrityError(
+                f"original {sha256} is {what} the vault; run `guichets verify` and restore "
+                "the vault from a backup"
+            )
+        return path
 
     def remove(self, sha256: str) -> None:
         """Undo a store made inside a transaction that rolled back."""

@@ -49,7 +49,7 @@ class Listing:
 def _read_small(path: Path, what: str) -> bytes:
     try:
         st = os.lstat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         raise InputError(
             f"{path.parent}: no {MANIFEST} here; give the folder `guichets exhibits` wrote"
         ) from None
@@ -71,7 +71,7 @@ def read_listing(folder: Path, result: VerifyResult) -> Listing:
         entries = manifest["files"]
         if not isinstance(entries, list):
             raise TypeError("`files` is not a list")
-    except (ValueError, KeyError, TypeError) as e:
+    except (ValueError, KeyError, TypeError, RecursionError) as e:
         raise InputError(f"{path}: unreadable manifest ({e}); regenerate the folder") from None
     listing = Listing(folder, format=manifest.get("format"))
     for number, entry in enumerate(entries, 1):

@@ -34,6 +34,7 @@ from toolkit.errors import (
     disk_full,
     no_space,
 )
+from toolkit.paths import check_path, ensure_folders, readable
 from toolkit.scratch import TMP_DIR, Leftover, new_file, sweep
 from toolkit.vault import Vault
 
@@ -48,8 +49,11 @@ DEFAULT_DIR = "workspace"
 def resolve_path(path: str | os.PathLike[str] | None = None) -> Path:
     """Explicit path > $GUICHETS_WORKSPACE > ./workspace."""
     if path is not None and str(path) != "":
+        check_path(path)
         return Path(path)
     env = os.environ.get(ENV_VAR)
+    if env:
+        check_path(env)
     return Path(env) if env else Path(DEFAULT_DIR)
 
 
@@ -264,10 +268,11 @@ class Workspace:
 
     def new_source(self, kind: str, path: str | None, options: dict[str, Any]) -> str:
         source_id = uuid.uuid4().hex[:16]
+        values = [source_id, kind, path and readable(path), json.dumps(options, default=str)]
         self.con.execute(
             "INSERT INTO sources (id, kind, path, options, tool_version, started_at, rows) "
             "VALUES (?, ?, ?, ?, ?, ?, 0)",
-            [source_id, kind, path, json.dumps(options, default=str), __version__, now()],
+            [*values, __version__, now()],
         )
         return source_id
 
@@ -344,9 +349,11 @@ def init_workspace(path: str | os.PathLike[str] | None = None) -> Workspace:
     root = resolve_path(path)
     if root.exists() and not root.is_dir():
         raise WorkspaceError(f"{root}: exists and is not a folder; choose another --workspace")
-    root.mkdir(parents=True, exist_ok=True)
-    for folder in ("vault", "out", TMP_DIR):
-        (root / folder).mkdir(exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise WorkspaceError(f"{root}: cannot create the workspace ({e.strerror or e})") from None
+    ensure_folders(root, ("vault", "out", TMP_DIR))
     ws = open_workspace(root, _create=True)
     created = ws.scalar("SELECT count(*) FROM custody WHERE action = 'init'") == 0
     if created:
@@ -399,8 +406,11 @@ def open_workspace(
         raise
     ws = Workspace(root, con, read_only)
     if not read_only:
-        for folder in ("vault", "out", TMP_DIR):
-            (root / folder).mkdir(exist_ok=True)
+        try:
+            ensure_folders(root, ("vault", "out", TMP_DIR))
+        except BaseException:
+            ws.close()
+            raise
         ws.swept = sweep(root) if sweep_tmp else []
         if ws.swept:
             ws.log_custody("workspace.sweep", {"removed": [x.to_dict() for x in ws.swept]})

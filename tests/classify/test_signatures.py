@@ -167,6 +167,12 @@ CASES = [
     Case("anef-maintenance.html", ANEF, "maintenance", "anef.maintenance"),
     Case("anef-technical-error.html", ANEF, "error", "anef.technical_error"),
     Case("ocr-anef-error.txt", ANEF, "error", "anef.technical_error"),
+    # ANEF portal: account, error loop and statuses (issue 18; read by the timeline)
+    Case("anef-account-blocked.html", ANEF, "blocked", "anef.account_blocked"),
+    Case("ocr-anef-error-loop.txt", ANEF, "error", "anef.error_loop"),
+    Case("anef-status-instruction.html", ANEF, "unknown", "anef.status.instruction"),
+    Case("anef-status-deposee.html", ANEF, "unknown", "anef.status.deposee"),
+    Case("ocr-anef-status-favorable.txt", ANEF, "unknown", "anef.status.favorable"),
     Case("maintenance-generic.html", UNKNOWN, "maintenance", "page.maintenance"),
     # nothing to say
     Case("unrelated-page.html", UNKNOWN, "unknown", None),

@@ -14,7 +14,7 @@ from identity_data import Lawyers
 
 from toolkit.errors import InputError, IntegrityError
 from toolkit.export.aggregate import aggregate_bundles
-from toolkit.export.bundle import export_bundle
+from toolkit.export.bundle import PROBE_ID, export_bundle
 from toolkit.export.pseudonym import pseudonym, read_key_file
 from toolkit.indicators.applicant import applicant_indicators
 from toolkit.indicators.prefecture import prefecture_indicators
@@ -317,8 +317,9 @@ def test_bundle_with_free_text_is_refused(bundle: Path, tmp_path: Path, target: 
 def test_bundle_with_raw_urls_is_refused(bundle: Path, tmp_path: Path, target: Workspace) -> None:
     data = parquet_with(
         tmp_path,
-        "SELECT 'pr1' AS id, '76' AS prefecture, TIMESTAMPTZ '2025-03-01 10:00:00+00' AS "
-        "observed_at, 'no_slot' AS outcome, 'https://x.example.org/jean-dupont?mail=a@b.fr' AS url",
+        f"SELECT {PROBE_ID} AS id, * EXCLUDE (site, procedure) FROM (SELECT '76' AS prefecture, "
+        "NULL AS site, NULL AS procedure, TIMESTAMPTZ '2025-03-01 10:00:00+00' AS observed_at, "
+        "'no_slot' AS outcome, 'https://x.example.org/jean-dupont?mail=a@b.fr' AS url)",
     )
     bad = replace_table(bundle, tmp_path / "bundle-raw-url.zip", "probes", data)
     check_refused(target, [bad], InputError, r"URL\(s\) that are not generalised")
@@ -403,7 +404,7 @@ def test_rows_of_an_applicant_the_bundle_lacks(
 ) -> None:
     data = parquet_with(
         tmp_path,
-        "SELECT 'a1' AS id, 'somebody-else' AS applicant_id, '76' AS prefecture, "
+        "SELECT repeat('a', 20) AS id, repeat('b', 16) AS applicant_id, '76' AS prefecture, "
         "'asile' AS procedure, 'online' AS channel, "
         "TIMESTAMPTZ '2025-03-01 10:00:00+00' AS observed_at",
     )

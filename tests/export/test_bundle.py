@@ -260,7 +260,7 @@ def test_safety_net_stops_an_export_that_would_leak(
 
     monkeypatch.setattr(bundle_module, "url_pattern", lambda url: url)
     out = tmp_path / "leaky.zip"
-    with pytest.raises(IntegrityError, match=r"an identity value reached attempts\.url"):
+    with pytest.raises(IntegrityError, match=r"an identity value \(a name\) reached attempts\.url"):
         export_bundle(identity_ws, out)
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["ws-identity"]  # no partial file either

@@ -36,7 +36,8 @@ def test_printable(raw: str, shown: str) -> None:
     assert printable(raw) == shown
 
 
-def test_hostile_file_names_are_escaped_on_screen(ingested, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_file_names_are_escaped_on_screen(ingested, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("COLUMNS", "400")  # the table shows whole names, escapes included
     folder = tmp_path / "names"
     folder.mkdir()
     for name in (TITLE_AND_CLEAR, FAKE_ERROR, BACKWARDS):

@@ -113,6 +113,12 @@ def test_counts_over_online_attempts_in_local_time(ws, applicant: str) -> None:
             "identity": 0,
             "sworn_statement": 0,
             "other": 0,
+            "api": 0,
+            "filing_confirmation": 0,
+            "anef_email": 0,
+            "decision": 0,
+            "convocation": 0,
+            "procedure": 0,
         },
         "permit_expiry": "2025-04-15",
         "days_to_expiry": 14,
@@ -183,7 +189,8 @@ def test_contacts_merge_documents_without_double_counting(
     assert ind["written_requests"] == 3
     assert ind["documents"] == {
         "permit": 1, "ccc_attestation": 0, "letter": 3, "email": 1, "urgency": 0,
-        "identity": 0, "sworn_statement": 0, "other": 0,
+        "identity": 0, "sworn_statement": 0, "other": 0, "api": 0, "filing_confirmation": 0,
+        "anef_email": 0, "decision": 0, "convocation": 0, "procedure": 0,
     }  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from PIL import Image
 from toolkit.applicants import add_applicant, get_applicant, update_applicant
 from toolkit.demands import add_demand
 from toolkit.errors import InputError
-from toolkit.indicators.readiness import CHECKS, check_readiness, message_context
+from toolkit.indicators.readiness import CHECKS, _situation, check_readiness, message_context
 from toolkit.indicators.readiness_law import legal_facts
 from toolkit.indicators.readiness_rules import CONTEXT_KEYS, RULE_SPECS, load_rules
 from toolkit.ingest.documents import ingest_documents
@@ -165,9 +165,12 @@ def test_earlier_complete_demand_five_months_old_fails(ws, applicant: str, tmp_p
     ],
     ids=["pending", "completeness-unknown", "incomplete", "refusal"],
 )  # fmt: skip
-def test_earlier_demand_variants(ws, applicant: str, demand: dict, level: str, start: str) -> None:
-    add_demand(ws, applicant, **demand)
-    f = found(check_readiness(ws, applicant, today=MARCH_20))["earlier_demand"]
+def test_earlier_demand_variants(
+    ws, applicant: str, tmp_path: Path, demand: dict, level: str, start: str
+) -> None:
+    who = build_three_weeks(ws, tmp_path)  # booking attempts: the booking situation's rules
+    add_demand(ws, who, **{"route": "anef", **demand})
+    f = found(check_readiness(ws, who, today=MARCH_20))["earlier_demand"]
     assert f["level"] == level and f["message"].startswith(start)
 
 
@@ -353,6 +356,7 @@ def test_rules_file_is_complete_and_messages_fill(ws, applicant: str, tmp_path: 
 
     ind = applicant_indicators(ws, applicant)
     ind.update(legal_facts(ws, applicant))
+    _situation(ws, applicant, ind)  # the procedure's placeholders (issue 18)
     ctx = message_context(ind, rules)
     assert set(ctx) == CONTEXT_KEYS
     with pytest.raises(InputError, match="no such rules file"):

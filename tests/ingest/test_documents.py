@@ -237,7 +237,8 @@ def test_cli_ingest_documents(cli, cli_applicant: str, tmp_path: Path) -> None:
     ("args", "line"),
     [
         (["--kind", "passport"], "Error: unknown document kind 'passport'; use one of: "
-         "permit, ccc_attestation, letter, email, urgency, identity, sworn_statement, other"),
+         "permit, ccc_attestation, letter, email, urgency, identity, sworn_statement, other, "
+         "api, filing_confirmation, anef_email, decision, convocation, procedure"),
         (["--kind", "letter", "--dated", "2999-01-01"],
          "Error: --dated 2999-01-01 is in the future; give the date the document bears"),
     ],

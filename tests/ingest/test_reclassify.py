@@ -137,9 +137,10 @@ def test_missing_original_is_reported(cli, cli_applicant: str, tmp_path: Path, m
     original.unlink()
     r = cli("classify", cli_applicant)
     assert r.exit_code == 1, r.output
-    assert f"Error: d.png ({sha}): original missing from the vault; run `guichets verify`" in (
-        r.stderr
-    )
+    assert (
+        f"Error: d.png ({sha}): original {sha} is missing from the vault; run `guichets verify` "
+        "and restore the vault from a backup"
+    ) in r.stderr
     assert "classify c-76: 0 of 1 attempt(s) changed; 1 not readable" in r.stderr
 
 

@@ -71,13 +71,17 @@ def resolve_tsas(urls: list[str] | tuple[str, ...] | None) -> list[Tsa]:
     known = {t.url: t for t in default_tsas()}
     out: list[Tsa] = []
     for url in urls:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            parts = urlsplit(url)
+            hostname = parts.hostname
+        except ValueError:  # "http://[::1": an unclosed IPv6 address, a bad port
+            hostname = None
+        if not hostname or parts.scheme not in ("http", "https"):
             raise InputError(f"--tsa {url!r}: give the TSA's http:// or https:// address")
         if url in known:
             out.append(known[url])
         elif url not in {t.url for t in out}:
-            out.append(Tsa(name=parts.hostname, url=url))
+            out.append(Tsa(name=hostname, url=url))
     return out
 
 

@@ -13,8 +13,9 @@ One file rather than three, so that it is one pièce in an exhibit list:
    buckets; a note when the probes carry no dates.
 
 All procedures together unless ``procedure`` is given. The numbers are those of
-``toolkit.indicators.prefecture`` (same SQL). The caption names the sources (the
-``--source`` names given at ingest, else the file names), the probe count and the period.
+``toolkit.indicators.prefecture`` (same SQL). The caption names the sources by the
+``--source`` names given at ingest only (« source non décrite » otherwise: never a file name
+or a path, which may name a person), the probe count and the period.
 Grey levels, line styles and markers, never colour alone: the chart survives a black and
 white print. The same store gives the same bytes; the file is listed in ``generated``.
 """
@@ -105,24 +106,36 @@ def prefecture_chart(
     return path
 
 
+UNDESCRIBED = "source non décrite"
+
+
 def _sources(
     ws: Workspace, code: str, procedure: str | None, since: date | None, until: date | None
 ) -> str:
+    """The names given with ``--source`` at ingest, most probes first. A crawl ingested
+    without one is « source non décrite »: a file name or a folder may name a person, and a
+    chart is made for the press."""
+    from toolkit.export.identity_guard import identity_guard
+    from toolkit.export.pseudonym import public_words
+
     rows = ws.rows(
         """
-        SELECT coalesce(json_extract_string(s.options, '$.name'), f.original_name, s.path,
-                        'robot') AS name, count(*) AS n
+        SELECT nullif(trim(json_extract_string(s.options, '$.name')), '') AS name,
+               count(*) AS n
         FROM probes_local p
         LEFT JOIN sources s ON s.id = p.source_id
-        LEFT JOIN files f ON f.sha256 = p.file_sha256
         WHERE p.prefecture = ? AND (CAST(? AS VARCHAR) IS NULL OR p.procedure = ?)
           AND (CAST(? AS DATE) IS NULL OR p.local_date >= ?)
           AND (CAST(? AS DATE) IS NULL OR p.local_date <= ?)
-        GROUP BY 1 ORDER BY n DESC, name
+        GROUP BY 1 ORDER BY n DESC, name NULLS LAST
         """,
         [code, procedure, procedure, since, since, until, until],
     )
-    names = [str(r["name"]) for r in rows]
+    names = [str(r["name"]) if r["name"] is not None else UNDESCRIBED for r in rows]
+    names = list(dict.fromkeys(names))
+    identity_guard(ws.con, public_words()).check_values(
+        ws.con, {"the caption's sources": names}, "the chart"
+    )
     if len(names) > 3:
         return ", ".join(names[:3]) + f" et {len(names) - 3} autre(s)"
     return ", ".join(names)

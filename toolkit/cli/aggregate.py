@@ -9,7 +9,7 @@ import typer
 
 from toolkit.cli import render
 from toolkit.cli.context import open_ws
-from toolkit.cli.options import FormatOpt
+from toolkit.cli.options import FormatOpt, checked_paths
 from toolkit.cli.render import Format
 
 
@@ -17,13 +17,17 @@ def aggregate(
     bundles: Annotated[
         list[Path],
         typer.Argument(
-            help="Bundles (.zip) written by `guichets export bundle`.", show_default=False
+            help="Bundles (.zip) written by `guichets export bundle`.",
+            show_default=False,
+            callback=checked_paths,
         ),
     ],
     key_file: Annotated[
         Path | None,
         typer.Option(
-            "--key-file", help="The association's key: refuse bundles made with another key."
+            "--key-file",
+            help="The association's key: refuse bundles made with another key.",
+            callback=checked_paths,
         ),
     ] = None,
     fmt: FormatOpt = Format.table,

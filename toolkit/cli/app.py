@@ -12,7 +12,7 @@ from typer.core import TyperGroup
 from toolkit._version import __version__
 from toolkit.cli import render
 from toolkit.cli.state import settings
-from toolkit.errors import GuichetsError, ProblemsFound, disk_full, no_space
+from toolkit.errors import GuichetsError, ProblemsFound, disk_full, is_interrupt, no_space
 
 
 class GuichetsGroup(TyperGroup):
@@ -45,7 +45,7 @@ class GuichetsGroup(TyperGroup):
         except Exception as e:
             if settings.debug or _is_usage_error(e):
                 raise
-            if _is_interrupt(e):  # DuckDB stopped by Ctrl-C in the middle of a query
+            if is_interrupt(e):  # DuckDB stopped by Ctrl-C in the middle of a query
                 render.error(_interrupted(Workspace.commits - committed))
                 raise typer.Exit(130) from None
             if no_space(e):
@@ -66,13 +66,6 @@ def _interrupted(commits: int) -> str:
     return (
         f"interrupted; the step in progress was not recorded ({commits} earlier step(s) of "
         "this command were)"
-    )
-
-
-def _is_interrupt(e: Exception) -> bool:
-    """DuckDB turns Ctrl-C during a query into its own exception, not KeyboardInterrupt."""
-    return type(e).__name__ == "InterruptException" or (
-        isinstance(e, RuntimeError) and str(e).strip() == "Query interrupted"
     )
 
 
@@ -144,7 +137,10 @@ def _register() -> None:
         check,
         classify,
         contact,
+        deadlines,
         demo,
+        documents,
+        event,
         exhibits,
         export,
         indicators,
@@ -153,6 +149,7 @@ def _register() -> None:
         review,
         serve,
         source,
+        timeline,
         timestamp,
         workspace,
     )
@@ -160,13 +157,17 @@ def _register() -> None:
     workspace.register(app)
     app.add_typer(applicant.app, name="applicant")
     contact.register(app)
+    event.register(app)
     app.add_typer(ingest.app, name="ingest")
     app.add_typer(source.app, name="source")
     classify.register(app)
     attempts.register(app)
     review.register(app)
+    documents.register(app)
     app.add_typer(indicators.app, name="indicators")
     check.register(app)
+    timeline.register(app)
+    deadlines.register(app)
     app.add_typer(chart.app, name="chart")
     capture.register(app)
     timestamp.register(app)

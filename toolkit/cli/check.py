@@ -1,4 +1,4 @@
-"""`guichets check ID`: is the file ready for a référé « mesures utiles »?"""
+"""`guichets check ID`: is the file ready for the remedy its situation calls for?"""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import typer
 
 from toolkit.cli import render
 from toolkit.cli.context import open_ws
-from toolkit.cli.options import ApplicantArg, FormatOpt
+from toolkit.cli.options import ApplicantArg, FormatOpt, checked_paths
 from toolkit.cli.render import Format
 
 LEVEL_MARKS = {"fail": "FAIL", "warn": "WARN", "ok": "ok"}
@@ -21,7 +21,9 @@ def check(
     rules: Annotated[
         Path | None,
         typer.Option(
-            "--rules", help="Rules file (TOML) laid over the bundled one: thresholds, messages."
+            "--rules",
+            help="Rules file (TOML) laid over the bundled one: thresholds, messages.",
+            callback=checked_paths,
         ),
     ] = None,
     today: Annotated[
@@ -31,7 +33,9 @@ def check(
 ) -> None:
     """Check an applicant's file against case law; exit 1 when it is insufficient.
 
-    Verdict: ready (no warning), weak (warnings only) or insufficient (a failure).
+    The rules follow the file's situation (booking, ANEF substitution, pending demand,
+    convocation awaited, implicit rejection, refusal; see `guichets timeline`). Verdict:
+    ready (no warning), weak (warnings only) or insufficient (a failure).
     """
     from toolkit.applicants import parse_date
     from toolkit.indicators.readiness import check_readiness
@@ -57,6 +61,7 @@ def check(
             wrap=("message", "source"),
         )
         counts = result["counts"]
+        render.info(f"Situation: {result['situation']} ({result['situation_fr']})")
         render.info(
             f"Verdict: {result['verdict']}: {counts['fail']} failure(s), "
             f"{counts['warn']} warning(s), {counts['ok']} ok"

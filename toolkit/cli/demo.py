@@ -8,15 +8,23 @@ from typing import Annotated
 import typer
 
 from toolkit.cli import render
+from toolkit.cli.options import checked_paths
 
 
 def demo(
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for the demo workspace and results.")
+        Path,
+        typer.Option(
+            "--out", "-o", help="Folder for the demo workspace and results.", callback=checked_paths
+        ),
     ] = Path("demo"),
     sample: Annotated[
         Path | None,
-        typer.Option("--sample", help="Sample evidence folder [default: evidence/sample]."),
+        typer.Option(
+            "--sample",
+            help="Sample evidence folder [default: evidence/sample].",
+            callback=checked_paths,
+        ),
     ] = None,
 ) -> None:
     """Build a fresh workspace from the sample evidence and run every step."""

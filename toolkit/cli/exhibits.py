@@ -27,6 +27,14 @@ def exhibits(
     group: Annotated[
         Group, typer.Option("--group", help="One pièce of screenshots per month or per ISO week.")
     ] = Group.month,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Date of the situation the « Chronologie de la procédure » shows, YYYY-MM-DD "
+            "[default: the latest date of the evidence and events].",
+        ),
+    ] = None,
     with_robot_evidence: Annotated[
         bool,
         typer.Option(
@@ -51,13 +59,15 @@ def exhibits(
 ) -> None:
     """One PDF per pièce named NN_Label.pdf, the inventaire détaillé (DOCX and PDF), manifest.json
     and SHA256SUMS; check the folder later with `guichets verify DIR`."""
+    from toolkit.applicants import parse_date
     from toolkit.capture.tsa import resolve_tsas
     from toolkit.documents import build_exhibits
 
+    day = parse_date(as_of, "--as-of")
     stamp = resolve_tsas(tsa)[0].url if document_timestamp else None
     with open_ws() as ws, render.progress("Exhibits") as bar:
         result = build_exhibits(
-            ws, applicant_id, out, max_file_mb=max_file_mb, group=group.value,
+            ws, applicant_id, out, max_file_mb=max_file_mb, group=group.value, as_of=day,
             with_robot_evidence=with_robot_evidence, with_notes=with_notes, progress=bar,
             document_timestamp_tsa=stamp,
         )  # fmt: skip

@@ -9,7 +9,7 @@ import typer
 
 from toolkit.cli import render
 from toolkit.cli.context import open_ws
-from toolkit.cli.options import FormatOpt, OutFileOpt
+from toolkit.cli.options import FormatOpt, OutFileOpt, checked_paths
 from toolkit.cli.render import Format
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ KeyFileOpt = Annotated[
     typer.Option(
         "--key-file",
         help="Pseudonymisation key shared by an association [default: the workspace's secret.key].",
+        callback=checked_paths,
     ),
 ]
 

@@ -9,7 +9,7 @@ import typer
 
 from toolkit.cli import render
 from toolkit.cli.context import open_ws
-from toolkit.cli.options import ApplicantOpt, PathsArg, StrictOpt
+from toolkit.cli.options import ApplicantOpt, PathsArg, StrictOpt, checked_paths
 
 app = typer.Typer(help="Ingest evidence files.", no_args_is_help=True)
 
@@ -21,7 +21,9 @@ def screenshots(
     log: Annotated[
         Path | None,
         typer.Option(
-            "--log", help="Screenshot log (CSV/XLSX: fichier, date, heure, url, résultat, note)."
+            "--log",
+            help="Screenshot log (CSV/XLSX: fichier, date, heure, url, résultat, note).",
+            callback=checked_paths,
         ),
     ] = None,
     outcome: Annotated[

@@ -9,7 +9,13 @@ import typer
 
 from toolkit.cli import render
 from toolkit.cli.context import open_ws
-from toolkit.cli.options import CrawlPathsArg, PrefectureFilterOpt, ProcedureFilterOpt, StrictOpt
+from toolkit.cli.options import (
+    CrawlPathsArg,
+    PrefectureFilterOpt,
+    ProcedureFilterOpt,
+    StrictOpt,
+    checked_paths,
+)
 
 
 def crawl(
@@ -19,6 +25,7 @@ def crawl(
         typer.Option(
             "--mapping",
             "-m",
+            callback=checked_paths,
             help="TOML mapping: [csv], [columns], [formats], [values.*], [defaults].",
         ),
     ] = None,

@@ -9,7 +9,8 @@ import typer
 
 from toolkit.cli import render
 from toolkit.cli.context import open_ws
-from toolkit.cli.options import ApplicantArg, OutFileOpt
+from toolkit.cli.options import ApplicantArg, FormatOpt, OutFileOpt, checked_paths
+from toolkit.cli.render import Format
 
 app = typer.Typer(
     help="Letters as editable DOCX, each with a note for the lawyer: Défenseur des droits, "
@@ -19,12 +20,21 @@ app = typer.Typer(
 Opt = typer.Option
 
 TemplatesOpt = Annotated[
-    Path | None, Opt("--templates", help="Folder with your own copies of the templates.")
+    Path | None,
+    Opt(
+        "--templates",
+        help="Folder with your own copies of the templates.",
+        callback=checked_paths,
+    ),
 ]
 PdfOpt = Annotated[bool, Opt("--pdf", help="Also write a PDF (needs LibreOffice).")]
 ExhibitsOpt = Annotated[
     Path | None,
-    Opt("--exhibits", help="Refer to the pièces of this exhibit folder (default: as planned now)."),
+    Opt(
+        "--exhibits",
+        help="Refer to the pièces of this exhibit folder (default: as planned now).",
+        callback=checked_paths,
+    ),
 ]
 DraftOpt = Annotated[
     bool,
@@ -73,6 +83,19 @@ def _command(kind: str, help: str) -> None:
 
     command.__doc__ = help
     app.command(kind)(command)
+
+
+@app.command("list")
+def list_(
+    applicant_id: ApplicantArg, today: TodayOpt = None, fmt: FormatOpt = Format.table
+) -> None:
+    """Every kind of letter, and whether the timeline proposes it, allows it or refuses it."""
+    from toolkit.applicants import parse_date
+    from toolkit.documents.procedure_letters import letter_choices
+
+    with open_ws(read_only=True) as ws:
+        rows = letter_choices(ws, applicant_id, today=parse_date(today, "--today"))
+    render.emit(rows, fmt, columns=("kind", "status", "title", "why"), title="Letters")
 
 
 def _register_kinds() -> None:

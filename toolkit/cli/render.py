@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from toolkit.errors import Problem
     from toolkit.ingest.records import IngestReport
     from toolkit.progress import ProgressCallback
+    from toolkit.removals import Removal
 
 
 class Format(StrEnum):
@@ -93,9 +94,10 @@ def emit(
     columns: Sequence[str] | None = None,
     title: str | None = None,
     wrap: Sequence[str] = (),
+    whole: Sequence[str] = (),
 ) -> None:
     """Write a result to stdout as a table (fitted to the terminal's width; ``wrap`` names
-    the columns of sentences), CSV or JSON."""
+    the columns of sentences, ``whole`` those never cut, ids to copy), CSV or JSON."""
     if fmt is Format.json:
         sys.stdout.write(to_json(data) + "\n")
         return
@@ -118,8 +120,9 @@ def emit(
     texts = [["" if r.get(c) is None else printable(_cell(r.get(c))) for c in cols] for r in rows]
     names = [printable(c) for c in cols]
     table, hidden = fit_table(
-        names, texts, console.width, title=printable(title) if title else None, wrap=wrap
-    )
+        names, texts, console.width, title=printable(title) if title else None, wrap=wrap,
+        whole=whole,
+    )  # fmt: skip
     console.print(table)
     if hidden:
         info(
@@ -152,11 +155,12 @@ def fit_table(
     *,
     title: str | None = None,
     wrap: Sequence[str] = (),
+    whole: Sequence[str] = (),
 ) -> tuple[Any, list[str]]:
     """A rich table that fits ``width`` columns of terminal: short values never wrap,
     long ones end in « … » (``wrap`` columns hold sentences and wrap), column names break
     at their underscores, and the last columns are left out (and named) when even that
-    cannot fit."""
+    cannot fit. A ``whole`` column (an id to copy) is never cut."""
     from rich import box
     from rich.cells import cell_len
     from rich.table import Table
@@ -168,7 +172,7 @@ def fit_table(
         is_prose = c in wrap
         prose.append(is_prose)
         widths.append(max(len(c), min(cells, MIN_PROSE if is_prose else CAP), 1))
-        if is_prose or cells > 20:  # sentences, names, addresses: may end in …
+        if (is_prose or cells > 20) and c not in whole:  # sentences, names, addresses: may end in …
             least.append(min(widths[-1], max(split, SHORTEST)))
         else:  # a time or a code is never cut; its name may break at an underscore
             least.append(max(split, cells, 1))
@@ -289,3 +293,19 @@ def ingest_report(report: IngestReport) -> int:
         )
     info(report.summary())
     return 1 if report.problems else 0
+
+
+# what the rows removed with an attempt or a document are, in a sentence
+_DEPENDENT_NAMES = {"attempt_times": "time reading(s) of its evidence"}
+
+
+def removal(done: Removal, fmt: Format) -> None:
+    """What a removal did: one line on stderr, the record on stdout with --format json."""
+    if fmt is Format.json:
+        emit(done.to_dict(), fmt)
+    kept = f"; original {done.file_sha256[:12]}… kept in the vault" if done.file_sha256 else ""
+    also = "".join(
+        f", {n} {_DEPENDENT_NAMES.get(t, f'row(s) of {t}')}"
+        for t, n in sorted(done.dependents.items())
+    )
+    info(f"Removed {done.kind} {done.id} of {done.applicant}{also} ({done.reason}){kept}")

@@ -9,7 +9,7 @@ import typer
 
 from toolkit.cli import render
 from toolkit.cli.context import open_ws, workspace_if_any
-from toolkit.cli.options import FormatOpt
+from toolkit.cli.options import FormatOpt, checked_paths
 from toolkit.cli.render import Format
 from toolkit.cli.state import settings
 
@@ -27,7 +27,8 @@ def verify(
         Path | None,
         typer.Argument(
             help="An exhibit folder with manifest.json, or a folder sealed with `guichets "
-            "timestamp` (wherever it is now); default: the workspace vault."
+            "timestamp` (wherever it is now); default: the workspace vault.",
+            callback=checked_paths,
         ),
     ] = None,
     timeout: Annotated[

@@ -87,6 +87,10 @@ def url_fr(e: Entry) -> str:
 def outcome_fr(e: Entry, *, short: bool = False) -> str:
     """« Aucun créneau (lu automatiquement sur l'image) »; short: « Aucun créneau (lu) »."""
     label = OUTCOME_LABELS_FR.get(e.outcome or "unknown", e.outcome or "")
+    if e.system == "anef" and (e.rule or "").startswith("anef.status."):
+        from toolkit.timeline.events import STATUS_LABELS  # a status of the demand, not a slot
+
+        label = f"statut « {STATUS_LABELS.get(e.rule or '', e.rule)} » de la demande"
     if "outcome_conflict" in e.flags:
         return f"{label} (à vérifier sur l'original)"
     source = e.outcome_source

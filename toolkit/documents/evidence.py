@@ -70,6 +70,8 @@ class Entry:
     note: str | None = None
     title: str | None = None
     original: Original | None = None
+    system: str | None = None  # booking system or portal of an online attempt (anef…)
+    rule: str | None = None  # the classifier row that read the page (anef.status.… for ANEF)
     part: int = 0  # index inside a file holding several attempts (a HAR)
     http_status: int | None = None
     url_source: str | None = None  # read, declared, or None (recorded before schema 005)
@@ -136,7 +138,7 @@ class Evidence:
 
 _ATTEMPTS_SQL = """
 SELECT t.id, t.channel, t.observed_at, t.time_source, t.time_detail, t.time_precision,
-       t.outcome, t.outcome_source, t.flags, t.url, t.direction, t.subject, t.note, t.file_sha256,
+       t.outcome, t.outcome_source, t.flags, t.url, t.system, t.rule, t.direction, t.subject, t.note, t.file_sha256,
        t.part, t.http_status, t.url_source, t.extraction, s.kind AS source_kind,
        coalesce(t.original_name, f.original_name) AS name, f.media_type, f.size
 FROM attempts t LEFT JOIN files f ON f.sha256 = t.file_sha256
@@ -231,6 +233,8 @@ def gather(
                 subject=r["subject"],
                 note=r["note"],
                 original=_original(ws, r),
+                system=r["system"],
+                rule=r["rule"],
                 part=int(r["part"] or 0),
                 http_status=r["http_status"],
                 url_source=r["url_source"],

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import InputError
+from toolkit.errors import InputError, os_failure
 from toolkit.outputs import OutputSet, check_target, pid_alive
 from toolkit.vault import sha256_file
 from toolkit.workspace import Workspace
@@ -74,7 +74,10 @@ def prepare(ws: Workspace, out: str | os.PathLike[str]) -> ExhibitFolder:
                 name = entry["path"]
                 if "/" not in name and name not in (MANIFEST, SUMS) and not name.startswith("."):
                     earlier[name] = str(entry.get("sha256"))
-    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise os_failure(e, out) from None
     for stale in out.parent.glob(f".{out.name}.partial-*"):  # left by a killed build
         pid = stale.name.rsplit("-", 1)[-1]
         if pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):

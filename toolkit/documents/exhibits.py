@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,7 @@ from toolkit.documents.layout import Canvas
 from toolkit.documents.pdf import page_count, write_pdf
 from toolkit.documents.pieces import PieceLayout, RenderContext, assemble, layout_originals
 from toolkit.documents.plan import GROUPS, Piece, plan_exhibits
+from toolkit.documents.procedure import procedure_view
 from toolkit.errors import NO_SPACE, InputError, disk_full
 from toolkit.progress import ProgressCallback, noop
 from toolkit.vault import sha256_file
@@ -106,7 +108,7 @@ def piece_record(p: Piece) -> dict[str, Any]:
 def _check_options(max_file_mb: float, group: str) -> None:
     if group not in GROUPS:
         raise InputError(f"--group {group!r}: use one of {', '.join(GROUPS)}")
-    if not max_file_mb or max_file_mb < 1:
+    if not math.isfinite(max_file_mb) or max_file_mb < 1:
         raise InputError(f"--max-file-mb {max_file_mb}: give at least 1 (Télérecours accepts 32)")
 
 
@@ -126,9 +128,10 @@ LAYOUTS: dict[str, str] = {
     "recap": "toolkit.documents.recap:layout_recap",
     "chart": "toolkit.documents.recap:layout_chart",
     "robot": "toolkit.documents.robot:layout_robot",
+    "procedure": "toolkit.documents.procedure:layout_procedure",
 }
 # Laid out last, once every other pièce knows on which page each original is shown.
-LAID_OUT_LAST = ("recap",)
+LAID_OUT_LAST = ("recap", "procedure")
 
 
 def _layout(ctx: RenderContext, piece: Piece) -> PieceLayout:
@@ -163,6 +166,7 @@ def build_exhibits(
     *,
     max_file_mb: float = 32,
     group: str = "month",
+    as_of: date | None = None,
     with_robot_evidence: bool = False,
     with_notes: bool = False,
     progress: ProgressCallback | None = None,
@@ -170,6 +174,8 @@ def build_exhibits(
 ) -> ExhibitsResult:
     """Write the applicant's exhibit folder to ``out`` (see the module doc).
 
+    ``as_of``: the date of the situation the « Chronologie de la procédure » shows (default:
+    the latest date of the evidence and events, so the same store gives the same bundle);
     ``with_robot_evidence``: add the pièce of the robot probes nearest each attempt, with
     who ran them and an attestation to sign (every robot must be described first: ``guichets
     source describe``); ``with_notes``: print the applicant's own notes in captions and the
@@ -185,10 +191,11 @@ def build_exhibits(
     progress = progress or noop
     out = Path(out)
     ev = gather(ws, applicant_id, robot=with_robot_evidence)
-    if not ev.attempts and not ev.documents:
+    view, withheld = procedure_view(ws, ev, as_of)
+    if not ev.attempts and not ev.documents and view is None:
         raise InputError(
-            f"applicant {applicant_id!r} has no attempt, contact or document yet; ingest "
-            "screenshots, captures or documents first"
+            f"applicant {applicant_id!r} has no attempt, contact or document yet, nor any event; "
+            "ingest screenshots, captures or documents, or add events, first"
         )
     limit = int(max_file_mb * 1_000_000)
     budget = int(limit * 0.92)
@@ -197,7 +204,10 @@ def build_exhibits(
     options: dict[str, Any] = {"max_file_mb": max_file_mb, "group": group}
     if with_robot_evidence or with_notes:  # the digest of a default build stays as it was
         options.update(with_robot_evidence=with_robot_evidence, with_notes=with_notes)
-    digest = ev.digest(**options, captures=captures.fingerprint)
+    if as_of is not None:  # a situation date asked for is an option of the build
+        options.update(as_of=as_of.isoformat())
+    timeline = {"procedure": view} if view is not None else {}  # in the digest, not the options
+    digest = ev.digest(**options, **timeline, captures=captures.fingerprint)
     when = ev.last_moment()
     folder = prepare(ws, out)
     staging = folder.staging
@@ -206,13 +216,9 @@ def build_exhibits(
     try:
         for round_ in range(MAX_ROUNDS):
             planned = plan_exhibits(
-                ev,
-                max_file_mb=max_file_mb,
-                group=group,
-                pdf_pages=pdf_pages,
-                budgets=budgets,
-                self_captures=captures,
-            )
+                ev, max_file_mb=max_file_mb, group=group, pdf_pages=pdf_pages, budgets=budgets,
+                self_captures=captures, procedure=view,
+            )  # fmt: skip
             total = sum(max(1, len(p.entries)) for p in planned)
             ticks = [0]
 
@@ -245,7 +251,8 @@ def build_exhibits(
                 )
             for f in staging.iterdir():
                 f.unlink()
-        warnings = [
+        warnings = [f"Chronologie de la procédure: {w}" for w in withheld]
+        warnings += [
             f"pièce {p.number} ({p.filename}) is {p.size / 1e6:.1f} MB, over the {limit / 1e6:g} MB "
             "limit, and cannot be cut further (one original that large); compress the original "
             "or file it by another channel"

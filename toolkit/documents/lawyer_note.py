@@ -111,6 +111,10 @@ def note_bytes(
     _robot(d, corroboration_rows(ws, applicant_id, window_minutes=window), window)
     _captures(d, ev, booking_targets(ws, applicant_id))
     _law(d, context)
+    if context.get("notes_procedure"):
+        d.heading("Procédure (guichets timeline)")
+        for line in context["notes_procedure"]:
+            d.bullet(line)
     if warnings:
         d.heading("Avertissements")
         for w in warnings:

@@ -24,7 +24,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from toolkit.indicators.readiness_rules import RULE_SPECS
 from toolkit.model import Route
+
+RULE_IDS = tuple(RULE_SPECS)
 
 if TYPE_CHECKING:
     from toolkit.workspace import Workspace
@@ -42,6 +45,12 @@ SECTIONS: dict[str, str] = {
     "route": "recevabilite", "earlier_demand": "recevabilite",
     "oqtf": "urgence", "urgency": "urgence", "permit_expiry": "urgence",
     "permit_copy": "urgence", "renewal_window": "urgence", "permit_expired": "urgence",
+    # the procedure (issue 18)
+    "filing": "faits", "filing_proof": "faits", "filing_window": "faits",
+    "completeness": "faits", "api_gap": "faits", "anef_evidence": "faits",
+    "diligences": "demarches", "prefet_request": "demarches", "appointment_wait": "faits",
+    "dir_not_born": "recevabilite", "recourse_time": "recevabilite",
+    "motifs_requested": "recevabilite",
 }  # fmt: skip
 PLACES = ("faits", "demarches", "recevabilite", "urgence")
 
@@ -55,6 +64,7 @@ class LetterFacts:
     procedure: str
     dir_arisen_on: date | None  # an implicit rejection born on a complete demand
     dir_filed_on: date | None
+    timeline: dict[str, Any] | None = None  # guichets timeline (toolkit.timeline), as of the letter
 
 
 @dataclass(frozen=True)
@@ -67,7 +77,10 @@ class LetterKind:
     refuse: Callable[[LetterFacts], str | None] | None = None
     # check(ws, applicant_id, rules, today) -> a check_readiness result; None = the default
     check: Callable[..., dict[str, Any]] | None = None
-    extra_context: Callable[[Workspace, str, dict[str, Any]], dict[str, Any]] | None = None
+    # extra_context(ws, applicant_id, context, facts) -> more variables
+    extra_context: (
+        Callable[[Workspace, str, dict[str, Any], LetterFacts], dict[str, Any]] | None
+    ) = None
     variables: dict[str, str] = field(default_factory=dict)
 
 
@@ -100,6 +113,81 @@ def refuse_booking_requete(f: LetterFacts) -> str | None:
         )
     return None
 
+
+# Letters of the procedure (issue 18): each fits when the timeline proposes it; a letter to
+# the préfet or a request for reasons is a diligence that only an OQTF could make unwise.
+_LETTER_RULES = frozenset(RULE_IDS) - {"oqtf"}
+_REFERE_EXEMPT = frozenset({"prefet_request", "written_request", "permit_copy", "filing_proof"})
+
+
+def _procedure_kind(
+    name: str, title: str, help: str, *, signer: str = "demandeur", exempt: frozenset[str]
+) -> LetterKind:
+    from toolkit.documents.procedure_context import PROCEDURE_VARIABLES
+    from toolkit.documents.procedure_letters import procedure_extra, refuse_off_timeline
+
+    return LetterKind(
+        name, title, help, default_signer=signer, exempt=exempt,
+        refuse=refuse_off_timeline(name), extra_context=procedure_extra,
+        variables={**PROCEDURE_VARIABLES, "notes_procedure": "Lines for the lawyer's note"},
+    )  # fmt: skip
+
+
+PROCEDURE_KINDS: tuple[LetterKind, ...] = (
+    _procedure_kind(
+        "prefet-api", "Lettre au préfet : attestation de prolongation d'instruction",
+        "Letter asking the préfet for the attestation de prolongation d'instruction "
+        "(R. 431-15-1 CESEDA) of a complete ANEF demand filed on time.",
+        exempt=_LETTER_RULES,
+    ),
+    _procedure_kind(
+        "prefet-substitution", "Lettre au préfet : solution de substitution",
+        "Letter asking the préfet to record that the ANEF téléservice cannot be used and to "
+        "offer the « solution de substitution » (R. 431-2 CESEDA), listing the diligences.",
+        exempt=_LETTER_RULES,
+    ),
+    _procedure_kind(
+        "prefet-rdv", "Lettre au préfet : convocation attendue",
+        "Letter asking for the biometrics or remise convocation that does not come.",
+        exempt=_LETTER_RULES,
+    ),
+    _procedure_kind(
+        "motifs", "Demande de communication des motifs",
+        "Request for the reasons of an implicit rejection (L. 232-4 CRPA).",
+        exempt=frozenset(RULE_IDS),
+    ),
+    _procedure_kind(
+        "refere-api", "Requête en référé « mesures utiles » : attestation de prolongation d'instruction",
+        "Draft référé « mesures utiles » for the attestation de prolongation d'instruction, "
+        "before the implicit rejection is born.",
+        signer="avocat", exempt=_REFERE_EXEMPT,
+    ),
+    _procedure_kind(
+        "refere-substitution", "Requête en référé « mesures utiles » : solution de substitution",
+        "Draft référé « mesures utiles » for access to the substitution of the ANEF téléservice.",
+        signer="avocat", exempt=_REFERE_EXEMPT,
+    ),
+    _procedure_kind(
+        "refere-rdv", "Requête en référé « mesures utiles » : convocation",
+        "Draft référé « mesures utiles » for a biometrics or remise convocation.",
+        signer="avocat", exempt=_REFERE_EXEMPT,
+    ),
+    _procedure_kind(
+        "annulation-dir", "Requête en annulation de la décision implicite de rejet",
+        "Draft recours pour excès de pouvoir against an implicit rejection.",
+        signer="avocat", exempt=_REFERE_EXEMPT | {"oqtf", "urgency", "motifs_requested"},
+    ),
+    _procedure_kind(
+        "suspension-dir", "Requête en référé-suspension",
+        "Draft référé-suspension (L. 521-1 CJA) of an implicit rejection, with its requête.",
+        signer="avocat", exempt=_REFERE_EXEMPT | {"motifs_requested"},
+    ),
+    _procedure_kind(
+        "attestation-anef", "Attestation sur l'honneur du demandeur",
+        "The applicant's attestation sur l'honneur of the facts of the procedure.",
+        exempt=frozenset(RULE_IDS),
+    ),
+)  # fmt: skip
 
 LETTER_KINDS: dict[str, LetterKind] = {
     kind.name: kind
@@ -146,5 +234,6 @@ LETTER_KINDS: dict[str, LetterKind] = {
             default_signer="avocat",
             refuse=refuse_booking_requete,
         ),
+        *PROCEDURE_KINDS,
     )
 }

@@ -201,10 +201,12 @@ def pieces_of(ws: Workspace, ev: Evidence, exhibits: Path | None) -> list[dict[s
             for p in manifest["pieces"]
         ]  # fmt: skip
     from toolkit.documents.plan import plan_exhibits
+    from toolkit.documents.procedure import procedure_view
 
+    view = procedure_view(ws, ev)[0]
     return [
         {"numero": p.number, "intitule": p.full_label, "fichier": p.filename, "kind": p.kind,
          "section": p.section, "periode": period_fr(p.date_from, p.date_to),
          "operateur": ", ".join(p.operators)}
-        for p in plan_exhibits(ev)
+        for p in plan_exhibits(ev, procedure=view)
     ]  # fmt: skip

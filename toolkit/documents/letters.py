@@ -53,7 +53,25 @@ def template_path(kind: str, templates: str | os.PathLike[str] | None = None) ->
             f"{path}: template not found; pass --templates DIR holding {kind}.docx "
             "(copies of the files in guichets' templates/ folder)"
         )
+    _check_docx(path)
     return path
+
+
+def _check_docx(path: Path) -> None:
+    """A template must be a Word document (a zip with the parts Word writes)."""
+    import zipfile
+
+    fix = "save it again from Word or LibreOffice as .docx, or start from guichets' templates/"
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        raise InputError(f"{path}: not a Word .docx file ({e}); {fix}") from None
+    missing = {"[Content_Types].xml", "word/document.xml"} - names
+    if missing:
+        raise InputError(
+            f"{path}: not a Word .docx file ({', '.join(sorted(missing))} missing); {fix}"
+        )
 
 
 def soffice() -> str | None:
@@ -130,7 +148,8 @@ def note_path(out: Path) -> Path:
 
 
 def letter_facts(ws: Workspace, applicant_id: str, today: date, rules: Any = None) -> LetterFacts:
-    """The applicant's route and the implicit rejection, if one has arisen by ``today``."""
+    """The applicant's route, the implicit rejection if one has arisen by ``today``, and the
+    procedural timeline as of ``today``."""
     from toolkit.applicants import get_applicant
     from toolkit.demands import implicit_rejection_date, list_demands
     from toolkit.indicators.readiness_rules import Rules, load_rules
@@ -145,7 +164,13 @@ def letter_facts(ws: Workspace, applicant_id: str, today: date, rules: Any = Non
         and implicit_rejection_date(d.filed_on, months) <= today
     ]  # fmt: skip
     dir_on, filed_on = max(arisen) if arisen else (None, None)
-    return LetterFacts(a.id, a.route, a.procedure, dir_on, filed_on)
+    from toolkit.timeline.gather import procedural_timeline
+
+    timeline = procedural_timeline(ws, applicant_id, today=today)
+    d = timeline["facts"]["dir"]
+    if dir_on is None and d["arisen"]:  # a demand recorded by its events (guichets event add)
+        dir_on, filed_on = d["date"], timeline["facts"]["filing"]["date"]
+    return LetterFacts(a.id, a.route, a.procedure, dir_on, filed_on, timeline)
 
 
 def blocking_failures(check: dict[str, Any], spec: LetterKind) -> list[dict[str, Any]]:
@@ -227,7 +252,7 @@ def build_letter(
         evidence=ev, indicators=ind,
     )  # fmt: skip
     if spec.extra_context:
-        context.update(spec.extra_context(ws, applicant_id, context))
+        context.update(spec.extra_context(ws, applicant_id, context, facts))
     when = ev.last_moment()
     data = render_template(template, context, when=when, title=spec.title)
     warnings = _warnings(kind, context)
@@ -252,6 +277,12 @@ def build_letter(
 
 def _warnings(kind: str, context: dict[str, Any]) -> list[str]:
     out = []
+    if kind.startswith("refere-") and not context["demande_ecrite_depuis_depot"]:
+        out.append(
+            f"no dated written request to the préfet follows the filing or the first difficulty: "
+            f"send one first (`guichets letter {kind.replace('refere-', 'prefet-')}`, by LRAR) and "
+            "record it (`guichets event add … --kind reminder_sent --file …`)"
+        )
     if kind == "requete" and not context["demande_ecrite_prealable"]:
         out.append(
             "no dated written request to the préfecture precedes this requête: send one first "

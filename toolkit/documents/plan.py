@@ -1,6 +1,7 @@
 """Which pièces an applicant's exhibits hold, in which order, under which names.
 
-Order: the applicant's documents (permit, identity); the recap table of attempts and
+Order: the applicant's documents (permit, identity); the « Chronologie de la procédure »
+when procedural events are recorded; the recap table of attempts and
 contacts; the timeline chart; the screenshots as séries homogènes (one pièce per month, or
 per ISO week); the saved pages (HTML, PDF, HAR, MHTML); the e-mails and letters; the CCC
 attestation; the proofs of urgency; any other document.
@@ -16,10 +17,11 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.documents.evidence import Entry, Evidence
 from toolkit.documents.naming import exhibit_filename
+from toolkit.documents.piece_labels import CHANNEL_NOUN, DOC_LABEL, DOC_SHORT
 from toolkit.frenchdates import date_fr, month_fr, period_fr, plural_fr
 
 if TYPE_CHECKING:
@@ -27,8 +29,9 @@ if TYPE_CHECKING:
 
 GROUPS = ("month", "week")
 SECTION_ORDER = (
-    "identity_docs", "recap", "chart", "screenshots", "captures", "self_captures",
-    "sworn_statement", "robot", "correspondence", "ccc_attestation", "urgency", "other",
+    "identity_docs", "procedure", "procedure_docs", "recap", "chart", "screenshots", "captures",
+    "self_captures", "sworn_statement", "robot", "correspondence", "ccc_attestation", "urgency",
+    "other",
     "timestamp_proof",
 )  # fmt: skip
 # Pièces made by other modules: (section, "module:function"). The function takes the
@@ -41,34 +44,6 @@ PAGE_OVERHEAD = 6_000  # caption text and page objects, per page
 FILE_OVERHEAD = 150_000  # embedded font subsets and document structure
 TEXT_PAGE_ESTIMATE = 40_000
 IMAGE_REENCODE_FACTOR = 1.3  # WebP/HEIC or 16-bit images are re-encoded as PNG
-
-DOC_SHORT = {
-    "permit": "Titre_de_sejour",
-    "identity": "Piece_d_identite",
-    "ccc_attestation": "Attestation_CCC",
-    "urgency": "Justificatif_urgence",
-    "letter": "Courrier",
-    "email": "Courriel",
-    "sworn_statement": "Attestation_sur_l_honneur",
-    "other": "Document",
-}
-DOC_LABEL = {
-    "permit": "Titre de séjour ou récépissé",
-    "identity": "Pièce d'identité",
-    "ccc_attestation": "Attestation du Centre de contact citoyen (CCC)",
-    "urgency": "Justificatif de l'urgence",
-    "letter": "Courrier adressé à la préfecture",
-    "email": "Courriel",
-    "sworn_statement": "Attestation sur l'honneur du demandeur",
-    "other": "Document",
-}
-CHANNEL_NOUN = {
-    "email": "Courriel",
-    "letter": "Courrier",
-    "phone": "Justificatif d'appel téléphonique",
-    "counter": "Justificatif de passage au guichet",
-    "other": "Justificatif de démarche",
-}
 
 
 @dataclass
@@ -89,6 +64,8 @@ class Piece:
     estimate: int = 0  # estimated file size in bytes
     group_id: str = ""  # shared by the parts of one split pièce
     operators: list[str] = field(default_factory=list)  # who ran the robots (robot pièce)
+    # the timeline as the « Chronologie de la procédure » shows it (documents/procedure.py)
+    view: dict[str, Any] | None = field(default=None, repr=False)
     number: int = 0
     filename: str = ""
     # filled once the file is written
@@ -219,11 +196,14 @@ def by_file(entries: list[Entry]) -> list[list[Entry]]:
     return list(files.values())
 
 
-def _series(entries: list[Entry], group: str, kind: str) -> list[Piece]:
+def _series(entries: list[Entry], group: str, kind: str, anef: bool = False) -> list[Piece]:
+    """Séries of screenshots or saved pages; ``anef``: of the ANEF téléservice, not of a
+    booking service."""
     groups: dict[str, list[Entry]] = {}
     for e in entries:
         groups.setdefault(_group_key(e, group), []).append(e)
     pieces = []
+    service = "du téléservice ANEF" if anef else "du service de prise de rendez-vous"
     for key, grouped in groups.items():
         files = by_file(grouped)
         items = [e for f in files for e in f]
@@ -231,18 +211,13 @@ def _series(entries: list[Entry], group: str, kind: str) -> list[Piece]:
         n = len(files)
         if kind == "screenshots":
             noun = "capture" if n == 1 else "captures"
-            label = (
-                f"Captures d'écran du service de prise de rendez-vous, {title} "
-                f"({n} {noun}, {period_fr(grouped[0].day, grouped[-1].day)})"
-            )
-            short = f"Captures_ecran_{key}"
+            label = f"Captures d'écran {service}, {title} "
+            short = f"Captures_{'ANEF' if anef else 'ecran'}_{key}"
         else:
             noun = "page enregistrée" if n == 1 else "pages enregistrées"
-            label = (
-                f"Pages du service de prise de rendez-vous enregistrées, {title} "
-                f"({n} {noun}, {period_fr(grouped[0].day, grouped[-1].day)})"
-            )
-            short = f"Pages_enregistrees_{key}"
+            label = f"Pages {service} enregistrées, {title} "
+            short = f"Pages_{'ANEF' if anef else 'enregistrees'}_{key}"
+        label += f"({n} {noun}, {period_fr(grouped[0].day, grouped[-1].day)})"
         pieces.append(
             Piece(
                 kind=kind,
@@ -271,6 +246,12 @@ def _document_piece(e: Entry) -> Piece:
         "ccc_attestation": "ccc_attestation",
         "urgency": "urgency",
         "sworn_statement": "sworn_statement",
+        "api": "procedure_docs",
+        "filing_confirmation": "procedure_docs",
+        "anef_email": "procedure_docs",
+        "decision": "procedure_docs",
+        "convocation": "procedure_docs",
+        "procedure": "procedure_docs",
     }.get(e.kind, "other")
     return Piece("document", section, label, short, [e], e.day, e.day)
 
@@ -301,6 +282,7 @@ def plan_exhibits(
     chart: bool = True,
     pdf_pages: dict[str, int | None] | None = None,
     budgets: dict[str, int] | None = None,
+    procedure: dict[str, Any] | None = None,
     self_captures: CapturePlan | None = None,
 ) -> list[Piece]:
     """The pièces in order, numbered from 1, with their Télérecours file names.
@@ -308,7 +290,8 @@ def plan_exhibits(
     ``pdf_pages`` gives the page count of PDF originals (to split a large one);
     ``budgets`` a smaller size budget for some pièces (by ``group_id``), after a first build
     produced a file over the limit; ``self_captures`` the séries of guichets' own captures and the
-    « Preuve d'horodatage » (:mod:`toolkit.documents.capture_exhibits`).
+    « Preuve d'horodatage » (:mod:`toolkit.documents.capture_exhibits`); ``procedure`` the
+    timeline as the « Chronologie de la procédure » shows it (``procedure.procedure_view``).
     """
     if group not in GROUPS:
         raise ValueError(f"group {group!r}: use one of {', '.join(GROUPS)}")
@@ -358,9 +341,22 @@ def plan_exhibits(
             piece.group_id = f"contact:{piece.entries[0].key}"
             sections["correspondence"].extend(split_series(piece, budget(piece.group_id)))
 
-    if ev.attempts:
-        n_online, n_contacts = len(ev.online), len(ev.contacts)
-        days = [e.day for e in ev.attempts if e.day]
+    if procedure is not None:
+        first, as_of = procedure["events"][0]["date"], procedure["as_of"]
+        sections["procedure"].append(
+            Piece(
+                "procedure", "procedure",
+                "Chronologie de la procédure : événements, documents provisoires et dates "
+                f"calculées ({period_fr(first, as_of)})",
+                "Chronologie_de_la_procedure", [], first, as_of, view=procedure,
+            )
+        )  # fmt: skip
+    # ANEF pages are procedural evidence (the timeline reads them), not booking attempts
+    booking = [e for e in ev.attempts if e.system != "anef" or e.kind != "online"]
+    online = [e for e in ev.online if e.system != "anef"]
+    if booking:
+        n_online, n_contacts = len(online), len(ev.contacts)
+        days = [e.day for e in booking if e.day]
         sections["recap"].append(
             Piece(
                 "recap",
@@ -369,13 +365,13 @@ def plan_exhibits(
                 f"auprès de la préfecture ({_count(n_online, 'tentative en ligne', 'tentatives en ligne')}, "
                 f"{_count(n_contacts, 'démarche', 'démarches')}, {period_fr(min(days), max(days))})",
                 "Tableau_recapitulatif_des_tentatives",
-                list(ev.attempts),
+                booking,
                 min(days),
                 max(days),
             )
         )
-    if chart and ev.online:
-        days = [e.day for e in ev.online if e.day]
+    if chart and online:
+        days = [e.day for e in online if e.day]
         sections["chart"].append(
             Piece(
                 "chart",
@@ -388,17 +384,23 @@ def plan_exhibits(
                 max(days),
             )
         )
-    shots: list[Entry] = []
-    captures: list[Entry] = []
+    files: dict[tuple[bool, str], list[Entry]] = {}
     for e in ev.online:
         if self_captures is not None and e.key in self_captures.skip:
             continue  # shown with its procès-verbal in a série of its own
         if e.original is None:
             continue
         # several attempts from one HAR file stay together: the file is shown once, with
-        # one caption per entry
-        (shots if e.original.family == "image" else captures).append(e)
-    for piece in _series(shots, group, "screenshots") + _series(captures, group, "captures"):
+        # one caption per entry; ANEF pages make séries of their own
+        kind = "screenshots" if e.original.family == "image" else "captures"
+        files.setdefault((e.system == "anef", kind), []).append(e)
+    series = [
+        piece
+        for anef in (False, True)
+        for kind in ("screenshots", "captures")
+        for piece in _series(files.get((anef, kind), []), group, kind, anef)
+    ]
+    for piece in series:
         piece.group_id = f"{piece.kind}:{piece.short}"
         sections[piece.section].extend(split_series(piece, budget(piece.group_id)))
 

@@ -1,7 +1,8 @@
 """Merge pseudonymised bundles into a workspace (an association's, a journalist's).
 
-Every bundle is checked before anything is written (``bundle_check``: hashes, schema
-version, no identity or free-text column, and with ``key_file`` the association's key).
+Every bundle is checked before anything is written (``bundle_check`` and ``bundle_rows``:
+hashes, schema version, sizes, no identity or free-text column, every cell as the exporter
+writes it, no applicant of the workspace's own, and with ``key_file`` the association's key).
 Then all bundles go in ONE transaction: any error and nothing is merged.
 
 Rows whose id is already in the workspace are skipped: the same bundle twice adds nothing, two
@@ -192,11 +193,9 @@ def _merge(ws: Workspace, c: CheckedBundle) -> BundleMerge:
                 f"SELECT sha256, media_type FROM read_parquet({lit(c.dir / table_path('files'))})"
             ).fetchall()
         )
-        for e in manifest["files"]:
-            rel = e["path"]
-            if rel.startswith("files/"):
-                sha = rel[6:]
-                ws.store_file((c.dir / rel).read_bytes(), f"bundle-{c.sha256[:12]}", media.get(sha))
+        for sha in c.files:  # each checked: named by its hash, pointed at by a row, capped
+            data = (c.dir / "files" / sha).read_bytes()
+            ws.store_file(data, f"bundle-{c.sha256[:12]}", media.get(sha))
         merge.added["files"] = _count(ws, "files") - before
     for name in ("applicants", "attempts", "contacts", "documents", "probes"):
         if name not in c.columns:
@@ -205,6 +204,12 @@ def _merge(ws: Workspace, c: CheckedBundle) -> BundleMerge:
         before = _count(ws, target)
         _insert(ws, c, name, source_id)
         merge.added[name] = _count(ws, target) - before
+    ws.con.execute(  # whose they are: later bundles of the same key may add to them
+        f"INSERT INTO bundle_applicants (applicant_id, key_fingerprint, source_id) "
+        f"SELECT id, ?, ? FROM read_parquet({lit(c.dir / table_path('applicants'))}) "
+        "ON CONFLICT DO NOTHING",
+        [merge.key_fingerprint, source_id],
+    )
     ws.log_custody(
         "aggregate.bundle",
         {

@@ -19,12 +19,14 @@ What is kept, changed or dropped:
 
 - applicant ids become ``pseudonym(key, id)`` (HMAC-SHA256, 16 hex; see ``pseudonym.py``);
   ids of attempts, contacts and documents are keyed too (the workspace derives them from
-  the applicant id). Probe ids are content hashes of robot observations and stay, so the
-  same crawl in two bundles is counted once.
+  the applicant id). Probe ids are content hashes of robot observations, computed as the
+  workspace computes them (``PROBE_ID``) from the probe as the bundle carries it, so the
+  same crawl in two bundles made with one key is counted once.
 - dropped: the ``identities`` table, ``texts`` (OCR and page text), file names
   (``original_name``), free text (``note``, ``subject``, document ``title``), ingest
   sources (their paths hold folder and user names).
-- URLs keep scheme, ``gouv.fr`` host and path pattern (``url_pattern``); ``time_detail``
+- URLs keep scheme, ``gouv.fr`` host (its known labels) and path pattern (``url_pattern``);
+  a probe's site keeps its place and service words (``site_pattern``); ``time_detail``
   keeps the reader only (``exif``, ``filename``…); ``rule`` and document ``kind`` are kept
   when they are vocabulary slugs.
 - times are kept as they are (observation, ingest, publication times), as are préfecture,
@@ -34,8 +36,8 @@ What is kept, changed or dropped:
   screenshot may show a name, an e-mail or open tabs. With ``with_files`` the originals go
   in ``files/`` and are **not** pseudonymised; send such bundles only to whom may see them.
 
-Before writing, every text cell is checked against the identity values of the workspace
-(names, e-mails, phones, AGDREF numbers, addresses); a hit stops the export.
+Before writing, every cell of every table is checked against the identity values of the
+workspace and their variants (``identity_guard``); a hit stops the export.
 
 The same workspace and key give the same bytes: rows are ordered, Parquet is written
 uncompressed by DuckDB ``COPY`` (the zip deflates it) and zip entries carry a fixed time.
@@ -55,14 +57,16 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit._version import __version__
 from toolkit.errors import InputError, IntegrityError
-from toolkit.export.identity_guard import assert_no_identity, identity_values
+from toolkit.export.identity_guard import identity_guard
 from toolkit.export.pseudonym import (
     KEY_NAME,
     key_fingerprint,
     keyed_id,
     manifest_mac,
     pseudonym,
+    public_words,
     read_key_file,
+    site_pattern,
     slug,
     time_detail_reader,
     url_pattern,
@@ -107,8 +111,11 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "probes": ("probes", PROBE_COLUMNS),
     "files": ("files", FILE_COLUMNS),
 }
-# Tables linked to applicants: the identity check reads them.
-APPLICANT_TABLES = ("applicants", "attempts", "contacts", "documents")
+# A probe's id from its content, as the view ``probes`` computes it (schema/004).
+PROBE_ID = (
+    "left(md5('probe' || chr(31) || prefecture || chr(31) || coalesce(site, '') || chr(31) "
+    "|| coalesce(procedure, '') || chr(31) || CAST(epoch_us(observed_at) AS VARCHAR)), 20)"
+)
 
 
 def table_path(name: str) -> str:
@@ -161,12 +168,16 @@ def _bundle_functions(con: duckdb.DuckDBPyConnection, key: bytes) -> Iterator[di
     def kid(kind: str | None, v: str | None) -> str | None:
         return None if v is None else keyed_id(key, kind or "", v)
 
+    def site(v: str | None) -> str | None:
+        return site_pattern(key, v)
+
     specs: dict[str, tuple[Callable[..., str | None], list[Any]]] = {
         "pseudonym": (pseud, ["VARCHAR"]),
         "keyed_id": (kid, ["VARCHAR", "VARCHAR"]),
         "url_pattern": (url_pattern, ["VARCHAR"]),
         "time_detail": (time_detail_reader, ["VARCHAR"]),
         "slug": (slug, ["VARCHAR"]),
+        "site": (site, ["VARCHAR"]),
     }
     names: dict[str, str] = {}
     try:
@@ -210,15 +221,20 @@ def _queries(f: dict[str, str], selected: bool, with_files: bool) -> dict[str, s
                    coalesce({f["slug"]}(kind), 'other') AS kind, dated, {sha}, ingested_at
             FROM documents WHERE {sel} ORDER BY 1
         """,
-        # A crawl holds millions of rows but few distinct pages: generalise each page once
-        # (query and fragment, dropped anyway, are cut in SQL first).
+        # A crawl holds millions of rows but few distinct pages and sites: generalise each
+        # once (query and fragment, dropped anyway, are cut in SQL first).
         "probes": f"""
-            WITH p AS (SELECT *, regexp_replace(url, '[?#].*$', '') AS page FROM probes),
+            WITH p AS (SELECT * EXCLUDE (id), regexp_replace(url, '[?#].*$', '') AS page
+                       FROM probes),
                  m AS (SELECT page, {f["url_pattern"]}(page) AS pattern
-                       FROM (SELECT DISTINCT page FROM p WHERE page IS NOT NULL))
-            SELECT id, prefecture, site, procedure, observed_at, outcome, slots, first_slot,
-                   second_slot, http_status, system, m.pattern AS url, {sha}
-            FROM p LEFT JOIN m USING (page) ORDER BY id
+                       FROM (SELECT DISTINCT page FROM p WHERE page IS NOT NULL)),
+                 s AS (SELECT site AS raw_site, {f["site"]}(site) AS general
+                       FROM (SELECT DISTINCT site FROM p WHERE site IS NOT NULL)),
+                 g AS (SELECT p.* REPLACE (s.general AS site), m.pattern
+                       FROM p LEFT JOIN m USING (page) LEFT JOIN s ON s.raw_site = p.site)
+            SELECT {PROBE_ID} AS id, prefecture, site, procedure, observed_at, outcome, slots,
+                   first_slot, second_slot, http_status, system, pattern AS url, {sha}
+            FROM g ORDER BY id
         """,
     }
     if with_files:
@@ -353,7 +369,7 @@ def _build(
             paths[name] = target
             counted = con.execute(f"SELECT count(*) FROM read_parquet({lit(target)})").fetchone()
             rows[name] = int(counted[0]) if counted else 0
-    assert_no_identity(con, {n: paths[n] for n in APPLICANT_TABLES}, identity_values(con))
+    identity_guard(con, public_words()).check_tables(con, paths, "the bundle")
     members: list[tuple[str, str, int, Path | bytes]] = []
     tables: dict[str, dict[str, Any]] = {}
     for name in sorted(paths):
@@ -367,11 +383,7 @@ def _build(
         for (sha,) in con.execute(
             f"SELECT sha256 FROM read_parquet({lit(paths['files'])}) ORDER BY 1"
         ).fetchall():
-            if sha not in ws.vault:
-                raise IntegrityError(
-                    f"original {sha} is missing from the vault; run `guichets verify`"
-                )
-            original = ws.vault.path_for(sha)
+            original = ws.vault.original(sha)
             if sha256_file(original) != sha:
                 raise IntegrityError(
                     f"original {sha} in the vault was altered; run `guichets verify`"

@@ -1,13 +1,17 @@
-"""Checking a bundle before anything of it is merged.
+"""Checking a bundle before anything of it is merged: the zip, its manifest and its members.
 
 A bundle passes when it is a zip holding a ``guichets-bundle`` manifest of a schema this
-guichets knows; every member listed with its sha256 matches, no member is unlisted, none has
-an unsafe name; every table is present and readable Parquet, with no column that could hold
-identity or free text, no column unknown to this format, known préfectures, URLs already
-generalised, row counts as listed, and no attempt, contact or document of an applicant the
-bundle lacks. Given the association's key, the key fingerprint must be the key's and the
-manifest's HMAC must verify (a bundle re-hashed after tampering is caught). Each failure
-is one line saying what is wrong and that the bundle is refused.
+guichets knows, and every member is listed in the manifest with its sha256 and size, named
+safely, and read once (hashed while it is extracted). Given the association's key, the key
+fingerprint must be the key's and the manifest's HMAC must verify (a bundle re-hashed after
+tampering is caught). The tables' content is checked by :mod:`bundle_rows`.
+
+Bounds, so that a crafted bundle costs neither memory nor disk: the manifest is read only
+up to ``MAX_MANIFEST`` bytes and ``MAX_MANIFEST_VALUES`` JSON values (a 1.5 MB manifest once
+expanded to 3 GB of memory), a table to ``MAX_TABLE``, an original to the size of any
+original (``inputs.MAX_ENTRY_BYTES``), no more than ``MAX_MEMBERS`` members, and a member is
+never extracted past the size the manifest gives it. Each failure is one line saying what is
+wrong and that the bundle is refused.
 """
 
 from __future__ import annotations
@@ -16,87 +20,105 @@ import hashlib
 import hmac
 import json
 import re
-import shutil
+import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from toolkit.errors import InputError, IntegrityError
+from toolkit.errors import InputError, IntegrityError, LimitExceeded
 from toolkit.export.bundle import (
     FORMAT,
     FORMAT_VERSION,
-    FREE_TEXT_COLUMNS,
     MANIFEST,
     TABLES,
     canonical_json,
     table_path,
 )
-from toolkit.export.identity_guard import is_identity_column
-from toolkit.export.pseudonym import key_fingerprint, manifest_mac, url_pattern
-from toolkit.sqltext import lit
+from toolkit.export.pseudonym import key_fingerprint, manifest_mac
+from toolkit.ingest.inputs import MAX_ENTRY_BYTES
+from toolkit.ingest.jsonlimits import MB, load_json
 from toolkit.workspace import Workspace, schema_version
 
-# Required columns per bundle table (others may be missing in older bundles).
-_REQUIRED: dict[str, tuple[str, ...]] = {
-    "applicants": ("id", "prefecture", "procedure"),
-    "attempts": ("id", "applicant_id", "prefecture", "procedure", "channel", "observed_at"),
-    "contacts": ("id", "applicant_id", "prefecture", "procedure", "channel", "observed_at"),
-    "documents": ("id", "applicant_id", "kind"),
-    "probes": ("id", "prefecture", "observed_at", "outcome"),
-    "files": ("sha256", "size"),
-}
 REQUIRED_TABLES = ("applicants", "attempts", "contacts", "documents", "probes")
-_MAX_MEMBER = 4 << 30  # 4 GiB: a bigger member is not a bundle we wrote
+MAX_MANIFEST = 16 * MB  # 100,000 originals listed take about 16 MB
+MAX_MANIFEST_VALUES = 1_000_000
+MAX_MEMBERS = 100_000
+MAX_TABLE = 4 << 30
 _SHA = re.compile(r"[0-9a-f]{64}")
+_FINGERPRINT = re.compile(r"[0-9a-f]{8}")
 
 
 @dataclass
 class CheckedBundle:
-    """A bundle that passed every check, its tables extracted to ``dir``."""
+    """A bundle that passed every check, its tables and originals extracted to ``dir``."""
 
     path: Path
     sha256: str
     manifest: dict[str, Any]
     dir: Path
     columns: dict[str, list[str]]
-
-
-def _hash_member(z: zipfile.ZipFile, name: str) -> str:
-    h = hashlib.sha256()
-    with z.open(name) as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
+    files: list[str]  # sha256 of the originals it carries
 
 
 def _manifest(z: zipfile.ZipFile, where: str) -> dict[str, Any]:
     try:
-        data = json.loads(z.read(MANIFEST).decode("utf-8"))
+        info = z.getinfo(MANIFEST)
     except KeyError:
         raise InputError(
             f"{where}: no {MANIFEST} inside; give a bundle written by `guichets export bundle`"
         ) from None
+    if info.file_size > MAX_MANIFEST:
+        raise LimitExceeded(
+            f"{where}: its {MANIFEST} expands to {info.file_size / MB:.0f} MB, more than the "
+            f"{MAX_MANIFEST // MB} MB limit; refused"
+        )
+    data = _read_member(z, info, MAX_MANIFEST, where)
+    try:
+        manifest = load_json(
+            data,
+            what=f"{where}: its {MANIFEST}",
+            max_bytes=MAX_MANIFEST,
+            max_items=MAX_MANIFEST_VALUES,
+            fix="refused; ask for the bundle again",
+        )
     except (ValueError, UnicodeDecodeError) as e:
         raise IntegrityError(
             f"{where}: unreadable {MANIFEST} ({e}); ask for the bundle again"
         ) from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise InputError(f"{where}: not a guichets bundle (manifest format is not {FORMAT!r})")
+    return manifest
+
+
+def _read_member(z: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, where: str) -> bytes:
+    try:
+        with z.open(info) as f:
+            data = f.read(min(info.file_size, limit) + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as e:
+        raise IntegrityError(f"{where}: cannot read {info.filename} ({e}); refused") from None
+    except zlib.error as e:
+        raise IntegrityError(f"{where}: {info.filename} is damaged ({e}); refused") from None
+    if len(data) > min(info.file_size, limit):
+        raise IntegrityError(f"{where}: {info.filename} is larger than the zip says; refused")
     return data
 
 
 def _check_versions(manifest: dict[str, Any], where: str) -> None:
     version, fmt = manifest.get("schema_version"), manifest.get("format_version", 1)
-    if not isinstance(version, int) or not isinstance(fmt, int):
+    if type(version) is not int or type(fmt) is not int or version < 1 or fmt < 1:
         raise IntegrityError(
-            f"{where}: manifest without a schema version; ask for the bundle again"
+            f"{where}: manifest without a valid schema version; ask for the bundle again"
         )
     if version > schema_version() or fmt > FORMAT_VERSION:
         raise InputError(
             f"{where}: written by a newer guichets (schema version {version}, this guichets "
             f"knows up to {schema_version()}); upgrade guichets to aggregate it"
         )
+    found = manifest.get("key_fingerprint")
+    if not isinstance(found, str) or not _FINGERPRINT.fullmatch(found):
+        raise IntegrityError(f"{where}: manifest without a valid key fingerprint; refused")
 
 
 def _check_key(manifest: dict[str, Any], key: bytes, where: str) -> None:
@@ -119,32 +141,39 @@ def _check_key(manifest: dict[str, Any], key: bytes, where: str) -> None:
         )
 
 
-def _check_members(z: zipfile.ZipFile, manifest: dict[str, Any], where: str) -> dict[str, str]:
-    """Verify every listed hash; return {table: member}."""
-    names = [i.filename for i in z.infolist()]
-    if len(names) != len(set(names)):
-        raise IntegrityError(f"{where}: a member appears twice in the zip; refused")
-    for info in z.infolist():
-        p = PurePosixPath(info.filename)
-        if p.is_absolute() or ".." in p.parts or "\\" in info.filename:
-            raise IntegrityError(f"{where}: unsafe member name {info.filename!r}; refused")
-        if info.file_size > _MAX_MEMBER:
-            raise IntegrityError(f"{where}: member {info.filename} is too large; refused")
-    tables = manifest.get("tables")
-    entries = manifest.get("files")
+def _entry(e: Any, where: str) -> tuple[str, str, int | None]:
+    """(path, sha256, size) of one manifest entry, or IntegrityError."""
+    if not isinstance(e, dict) or not isinstance(e.get("path"), str):
+        raise IntegrityError(f"{where}: malformed manifest entry; ask for the bundle again")
+    digest, size = e.get("sha256"), e.get("size")
+    if not isinstance(digest, str) or not _SHA.fullmatch(digest):
+        raise IntegrityError(f"{where}: manifest entry {e['path'][:80]!r} has no valid sha256")
+    if size is not None and (type(size) is not int or size < 0):
+        raise IntegrityError(f"{where}: manifest entry {e['path'][:80]!r} has no valid size")
+    return e["path"], digest, size
+
+
+def _listed(manifest: dict[str, Any], where: str) -> tuple[dict[str, str], dict[str, str]]:
+    """({member path: sha256}, {table: member path}) from the manifest, its shape checked."""
+    tables, entries = manifest.get("tables"), manifest.get("files")
     if not isinstance(tables, dict) or not isinstance(entries, list):
         raise IntegrityError(f"{where}: manifest lists no tables; ask for the bundle again")
+    if len(entries) > MAX_MEMBERS:
+        raise LimitExceeded(
+            f"{where}: manifest lists {len(entries):,} members, more than the limit of "
+            f"{MAX_MEMBERS:,}; refused"
+        )
     listed: dict[str, str] = {}
     for e in entries:
-        if not isinstance(e, dict) or not isinstance(e.get("path"), str):
-            raise IntegrityError(f"{where}: malformed manifest entry; ask for the bundle again")
-        listed[e["path"]] = str(e.get("sha256"))
+        rel, digest, _ = _entry(e, where)
+        listed[rel] = digest
     members: dict[str, str] = {}
     for name, spec in tables.items():
         if name not in TABLES:
             raise InputError(f"{where}: unknown table {name!r} (made by a newer guichets?)")
         rel = table_path(name)
-        if not isinstance(spec, dict) or spec.get("path", rel) != rel:
+        rows = spec.get("rows") if isinstance(spec, dict) else None
+        if not isinstance(spec, dict) or spec.get("path", rel) != rel or type(rows) is not int:
             raise IntegrityError(f"{where}: manifest entry of table {name} is malformed")
         listed.setdefault(rel, str(spec.get("sha256")))
         if listed[rel] != spec.get("sha256"):
@@ -157,123 +186,112 @@ def _check_members(z: zipfile.ZipFile, manifest: dict[str, Any], where: str) -> 
         if not (
             rel.startswith("tables/") or (rel.startswith("files/") and _SHA.fullmatch(rel[6:]))
         ):
-            raise IntegrityError(f"{where}: unexpected entry {rel!r} in the manifest; refused")
-    for rel in sorted(set(names) - {MANIFEST}):
-        if rel not in listed and not rel.endswith("/"):
-            raise IntegrityError(f"{where}: {rel} is not listed in the manifest (added?); refused")
-    for rel, digest in sorted(listed.items()):
-        if rel not in names:
-            raise IntegrityError(f"{where}: {rel} is listed in the manifest but missing; refused")
-        if _hash_member(z, rel) != digest:
-            raise IntegrityError(
-                f"{where}: {rel} does not match its sha256 in the manifest (altered or "
-                "damaged); refused, nothing was merged"
-            )
-        if rel.startswith("files/") and digest != rel[6:]:
+            raise IntegrityError(f"{where}: unexpected entry {rel[:80]!r} in the manifest; refused")
+        if rel.startswith("files/") and listed[rel] != rel[6:]:
             raise IntegrityError(f"{where}: {rel} is not named by its sha256; refused")
-    return members
+    return listed, members
 
 
-def _check_tables(
-    ws: Workspace, d: Path, members: dict[str, str], manifest: dict[str, Any], where: str
-) -> dict[str, list[str]]:
-    con = ws.con
-    columns: dict[str, list[str]] = {}
-    known_prefs = {r[0] for r in con.execute("SELECT code FROM prefectures").fetchall()}
-    for name, rel in members.items():
-        src = f"read_parquet({lit(d / rel)})"
-        try:
-            cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
-            counted = con.execute(f"SELECT count(*) FROM {src}").fetchone()
-        except Exception as e:  # duckdb.Error: not Parquet, truncated
-            raise IntegrityError(f"{where}: {rel} is not a readable Parquet table ({e})") from None
-        identity = [c for c in cols if is_identity_column(c)]
-        free = [c for c in cols if c.lower() in FREE_TEXT_COLUMNS]
-        if identity or free:
-            raise InputError(
-                f"{where}: table {name} has identity or free-text column(s) "
-                f"{', '.join(identity + free)}; refused: a bundle carries pseudonymous facts only"
-            )
-        allowed = set(TABLES[name][1])
-        unknown = [c for c in cols if c not in allowed]
-        if unknown:
-            raise InputError(f"{where}: table {name} has unexpected column(s) {', '.join(unknown)}")
-        missing = [c for c in _REQUIRED[name] if c not in cols]
-        if missing:
-            raise InputError(f"{where}: table {name} lacks column(s) {', '.join(missing)}")
-        if "prefecture" in cols:
-            bad = [
-                r[0]
-                for r in con.execute(f"SELECT DISTINCT prefecture FROM {src} ORDER BY 1").fetchall()
-                if r[0] not in known_prefs
-            ]
-            if bad:
-                raise InputError(f"{where}: table {name} names unknown préfecture(s) {bad}")
-        if "url" in cols:
-            raw = [
-                r[0]
-                for r in con.execute(
-                    f"SELECT DISTINCT url FROM {src} WHERE url IS NOT NULL"
-                ).fetchall()
-                if url_pattern(r[0]) != r[0]
-            ]
-            if raw:
-                raise InputError(
-                    f"{where}: table {name} holds {len(raw)} URL(s) that are not generalised "
-                    "(not written by `guichets export bundle`?); refused"
-                )
-        rows = int(counted[0]) if counted else 0
-        if rows != manifest["tables"][name].get("rows"):
-            raise IntegrityError(f"{where}: {rel} holds {rows} rows, the manifest says otherwise")
-        columns[name] = cols
-    applicants = f"read_parquet({lit(d / members['applicants'])})"
-    for name in ("attempts", "contacts", "documents"):
-        src = f"read_parquet({lit(d / members[name])})"
-        orphans = con.execute(
-            f"SELECT count(*) FROM {src} WHERE applicant_id NOT IN (SELECT id FROM {applicants})"
-        ).fetchone()
-        if orphans and orphans[0]:
+def _check_zip(
+    z: zipfile.ZipFile, listed: dict[str, str], where: str
+) -> dict[str, zipfile.ZipInfo]:
+    """The zip's members by name, each safe, listed and within its size bound."""
+    infos = z.infolist()
+    if len(infos) > MAX_MEMBERS + 1:
+        raise LimitExceeded(
+            f"{where}: {len(infos):,} members, more than the limit of {MAX_MEMBERS:,}; refused"
+        )
+    by_name: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
+        p = PurePosixPath(info.filename)
+        if p.is_absolute() or ".." in p.parts or "\\" in info.filename:
+            raise IntegrityError(f"{where}: unsafe member name {info.filename[:80]!r}; refused")
+        if info.filename in by_name:
+            raise IntegrityError(f"{where}: a member appears twice in the zip; refused")
+        by_name[info.filename] = info
+        if info.filename == MANIFEST or info.filename.endswith("/"):
+            continue
+        if info.filename not in listed:
             raise IntegrityError(
-                f"{where}: {orphans[0]} row(s) of {name} belong to no applicant of the bundle; "
-                "refused"
+                f"{where}: {info.filename[:80]} is not listed in the manifest (added?); refused"
             )
-    return columns
+        limit = MAX_TABLE if info.filename.startswith("tables/") else MAX_ENTRY_BYTES
+        if info.file_size > limit:
+            raise LimitExceeded(
+                f"{where}: member {info.filename[:80]} expands to {info.file_size / MB:,.0f} MB, "
+                f"more than the {limit // MB:,} MB limit for it; refused"
+            )
+    for rel in sorted(listed):
+        if rel not in by_name:
+            raise IntegrityError(f"{where}: {rel} is listed in the manifest but missing; refused")
+    return by_name
+
+
+def _extract(z: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, where: str) -> str:
+    """Copy one member to ``target`` (never past its declared size) and return its sha256."""
+    h = hashlib.sha256()
+    written = 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with z.open(info) as src, open(target, "wb") as dst:
+            while chunk := src.read(1 << 20):
+                written += len(chunk)
+                if written > info.file_size:
+                    raise IntegrityError(
+                        f"{where}: {info.filename} is larger than the zip says; refused"
+                    )
+                h.update(chunk)
+                dst.write(chunk)
+    except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, zlib.error) as e:
+        raise IntegrityError(
+            f"{where}: {info.filename} is damaged ({e}); refused, ask for the bundle again"
+        ) from None
+    except OSError as e:
+        raise InputError(
+            f"{where}: cannot extract {info.filename} to {target.parent} ({e.strerror or e}); "
+            "free some disk space"
+        ) from None
+    return h.hexdigest()
 
 
 def check_bundle(ws: Workspace, path: Path, key: bytes | None, tmp: Path) -> CheckedBundle:
+    """Check ``path`` and extract it under ``tmp``; raise InputError/IntegrityError on any
+    failure (nothing is written to the workspace)."""
+    from toolkit.export.bundle_rows import check_rows
+    from toolkit.vault import sha256_file
+
     where = str(path)
-    if not path.is_file():
+    try:
+        regular = stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        regular = False
+    if not regular:
         raise InputError(f"{where}: no such bundle file")
     if not zipfile.is_zipfile(path):
         raise InputError(
             f"{where}: not a zip file; give a bundle written by `guichets export bundle`"
         )
-    from toolkit.vault import sha256_file
-
     digest = sha256_file(path)
+    d = tmp / digest
+    d.mkdir(exist_ok=True)
     try:
         with zipfile.ZipFile(path) as z:
             manifest = _manifest(z, where)
             _check_versions(manifest, where)
             if key is not None:
                 _check_key(manifest, key, where)
-            members = _check_members(z, manifest, where)
-            d = tmp / digest
-            d.mkdir(exist_ok=True)
-            for rel in members.values():
-                target = d / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with z.open(rel) as src, open(target, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
-            files = [e["path"] for e in manifest["files"] if e["path"].startswith("files/")]
-            for rel in files:
-                target = d / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with z.open(rel) as src, open(target, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
-    except zipfile.BadZipFile as e:
+            listed, members = _listed(manifest, where)
+            infos = _check_zip(z, listed, where)
+            for rel, expected in sorted(listed.items()):  # one pass: hashed while extracted
+                if _extract(z, infos[rel], d / rel, where) != expected:
+                    raise IntegrityError(
+                        f"{where}: {rel} does not match its sha256 in the manifest (altered or "
+                        "damaged); refused, nothing was merged"
+                    )
+    except (zipfile.BadZipFile, zlib.error, EOFError) as e:
         raise IntegrityError(f"{where}: damaged zip ({e}); ask for the bundle again") from None
-    columns = _check_tables(ws, d, members, manifest, where)
-    if files and "files" not in columns:
-        raise IntegrityError(f"{where}: originals without a files table; refused")
-    return CheckedBundle(path, digest, manifest, d, columns)
+    except json.JSONDecodeError as e:  # pragma: no cover - load_json callers phrase it
+        raise IntegrityError(f"{where}: unreadable manifest ({e})") from None
+    files = sorted(rel[6:] for rel in listed if rel.startswith("files/"))
+    columns = check_rows(ws, d, members, manifest, files, where)
+    return CheckedBundle(path, digest, manifest, d, columns, files)

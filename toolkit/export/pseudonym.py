@@ -13,7 +13,10 @@ Pseudonyms
 URLs (``url_pattern``)
     Only ``http``/``https`` URLs keep a host, and only a host under ``gouv.fr`` (every
     préfecture and ministry booking service lives there) or in ``PUBLIC_HOSTS``; any other
-    host becomes ``{host}``. User name, password, query string and fragment are dropped
+    host becomes ``{host}``. A kept host keeps only the labels the booking services use
+    (``HOST_LABELS``, the départements' names as préfecture sites write them, digit runs as
+    ``{n}``); any other label becomes ``{s}`` (``www.ines-fictive.gouv.fr`` names nobody in a
+    bundle: ``www.{s}.gouv.fr``). User name, password, query string and fragment are dropped
     (they hold session ids, e-mail addresses, names typed into forms). Each path segment
     becomes ``{n}`` when it is a number, stays when, with its digit runs written ``{n}``,
     it is a known word of the booking systems (``KNOWN_SEGMENTS``), becomes ``{id}`` when it
@@ -21,6 +24,16 @@ URLs (``url_pattern``)
     unknown word may be a name. Other schemes keep only the scheme (``file:``, ``mailto:``
     would carry a user or an address). Patterns are fixed points: generalising
     ``https://www.seine-maritime.gouv.fr/booking/create/{n}/{n}`` again gives the same text.
+
+Probe sites (``site_pattern``)
+    A crawl's site is free text (« Rouen — guichet étrangers », a URL, whatever the robot
+    wrote). A URL is generalised as above; text keeps its words that name a place or a
+    service (``SITE_WORDS``, préfecture and département names), numbers of up to three digits,
+    and writes ``{s}`` for any other word and ``{n}`` for the numbers of a site holding more
+    than three digits. A site changed by
+    this gets a keyed tag `` #`` + 8 hex (``keyed_id`` of the original site), so that two sites
+    of one crawl stay two sites (probe ids are computed from the site) while the tag reveals
+    nothing without the key.
 """
 
 from __future__ import annotations
@@ -30,6 +43,7 @@ import hmac
 import os
 import re
 import secrets
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -238,10 +252,47 @@ def _segment(raw: str) -> str:
     return "{s}"
 
 
+# Host labels of the booking services (DOMAIN.md), beside the départements' names.
+HOST_LABELS: frozenset[str] = frozenset(
+    {
+        "{s}", "{n}", "www", "gouv", "fr", "interieur", "anct", "rdv", "pprdv",
+        "rdv-prefecture", "rdv-etrangers-{n}", "administration-etrangers-en-france",
+        "prefecturedepolice", "demarches", "demarche", "numerique", "service-public",
+        "api", "agent", "accueil", "rendezvous", "rendez-vous", "etrangers",
+    }
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset[str]:
+    """Préfecture and département names and towns, folded as host labels and as words."""
+    from toolkit.reference import prefectures
+    from toolkit.reference._text import fold
+
+    names: set[str] = set()
+    for p in prefectures():
+        for text in (p.name, p.town):
+            words = fold(text).split()
+            names.update(words)
+            names.add("-".join(words))
+            names.add("".join(words))
+            # préfecture sites drop the apostrophe's letter break: val-doise, cotes-darmor
+            names.add(re.sub(r"-(d|l)-", r"-\1", "-".join(words)))
+    return frozenset(names)
+
+
 def _host(hostname: str | None) -> str:
     host = (hostname or "").lower().rstrip(".")
     public = host == "gouv.fr" or host.endswith(".gouv.fr") or host in PUBLIC_HOSTS
-    return host if public and re.fullmatch(r"[a-z0-9.-]+", host) else "{host}"
+    if not public or not re.fullmatch(r"[a-z0-9.{}-]+", host):
+        return "{host}"
+    if host in PUBLIC_HOSTS:
+        return host
+    labels = []
+    for label in host.split("."):
+        shape = re.sub(r"\d+", "{n}", label)
+        labels.append(shape if shape in HOST_LABELS or label in _place_names() else "{s}")
+    return ".".join(labels)
 
 
 def url_pattern(url: str | None) -> str | None:
@@ -281,3 +332,75 @@ def slug(value: str | None) -> str | None:
     if value is None:
         return None
     return value if re.fullmatch(r"[a-z0-9][a-z0-9_.:-]{0,79}", value) else None
+
+
+# Words of a site's name that name a service or a place, not a person (folded).
+SITE_WORDS: frozenset[str] = frozenset(
+    {
+        "{s}", "{n}", "{id}", "prefecture", "sous", "sous-prefecture", "guichet", "guichets",
+        "accueil", "service", "services", "bureau", "antenne", "etrangers", "etranger",
+        "sejour", "titre", "titres", "de", "du", "des", "la", "le", "les", "l", "d", "et", "a",
+        "au", "aux", "en", "rdv", "rendez", "vous", "rendez-vous", "robot", "site", "cellule",
+        "police", "pp", "naturalisation", "asile", "renouvellement", "premiere", "demande",
+        "changement", "statut", "duplicata", "retrait", "recepisse", "dcem", "voyage",
+        "regularisation", "anef", "ezbooking", "eappointment", "rdv-prefecture", "principal",
+        "annexe", "centre", "point", "maison", "france", "nord", "sud", "est", "ouest",
+    }
+)  # fmt: skip
+_SITE_TAG = re.compile(r"(?P<base>.*) #[0-9a-f]{8}")
+_SITE_TOKENS = re.compile(r"(\{[a-z]+\}|\w+)")
+
+
+def _site_text(text: str) -> str:
+    """Text with every word that is not a place or a service written ``{s}``."""
+    from toolkit.reference._text import fold
+
+    few_digits = sum(c.isdigit() for c in text) <= 3  # a counter's number, not a phone's
+
+    def word(m: re.Match[str]) -> str:
+        w = m.group(1)
+        if w.isdigit():
+            return w if few_digits else "{n}"
+        folded = fold(w).replace(" ", "")
+        return w if folded in SITE_WORDS or folded in _place_names() or w in SITE_WORDS else "{s}"
+
+    return _SITE_TOKENS.sub(word, text)
+
+
+def _site_general(text: str) -> str:
+    if "://" in text:
+        return url_pattern(text) or "{url}"
+    return _site_text(text)
+
+
+def site_pattern(key: bytes, site: str | None) -> str | None:
+    """A probe's site as a bundle carries it (see the module doc); None stays None."""
+    if site is None:
+        return None
+    text = " ".join(site.split())
+    if not text:
+        return None
+    general = _site_general(text)
+    if general == text:
+        return text
+    return f"{general} #{keyed_id(key, 'site', text)[:8]}"
+
+
+def site_is_general(site: str) -> bool:
+    """Whether ``site`` is what :func:`site_pattern` writes (a bundle received is checked)."""
+    tagged = _SITE_TAG.fullmatch(site)
+    base = tagged.group("base") if tagged else site
+    return base == " ".join(base.split()) and _site_general(base) == base
+
+
+@lru_cache(maxsize=1)
+def public_words() -> frozenset[str]:
+    """Words an export may hold that name a place or a service, not a person (squashed:
+    lower-case, no accents, letters and digits only): what the generalisers keep, the place
+    names and the vocabularies."""
+    from toolkit.model import Channel, Outcome, Procedure, System, TimeSource
+
+    words = set(KNOWN_SEGMENTS) | set(HOST_LABELS) | set(SITE_WORDS) | set(_place_names())
+    for vocabulary in (Channel, Outcome, Procedure, System, TimeSource):
+        words.update(v.value for v in vocabulary)
+    return frozenset(re.sub(r"[^a-z0-9]+", "", w) for w in words) - {""}

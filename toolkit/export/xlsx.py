@@ -320,6 +320,20 @@ def _write(ws: Workspace, wb: Workbook, out: Path, prefecture: str | None, min_c
         raise
 
 
+def _guard(ws: Workspace, wb: Workbook) -> None:
+    """Every cell of every sheet is checked for identity before anything is written."""
+    from toolkit.export.identity_guard import identity_guard
+    from toolkit.export.pseudonym import public_words
+
+    cells = {
+        f"sheet « {sheet.title} »": [
+            cell.value for row in sheet.iter_rows() for cell in row if cell.value is not None
+        ]
+        for sheet in wb.worksheets
+    }
+    identity_guard(ws.con, public_words()).check_values(ws.con, cells, "the workbook")
+
+
 def export_xlsx(
     ws: Workspace,
     out: str | os.PathLike[str],
@@ -366,5 +380,6 @@ def export_xlsx(
     wb.properties.created = wb.properties.modified = pinned
     wb.properties.creator = f"guichets {__version__}"
     wb.properties.title = "Saturation des rendez-vous en préfecture"
+    _guard(ws, wb)
     _write(ws, wb, out, code, min_cell)
     return out

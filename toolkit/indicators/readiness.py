@@ -1,4 +1,6 @@
-"""Is the applicant's file ready for a référé « mesures utiles »? A check grounded in case law.
+"""Is the applicant's file ready for the remedy its situation calls for? A check grounded in
+case law: a référé « mesures utiles » for an appointment, for the substitution or for the
+attestation de prolongation d'instruction, or the challenge of an implicit rejection.
 
 Each rule of ``readiness.toml`` (thresholds, levels, French messages, the decision it
 rests on and how sure we are of it; see that file's header) gives one finding: ``fail``,
@@ -17,6 +19,7 @@ from typing import Any
 
 from toolkit.errors import InputError
 from toolkit.indicators.readiness_law import LEGAL_CHECKS, legal_facts
+from toolkit.indicators.readiness_procedure import PROCEDURE_CHECKS, procedure_facts
 from toolkit.indicators.readiness_rules import THRESHOLDS, Rule, Rules, load_rules
 from toolkit.workspace import Workspace
 
@@ -240,6 +243,7 @@ CHECKS: dict[str, Check] = {
     "urgency": LEGAL_CHECKS["urgency"],
     "ccc_attestation": LEGAL_CHECKS["ccc_attestation"],
     "corroboration": _corroboration,
+    **PROCEDURE_CHECKS,
 }
 
 
@@ -269,6 +273,17 @@ def verdict_for(levels: list[str]) -> str:
     return "ready"
 
 
+def _situation(ws: Workspace, applicant_id: str, ind: dict[str, Any]) -> str:
+    """The situation of the file (timeline/situation.py); its facts are added to ``ind``."""
+    from toolkit.timeline.gather import procedural_timeline
+    from toolkit.timeline.situation import situation_of
+
+    t = procedural_timeline(ws, applicant_id, today=date.fromisoformat(ind["as_of"]))
+    situation = situation_of(t, t["booking_attempts"])
+    ind.update(procedure_facts(t, situation))
+    return situation
+
+
 def check_readiness(
     ws: Workspace,
     applicant_id: str,
@@ -287,8 +302,14 @@ def readiness_and_indicators(
     rules: Rules | str | os.PathLike[str] | None = None,
     today: date | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The check ``{applicant, verdict, verdict_fr, counts, findings, rules, as_of}`` and the
-    indicators it was made from (with the legal facts: route, OQTF, demands).
+    """The check ``{applicant, situation, situation_fr, verdict, verdict_fr, counts,
+    findings, rules, as_of}`` and the indicators it was made from (with the legal facts:
+    route, OQTF, demands; and the procedure's facts).
+
+    The rules that run are those of the file's ``situation`` (``[situations]`` of the rules
+    file): booking attempts for a booking case, the diligences and the evidence of the
+    dysfunctions for an ANEF blockage, filing, completeness, R. 431-5 window and attestation
+    for a pending demand, dates for an implicit rejection (:mod:`toolkit.timeline.situation`).
 
     ``findings`` is a list of ``{rule, level, message, source, mark, to_verify}`` in the
     order of the rules file; ``to_verify`` is true for a rule resting on a secondary source
@@ -304,9 +325,10 @@ def readiness_and_indicators(
         ws, applicant_id, window_minutes=window, today=today, publication_minutes=minutes
     )
     ind.update(legal_facts(ws, applicant_id))
+    situation = _situation(ws, applicant_id, ind)
     ctx = message_context(ind, loaded)
     findings: list[dict[str, Any]] = []
-    for rule in loaded.enabled():
+    for rule in loaded.enabled(situation):
         found = CHECKS[rule.id](ind, rule)
         if found is None:
             continue
@@ -325,6 +347,8 @@ def readiness_and_indicators(
     verdict = verdict_for(levels)
     check = {
         "applicant": ind["applicant"],
+        "situation": situation,
+        "situation_fr": ind["situation_fr"],
         "verdict": verdict,
         "verdict_fr": VERDICTS_FR[verdict],
         "counts": {level: levels.count(level) for level in LEVELS},

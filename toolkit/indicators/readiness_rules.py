@@ -58,6 +58,19 @@ RULE_SPECS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
     "urgency": ({"presumed_for": "procedures"}, ("presumed",)),
     "ccc_attestation": ({}, ()),
     "corroboration": ({"window_minutes": "minutes"}, ()),
+    # the procedure itself (issue 18, readiness_procedure.py)
+    "filing": ({}, ()),
+    "filing_proof": ({}, ()),
+    "filing_window": ({}, ()),
+    "completeness": ({}, ("unknown", "presumed")),
+    "api_gap": ({}, ("covered",)),
+    "dir_not_born": ({}, ("conditional",)),
+    "anef_evidence": ({}, ()),
+    "diligences": ({}, ("no_pan",)),
+    "recourse_time": ({}, ("late",)),
+    "motifs_requested": ({}, ()),
+    "appointment_wait": ({}, ()),
+    "prefet_request": ({}, ()),
 }
 
 # Placeholders every message may use (built by readiness.message_context), besides the
@@ -88,6 +101,16 @@ CONTEXT_KEYS: frozenset[str] = frozenset(
         "publications_known", "attempts_at_publication", "last_publication_fr",
         "sites_read", "site_mismatches", "motifs_read", "motif_mismatches", "target_files",
         "slots_after", "no_slot_after", "documents_sworn_statement",
+        "documents_api", "documents_filing_confirmation", "documents_anef_email",
+        "documents_decision", "documents_convocation", "documents_procedure",
+        # issue 18: the procedure (readiness_procedure.procedure_facts)
+        "situation", "situation_fr", "filing_date_fr", "filing_source_fr", "window_fr",
+        "completeness_fr", "api_due_fr", "gap_days", "covered_fr", "api_reasons", "dir_fr",
+        "days_to_dir", "recourse_deadline_fr", "recourse_outer_fr", "incidents_read",
+        "incidents_declared", "ccc_contacts", "pan_visits", "motifs_asked_fr", "awaited_fr",
+        "awaited_days", "filing_known", "filing_proved", "window_position", "completeness",
+        "api_owed", "api_route", "dir_conditional", "recourse_state", "prefet_requests",
+        "letter_hint",
         "time_conflicts", "outcome_conflicts",
         "edited_images", "reencoded_images", "to_review", "flagged", "outcome_sources_read",
         "outcome_sources_declared", "outcome_sources_reviewed", "outcome_sources_none",
@@ -125,9 +148,12 @@ class Rule:
 class Rules:
     path: str  # "bundled" or the user file laid over it
     rules: dict[str, Rule] = field(default_factory=dict)
+    # situation -> the rules that apply in it (``[situations]``; see timeline/situation.py)
+    situations: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def enabled(self) -> list[Rule]:
-        return [r for r in self.rules.values() if r.enabled]
+    def enabled(self, situation: str | None = None) -> list[Rule]:
+        chosen = self.situations.get(situation or "", tuple(self.rules))
+        return [r for r in self.rules.values() if r.enabled and r.id in chosen]
 
 
 def bundled_text() -> str:
@@ -172,11 +198,30 @@ def load_rules(path: str | os.PathLike[str] | None = None) -> Rules:
     missing = sorted(set(RULE_SPECS) - set(rules))
     if missing:  # only a damaged installation gets here: user files are overlaid
         raise InputError(f"{where}: rules missing: {', '.join(missing)}; reinstall guichets")
-    return Rules(path="bundled" if path is None else str(path), rules=rules)
+    situations = _situations(data.get("situations", {}), where)
+    return Rules("bundled" if path is None else str(path), rules, situations)
+
+
+def _situations(raw: Any, where: str) -> dict[str, tuple[str, ...]]:
+    from toolkit.timeline.situation import SITUATIONS
+
+    if not isinstance(raw, dict) or set(raw) != set(SITUATIONS):
+        raise InputError(
+            f"{where}: [situations] must list the rules of each situation: {', '.join(SITUATIONS)}"
+        )
+    out = {}
+    for name, ids in raw.items():
+        unknown = [i for i in ids if i not in RULE_SPECS] if isinstance(ids, list) else [ids]
+        if unknown:
+            raise InputError(
+                f"{where}: [situations] {name}: unknown rule(s) {', '.join(map(str, unknown))}"
+            )
+        out[name] = tuple(ids)
+    return out
 
 
 def _check_top(data: dict[str, Any], where: str) -> None:
-    unknown = sorted(set(data) - {"version", "rules"})
+    unknown = sorted(set(data) - {"version", "rules", "situations"})
     if unknown:
         raise InputError(
             f"{where}: unknown top-level key(s) {', '.join(unknown)}; "

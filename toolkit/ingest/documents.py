@@ -7,6 +7,11 @@ attempt. Accepted files are PDFs, images (PNG, JPEG, WebP, HEIC) and e-mails sav
 The document's date (``dated``): ``--dated`` when given, else the PDF's creation date
 (its modification date when there is none), else the ``Date:`` header of an e-mail,
 else nothing. Dates are read in the préfecture's zone. A date in the future is refused.
+
+The kinds ``api``, ``filing_confirmation``, ``decision`` and ``anef_email`` also record the
+procedural events the document states (its dates read from its text by
+:mod:`toolkit.ingest.anef`); a file whose events cannot be read, or contradict those
+recorded, is refused and nothing of it is recorded.
 """
 
 from __future__ import annotations
@@ -14,15 +19,20 @@ from __future__ import annotations
 import io
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from toolkit.errors import InputError, Problem
 from toolkit.ingest.inputs import EntryError, InputFile, expand
-from toolkit.ingest.records import IngestReport, close_batch, content_id
+from toolkit.ingest.records import (
+    IngestReport,
+    close_batch,
+    content_id,
+    reader_failure,
+    recording,
+)
 from toolkit.progress import ProgressCallback, noop
 from toolkit.workspace import Workspace, now
 
@@ -31,6 +41,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from pypdf import PdfReader
+
+    from toolkit.applicants import Applicant
+    from toolkit.ingest.anef import DocumentEvents
 
 # slug -> French label (exhibit inventories use the label).
 DOCUMENT_KINDS: dict[str, str] = {
@@ -44,6 +57,13 @@ DOCUMENT_KINDS: dict[str, str] = {
     # anonymous (CE, 21 avril 2021, n° 448178), so the link must be shown otherwise.
     "sworn_statement": "attestation sur l'honneur du demandeur",
     "other": "autre pièce",
+    # the procedure (ANEF or guichet): their events are read from the text, see ingest/anef.py
+    "api": "attestation de prolongation d'instruction",
+    "filing_confirmation": "confirmation de dépôt de la demande",
+    "anef_email": "courriel du téléservice ANEF",
+    "decision": "décision de la préfecture",
+    "convocation": "convocation de la préfecture",
+    "procedure": "autre pièce de la procédure",
 }
 
 MIN_DATED = date(1900, 1, 1)
@@ -133,7 +153,7 @@ def sniff_document(data: bytes, name: str) -> Sniffed:
     )
 
 
-def _validate(data: bytes, sniffed: Sniffed) -> None:
+def validate_document(data: bytes, sniffed: Sniffed) -> None:
     """Refuse a corrupt file now, rather than when an exhibit is built."""
     if sniffed.kind == "pdf":
         _pdf_reader(data)
@@ -181,16 +201,15 @@ def date_from_pdf(data: bytes, tz: str) -> date | None:
 
 
 def date_from_eml(data: bytes, tz: str) -> date | None:
-    from email.parser import BytesHeaderParser
+    """The e-mail's Date header as a local date (its headers are read within the bounds of
+    :mod:`toolkit.ingest.captures.mime`)."""
+    from toolkit.ingest.captures import mime
+    from toolkit.ingest.captures.base import mime_date
 
-    msg = BytesHeaderParser().parsebytes(data)
-    raw = msg.get("Date")
-    if not raw:
-        return None
-    try:
-        return _local_date(parsedate_to_datetime(str(raw)), tz)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
+    what, fix = "this e-mail", "save the message again from the mail program, or print it to PDF"
+    msg = mime.parse(data, what=what, fix=fix, headers_only=True)
+    when = mime_date(mime.raw_header(msg, "Date", what, fix))
+    return _local_date(when, tz) if when is not None else None
 
 
 def _local_date(value: datetime, tz: str) -> date:
@@ -245,9 +264,13 @@ def ingest_documents(
             try:
                 data = f.read()
                 sniffed = sniff_document(data, f.name)
-                _validate(data, sniffed)
+                validate_document(data, sniffed)
+                when, origin = _document_date(given_date, data, sniffed, applicant.tz)
             except (InputError, EntryError) as e:
                 report.problems.append(Problem(f.display, str(e)))
+                continue
+            except Exception as e:  # whatever a reader raised: this file only
+                report.problems.append(reader_failure(f.display, e))
                 continue
             digest = sha256_bytes(data)
             doc_id = document_id(applicant.id, digest, slug)
@@ -255,26 +278,40 @@ def ingest_documents(
                 report.duplicates.append(f.display)
                 continue
             seen.add(doc_id)
-            when, origin = _document_date(given_date, data, sniffed, applicant.tz)
+            try:
+                read = _read_events(ws, applicant, slug, data, sniffed, f.name, when, given_date)
+            except InputError as e:
+                report.problems.append(Problem(f.display, str(e)))
+                continue
+            except Exception as e:  # whatever reading its events raised: this file only
+                report.problems.append(reader_failure(f.display, e))
+                continue
+            if read is not None and read.events and given_date is None:
+                when, origin = read.events[0].on, "its text"
             if when is None:
                 report.notices.append(f"{f.display}: no date found; give it with --dated")
             else:
                 report.notices.append(f"{f.display}: dated {when.isoformat()} ({origin})")
-            ws.store_file(data, f.name, sniffed.media_type)
-            ws.sql(
-                "INSERT INTO documents (id, applicant_id, kind, title, dated, file_sha256, "
-                "source_id, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    doc_id,
-                    applicant.id,
-                    slug,
-                    title or _stem(f.name),
-                    when,
-                    digest,
-                    source_id,
-                    now(),
-                ],
-            )
+            with recording(f.display, len(report.recorded)):
+                ws.store_file(data, f.name, sniffed.media_type)
+                ws.sql(
+                    "INSERT INTO documents (id, applicant_id, kind, title, dated, file_sha256, "
+                    "source_id, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        doc_id,
+                        applicant.id,
+                        slug,
+                        title or _stem(f.name),
+                        when,
+                        digest,
+                        source_id,
+                        now(),
+                    ],
+                )
+                if read is not None:
+                    _record_events(
+                        ws, applicant.id, read, digest, doc_id, source_id, report, f.display
+                    )
             report.recorded.append(f.display)
             report.rows += 1
         progress(len(inputs), len(inputs), "")
@@ -291,26 +328,72 @@ def ingest_documents(
                 "recorded": report.rows,
                 "duplicates": len(report.duplicates),
                 "rejected": len(report.problems),
+                "events": report.details.get("events", 0),
             },
         )
     return report
 
 
-def list_documents(ws: Workspace, applicant_id: str) -> list[dict[str, Any]]:
-    """The applicant's documents, by date then title: id, kind, kind_label (French), title,
-    dated, sha256, original_name, media_type and size."""
-    from toolkit.applicants import get_applicant
+def _read_events(
+    ws: Workspace,
+    applicant: Applicant,
+    slug: str,
+    data: bytes,
+    sniffed: Sniffed,
+    name: str,
+    message_date: date | None,
+    given: date | None,
+) -> DocumentEvents | None:
+    """The events of an ANEF document, each checked against the store (InputError if not)."""
+    from toolkit.ingest.anef import ANEF_DOCUMENT_KINDS, read_document_events
+    from toolkit.ingest.events import API_KINDS, prepare
 
-    get_applicant(ws, applicant_id)
-    rows = ws.rows(
-        "SELECT d.id, d.kind, d.title, d.dated, d.file_sha256 AS sha256, f.original_name, "
-        "f.media_type, f.size FROM documents d LEFT JOIN files f ON f.sha256 = d.file_sha256 "
-        "WHERE d.applicant_id = ? ORDER BY d.dated NULLS LAST, d.title, d.id",
-        [applicant_id],
+    if slug not in ANEF_DOCUMENT_KINDS:
+        return None
+    read = read_document_events(
+        data, sniffed_kind=sniffed.kind, name=name, document_kind=slug, applicant=applicant.id,
+        tz=applicant.tz, message_date=message_date, dated=given,
+    )  # fmt: skip
+    today = today_in(applicant.tz)
+    for i, event in enumerate(read.events):
+        if event.kind == "api_issued" and ws.scalar(
+            "SELECT count(*) FROM events WHERE applicant_id = ? AND kind IN (?, ?) "
+            "AND withdrawn_at IS NULL AND event_date < ?",
+            [applicant.id, *API_KINDS, event.on],
+        ):
+            event = replace(event, kind="api_renewed")  # an earlier API is recorded
+        read.events[i] = event
+        prepare(ws, applicant.id, event, today)
+    return read
+
+
+def _record_events(
+    ws: Workspace,
+    applicant_id: str,
+    read: DocumentEvents,
+    digest: str,
+    doc_id: str,
+    source_id: str,
+    report: IngestReport,
+    display: str,
+) -> None:
+    from toolkit.ingest.events import insert_event
+
+    ws.sql(
+        "INSERT INTO texts (file_sha256, part, method, text) VALUES (?, 0, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        [digest, read.method, read.text],
     )
-    for r in rows:
-        r["kind_label"] = DOCUMENT_KINDS.get(r["kind"], r["kind"])
-    return rows
+    report.notices.extend(read.notices)
+    for event in read.events:
+        linked = replace(event, file_sha256=digest, document_id=doc_id)
+        eid = insert_event(ws, applicant_id, linked, source_id)
+        until = f", valid until {event.until.isoformat()}" if event.until else ""
+        report.notices.append(
+            f"{display}: event {event.kind} on {event.on.isoformat()}{until} read "
+            f"(rule {event.rule}; id {eid})"
+        )
+    report.details["events"] = report.details.get("events", 0) + len(read.events)
 
 
 def _document_date(

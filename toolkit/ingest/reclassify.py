@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import GuichetsError, InputError, MissingDependency
+from toolkit.errors import GuichetsError, MissingDependency
 from toolkit.ingest.candidates import Collector, ordered
 from toolkit.ingest.records import load_times, store_text, store_times
 from toolkit.model import Attempt, Outcome, OutcomeSource, TimeSource
@@ -149,10 +149,7 @@ def reclassify(
         def load(row: dict[str, Any]) -> Image.Image:
             from toolkit.ingest.images import decode_image
 
-            try:
-                data = ws.vault.read(row["file_sha256"])
-            except FileNotFoundError:
-                raise InputError("original missing from the vault; run `guichets verify`") from None
+            data = ws.vault.read(row["file_sha256"])  # IntegrityError: missing or altered
             return decode_image(data).image
 
         progress(0, len(to_read), "")

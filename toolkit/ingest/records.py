@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import Problem, ProblemsFound
+from toolkit.errors import GuichetsError, InputError, Problem, ProblemsFound, is_interrupt
 from toolkit.workspace import Workspace, now
 
 if TYPE_CHECKING:
@@ -65,6 +67,51 @@ class IngestReport:
             "warnings": self.warnings,
             "notices": self.notices,
         }
+
+
+def reader_failure(display: str, e: BaseException) -> Problem:
+    """The problem line of one file whose reader failed in a way it did not foresee.
+
+    A batch keeps its promise whatever a reader raises (recursion, overflow, decoding, a bug):
+    that file is reported and not recorded, the others are (with ``strict``, nothing is).
+    """
+    if isinstance(e, GuichetsError):
+        return Problem(display, str(e))
+    if isinstance(e, RecursionError):
+        what = "it is nested too deeply to be read"
+    elif isinstance(e, MemoryError):
+        what = "it does not fit in memory"
+    else:
+        detail = " ".join(str(e).split())[:200]
+        what = f"the reader failed ({type(e).__name__}{': ' + detail if detail else ''})"
+    return Problem(
+        display,
+        f"{what}; not recorded. If the file opens normally, report this to guichets' "
+        "maintainers with the kind of file (not the file itself)",
+    )
+
+
+class RecordFailed(InputError):
+    """A file was read but could not be written to the store: the whole batch is undone."""
+
+
+@contextmanager
+def recording(display: str, recorded: int) -> Iterator[None]:
+    """Wrap the writing of one file's rows: a failure of the store names the file and what is
+    lost (the batch's transaction is rolled back, so nothing of the batch stays)."""
+    try:
+        yield
+    except GuichetsError:
+        raise
+    except Exception as e:
+        if is_interrupt(e):  # Ctrl-C stopped the query: the CLI says so, exit 130
+            raise
+        detail = " ".join(str(e).split())[:200]
+        raise RecordFailed(
+            f"{display}: could not be recorded ({type(e).__name__}: {detail}); nothing of this "
+            f"batch was recorded ({recorded} file(s) before it included); move this file aside "
+            "and run the command again"
+        ) from e
 
 
 def close_batch(

@@ -123,7 +123,14 @@ def _read_csv(path: Path) -> list[list[object]]:
         dialect = csv.excel
         counts = {d: sample.count(d) for d in ";,\t|"}
         dialect.delimiter = max(counts, key=lambda d: counts[d])
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        return [list(r) for r in reader]
+    except csv.Error as e:
+        raise InputError(
+            f"{path}:{reader.line_num}: not a readable CSV file ({e}); save the screenshot log "
+            "again as CSV (UTF-8) or XLSX"
+        ) from None
 
 
 def _read_xlsx(path: Path) -> list[list[object]]:

@@ -29,6 +29,8 @@ from toolkit.ingest.records import (
     close_batch,
     insert_attempt,
     known_attempt_ids,
+    reader_failure,
+    recording,
     store_text,
 )
 from toolkit.ingest.screenshot_log import LogEntry, file_key, read_log
@@ -181,8 +183,9 @@ def ingest_screenshots(
             if isinstance(result, InputError | EntryError):
                 report.problems.append(Problem(f.display, str(result)))
                 continue
-            if isinstance(result, Exception):
-                raise result
+            if isinstance(result, Exception):  # whatever a reader raised: this file only
+                report.problems.append(reader_failure(f.display, result))
+                continue
             if result.entry is not None:
                 matched_log.add(file_key(f.name))
             if result.known:
@@ -205,10 +208,11 @@ def ingest_screenshots(
                 report.duplicates.append(f.display)
                 continue
             seen_in_batch.add(aid)
-            ws.store_file(result.data, f.name, f"image/{result.kind}")
-            if result.ocr is not None:
-                store_text(ws, result.digest, 0, "ocr", result.ocr.text)
-            insert_attempt(ws, attempt, applicant, source_id)
+            with recording(f.display, len(report.recorded)):
+                ws.store_file(result.data, f.name, f"image/{result.kind}")
+                if result.ocr is not None:
+                    store_text(ws, result.digest, 0, "ocr", result.ocr.text)
+                insert_attempt(ws, attempt, applicant, source_id)
             report.recorded.append(f.display)
             report.rows += 1
             _report_attempt(report, f.display, attempt, applicant.tz)

@@ -10,15 +10,19 @@ stored in ``texts`` (method ``email``), from the HTML part when there is no plai
 Time: the ``Date`` header (time_source ``email_header``). A message without a readable
 Date cannot be dated from its content and is refused; record it with
 `guichets contact add` instead.
+
+The message is split and its headers decoded within the bounds of :mod:`mime` (size, lines,
+parts, nesting, header count, encoded-words): a crafted message is refused in one line, never
+left to run for minutes or fill the memory.
 """
 
 from __future__ import annotations
 
 import re
-from email.message import EmailMessage
-from typing import cast
+from email.message import Message
 
 from toolkit.errors import InputError
+from toolkit.ingest.captures import mime
 from toolkit.ingest.captures.base import (
     CaptureRecord,
     OcrFunction,
@@ -59,6 +63,8 @@ _AUTO_BODIES = (
 _FIRST_LINE = re.compile(rb"^(?:from [^\r\n]*\r?\n)?[!-9;-~]+:[ \t]?")
 _MAIL_FIELD = re.compile(rb"(?m)^(?:from|date|subject|received|message-id|return-path):")
 _UNDATED = "record it with `guichets contact add` and its date in --at"
+_WHAT = "this e-mail"
+_FIX = "save the message again from the mail program, or " + _UNDATED
 
 
 def sniff(head: bytes) -> bool:
@@ -72,18 +78,16 @@ def sniff(head: bytes) -> bool:
 
 def read(data: bytes, name: str, *, ocr: OcrFunction | None = None) -> list[CaptureRecord]:
     """The message as one contact: date, subject, addresses, body and auto-reply flag."""
-    from email import policy
-    from email.parser import BytesParser
-
-    msg = cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(data))
+    msg = mime.parse(data, what=_WHAT, fix=_FIX)
     raw_date = _value(msg, "Date")
     if raw_date is None:
         raise InputError(f"no Date header, so the e-mail cannot be dated; {_UNDATED}")
     when = mime_date(raw_date)
     if when is None:
-        raise InputError(f"unreadable Date header {raw_date!r}; {_UNDATED}")
+        raise InputError(f"unreadable Date header {raw_date[:80]!r}; {_UNDATED}")
     subject = _value(msg, "Subject")
-    body = _body(msg)
+    body_part = _body_part(msg)
+    body = _body(body_part) if body_part is not None else ""
     record = CaptureRecord(
         channel=Channel.EMAIL.value,
         subject=subject,
@@ -95,7 +99,11 @@ def read(data: bytes, name: str, *, ocr: OcrFunction | None = None) -> list[Capt
     record.add_time(when, TimeSource.EMAIL_HEADER, "email:Date", raw=raw_date)
     if _is_auto_reply(msg, subject, body):
         record.auto_reply, record.note = True, AUTO_REPLY_NOTE
-    attached = [p.get_filename() or p.get_content_type() for p in msg.iter_attachments()]
+    attached = [
+        p.get_filename() or p.get_content_type()
+        for p, _ in mime.walk(msg)
+        if p is not body_part and _is_attachment(p)
+    ]
     if attached:
         record.notices.append(
             f"{len(attached)} attachment(s) not ingested ({', '.join(attached[:3])}); save them "
@@ -104,47 +112,55 @@ def read(data: bytes, name: str, *, ocr: OcrFunction | None = None) -> list[Capt
     return [record]
 
 
-def _value(msg: EmailMessage, name: str) -> str | None:
-    try:
-        raw = msg.get(name)
-    except (ValueError, IndexError, TypeError):  # a badly broken header; fall back to raw text
-        raw = next((v for k, v in msg.raw_items() if k.lower() == name.lower()), None)
-    text = " ".join(str(raw).split()) if raw is not None else ""
-    return text or None
+def _value(msg: Message, name: str) -> str | None:
+    return mime.header(msg, name, _WHAT, _FIX)
 
 
-def _addresses(msg: EmailMessage, name: str) -> list[str]:
+def _addresses(msg: Message, name: str) -> list[str]:
     from email.utils import getaddresses
 
-    try:
-        header = msg.get(name)
-    except (ValueError, IndexError, TypeError):
+    raw = mime.raw_header(msg, name, _WHAT, _FIX)
+    if raw is None:
         return []
-    if header is None:
-        return []
-    found = getattr(header, "addresses", None)
-    if found is not None:
-        return [a.addr_spec.lower() for a in found if a.addr_spec and "@" in a.addr_spec]
-    return [addr.lower() for _, addr in getaddresses([str(header)]) if "@" in addr]
+    return [addr.lower() for _, addr in getaddresses([raw]) if "@" in addr]
 
 
-def _body(msg: EmailMessage) -> str:
-    part = msg.get_body(preferencelist=("plain", "html"))
-    if not isinstance(part, EmailMessage):
+def _is_attachment(part: Message) -> bool:
+    """A leaf part that is not text to read: a file (disposition attachment) or a non-text
+    part (an image, a PDF)."""
+    if part.is_multipart() or part.get_content_maintype() == "message":
+        return False
+    disposition = (part.get("Content-Disposition") or "").split(";", 1)[0].strip().lower()
+    return disposition == "attachment" or part.get_content_maintype() != "text"
+
+
+def _body_part(msg: Message) -> Message | None:
+    """The first plain-text part that is not an attachment, else the first HTML one."""
+    found: dict[str, Message] = {}
+    for part, _ in mime.walk(msg):
+        kind = part.get_content_type()
+        if kind in ("text/plain", "text/html") and not _is_attachment(part):
+            disposition = (part.get("Content-Disposition") or "").lower()
+            if not disposition.startswith("attachment"):
+                found.setdefault(kind, part)
+    return found.get("text/plain") or found.get("text/html")
+
+
+def _body(part: Message) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
         return ""
+    charset = part.get_content_charset() or "us-ascii"
     try:
-        content = part.get_content()
-    except (LookupError, UnicodeError, AssertionError, KeyError):  # unknown or lying charset
-        payload = part.get_payload(decode=True)
-        content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
-    if not isinstance(content, str):
-        return ""
+        content = payload.decode(charset, "replace")
+    except (LookupError, UnicodeError):  # unknown charset, or a codec that is not text
+        content = payload.decode("utf-8", "replace")
     if part.get_content_type() == "text/html":
         return page_text(content)
     return content.replace("\r\n", "\n").strip()
 
 
-def _is_auto_reply(msg: EmailMessage, subject: str | None, body: str) -> bool:
+def _is_auto_reply(msg: Message, subject: str | None, body: str) -> bool:
     """RFC 3834 headers, an automatic subject, or a first paragraph saying so."""
     from toolkit.classify import normalise
 

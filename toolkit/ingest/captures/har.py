@@ -12,6 +12,9 @@ Time: the entry's ``startedDateTime`` (time_source ``har``, the browser's clock)
 carries its offset, and the response's ``Date`` header (the server's clock) when the
 export kept it; both are time candidates, and a disagreement between them is flagged.
 Exports are expected sanitised (cookies and tokens removed); nothing here needs them.
+
+The JSON is read within bounds (:mod:`toolkit.ingest.jsonlimits`): at most ``MAX_BYTES`` and
+``MAX_VALUES`` objects, members and numbers, nesting within Python's recursion limit.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from toolkit.ingest.captures.base import (
     page_text,
     strip_head,
 )
+from toolkit.ingest.jsonlimits import MB, load_json
 from toolkit.model import Classification, Outcome, System, TimeSource
 
 EXTENSIONS: tuple[str, ...] = (".har",)
@@ -45,6 +49,9 @@ _RDV_JSON_KEY = "datePremiereDispo"
 _EXPORT_HINT = (
     "export it again from the browser's network panel (« Enregistrer tout en tant que HAR »)"
 )
+_SHORTER = "export a shorter session again, with only the booking pages loaded"
+MAX_BYTES = 64 * MB
+MAX_VALUES = 2_000_000
 
 
 def sniff(head: bytes) -> bool:
@@ -162,12 +169,13 @@ def _booking_pages(pages: list[CaptureRecord], bodiless: set[int]) -> list[Captu
 
 def _load(data: bytes) -> Any:
     try:
-        text = data.decode("utf-8-sig")
+        return load_json(
+            data, what="this HAR export", max_bytes=MAX_BYTES, max_items=MAX_VALUES, fix=_SHORTER
+        )
     except UnicodeDecodeError:
         raise InputError(f"not a UTF-8 JSON file, so not a HAR export; {_EXPORT_HINT}") from None
-    try:
-        return json.loads(text)
     except json.JSONDecodeError as e:
+        text = e.doc
         end = len(text.rstrip())
         if e.msg.startswith("Unterminated string") or e.pos >= end - 1:
             raise InputError(

@@ -26,6 +26,8 @@ from toolkit.ingest.records import (
     close_batch,
     insert_attempt,
     known_attempt_ids,
+    reader_failure,
+    recording,
     store_text,
 )
 from toolkit.model import Attempt, Channel, Flag, Outcome, System
@@ -164,21 +166,25 @@ def run(
             except (InputError, EntryError) as e:
                 report.problems.append(Problem(f.display, str(e)))
                 continue
+            except Exception as e:  # whatever a reader raised: this file only
+                report.problems.append(reader_failure(f.display, e))
+                continue
             ids = [attempt_id(a) for a, _ in attempts]
             known = known_attempt_ids(ws, ids) | seen
             if all(aid in known for aid in ids):
                 report.duplicates.append(f.display)
                 continue
             seen.update(ids)
-            ws.store_file(read.data, f.name, READERS[read.fmt].MEDIA_TYPE)
-            for (attempt, detail), record, aid in zip(attempts, read.records, ids, strict=True):
-                store_text(ws, digest, record.part, record.text_method, record.text)
-                if aid not in known:
-                    insert_attempt(ws, attempt, applicant, source_id, time_detail=detail)
-                    report.rows += 1
-                    report.details["to_review"] += needs_review(attempt)
-                report.warnings += [f"{f.display}: {w}" for w in record.warnings]
-                report.notices += [f"{f.display}: {n}" for n in record.notices]
+            with recording(f.display, len(report.recorded)):
+                ws.store_file(read.data, f.name, READERS[read.fmt].MEDIA_TYPE)
+                for (attempt, detail), record, aid in zip(attempts, read.records, ids, strict=True):
+                    store_text(ws, digest, record.part, record.text_method, record.text)
+                    if aid not in known:
+                        insert_attempt(ws, attempt, applicant, source_id, time_detail=detail)
+                        report.rows += 1
+                        report.details["to_review"] += needs_review(attempt)
+                    report.warnings += [f"{f.display}: {w}" for w in record.warnings]
+                    report.notices += [f"{f.display}: {n}" for n in record.notices]
             report.recorded.append(f.display)
             report.details["formats"][f.display] = read.fmt
         progress(len(inputs), len(inputs), "")

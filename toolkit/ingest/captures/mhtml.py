@@ -9,6 +9,8 @@ quoted-printable; its charset comes from the part's Content-Type. The address is
 Time: the archive's ``Date`` header, written by the browser when it saved the page. It is
 a MIME header like an e-mail's, so it is recorded with time_source ``email_header`` (the
 DESIGN vocabulary has no separate MHTML source); detail ``mhtml:Date``.
+
+The archive is split within the bounds of :mod:`mime` (size, lines, parts, nesting, headers).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 from email.message import Message
 
 from toolkit.errors import InputError
+from toolkit.ingest.captures import mime
 from toolkit.ingest.captures.base import (
     HEADER_LINE,
     CaptureRecord,
@@ -31,6 +34,9 @@ EXTENSIONS: tuple[str, ...] = (".mhtml", ".mht")
 MEDIA_TYPE: str = "multipart/related"
 LABEL: str = "an MHTML archive"
 
+_WHAT = "this MHTML archive"
+_FIX = "save the page again (Chrome: « Enregistrer sous… », « Page Web, un seul fichier »)"
+
 
 def sniff(head: bytes) -> bool:
     """A MIME header block announcing ``multipart/related`` or a snapshot location."""
@@ -42,13 +48,15 @@ def sniff(head: bytes) -> bool:
 
 def read(data: bytes, name: str, *, ocr: OcrFunction | None = None) -> list[CaptureRecord]:
     """The archived page: classification, visible text, address and save time."""
-    from email import message_from_bytes, policy
-
     from toolkit.classify import classify_html, decode_html
 
-    msg = message_from_bytes(data, policy=policy.compat32)
+    msg = mime.parse(data, what=_WHAT, fix=_FIX)
     page = next(
-        (p for p in msg.walk() if p.get_content_type() in ("text/html", "application/xhtml+xml")),
+        (
+            p
+            for p, _ in mime.walk(msg)
+            if p.get_content_type() in ("text/html", "application/xhtml+xml")
+        ),
         None,
     )
     payload = page.get_payload(decode=True) if page is not None else None
@@ -73,7 +81,11 @@ def read(data: bytes, name: str, *, ocr: OcrFunction | None = None) -> list[Capt
     raw_date = _header(msg, "Date")
     if raw_date:
         record.add_time(mime_date(raw_date), TimeSource.EMAIL_HEADER, "mhtml:Date", raw=raw_date)
-    if any(type(d).__name__ == "CloseBoundaryNotFoundDefect" for d in msg.defects):
+    if any(
+        type(d).__name__ == "CloseBoundaryNotFoundDefect"
+        for p, _ in mime.walk(msg)
+        for d in p.defects
+    ):
         record.warnings.append(
             "the archive is incomplete (no closing boundary); the page was read as far as it goes"
         )
@@ -81,12 +93,4 @@ def read(data: bytes, name: str, *, ocr: OcrFunction | None = None) -> list[Capt
 
 
 def _header(msg: Message, name: str) -> str | None:
-    from email.header import decode_header, make_header
-
-    raw = msg.get(name)
-    if raw is None:
-        return None
-    try:
-        return str(make_header(decode_header(str(raw)))).strip() or None
-    except (UnicodeDecodeError, LookupError, ValueError):
-        return str(raw).strip() or None
+    return mime.header(msg, name, _WHAT, _FIX)

@@ -131,12 +131,12 @@ def outputs(web: Web, applicant: str) -> dict[str, Any]:
 
 def dossier(request: Request) -> Response:
     from toolkit.applicants import show_applicant
-    from toolkit.attempts import attempt_records
+    from toolkit.attempts import attempt_records, document_records
     from toolkit.contacts import CONTACT_CHANNELS
     from toolkit.documents.letter_kinds import LETTER_KINDS, SIGNERS
     from toolkit.documents.letters import soffice
     from toolkit.indicators.readiness import check_readiness
-    from toolkit.ingest.documents import DOCUMENT_KINDS, list_documents
+    from toolkit.ingest.documents import DOCUMENT_KINDS
     from toolkit.model import (
         CHANNEL_LABELS_FR,
         DECISION_LABELS_FR,
@@ -152,7 +152,7 @@ def dossier(request: Request) -> Response:
         facts = show_applicant(ws, applicant, identity=True)
         check = check_readiness(ws, applicant)
         attempts = attempt_records(ws, applicant)
-        documents = list_documents(ws, applicant)
+        documents = document_records(ws, applicant)
         state = revision(ws)
     return render(
         request,

@@ -1,0 +1,124 @@
+"""The letters of the procedure (ANEF, silence, implicit rejection): when each fits the
+timeline, why it is refused when it does not, and the facts it is written from.
+
+A letter fits when the timeline (:func:`toolkit.timeline.gather.procedural_timeline`) lists
+it among the documents of a remedy it proposes; otherwise it is refused, in one line that
+gives the reason (an OQTF, an implicit rejection already born, an attestation not owed…)
+and names the letters that fit. ``guichets letter list ID`` shows them all.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from toolkit.timeline.plan import DOCUMENTS
+
+if TYPE_CHECKING:
+    from toolkit.documents.letter_kinds import LetterFacts
+    from toolkit.workspace import Workspace
+
+# remedy code -> the letters of each of its situations (for a remedy ruled out)
+_BLOCKED_DOCUMENTS = {
+    "refere-mu-api": DOCUMENTS["api"],
+    "refere-mu-substitution": DOCUMENTS["substitution"],
+    "refere-mu-rdv": DOCUMENTS["rdv"] + DOCUMENTS["booking"],
+    "rep-refere-suspension": DOCUMENTS["dir"],
+    "demande-motifs": DOCUMENTS["motifs"],
+}
+
+
+def fitting(t: dict[str, Any]) -> dict[str, str]:
+    """Letter kind -> the title of the first remedy of the timeline that uses it."""
+    out: dict[str, str] = {}
+    for r in t["remedies"]:
+        for kind in r["documents"]:
+            out.setdefault(kind, r["title"])
+    return out
+
+
+def ruled_out(kind: str, t: dict[str, Any]) -> str | None:
+    """Why a remedy that would use ``kind`` is ruled out, if one is."""
+    for r in t["remedies"]:
+        if kind in r.get("dropped", {}):
+            return str(r["dropped"][kind])
+    for b in t["blocked"]:
+        if kind in _BLOCKED_DOCUMENTS.get(b["code"], []):
+            return b["reason"]
+    return None
+
+
+def off_timeline(kind: str, t: dict[str, Any]) -> str | None:
+    """Why letter ``kind`` does not fit the timeline (None when it does)."""
+    if kind in fitting(t):
+        return None
+    return ruled_out(kind, t) or "the timeline proposes no remedy that uses it"
+
+
+def refuse_off_timeline(kind: str) -> Any:
+    """A ``refuse`` for :class:`LetterKind`: the letter must fit the timeline."""
+
+    def refuse(facts: LetterFacts) -> str | None:
+        t = facts.timeline
+        why = off_timeline(kind, t) if t is not None else None
+        if why is None or t is None:
+            return None
+        others = ", ".join(fitting(t)) or "none yet"
+        return (
+            f"it does not fit the timeline of {facts.applicant_id}: {why}; letters that fit: "
+            f"{others} (see `guichets timeline {facts.applicant_id}` and `guichets letter list "
+            f"{facts.applicant_id}`)"
+        )
+
+    return refuse
+
+
+def procedure_extra(
+    ws: Workspace, applicant_id: str, context: dict[str, Any], facts: LetterFacts
+) -> dict[str, Any]:
+    """The procedure's variables, and the timeline's notes for the lawyer."""
+    from toolkit.documents.procedure_context import procedure_context
+
+    t = facts.timeline
+    assert t is not None
+    return {**procedure_context(t, context["pieces"]), "notes_procedure": lawyer_lines(t)}
+
+
+def lawyer_lines(t: dict[str, Any]) -> list[str]:
+    """What the timeline tells the lawyer and the letter does not: remedies in order, the
+    remedies ruled out, what is missing, the notes."""
+    from toolkit.frenchdates import date_fr
+
+    lines = []
+    for i, r in enumerate(t["remedies"], start=1):
+        when = f" — avant le {date_fr(r['deadline'])}" if r["deadline"] else ""
+        flag = " [à vérifier]" if r["to_verify"] and r["deadline"] else ""
+        lines.append(f"Recours {i} : {r['title']}{when}{flag}. " + " ; ".join(r["reasons"]) + ".")
+    lines += [f"Écarté : {b['title']} — {b['reason']}." for b in t["blocked"]]
+    lines += [f"Manque : {m}." for m in t["missing"]]
+    lines += list(t["notes"])
+    return lines
+
+
+def letter_choices(ws: Workspace, applicant_id: str, *, today: Any = None) -> list[dict[str, Any]]:
+    """Every letter kind with ``status`` (proposed, possible, refused) and ``why``."""
+    from toolkit.applicants import get_applicant
+    from toolkit.documents.letter_kinds import LETTER_KINDS
+    from toolkit.documents.letters import letter_facts
+    from toolkit.indicators.applicant import local_today
+
+    today = today or local_today(get_applicant(ws, applicant_id).tz)
+    facts = letter_facts(ws, applicant_id, today)
+    fits = fitting(facts.timeline) if facts.timeline else {}
+    rows = []
+    for spec in LETTER_KINDS.values():
+        short = off_timeline(spec.name, facts.timeline) if facts.timeline else None
+        mine = spec.extra_context is not None  # a letter of the procedure (issue 18)
+        refusal = (short if mine else None) or (spec.refuse(facts) if spec.refuse else None)
+        if refusal:
+            status, why = "refused", refusal
+        elif spec.name in fits:
+            status, why = "proposed", fits[spec.name]
+        else:
+            status, why = "possible", "not among the remedies the timeline proposes"
+        rows.append({"kind": spec.name, "title": spec.title, "status": status, "why": why})
+    return rows
