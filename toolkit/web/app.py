@@ -72,6 +72,7 @@ def create_app(
         jobs,
         outputs,
         review,
+        timeline,
     )
 
     hosts = allowed_hosts or (f"127.0.0.1:{port}", f"localhost:{port}")
@@ -102,6 +103,7 @@ def create_app(
         *associations.routes(),
         *review.routes(),
         *facts.routes(),
+        *timeline.routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 

@@ -22,6 +22,7 @@ from toolkit.web.common import (
     web_of,
 )
 from toolkit.web.pages.home import IDENTITY_FORM
+from toolkit.web.pages.timeline import event_kinds, timeline_view
 
 if TYPE_CHECKING:
     from toolkit.workspace import Workspace
@@ -153,6 +154,7 @@ def dossier(request: Request) -> Response:
         check = check_readiness(ws, applicant)
         attempts = attempt_records(ws, applicant)
         documents = document_records(ws, applicant)
+        procedure = timeline_view(ws, applicant)
         state = revision(ws)
     return render(
         request,
@@ -178,6 +180,10 @@ def dossier(request: Request) -> Response:
         outputs=outputs(web, applicant),
         jobs=web.jobs.recent(applicant=applicant, limit=6),
         created=request.query_params.get("cree") == "1",
+        t=procedure,
+        show_timeline=bool(procedure["events"]) or facts["route"] == "anef",
+        event_kinds=event_kinds(),
+        event_added=request.query_params.get("evenement") == "1",
         changed=request.query_params.get("modifie") == "1",
         demand_added=request.query_params.get("demande") == "1",
         route_fr=ROUTE_LABELS_FR,
