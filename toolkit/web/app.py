@@ -71,6 +71,7 @@ def create_app(
         home,
         jobs,
         outputs,
+        removals,
         review,
         timeline,
     )
@@ -104,6 +105,7 @@ def create_app(
         *review.routes(),
         *facts.routes(),
         *timeline.routes(),
+        *removals.routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 

@@ -41,6 +41,7 @@ CORROBORATION_FR = {"corroborated": ("aucun créneau non plus", ""),
 class Row(NamedTuple):
     """One line of the attempts table, ready to print (a page shows a thousand of them)."""
 
+    id: str
     when: str
     source: str
     weak: bool
@@ -75,6 +76,7 @@ def table_rows(attempts: list[dict[str, Any]]) -> list[Row]:
         file = r["file"] or ""
         rows.append(
             Row(
+                id=r["id"],
                 when=stamp_fr(
                     datetime.fromisoformat(r["observed_at"]), r["time_precision"], zone=False
                 ),
@@ -190,6 +192,7 @@ def dossier(request: Request) -> Response:
         oqtf_fr=OQTF_LABELS_FR,
         decision_fr=DECISION_LABELS_FR,
         added=request.query_params.get("contact") == "1",
+        removed=request.query_params.get("retire"),
     )
 
 
