@@ -26,6 +26,13 @@ def test_an_anef_renewal_shows_its_timeline_and_remedies(client: TestClient) -> 
     assert "Fenêtre de renouvellement" in page and "demande déposée dans le délai" in page
     assert "Décision implicite de rejet" in page and "[à vérifier]" in page
     assert "Recours qui correspondent à la situation" in page
+    letters = page[page.index('id="courriers"') :]
+    proposed = letters[: letters.index("Autres courriers")]
+    assert "Proposés par la situation de la procédure" in proposed
+    assert "Rédiger : Lettre au préfet : attestation de prolongation d'instruction" in proposed
+    assert "Pour : Lettre au préfet : document provisoire de séjour" in proposed
+    assert "Rédiger : Réclamation au Défenseur des droits" not in proposed
+    assert "que la situation ne propose pas (9)" in letters
 
 
 def test_an_event_in_the_future_is_refused_in_one_line(client: TestClient) -> None:

@@ -23,6 +23,7 @@ from toolkit.web.common import (
     fr_percent,
     fr_size,
 )
+from toolkit.web.hints import for_the_web
 from toolkit.web.jobs import JobRunner
 from toolkit.web.security import Guard, Secrets
 from toolkit.web.store import Store
@@ -47,7 +48,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(
         fr_date=fr_date, fr_local=fr_local, fr_number=fr_number, fr_percent=fr_percent,
-        fr_size=fr_size,
+        fr_size=fr_size, web_hint=for_the_web,
     )  # fmt: skip
     return env
 

@@ -132,11 +132,37 @@ def outputs(web: Web, applicant: str) -> dict[str, Any]:
     return found
 
 
+def letter_groups(t: dict[str, Any]) -> dict[str, list[tuple[str, str, str]]]:
+    """The letters as the page lists them, from the timeline already read (no second
+    reading): ``proposed`` (kind, title, the remedy it serves), ``other`` (kind, title, ""),
+    ``ruled_out`` (kind, title, why, in French: the letters of the procedure it does not propose); the library still decides on each."""
+    from toolkit.documents.letter_kinds import LETTER_KINDS
+    from toolkit.documents.procedure_letters import fitting, ruled_out
+
+    fits = fitting(t)
+    groups: dict[str, list[tuple[str, str, str]]] = {"proposed": [], "other": [], "ruled_out": []}
+    for kind, spec in LETTER_KINDS.items():
+        if kind in fits:
+            groups["proposed"].append((kind, spec.title, fits[kind]))
+        elif spec.extra_context is None:  # the booking letters: the check decides
+            groups["other"].append((kind, spec.title, ""))
+        else:
+            why = ruled_out(kind, t)
+            groups["ruled_out"].append(
+                (
+                    kind,
+                    spec.title,
+                    f"Écarté : {why}" if why else "Aucun recours proposé ne l'utilise.",
+                )
+            )
+    return groups
+
+
 def dossier(request: Request) -> Response:
     from toolkit.applicants import show_applicant
     from toolkit.attempts import attempt_records, document_records
     from toolkit.contacts import CONTACT_CHANNELS
-    from toolkit.documents.letter_kinds import LETTER_KINDS, SIGNERS
+    from toolkit.documents.letter_kinds import SIGNERS
     from toolkit.documents.letters import soffice
     from toolkit.indicators.readiness import check_readiness
     from toolkit.ingest.documents import DOCUMENT_KINDS
@@ -175,7 +201,7 @@ def dossier(request: Request) -> Response:
         document_kinds=DOCUMENT_KINDS,
         contact_channels=[(c, CHANNEL_LABELS_FR.get(c, c)) for c in CONTACT_CHANNELS],
         directions=DIRECTIONS_FR,
-        letter_kinds={k: v.title for k, v in LETTER_KINDS.items()},
+        letters=letter_groups(procedure),
         signers=SIGNERS,
         pdf_letters=soffice() is not None,
         identity_labels={name: label for name, label, *_ in IDENTITY_FORM},

@@ -43,6 +43,7 @@ def exhibits(request: Request, form: Any) -> Response:
     applicant = request.path_params["applicant"]
     folder = web.dossier_dir(applicant)
     group = "week" if form.get("group") == "week" else "month"
+    robots = form.get("robots") == "1"
 
     def work(progress: Progress) -> Outcome:
         from toolkit.documents.exhibits import build_exhibits
@@ -51,7 +52,8 @@ def exhibits(request: Request, form: Any) -> Response:
 
         with _writing(web, progress) as ws:
             progress(0, 0, "préparation")
-            built = build_exhibits(ws, applicant, folder / "pieces", group=group, progress=progress)
+            built = build_exhibits(ws, applicant, folder / "pieces", group=group,
+                                   with_robot_evidence=robots, progress=progress)  # fmt: skip
         check = verify_folder(built.out)
         if not check.ok:
             raise InputError(
@@ -107,12 +109,11 @@ def letter(request: Request, form: Any) -> Response:
         if made.pdf is not None:
             links.append(Link("Télécharger la lettre (PDF)", web.download_url(made.pdf)))
         links.append(Link("Note pour l'avocat (à ne pas déposer)", web.download_url(made.note)))
-        notes = list(made.warnings)
-        if made.pdf is None:
-            notes.append("LibreOffice is not installed: open the Word file and save it as PDF")
         state = "brouillon, chaque manque marqué « À vérifier »" if made.draft else "à relire"
-        return Outcome(message=f"{title} : document Word prêt ({state}).", links=links,
-                       notes=notes)  # fmt: skip
+        no_pdf = (" Pas de PDF : LibreOffice n'est pas installé sur cet ordinateur ; ouvrez le "
+                  "fichier Word et enregistrez-le en PDF.") if made.pdf is None else ""  # fmt: skip
+        return Outcome(message=f"{title} : document Word prêt ({state}).{no_pdf}", links=links,
+                       notes=list(made.warnings))  # fmt: skip
 
     job, _ = web.jobs.start(
         "letter", f"letter:{applicant}:{kind}", f"{title} — dossier {applicant}", work,
