@@ -207,6 +207,7 @@ def test_custody_pages_and_unknown_things(client: TestClient) -> None:
     _three(client)
     log = client.get("/dossiers/w-76/tracabilite").text
     assert "ingest.screenshots" in log and "applicant.add" in log
+    assert "Preuves ajoutées" in log and "Dossier créé" in html.unescape(log)
     assert "ingest.screenshots" in client.get("/tracabilite").text
     missing = client.get("/dossiers/nobody")
     assert missing.status_code == 404 and "Introuvable" in missing.text

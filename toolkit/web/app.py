@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 
 from toolkit.web.common import (
     Web,
+    action_fr,
     describe,
     error_page,
     fr_date,
@@ -48,7 +49,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(
         fr_date=fr_date, fr_local=fr_local, fr_number=fr_number, fr_percent=fr_percent,
-        fr_size=fr_size, web_hint=for_the_web,
+        fr_size=fr_size, web_hint=for_the_web, action_fr=action_fr,
     )  # fmt: skip
     return env
 

@@ -276,6 +276,27 @@ def fr_percent(value: Any) -> str:
     return "—" if value is None else fr_number(100 * float(value), 1) + " %"
 
 
+# custody actions (toolkit/custody.py) as a person reads them; the code is shown beside
+ACTIONS_FR = {
+    "init": "Espace de travail créé", "applicant.add": "Dossier créé",
+    "applicant.update": "Dossier modifié", "attempt.remove": "Tentative ou contact retiré",
+    "document.remove": "Document retiré", "contact.add": "Contact noté",
+    "demand.add": "Demande antérieure enregistrée", "demand.update": "Demande antérieure modifiée",
+    "event.add": "Étape de la procédure ajoutée", "event.withdraw": "Étape de la procédure retirée",
+    "review": "Vérification par une personne", "classify": "Captures relues",
+    "ingest": "Preuves ajoutées", "exhibits": "Pièces générées", "letter": "Courrier rédigé",
+    "chart": "Graphique dessiné", "export": "Export", "bundle": "Lot pour une association",
+    "aggregate": "Lots d'associations réunis", "source.describe": "Robot décrit",
+    "capture": "Page capturée", "timestamp": "Horodatage", "verify": "Contrôle d'intégrité",
+    "workspace.sweep": "Fichiers temporaires nettoyés",
+}  # fmt: skip
+
+
+def action_fr(code: str) -> str:
+    """The French name of a custody action (its exact code, else its first word)."""
+    return ACTIONS_FR.get(code) or ACTIONS_FR.get(code.split(".", 1)[0], code)
+
+
 def fr_size(value: Any) -> str:
     if value is None:
         return "—"
