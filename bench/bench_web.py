@@ -95,6 +95,7 @@ def bench_page(tmp: Path, attempts: int, repeat: int) -> tuple[float, float]:
     from toolkit.applicants import show_applicant
     from toolkit.attempts import attempt_records, document_records
     from toolkit.indicators.readiness import check_readiness
+    from toolkit.timeline.gather import procedural_timeline
     from toolkit.web.app import create_app
     from toolkit.workspace import open_workspace
 
@@ -111,6 +112,7 @@ def bench_page(tmp: Path, attempts: int, repeat: int) -> tuple[float, float]:
             check_readiness(ws, "bench")
             attempt_records(ws, "bench")
             document_records(ws, "bench")
+            procedural_timeline(ws, "bench")
         bare.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         r = client.get("/dossiers/bench")
