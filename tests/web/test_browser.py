@@ -192,6 +192,17 @@ def test_a_lawyer_goes_from_screenshots_to_a_zip_of_pieces(
     page.goto(server.base + "/dossiers/2025-017/tracabilite")
     snap(page, shots, "07-tracabilite")
 
+    page.goto(server.base + "/dossiers/2025-017#tentatives")  # a capture of someone else
+    page.click("a:has-text('Retirer la ligne du 10/03/2025')")
+    assert THREE[2] in page.inner_text("main")
+    page.click("text=Retirer du dossier")  # no reason: the browser asks for one
+    assert "/retirer/tentative/" in page.url and page.locator("#reason:invalid").count() == 1
+    page.fill("#reason", "capture d'une autre personne")
+    snap(page, shots, "07a-retirer")
+    page.click("text=Retirer du dossier")
+    page.wait_for_selector("text=Ligne retirée du dossier")
+    assert "2 tentative(s) et contact(s)" in page.inner_text("main")
+
 
 def test_an_association_uploads_a_crawl_and_sees_its_prefecture(
     page: Any, server: Server, shots: Path
