@@ -64,3 +64,24 @@ def test_an_earlier_demand(client: TestClient) -> None:
     future = client.post("/dossiers/w-76/demandes",
                          data={"csrf": csrf(client), "filed_on": "2999-01-01"})  # fmt: skip
     assert future.status_code == 400 and "Demande refusée" in html.unescape(future.text)
+
+
+def test_an_earlier_demand_changed(client: TestClient, webws: Path) -> None:
+    client.post("/dossiers/w-76/demandes", data={"csrf": csrf(client), "filed_on": "2024-11-02"})
+    page = html.unescape(client.get("/dossiers/w-76").text)
+    assert "Modifier la demande n° 1" in page
+    r = client.post(
+        "/dossiers/w-76/demandes/1",
+        data={"csrf": csrf(client), "complete": "yes", "decision": "", "reference": "",
+              "reason": "récépissé de dépôt retrouvé"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert r.status_code == 303
+    table = html.unescape(client.get(r.headers["location"]).text).split('id="demandes"')[1]
+    assert "<td>oui</td>" in table.split("</table>")[0]  # complete now
+    with open_workspace(webws, read_only=True) as ws:
+        trail = custody_entries(ws.con, applicant="w-76")[0]
+    assert trail["action"] == "demand.update" and "récépissé de dépôt retrouvé" in str(trail)
+    wrong = client.post("/dossiers/w-76/demandes/1",
+                        data={"csrf": csrf(client), "decided_on": "2999-01-01"})  # fmt: skip
+    assert wrong.status_code == 400 and "Demande refusée" in html.unescape(wrong.text)

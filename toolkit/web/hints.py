@@ -38,6 +38,8 @@ def action(command: str) -> str | None:
         where = f", champ « {' » et « '.join(fields)} »" if fields else ""
         return f"« Modifier le dossier »{where}"
     if head == "applicant demand":
+        if len(words) > 2 and words[2] == "update":
+            return "« Modifier la demande », sous « Demandes antérieures »"
         return "« Demandes antérieures », plus bas sur cette page"
     if head in ("ingest screenshots", "ingest captures", "ingest files"):
         return "« Ajouter des preuves de tentatives »"

@@ -1,6 +1,6 @@
 """A dossier's facts changed after its creation (route, OQTF, préfecture, identity…) and its
-earlier demands: one call each to :func:`toolkit.applicants.update_applicant` and
-:func:`toolkit.demands.add_demand`."""
+earlier demands: one call each to :func:`toolkit.applicants.update_applicant`,
+:func:`toolkit.demands.add_demand` and :func:`toolkit.demands.update_demand`."""
 
 from __future__ import annotations
 
@@ -87,9 +87,26 @@ def add_demand(request: Request, form: Any) -> Response:
     return see_other(f"/dossiers/{applicant}?demande=1#demandes")
 
 
+def update_demand(request: Request, form: Any) -> Response:
+    from toolkit.demands import update_demand as record
+
+    applicant = request.path_params["applicant"]
+    number = int(request.path_params["number"])
+    given = {k: str(form.get(k) or "").strip() or None
+             for k in ("complete", "decision", "decided_on", "reference", "reason")}  # fmt: skip
+    with web_of(request).store.writing() as ws:
+        record(ws, applicant, number, **given)
+    return see_other(f"/dossiers/{applicant}?demande=1#demandes")
+
+
 def routes() -> list[Route]:
     return [
         Route("/dossiers/{applicant}/modifier", guarded(edit)),
         Route("/dossiers/{applicant}/modifier", form_action(save), methods=["POST"]),
         Route("/dossiers/{applicant}/demandes", form_action(add_demand), methods=["POST"]),
+        Route(
+            "/dossiers/{applicant}/demandes/{number:int}",
+            form_action(update_demand),
+            methods=["POST"],
+        ),
     ]
