@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -54,7 +55,8 @@ def _post_routes(client: TestClient) -> list[str]:
     paths = []
     for route in client.app.routes:  # type: ignore[attr-defined]
         if isinstance(route, Route) and "POST" in (route.methods or set()):
-            paths.append(route.path.replace("{applicant}", "w-76"))
+            path = route.path.replace("{applicant}", "w-76").replace("{number:int}", "1")
+            paths.append(re.sub(r"\{[^}]+\}", "abcdef0123456789", path))
     return paths
 
 
