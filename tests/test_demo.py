@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -173,7 +174,7 @@ def test_vault_holds_every_original(demo) -> None:
 
 
 def test_lisezmoi_names_each_output_and_who_it_is_for(demo) -> None:
-    from toolkit.demo import OUTPUTS
+    from toolkit.demo_readme import OUTPUTS
 
     result, _ = demo
     text = (result.out / "LISEZMOI.txt").read_text(encoding="utf-8")
@@ -186,6 +187,9 @@ def test_lisezmoi_names_each_output_and_who_it_is_for(demo) -> None:
         assert heading in text
     assert "exhibits/" in text and "make serve" in text and ".venv/bin" in text
     assert max(len(line) for line in text.splitlines()) <= 110
+    for line in text.splitlines():  # a name never runs into its description
+        if re.match(r"  \S", line):
+            assert re.match(r"\S+(\.docx|\.png|\.json|\.zip|\.xlsx|/)$", line.split()[0]), line
 
 
 def test_the_anef_applicant(demo) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import textwrap
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -128,81 +127,13 @@ def run_demo(
         _anef_applicant(ws, sample_dir / "anef", result, step, progress)
         _share(ws, result, step)
         _verify(ws, step)
+    from toolkit.demo_readme import write_readme
+
     result.outputs["readme"] = write_readme(result)
     return result
 
 
 # What each output is and who it is for, in the language of the people who open the folder.
-READERS = ("l'avocat ou la personne concernée", "l'association", "les développeurs et analystes")
-OUTPUTS: dict[str, tuple[int, str]] = {
-    "exhibits": (0, "les pièces pour Télérecours : un PDF par pièce, numéroté, l'inventaire "
-                    "détaillé (DOCX et PDF), manifest.json et SHA256SUMS ; vérifiez-les plus "
-                    "tard avec `guichets verify {out}/exhibits`"),
-    "letter ddd": (0, "réclamation au Défenseur des droits (Word, à relire et signer)"),
-    "letter prefecture": (0, "demande de rendez-vous au préfet (Word, à relire et signer)"),
-    "letter requete": (0, "projet de requête en référé « mesures utiles » (Word, pour l'avocat)"),
-    "note ddd": (0, "note pour l'avocat jointe à la réclamation : ce que la lettre laisse de côté "
-                    "(à ne pas déposer)"),
-    "note prefecture": (0, "note pour l'avocat jointe à la lettre au préfet (à ne pas déposer)"),
-    "note requete": (0, "note pour l'avocat jointe à la requête : constats, points à vérifier "
-                        "(à ne pas déposer)"),
-    "chart": (0, "chronologie des tentatives et des démarches (image)"),
-    "check": (2, "ce qui manque au dossier, règle par règle, avec les décisions citées (JSON)"),
-    "attempts": (2, "toutes les tentatives et contacts, heure locale et source de l'heure (JSON)"),
-    "indicators": (2, "les indicateurs du dossier : jours, semaines, heures, contacts (JSON)"),
-    "xlsx": (1, "classeur Excel des indicateurs par préfecture et par mois (cases de moins de 5 "
-                "demandeurs masquées)"),
-    "map": (1, "carte de France de la part des relevés sans créneau (image)"),
-    "chart 76": (1, "relevés de la préfecture de la Seine-Maritime (image)"),
-    "bundle": (1, "lot pseudonymisé, sans identité, à fusionner dans l'espace d'une association "
-                  "(`guichets aggregate`)"),
-    "prefectures": (2, "indicateurs par préfecture et démarche (JSON)"),
-    "prefectures_by_month": (2, "les mêmes, mois par mois (JSON)"),
-}  # fmt: skip
-
-
-def write_readme(result: DemoResult) -> Path:
-    """``LISEZMOI.txt``: each output of the demo, what it is and who it is for (French)."""
-    out = result.out.resolve()
-    lines = [
-        "guichets — démonstration sur des preuves inventées (personne n'est réel)",
-        "",
-        "Ce dossier a été produit par `make demo` (ou `guichets demo`) à partir de",
-        "evidence/sample/. Pour tout voir dans un navigateur : `make serve`, ou",
-        f"`.venv/bin/guichets --workspace {result.out}/workspace serve --open`.",
-        "Les commandes sont dans .venv/bin (voir README.md).",
-    ]
-    for rank, reader in enumerate(READERS):
-        entries = [
-            (_shown(path, out), OUTPUTS[key][1])
-            for key, path in result.outputs.items()
-            if key in OUTPUTS and OUTPUTS[key][0] == rank
-        ]
-        if entries:
-            lines += ["", f"Pour {reader}"]
-            for name, text in entries:
-                lines += textwrap.wrap(
-                    text.format(out=result.out), 90, initial_indent=f"  {name:<28}",
-                    subsequent_indent=" " * 30, break_on_hyphens=False,
-                )  # fmt: skip
-    lines += [
-        "",
-        "L'espace de travail",
-        f"  {'workspace/':<28}la base (guichets.duckdb), le coffre des originaux (vault/, chacun",
-        f"  {'':<28}sous son empreinte SHA-256, jamais modifié) et out/ (miniatures, fichiers",
-        f"  {'':<28}de l'application web) ; à ouvrir avec guichets, pas à la main.",
-        "",
-    ]
-    path = result.out / "LISEZMOI.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
-
-
-def _shown(path: Path, out: Path) -> str:
-    rel = Path(path).resolve().relative_to(out).as_posix()
-    return rel + "/" if Path(path).is_dir() else rel
-
-
 def _screenshots(
     ws: Workspace, sample: Path, applicant: str, result: DemoResult, step: Any, progress: Any
 ) -> None:
@@ -411,6 +342,7 @@ def _anef_applicant(
         letter = build_letter(ws, who, kind, out / "letters" / f"{kind}.docx",
                               exhibits=built.out, today=AS_OF)  # fmt: skip
         result.outputs[f"anef letter {kind}"] = letter.docx
+        result.outputs[f"anef note {kind}"] = letter.note
         result.data.setdefault("anef warnings", []).extend(letter.warnings)
     step("anef letters", f"{who}: prefet-api, refere-api, attestation-anef → {out / 'letters'}")
 
