@@ -25,7 +25,8 @@ def serve(
     """Serve the web app on this computer only (127.0.0.1), in French, for the workspace.
 
     Prints an address with a secret token: open it in a browser on this computer. Every
-    request without the token is refused. Ctrl-C stops the server.
+    request without the token is refused. A workspace folder that does not exist yet is
+    created. Ctrl-C stops the server.
     """
     from toolkit.web.server import serve as run
 
@@ -34,8 +35,11 @@ def serve(
         sys.stdout.flush()
         render.info("Open this address in your browser (on this computer only); Ctrl-C stops.")
 
+    def created(path: object) -> None:
+        render.info(f"New workspace created: {path} (there was none)")
+
     run(settings.workspace, port=port, open_browser=open_browser, max_upload_mb=max_upload_mb,
-        on_ready=ready, debug=settings.debug)  # fmt: skip
+        on_ready=ready, on_created=created, debug=settings.debug)  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

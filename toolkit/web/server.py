@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from toolkit.errors import InputError
-from toolkit.workspace import open_workspace, resolve_path
+from toolkit.workspace import init_workspace, open_workspace, resolve_path
 
 HOST = "127.0.0.1"  # never another address: the app holds identities and evidence
 
@@ -39,16 +39,23 @@ def serve(
     open_browser: bool = False,
     max_upload_mb: float | None = None,
     on_ready: Callable[[str], None] | None = None,
+    on_created: Callable[[Path], None] | None = None,
     debug: bool = False,
 ) -> None:
     """Serve the app for ``workspace`` until interrupted; ``on_ready(url)`` receives the
-    address with its token once the socket listens."""
+    address with its token once the socket listens. A workspace folder that does not exist
+    yet is created first (``on_created(path)`` is told): someone starting the app for the
+    first time has nothing to open. An existing folder that is not a workspace is refused."""
     import uvicorn
 
     from toolkit.web.app import MAX_UPLOAD_MB, create_app
 
     root = Path(resolve_path(workspace))
-    open_workspace(root).close()  # missing, too new or busy: say so now; sweeps tmp/ once
+    if not root.exists():
+        init_workspace(root).close()
+        if on_created:
+            on_created(root)
+    open_workspace(root).close()  # too new or busy: say so now; sweeps tmp/ once
     sock = listen(port)
     actual = sock.getsockname()[1]
     app = create_app(
