@@ -129,7 +129,7 @@ def run_demo(
         _verify(ws, step)
     from toolkit.demo_readme import write_readme
 
-    result.outputs["readme"] = write_readme(result)
+    result.outputs["readme"] = write_readme(result.out, result.outputs)
     return result
 
 

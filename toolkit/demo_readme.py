@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from toolkit.demo import DemoResult
 
 READERS = ("l'avocat ou la personne concernée", "l'association", "les développeurs et analystes")
 OUTPUTS: dict[str, tuple[int, str]] = {
@@ -53,21 +49,21 @@ OUTPUTS: dict[str, tuple[int, str]] = {
 }  # fmt: skip
 
 
-def write_readme(result: DemoResult) -> Path:
+def write_readme(folder: Path, outputs: dict[str, Path]) -> Path:
     """``LISEZMOI.txt``: each output of the demo, what it is and who it is for (French)."""
-    out = result.out.resolve()
+    out = folder.resolve()
     lines = [
         "guichets — démonstration sur des preuves inventées (personne n'est réel)",
         "",
         "Ce dossier a été produit par `make demo` (ou `guichets demo`) à partir de",
         "evidence/sample/. Pour tout voir dans un navigateur : `make serve`, ou",
-        f"`.venv/bin/guichets --workspace {result.out}/workspace serve --open`.",
+        f"`.venv/bin/guichets --workspace {folder}/workspace serve --open`.",
         "Les commandes sont dans .venv/bin (voir README.md).",
     ]
     for rank, reader in enumerate(READERS):
         entries = [
             (_shown(path, out), OUTPUTS[key][1])
-            for key, path in result.outputs.items()
+            for key, path in outputs.items()
             if key in OUTPUTS and OUTPUTS[key][0] == rank
         ]
         if entries:
@@ -78,7 +74,7 @@ def write_readme(result: DemoResult) -> Path:
                     lines.append(f"  {name}")
                     first = " " * 30
                 lines += textwrap.wrap(
-                    text.format(out=result.out), 90, initial_indent=first,
+                    text.format(out=folder), 90, initial_indent=first,
                     subsequent_indent=" " * 30, break_on_hyphens=False,
                 )  # fmt: skip
     lines += [
@@ -90,7 +86,7 @@ def write_readme(result: DemoResult) -> Path:
         f"  {'':<28}guichets, pas à la main.",
         "",
     ]
-    path = result.out / "LISEZMOI.txt"
+    path = folder / "LISEZMOI.txt"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
