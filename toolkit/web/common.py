@@ -88,6 +88,15 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     return HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})
 
 
+Progress = Callable[[int, int, str], None]
+
+
+def task_writing(web: Web, progress: Progress) -> Any:
+    """The workspace for a task's write: it waits while another process holds it (the
+    task's page says so), where a page would answer « occupé » at once."""
+    return web.store.writing(wait=None, busy_for=30, on_wait=lambda label: progress(0, 0, label))
+
+
 # errors -------------------------------------------------------------------------
 def explain(e: BaseException) -> tuple[int, str, str]:
     """(HTTP status, French title, French explanation) for a failure; the library's own

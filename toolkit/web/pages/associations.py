@@ -3,7 +3,6 @@ the workbook and the pseudonymised bundle out."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -11,7 +10,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from toolkit.errors import InputError
-from toolkit.web.common import Web, cached_image, form_action, guarded, png, render, web_of
+from toolkit.web.common import (
+    Progress,
+    cached_image,
+    form_action,
+    guarded,
+    png,
+    render,
+    task_writing,
+    web_of,
+)
 from toolkit.web.jobs import Link, Outcome
 from toolkit.web.pages.dossier import revision
 from toolkit.web.pages.evidence import (
@@ -22,12 +30,6 @@ from toolkit.web.pages.evidence import (
     user_names,
 )
 from toolkit.web.uploads import Upload
-
-Progress = Callable[[int, int, str], None]
-
-
-def _writing(web: Web, progress: Progress) -> Any:
-    return web.store.writing(wait=None, busy_for=30, on_wait=lambda label: progress(0, 0, label))
 
 
 def _names() -> dict[str, str]:
@@ -138,7 +140,7 @@ async def upload_crawl(request: Request) -> Response:
         try:
             if not crawls:
                 raise InputError("no crawl file was given, only a mapping")
-            with _writing(web, progress) as ws:
+            with task_writing(web, progress) as ws:
                 progress(0, len(crawls), "")
                 report = ingest_crawl(
                     ws, [f.path for f in crawls], mapping=mappings[0].path if mappings else None,
@@ -167,7 +169,7 @@ def workbook(request: Request, form: Any) -> Response:
         from toolkit.export.xlsx import export_xlsx
 
         out.parent.mkdir(parents=True, exist_ok=True)
-        with _writing(web, progress) as ws:
+        with task_writing(web, progress) as ws:
             progress(0, 1, "classeur")
             export_xlsx(ws, out)
         return Outcome(
@@ -188,7 +190,7 @@ def bundle(request: Request, form: Any) -> Response:
         from toolkit.export.bundle import export_bundle
 
         out.parent.mkdir(parents=True, exist_ok=True)
-        with _writing(web, progress) as ws:
+        with task_writing(web, progress) as ws:
             progress(0, 1, "lot")
             result = export_bundle(ws, out)
         return Outcome(

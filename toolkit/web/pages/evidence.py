@@ -10,21 +10,20 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from toolkit.errors import InputError
-from toolkit.web.common import Web, render, see_other, wants_json, web_of
+from toolkit.web.common import Progress, Web, render, see_other, task_writing, wants_json, web_of
 from toolkit.web.jobs import Outcome
 from toolkit.web.uploads import Upload, UploadRefused, receive
 
 if TYPE_CHECKING:
     from toolkit.ingest.records import IngestReport
 
-Progress = Callable[[int, int, str], None]
 UNITS_FR = {
     "attempt": "tentative(s) ou contact(s)",
     "document": "document(s)",
@@ -133,10 +132,6 @@ def started(request: Request, job_id: str) -> Response:
     return see_other(url)
 
 
-def _writing(web: Web, progress: Progress) -> Any:
-    return web.store.writing(wait=None, busy_for=30, on_wait=lambda label: progress(0, 0, label))
-
-
 async def upload_evidence(request: Request) -> Response:
     web = web_of(request)
     applicant = request.path_params["applicant"]
@@ -152,7 +147,7 @@ async def upload_evidence(request: Request) -> Response:
         from toolkit.ingest.route import ingest_files
 
         try:
-            with _writing(web, progress) as ws:
+            with task_writing(web, progress) as ws:
                 progress(0, len(upload.files), "")
                 result = ingest_files(
                     ws, [f.path for f in upload.files], applicant, ocr=ocr, progress=progress,
@@ -190,7 +185,7 @@ async def upload_documents(request: Request) -> Response:
         from toolkit.ingest.documents import ingest_documents
 
         try:
-            with _writing(web, progress) as ws:
+            with task_writing(web, progress) as ws:
                 progress(0, len(upload.files), "")
                 report = ingest_documents(
                     ws, [f.path for f in upload.files], applicant, kind=kind,

@@ -4,7 +4,6 @@ files and originals only as downloads, thumbnails as images."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -14,11 +13,10 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from toolkit.errors import InputError, NotFound
-from toolkit.web.common import Web, form_action, guarded, web_of
+from toolkit.web.common import Progress, form_action, guarded, task_writing, web_of
 from toolkit.web.jobs import Link, Outcome
 from toolkit.web.pages.evidence import started
 
-Progress = Callable[[int, int, str], None]
 PRIVATE = ("jobs", "uploads")  # app state, never served
 
 
@@ -31,10 +29,6 @@ def attachment(path: Path, name: str, media_type: str = "application/octet-strea
         media_type=media_type,
         headers={"content-disposition": disposition, "cache-control": "no-store"},
     )
-
-
-def _writing(web: Web, progress: Progress) -> Any:
-    return web.store.writing(wait=None, busy_for=30, on_wait=lambda label: progress(0, 0, label))
 
 
 def exhibits(request: Request, form: Any) -> Response:
@@ -50,7 +44,7 @@ def exhibits(request: Request, form: Any) -> Response:
         from toolkit.verify import verify_folder
         from toolkit.zips import zip_folder
 
-        with _writing(web, progress) as ws:
+        with task_writing(web, progress) as ws:
             progress(0, 0, "préparation")
             built = build_exhibits(ws, applicant, folder / "pieces", group=group,
                                    with_robot_evidence=robots, progress=progress)  # fmt: skip
@@ -98,7 +92,7 @@ def letter(request: Request, form: Any) -> Response:
         from toolkit.documents.letters import build_letter, soffice
 
         pieces = folder / "pieces"
-        with _writing(web, progress) as ws:
+        with task_writing(web, progress) as ws:
             progress(0, 1, "rédaction")
             made = build_letter(
                 ws, applicant, kind, folder / "courriers" / f"{kind}.docx",
