@@ -172,7 +172,10 @@ def test_a_letter_as_word_and_pdf(client: TestClient) -> None:
         client, client.post("/dossiers/w-76/courriers", data={"csrf": csrf(client), "kind": "ddd"})
     )
     assert refused["status"] == "failed"  # three attempts: the file is insufficient
-    assert refused["error"].startswith("Demande refusée — letter ddd for w-76 refused")
+    assert refused["error"].startswith("Courrier refusé — letter ddd for w-76 refused")
+    assert "cochez « brouillon »" in refused["message"]
+    page = html.unescape(client.get(f"/taches/{refused['id']}").text)
+    assert "Échec.</strong> Le dossier ne permet pas encore ce courrier" in page
     job = wait_job(
         client,
         client.post("/dossiers/w-76/courriers",

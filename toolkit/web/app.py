@@ -18,6 +18,7 @@ from toolkit.web.common import (
     action_fr,
     describe,
     error_page,
+    explain,
     fr_date,
     fr_local,
     fr_number,
@@ -89,7 +90,12 @@ def create_app(
     max_upload = int(max_upload_mb * 1_000_000)
     web = Web(
         store=store,
-        jobs=JobRunner(store.root / "out" / "web" / "jobs", random.token_hex(8), describe),
+        jobs=JobRunner(
+            store.root / "out" / "web" / "jobs",
+            random.token_hex(8),
+            describe,
+            advise=lambda e: explain(e)[2],
+        ),
         secrets=secrets,
         env=_environment(),
         max_upload_bytes=max_upload,

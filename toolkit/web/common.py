@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from toolkit.errors import (
     GuichetsError,
     IntegrityError,
+    LetterRefused,
     MissingDependency,
     NotFound,
     ProblemsFound,
@@ -120,6 +121,11 @@ def explain(e: BaseException) -> tuple[int, str, str]:
     if isinstance(e, IntegrityError):
         return (500, "Contrôle d'intégrité en échec",
                 "Un fichier ne correspond plus à son empreinte : ne le déposez pas.")  # fmt: skip
+    if isinstance(e, LetterRefused):
+        return (400, "Courrier refusé",
+                "Le dossier ne permet pas encore ce courrier (voir le détail). Complétez ce que "
+                "« Où en est le dossier » marque « Manquant », ou cochez « brouillon » pour "
+                "l'écrire avec chaque manque marqué « À vérifier ».")  # fmt: skip
     if isinstance(e, GuichetsError):
         return 400, "Demande refusée", "La valeur ou le fichier donné ne peut pas être utilisé."
     return (500, "Erreur inattendue",

@@ -82,10 +82,19 @@ Work = Callable[[Callable[[int, int, str], None]], Outcome]
 
 
 class JobRunner:
-    def __init__(self, folder: Path, instance: str, describe_error: Callable[[BaseException], str]):
+    def __init__(
+        self,
+        folder: Path,
+        instance: str,
+        describe_error: Callable[[BaseException], str],
+        advise: Callable[[BaseException], str] | None = None,
+    ):
+        """``describe_error(e)``: a failure's line (its detail); ``advise(e)``: what the
+        person can do about it, shown first."""
         self.folder = folder
         self.instance = instance
         self.describe_error = describe_error
+        self.advise = advise
         self._lock = threading.Lock()
         self._live: dict[str, Job] = {}  # id -> job of this server
         self._by_key: dict[str, str] = {}  # key -> id of a running job
@@ -204,6 +213,7 @@ class JobRunner:
         except BaseException as e:  # every failure is shown on the job's page
             job.status = "failed"
             job.error = self.describe_error(e)
+            job.message = self.advise(e) if self.advise else ""
         else:
             job.status = "done" if outcome.ok else "failed"
             job.message = outcome.message
