@@ -51,6 +51,16 @@ def test_show_and_list(ws, applicant: str) -> None:
             InputError,
             "YYYY-MM-DD",
         ),
+        (  # a typo that made `check`, `timeline`, letters and `deadlines` fail (OverflowError)
+            {"prefecture": "76", "procedure": "renouvellement", "permit_expiry": "0001-01-01"},
+            InputError,
+            "^--permit-expiry 0001-01-01 is before 1900; check the year$",
+        ),
+        (
+            {"prefecture": "76", "procedure": "renouvellement", "permit_expiry": "9999-12-31"},
+            InputError,
+            "^--permit-expiry 9999-12-31 is more than 20 years ahead; check the year$",
+        ),
     ],
 )
 def test_bad_values(ws, kwargs: dict, error: type, message: str) -> None:
@@ -94,3 +104,11 @@ def test_cli_add_list_show(cli) -> None:
     assert r.exit_code == 1
     assert r.stderr.startswith("Error: ") and "Atlantide" in r.stderr
     assert "Traceback" not in r.output
+
+
+def test_an_update_checks_the_permit_date_too(ws, applicant: str) -> None:
+    from toolkit.applicants import update_applicant
+
+    with pytest.raises(InputError, match=r"^--permit-expiry 0001-01-01 is before 1900"):
+        update_applicant(ws, applicant, permit_expiry="0001-01-01")
+    assert get_applicant(ws, applicant).permit_expiry == dt.date(2025, 4, 15)

@@ -91,7 +91,15 @@ def test_same_contact_twice_is_one_row(ws, applicant: str) -> None:
         ),
         (
             {"channel": "phone", "at": "1999-12-31 10:00"},
-            "--at 1999-12-31 is before 2000; check the year",
+            "--at '1999-12-31 10:00': out of range: before 2000-01-01; check the year",
+        ),
+        (
+            {"channel": "phone", "at": "0001-01-01"},  # cannot even be placed in Paris time
+            "--at '0001-01-01': out of range: cannot be placed in time; check the year",
+        ),
+        (
+            {"channel": "phone", "at": datetime(1, 1, 1, 0, 5)},
+            "--at '0001-01-01T00:05:00': out of range: cannot be placed in time; check the year",
         ),
         (
             {"channel": "phone", "at": "mardi dernier"},
@@ -103,7 +111,15 @@ def test_same_contact_twice_is_one_row(ws, applicant: str) -> None:
             "--direction 'out': use sent or received",
         ),
     ],
-    ids=["online", "unknown-channel", "before-2000", "garbage", "direction"],
+    ids=[
+        "online",
+        "unknown-channel",
+        "before-2000",
+        "year-1",
+        "year-1-datetime",
+        "garbage",
+        "direction",
+    ],
 )
 def test_bad_contacts(ws, applicant: str, kwargs: dict, message: str) -> None:
     with pytest.raises(InputError) as e:
@@ -142,11 +158,17 @@ def test_cli_contact_add(cli, cli_applicant: str) -> None:
 @pytest.mark.parametrize(
     ("args", "line"),
     [
-        (["--channel", "phone", "--at", "1998-06-01"], "Error: --at 1998-06-01 is before 2000; check the year"),
+        (["--channel", "phone", "--at", "1998-06-01"],
+         "Error: --at '1998-06-01': out of range: before 2000-01-01; check the year"),
+        (["--channel", "phone", "--at", "0001-01-01"],
+         "Error: --at '0001-01-01': out of range: cannot be placed in time; check the year"),
+        (["--channel", "phone", "--at", "9999-12-31 23:59"],
+         "Error: --at 9999-12-31T23:59+01:00 is in the future; record a contact once it has "
+         "happened"),
         (["--channel", "pigeon", "--at", "2025-03-01"],
          "Error: contact channel 'pigeon': use one of email, letter, phone, counter, other"),
     ],
-    ids=["before-2000", "unknown-channel"],
+    ids=["before-2000", "year-1", "year-9999", "unknown-channel"],
 )  # fmt: skip
 def test_cli_contact_bad_input(cli, cli_applicant: str, args: list[str], line: str) -> None:
     r = cli("contact", "add", cli_applicant, *args)

@@ -64,6 +64,28 @@ def test_older_schema_is_migrated_on_open(tmp_path: Path, monkeypatch: pytest.Mo
         assert ws.scalar("SELECT count(*) FROM test_extra") == 0
 
 
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_missing_version_below_the_highest_is_applied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_only: bool
+) -> None:
+    """A workspace built on a branch may hold 011 without 010 (merged later): every version
+    not yet applied runs, in order, not only those above the highest applied."""
+    init_workspace(tmp_path / "w").close()
+    real = wsmod.migrations()
+    applied = [v for v, _, _ in real]
+    gap = next(v for v in range(1, applied[-1]) if v not in applied)
+    late = (gap, "test_late", "CREATE TABLE test_late (x INTEGER);")
+    after = (real[-1][0] + 1, "test_after", "CREATE TABLE test_after AS SELECT * FROM test_late;")
+    monkeypatch.setattr(wsmod, "migrations", lambda: sorted([*real, late, after]))
+    with open_workspace(tmp_path / "w", read_only=read_only) as ws:
+        versions = [r[0] for r in ws.sql("SELECT version FROM schema_migrations").fetchall()]
+        assert sorted(versions) == sorted([*applied, gap, after[0]])
+        assert ws.scalar("SELECT count(*) FROM test_late") == 0
+        assert ws.scalar("SELECT count(*) FROM test_after") == 0
+    with open_workspace(tmp_path / "w") as ws:  # nothing runs twice
+        assert ws.scalar("SELECT count(*) FROM schema_migrations WHERE version = ?", [gap]) == 1
+
+
 def test_rollback_removes_vault_files_written_in_the_transaction(ws) -> None:
     with pytest.raises(RuntimeError), ws.transaction():
         digest = ws.store_file(b"evidence bytes", "x.png", "image/png")

@@ -68,6 +68,27 @@ def past_date(value: str | date | None, tz: str, what: str) -> date | None:
     return d
 
 
+#: A residence permit is issued for at most ten years (a carte de résident); twenty years
+#: ahead leaves room and keeps a typo such as 9999 out of every date computed from it.
+PERMIT_YEARS_AHEAD = 20
+
+
+def permit_date(value: str | date | None, tz: str, what: str) -> date | None:
+    """A permit's end of validity: from 1900 to twenty years ahead (a year-1 or year-9999
+    typo would make every deadline computed from it fail, workspace-wide)."""
+    d = parse_date(value, what)
+    if d is None:
+        return None
+    today = now().astimezone(ZoneInfo(tz)).date()
+    if d.year < 1900:
+        raise InputError(f"{what} {d.isoformat()} is before 1900; check the year")
+    if d.year > today.year + PERMIT_YEARS_AHEAD:
+        raise InputError(
+            f"{what} {d.isoformat()} is more than {PERMIT_YEARS_AHEAD} years ahead; check the year"
+        )
+    return d
+
+
 def check_route(route: str) -> str:
     slug = str(route).strip().lower().replace("_", "-")
     if slug not in {r.value for r in Route}:
@@ -132,7 +153,7 @@ def add_applicant(
         raise InputError(f"unknown identity field(s): {', '.join(sorted(unknown))}")
     pref = get_prefecture(prefecture)
     proc = get_procedure(procedure)
-    expiry = parse_date(permit_expiry, "--permit-expiry")
+    expiry = permit_date(permit_expiry, pref.tz, "--permit-expiry")
     route_slug = check_route(route) if route else default_route(proc)
     route_source = "declared" if route else "procedure"
     status, notified = _oqtf_facts(
@@ -271,7 +292,7 @@ def update_applicant(
     if procedure is not None:
         new["procedure"] = get_procedure(procedure)
     if permit_expiry is not None:
-        new["permit_expiry"] = parse_date(permit_expiry, "--permit-expiry")
+        new["permit_expiry"] = permit_date(permit_expiry, tz, "--permit-expiry")
     proc = new.get("procedure", old.procedure)
     if route is not None and route.strip().lower() == "default":
         new["route"], new["route_source"] = default_route(proc), "procedure"

@@ -57,15 +57,14 @@ def connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def current_version(con: duckdb.DuckDBPyConnection) -> int:
-    """The schema version of the database (0 for a new file)."""
+def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """The schema versions applied to the database (none for a new file)."""
     has = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
     ).fetchone()
     if not has or not has[0]:
-        return 0
-    row = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+        return set()
+    return {int(r[0]) for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
 
 
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:

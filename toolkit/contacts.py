@@ -13,11 +13,11 @@ from datetime import date, datetime, time
 
 from toolkit.errors import InputError
 from toolkit.model import Attempt, Channel, TimeSource
+from toolkit.provenance import DEFAULT_RANGE
 from toolkit.workspace import Workspace, now
 
 CONTACT_CHANNELS: tuple[str, ...] = tuple(c.value for c in Channel if c is not Channel.ONLINE)
 DIRECTIONS = ("sent", "received")
-EARLIEST = date(2000, 1, 1)
 _HAS_TIME = re.compile(r"\d\s*[:hH]\s*\d|\d\s*[hH]\b|T\d")
 
 
@@ -29,12 +29,11 @@ def parse_contact_time(value: str | datetime | date, tz: str) -> tuple[datetime,
     ``12/03/2025`` or a date; naive times are read in ``tz``.
     """
     from toolkit.ingest.textdates import parse_datetime_value
-    from toolkit.ingest.timestamps import localize
 
     if isinstance(value, datetime):
-        return localize(value, tz), True
+        return _placed(value, tz, value), True
     if isinstance(value, date):
-        return localize(datetime.combine(value, time()), tz), False
+        return _placed(datetime.combine(value, time()), tz, value), False
     text = str(value).strip()
     parsed = parse_datetime_value(text)
     if parsed is None:
@@ -42,7 +41,20 @@ def parse_contact_time(value: str | datetime | date, tz: str) -> tuple[datetime,
             f"--at {value!r} is not a date and time; write it as YYYY-MM-DD HH:MM "
             "(e.g. 2025-03-12 10:30)"
         )
-    return localize(parsed, tz), bool(_HAS_TIME.search(text))
+    return _placed(parsed, tz, text), bool(_HAS_TIME.search(text))
+
+
+def _placed(value: datetime, tz: str, written: object) -> datetime:
+    from toolkit.provenance import UNPLACEABLE, localize
+
+    try:
+        return localize(value, tz)
+    except (OverflowError, ValueError):
+        raise InputError(f"--at {_shown(written)}: {UNPLACEABLE}; check the year") from None
+
+
+def _shown(written: object) -> str:
+    return repr(written.isoformat() if isinstance(written, date) else str(written))
 
 
 def contact_precision(value: str | datetime | date) -> str:
@@ -88,14 +100,14 @@ def add_contact(
     if direction is not None and direction not in DIRECTIONS:
         raise InputError(f"--direction {direction!r}: use sent or received")
     when, has_time = parse_contact_time(at, applicant.tz)
-    local_day = when.date()
-    if local_day < EARLIEST:
-        raise InputError(f"--at {local_day.isoformat()} is before 2000; check the year")
     if when > now():
         raise InputError(
             f"--at {when.isoformat(timespec='minutes')} is in the future; "
             "record a contact once it has happened"
         )
+    out_of_range = DEFAULT_RANGE.reason(when)  # the range every time is checked against
+    if out_of_range is not None:
+        raise InputError(f"--at {_shown(at)}: {out_of_range}; check the year")
     contact = Attempt(
         applicant_id=applicant.id,
         channel=slug,

@@ -203,6 +203,8 @@ class TimeRange:
 
 
 DEFAULT_RANGE = TimeRange()
+#: Why a time that cannot even be placed in its zone (year 1 east of UTC…) is refused.
+UNPLACEABLE = "out of range: cannot be placed in time"
 
 
 def _raw(value: object) -> str:
@@ -238,9 +240,7 @@ def candidate(
     try:
         aware = localize(value, tz)
     except (OverflowError, ValueError):
-        return TimeCandidate(
-            src, detail, None, prec, weak, "out of range: cannot be placed in time", _raw(value)
-        )
+        return TimeCandidate(src, detail, None, prec, weak, UNPLACEABLE, _raw(value))
     reason = (time_range or DEFAULT_RANGE).reason(aware, now)
     if reason is not None:
         return TimeCandidate(src, detail, None, prec, weak, reason, raw or _raw(value))

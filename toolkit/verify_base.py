@@ -113,22 +113,48 @@ def kind_of(mode: int) -> str:
     return "not a regular file"
 
 
-def hash_regular(path: Path, budget: Budget) -> str:
-    """SHA-256 of the regular file at ``path``; :class:`NotRegular` for anything else
-    (never followed, never opened in a way that blocks), ``FileNotFoundError`` when absent."""
+def _open_regular(path: Path) -> int:
+    """A descriptor on the regular file at ``path``, opened without following a link or
+    blocking on a FIFO; :class:`NotRegular` for anything else."""
     st = os.lstat(path)
     if not stat.S_ISREG(st.st_mode):
         raise NotRegular(kind_of(st.st_mode))
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
     fd = os.open(path, flags)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):  # swapped since the lstat
+        os.close(fd)
+        raise NotRegular(kind_of(mode))
+    return fd
+
+
+def hash_regular(path: Path, budget: Budget) -> str:
+    """SHA-256 of the regular file at ``path``; :class:`NotRegular` for anything else
+    (never followed, never opened in a way that blocks), ``FileNotFoundError`` when absent."""
+    fd = _open_regular(path)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped since the lstat
-            raise NotRegular(kind_of(os.fstat(fd).st_mode))
         h = hashlib.sha256()
         while chunk := os.read(fd, CHUNK):
             h.update(chunk)
             budget.check()
         return h.hexdigest()
+    finally:
+        os.close(fd)
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``limit`` of them (ValueError
+    beyond); :class:`NotRegular` for anything else (never followed, never blocking),
+    ``FileNotFoundError`` when absent."""
+    fd = _open_regular(path)
+    try:
+        chunks, size = [], 0
+        while chunk := os.read(fd, CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise ValueError(f"larger than {limit} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
     finally:
         os.close(fd)
 

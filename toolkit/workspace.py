@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit._version import __version__
+from toolkit.connection import applied_versions as _applied_versions
 from toolkit.connection import connect as _connect
-from toolkit.connection import current_version as _current_version
 from toolkit.connection import load_reference as _load_reference
 from toolkit.errors import (
     GuichetsError,
@@ -311,15 +311,23 @@ def _chain_custody(con: duckdb.DuckDBPyConnection) -> None:
 AFTER_MIGRATION = {6: _chain_custody}
 
 
-def _migrate(con: duckdb.DuckDBPyConnection, root: Path) -> None:
-    current = _current_version(con)
-    latest = schema_version()
-    if current > latest:
+def _missing(con: duckdb.DuckDBPyConnection, root: Path) -> list[tuple[int, str, str]]:
+    """The migrations this code knows and the database lacks, in order: every one, not only
+    those above the highest applied (a workspace built on a branch may hold 009 without 005,
+    merged later). A database newer than this code is refused."""
+    applied = _applied_versions(con)
+    current = max(applied, default=0)
+    if current > schema_version():
         raise WorkspaceTooNew(
             f"{root}: workspace schema version {current} is newer than this guichets "
-            f"(knows up to {latest}); upgrade guichets to open it"
+            f"(knows up to {schema_version()}); upgrade guichets to open it"
         )
-    if current == latest:
+    return [m for m in migrations() if m[0] not in applied]
+
+
+def _migrate(con: duckdb.DuckDBPyConnection, root: Path) -> None:
+    missing = _missing(con, root)
+    if not missing:
         return
     con.execute("BEGIN TRANSACTION")
     try:
@@ -327,9 +335,7 @@ def _migrate(con: duckdb.DuckDBPyConnection, root: Path) -> None:
             "CREATE TABLE IF NOT EXISTS schema_migrations "
             "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ, tool_version VARCHAR)"
         )
-        for version, name, sql in migrations():
-            if version <= current:
-                continue
+        for version, name, sql in missing:
             con.execute(sql)
             if version in AFTER_MIGRATION:
                 AFTER_MIGRATION[version](con)
@@ -380,18 +386,14 @@ def open_workspace(
     con = _connect(db, read_only=read_only)
     try:
         if read_only:
-            current = _current_version(con)
-            if current > schema_version():
-                raise WorkspaceTooNew(
-                    f"{root}: workspace schema version {current} is newer than this guichets "
-                    f"(knows up to {schema_version()}); upgrade guichets to open it"
-                )
-            if current < schema_version():  # migrate once, then read
+            missing = _missing(con, root)
+            if missing:  # migrate once, then read
                 if not writable(root):
+                    lacks = ", ".join(f"{m[0]:03d}" for m in missing)
                     raise WorkspaceError(
-                        f"{root}: workspace schema version {current} is older than this "
-                        f"guichets ({schema_version()}) and cannot be written to, so it cannot "
-                        "be upgraded here; copy it to a writable place and open the copy"
+                        f"{root}: workspace lacks schema migrations {lacks} of this guichets "
+                        "and cannot be written to, so it cannot be upgraded here; copy it to a "
+                        "writable place and open the copy"
                     )
                 con.close()
                 open_workspace(root).close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -246,3 +247,31 @@ def test_a_tsa_answering_garbage_records_nothing(
         capture_page(ws, site.url("/"), applicant, timestamp=True,
                      tsas=[local_tsa.url("/garbage")], browser=browser)  # fmt: skip
     assert stored(ws) == before
+
+
+class _Watched:
+    """The browser as capture_page sees it, noting where each context writes its HAR."""
+
+    def __init__(self, real: CaptureBrowser) -> None:
+        self._real = real
+        self.har_paths: list[Path] = []
+        self.browser = self  # capture_page asks ``browser.browser.new_context``
+
+    def new_context(self, **kwargs: object):  # type: ignore[no-untyped-def]
+        self.har_paths.append(Path(str(kwargs["record_har_path"])))
+        return self._real.browser.new_context(**kwargs)  # type: ignore[arg-type]
+
+    def describe(self) -> dict[str, object]:
+        return self._real.describe()
+
+
+def test_the_session_is_staged_in_the_workspace(
+    ws: Workspace, applicant: str, site: MockSite, browser: CaptureBrowser
+) -> None:
+    """A crash mid-capture leaves the session's HAR in the workspace's tmp/ (swept at the next
+    open), never in the system's temporary folder."""
+    watched = _Watched(browser)
+    capture_page(ws, site.url("/booking/create/28617/1"), applicant, browser=watched)  # type: ignore[arg-type]
+    [har] = watched.har_paths
+    assert har.parent.parent == ws.tmp_dir and har.name == "session.har"
+    assert list(ws.tmp_dir.iterdir()) == []  # removed once the capture is recorded

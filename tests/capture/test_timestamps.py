@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -309,3 +310,64 @@ def test_a_folder_inside_the_workspace_moves_with_it(
         assert [(t.ok, t.files, t.notes) for t in result.tokens.tokens] == [(True, 1, [])]
         (tmp_path / "cle-usb" / "out" / "pieces" / "01_Lettre.pdf").write_bytes(b"autre")
         assert not verify_workspace(moved).ok
+
+
+def test_verifying_tokens_reads_nothing_outside_the_workspace_and_the_folder(
+    ws: Workspace, local_tsa: LocalTsa, tmp_path: Path
+) -> None:
+    """The store may have been edited: a path it gives never takes the check outside the vault,
+    the workspace or the folder it is given, and no link is followed."""
+    folder = tmp_path / "envoi"
+    (folder / "sous").mkdir(parents=True)
+    (folder / "lettre.pdf").write_bytes(b"%PDF-1.4 lettre")
+    (folder / "sous" / "photo.png").write_bytes(b"\x89PNG photo")
+    timestamp_files(ws, folder, tsas=[local_tsa.url("/tsa")])
+    token = ws.rows("SELECT * FROM timestamp_tokens")[0]
+    name = f"token {token['serial']} of {local_tsa.url('/tsa')}"
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    (elsewhere / "secret.txt").write_bytes(b"not for guichets")
+
+    def problems() -> list[str]:
+        tokens = verify_workspace(ws).tokens
+        assert tokens is not None
+        return [p for t in tokens.tokens for p in t.problems]
+
+    # a token "digest" that is a path out of the vault
+    escape = "../" * 30 + str(elsewhere / "secret.txt").lstrip("/")
+    ws.sql("UPDATE timestamp_tokens SET response_sha256 = ?", [escape])
+    assert problems() == [
+        f"token file {escape!r} is not a sha256 (the store was edited?); not read"
+    ]
+    ws.sql("UPDATE timestamp_tokens SET response_sha256 = ?", [token["response_sha256"]])
+    # the token file replaced by a link to the same bytes elsewhere: named, not followed
+    stored = ws.vault.path_for(token["response_sha256"])
+    (elsewhere / "token.tsr").write_bytes(stored.read_bytes())
+    stored.chmod(0o600)
+    stored.unlink()
+    stored.symlink_to(elsewhere / "token.tsr")
+    assert problems() == [
+        f"token file {token['response_sha256']} is a symbolic link in the vault; not read"
+    ]
+    stored.unlink()
+    stored.write_bytes((elsewhere / "token.tsr").read_bytes())
+    assert problems() == []
+    # a folder recorded relative to the workspace must stay inside it
+    outside = "folder:" + os.path.relpath(folder, ws.root)
+    ws.sql("UPDATE timestamp_requests SET scope = ?", [outside])
+    assert problems() == [
+        f"the store places the folder at {outside.removeprefix('folder:')!r}, outside the "
+        "workspace (the store was edited?); its files were not read"
+    ]
+    lines = "\n".join(verify_workspace(ws).lines())
+    assert f"{name} ({outside}): " in lines
+    # a copy of the folder whose sub-folder is a link to the right bytes elsewhere
+    copy = tmp_path / "copie"
+    shutil.copytree(folder, copy)
+    shutil.move(copy / "sous", elsewhere / "sous")
+    (copy / "sous").symlink_to(elsewhere / "sous")
+    lines = verify_folder(copy, ws).lines()
+    assert any(
+        line.endswith("sous/photo.png: not read: sous/ is a symbolic link in the folder")
+        for line in lines
+    ), lines

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 HEAVY = (
     "pandas",
     "matplotlib",
@@ -90,3 +92,29 @@ def test_quiet_silences_messages(tmp_path: Path) -> None:
     assert r.returncode == 0 and r.stderr == ""
     r = run("--workspace", str(tmp_path / "w"), "init")
     assert r.stderr.startswith(f"Workspace ready: {tmp_path / 'w'}")
+
+
+_STOP_WHILE = {
+    # the command line being read: Ctrl-C arrives in the group's argument parser
+    "parsing": "from typer.core import TyperGroup\n"
+    "def stop(self, ctx, args): raise KeyboardInterrupt\n"
+    "TyperGroup.parse_args = stop\n"
+    "from toolkit.cli.app import main\n",
+    # the program still loading its commands (the console script's entry point)
+    "loading": "class Stop:\n"
+    "    def find_spec(self, name, path=None, target=None):\n"
+    "        if name == 'toolkit.cli.app': raise KeyboardInterrupt\n"
+    "sys.meta_path.insert(0, Stop())\n"
+    "from toolkit.cli import main\n",
+}
+
+
+@pytest.mark.parametrize("moment", sorted(_STOP_WHILE))
+def test_ctrl_c_before_the_command_runs_exits_130_in_one_line(moment: str) -> None:
+    code = (
+        "import sys\n"
+        + _STOP_WHILE[moment]
+        + "sys.argv = ['guichets', 'attempts', 'c-1']\nmain()\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (r.returncode, r.stderr.strip()) == (130, "Error: interrupted; nothing was recorded")

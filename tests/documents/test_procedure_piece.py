@@ -7,6 +7,8 @@ import io
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from tests.timeline.anef_data import api_pdf
 from toolkit.applicants import add_applicant
 from toolkit.documents.exhibits import build_exhibits
@@ -122,3 +124,26 @@ def test_chart_command_and_png(cli, cli_applicant: str, tmp_path: Path) -> None:
     assert first[:8] == b"\x89PNG\r\n\x1a\n"
     cli("chart", "procedure", cli_applicant, "--out", str(out), "--today", "2025-05-01")
     assert out.read_bytes() == first
+
+
+def test_nothing_about_the_case_is_written_outside_the_workspace(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash while the pièces are built leaves nothing in the system's temporary folder."""
+    import tempfile
+
+    made: list[Path] = []
+    for name in ("mkdtemp", "mkstemp"):
+        real = getattr(tempfile, name)
+
+        def noted(*args: object, _real=real, **kwargs: object):  # type: ignore[no-untyped-def]
+            found = _real(*args, **kwargs)
+            made.append(Path(found if isinstance(found, str) else found[1]))
+            return found
+
+        monkeypatch.setattr(tempfile, name, noted)
+    who = anef_case(ws, tmp_path)
+    build_exhibits(ws, who, tmp_path / "pieces", as_of=TODAY)
+    assert made  # staging happened, and where
+    outside = [p for p in made if not p.is_relative_to(ws.root) and p.parent != tmp_path / "pieces"]
+    assert outside == []

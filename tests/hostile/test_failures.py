@@ -22,7 +22,6 @@ CHUNKS = 4
 #: Invocation labels (prefixes) whose generic failure lies in code another issue owns.
 ELSEWHERE: dict[str, str] = {
     "crawl --mapping '{dir}'": "issue 19: the crawl mapping reader (a folder given as --mapping)",
-    "contact add --at '0001-01-01'": "issue 16: times range-checked at the door",
 }
 
 

@@ -194,6 +194,28 @@ def test_an_output_bomb_stays_small_in_its_own_process(tmp_path: Path, ingested)
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    "payload",
+    ['{{ (("x" * 1000) * 1000) * 1000 }}', "{{ (([0] * 1000) * 1000) * 1000 }}"],
+    ids=["text", "list"],
+)
+def test_nested_repeats_are_refused_before_they_are_built(
+    tmp_path: Path, ingested, payload: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Each repeat is under the bound, their product is a gigabyte: refused before it exists
+    (was 2 GB of memory for the text, « unexpected failure (MemoryError) » for the list)."""
+    template = _template(tmp_path / "tpl", payload)
+    out = tmp_path / "l.docx"
+    run = run_cli(ingested.workspace, "letter", "ddd", "c-76", "--out", str(out),
+                  "--templates", str(template.parent), "--draft", timeout=60)  # fmt: skip
+    assert run.returncode == 1, run.stderr
+    assert len(run.error_lines) == 1, run.stderr
+    assert run.error_lines[0].startswith(f"Error: {template}: tag {payload}: the letter would "
+                                         "exceed 10 million characters")  # fmt: skip
+    assert run.peak_mb < MEMORY_LIMIT_MB
+    assert not out.exists()
+
+
 def test_a_real_run_of_the_exploit_leaves_no_trace(tmp_path: Path, ingested) -> None:  # type: ignore[no-untyped-def]
     """The issue's exploit, end to end in its own process: no file written, no host name read."""
     canary = tmp_path / CANARY

@@ -73,8 +73,19 @@ def folder_scope(workspace_root: Path, folder: Path) -> str:
 
 
 def scope_folder(workspace_root: Path, scope: str) -> Path | None:
-    """Where a ``folder:`` scope says the folder is (None for other scopes)."""
+    """Where a ``folder:`` scope says the folder is (None for other scopes). A relative one
+    was inside the workspace and must stay there: ValueError when it leads outside (the store
+    was edited)."""
+    from toolkit.verify_base import confined
+
     if not scope.startswith("folder:"):
         return None
     path = Path(scope.split(":", 1)[1])
-    return path if path.is_absolute() else workspace_root / path
+    if path.is_absolute():
+        return path
+    if path.as_posix() != "." and confined(path.as_posix()) is None:
+        raise ValueError(
+            f"the store places the folder at {path.as_posix()!r}, outside the workspace (the "
+            "store was edited?); its files were not read"
+        )
+    return workspace_root / path

@@ -143,7 +143,8 @@ def capture_page(
     own = browser is None
     browser = browser or CaptureBrowser()
     try:
-        obs = observe(browser, url, start_url=start_url, timeout_s=timeout)
+        with ws.temp_dir("capture-") as staging:
+            obs = observe(browser, url, staging=staging, start_url=start_url, timeout_s=timeout)
         described = browser.describe()
     finally:
         if own:

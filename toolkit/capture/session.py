@@ -15,7 +15,6 @@ Times are the device's clock (UTC); each response's ``Date`` header is kept besi
 from __future__ import annotations
 
 import re
-import tempfile
 import time
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -177,69 +176,72 @@ def observe(
     browser: CaptureBrowser,
     url: str,
     *,
+    staging: Path,
     start_url: str | None = None,
     timeout_s: float = 30.0,
     settle_max_ms: int = SETTLE_MAX_MS,
 ) -> Observation:
-    """Open the page in a fresh context and keep what it shows (see the module doc)."""
+    """Open the page in a fresh context and keep what it shows (see the module doc).
+    The browser writes the session's HAR in ``staging`` (the caller's folder, under the
+    workspace's ``tmp/``: a crash leaves nothing outside the workspace, and the next open
+    sweeps it)."""
     from playwright.sync_api import Error as PlaywrightError
 
     timeout_ms = int(timeout_s * 1000)
     watch = _Watch()
-    with tempfile.TemporaryDirectory(prefix="guichets-capture-") as tmp:
-        har_path = Path(tmp) / "session.har"
-        context = browser.browser.new_context(
-            viewport=VIEWPORT,  # type: ignore[arg-type]
-            locale=LOCALE,
-            service_workers="block",
-            accept_downloads=False,
-            ignore_https_errors=False,
-            record_har_path=str(har_path),
-            record_har_content="embed",
-            record_har_mode="full",
-        )
-        closed = False
-        try:
-            cookies_at_start = len(context.cookies())
-            watch.guard(context)
-            page = context.new_page()
-            page.set_default_timeout(timeout_ms)
-            watch.attach(context, page)
-            started = _now()
-            steps: list[Step] = []
-            notes: list[str] = []
-            if start_url:
-                _steps_of(_goto(page, start_url, timeout_ms, watch), "typed", steps, watch)
-                response = _follow(page, url, start_url, timeout_ms, watch, steps, notes)
-            else:
-                response = _goto(page, url, timeout_ms, watch)
-                _steps_of(response, "typed", steps, watch)
-            loaded = steps[-1].at
-            settled, waited = _settle(page, watch, settle_max_ms)
-            if not settled:
-                notes.append(
-                    f"the network was still busy {waited} ms after the page loaded; the page "
-                    "was taken as it stood"
-                )
-            html = page.content()
-            user_agent = str(page.evaluate("navigator.userAgent"))
-            png = page.screenshot(full_page=True, type="png", timeout=timeout_ms)
-            mhtml = _mhtml(context, page, notes)
-            captured = _now()
-            notes += [
-                f"the page tried to send a form ({form}); guichets blocked it (observe only)"
-                for form in dict.fromkeys(watch.forms)
-            ]
-            final_url = page.url
-            context.close()  # writes the HAR
-            closed = True
-            har = har_path.read_bytes()
-        except PlaywrightError as e:
-            raise _capture_error(url, e, watch, timeout_s) from None
-        finally:
-            if not closed:
-                with suppress(PlaywrightError):
-                    context.close()
+    har_path = staging / "session.har"
+    context = browser.browser.new_context(
+        viewport=VIEWPORT,  # type: ignore[arg-type]
+        locale=LOCALE,
+        service_workers="block",
+        accept_downloads=False,
+        ignore_https_errors=False,
+        record_har_path=str(har_path),
+        record_har_content="embed",
+        record_har_mode="full",
+    )
+    closed = False
+    try:
+        cookies_at_start = len(context.cookies())
+        watch.guard(context)
+        page = context.new_page()
+        page.set_default_timeout(timeout_ms)
+        watch.attach(context, page)
+        started = _now()
+        steps: list[Step] = []
+        notes: list[str] = []
+        if start_url:
+            _steps_of(_goto(page, start_url, timeout_ms, watch), "typed", steps, watch)
+            response = _follow(page, url, start_url, timeout_ms, watch, steps, notes)
+        else:
+            response = _goto(page, url, timeout_ms, watch)
+            _steps_of(response, "typed", steps, watch)
+        loaded = steps[-1].at
+        settled, waited = _settle(page, watch, settle_max_ms)
+        if not settled:
+            notes.append(
+                f"the network was still busy {waited} ms after the page loaded; the page "
+                "was taken as it stood"
+            )
+        html = page.content()
+        user_agent = str(page.evaluate("navigator.userAgent"))
+        png = page.screenshot(full_page=True, type="png", timeout=timeout_ms)
+        mhtml = _mhtml(context, page, notes)
+        captured = _now()
+        notes += [
+            f"the page tried to send a form ({form}); guichets blocked it (observe only)"
+            for form in dict.fromkeys(watch.forms)
+        ]
+        final_url = page.url
+        context.close()  # writes the HAR
+        closed = True
+        har = har_path.read_bytes()
+    except PlaywrightError as e:
+        raise _capture_error(url, e, watch, timeout_s) from None
+    finally:
+        if not closed:
+            with suppress(PlaywrightError):
+                context.close()
     finished = _now()
     final = next((s for s in reversed(steps) if s.how != "redirect"), steps[-1])
     server_date = next(

@@ -29,8 +29,16 @@ from toolkit.capture.manifest import (
 )
 from toolkit.capture.tokens import verify_token
 from toolkit.errors import InputError
-from toolkit.vault import sha256_bytes, sha256_file
-from toolkit.verify_base import Budget, NotRegular, confined, hash_regular, inside
+from toolkit.vault import sha256_bytes
+from toolkit.verify_base import (
+    SHA256,
+    Budget,
+    NotRegular,
+    confined,
+    hash_regular,
+    inside,
+    read_regular,
+)
 from toolkit.workspace import Workspace
 
 
@@ -123,14 +131,18 @@ def verify_tokens(ws: Workspace) -> TokensResult:
     result.pending = int(
         ws.scalar("SELECT count(*) FROM timestamp_requests WHERE status = 'pending'") or 0
     )
-    hashes: dict[Path, str | None] = {}
+    hashes: dict[Path, tuple[str | None, str | None]] = {}
     for row in ws.rows(_TOKENS_SQL.format(where="true")):
         status = _status(row)
         result.tokens.append(status)
         manifest = _check_token(ws, row, status)
         if manifest is None:
             continue
-        folder = scope_folder(ws.root, row["scope"])
+        try:
+            folder = scope_folder(ws.root, row["scope"])
+        except ValueError as e:
+            status.problems.append(str(e))
+            continue
         if folder is not None and not folder.is_dir():
             lines = _lines(manifest, _label(row), status)
             status.notes.append(
@@ -203,15 +215,18 @@ def _label(row: dict[str, Any]) -> str:
 def _check_token(ws: Workspace, row: dict[str, Any], status: TokenStatus) -> bytes | None:
     """The token against its manifest; the manifest's bytes when all its parts are here."""
     manifest_label = _label(row)
-    response = _read(ws, row["response_sha256"])
-    chain = _read(ws, row["chain_sha256"])
-    manifest = _read(ws, row["manifest_sha256"])
-    if response is None:
-        status.problems.append(f"token file {row['response_sha256']} missing from the vault")
-    if chain is None:
-        status.problems.append(f"certificate chain {row['chain_sha256']} missing from the vault")
-    if manifest is None:
-        status.problems.append(f"{manifest_label} missing from the vault")
+    parts = []
+    for what, digest in (
+        ("token file", row["response_sha256"]),
+        ("certificate chain", row["chain_sha256"]),
+        (manifest_label, row["manifest_sha256"]),
+    ):
+        data, trouble = _read_part(ws, digest)
+        if trouble is not None:
+            shown = "" if what == manifest_label else f" {_shown(digest)}"
+            status.problems.append(f"{what}{shown} {trouble}")
+        parts.append(data)
+    response, chain, manifest = parts
     if response is None or chain is None or manifest is None:
         return None
     check = verify_token(response, chain, manifest)
@@ -225,11 +240,31 @@ def _check_token(ws: Workspace, row: dict[str, Any], status: TokenStatus) -> byt
     return manifest
 
 
+#: A token, a chain or a manifest larger than this is not what guichets stored.
+PART_LIMIT = 64 * 1024 * 1024
+
+
+def _read_part(ws: Workspace, sha256: str | None) -> tuple[bytes | None, str | None]:
+    """(bytes, None), or (None, why not) for a token's part in the vault: only a sha256 names
+    one (the store gives it, and may have been edited), and only a regular file is read."""
+    if not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
+        return None, "is not a sha256 (the store was edited?); not read"
+    try:
+        return read_regular(ws.vault.path_for(sha256), PART_LIMIT), None
+    except FileNotFoundError:
+        return None, "missing from the vault"
+    except NotRegular as e:
+        return None, f"is {e} in the vault; not read"
+    except (OSError, ValueError) as e:
+        return None, f"cannot be read in the vault ({getattr(e, 'strerror', None) or e})"
+
+
+def _shown(digest: object) -> str:
+    return digest if isinstance(digest, str) and SHA256.fullmatch(digest) else repr(digest)
+
+
 def _read(ws: Workspace, sha256: str | None) -> bytes | None:
-    if not sha256:
-        return None
-    path = ws.vault.path_for(sha256)
-    return path.read_bytes() if path.is_file() else None
+    return _read_part(ws, sha256)[0]
 
 
 def _lines(manifest: bytes, label: str, status: TokenStatus) -> list[Line] | None:
@@ -248,7 +283,7 @@ def _check_files(
     manifest: bytes,
     label: str,
     status: TokenStatus,
-    hashes: dict[Path, str | None],
+    hashes: dict[Path, tuple[str | None, str | None]],
 ) -> list[Line]:
     """Each line of the manifest against its file: in ``folder``, else in the vault."""
     lines = _lines(manifest, label, status)
@@ -259,13 +294,13 @@ def _check_files(
         if folder is None:
             path = ws.vault.path_for(line.sha256)
             if path not in hashes:
-                hashes[path] = sha256_file(path) if path.is_file() else None
-            found = hashes[path]
+                hashes[path] = _hash_at(path, "in the vault", "; not read")
+            found, trouble = hashes[path]
         else:  # a folder outside the store: regular files only, never outside it
             found, trouble = _hash_in_folder(folder, line.name)
-            if trouble:
-                status.problems.append(f"{line.name}: {trouble}")
-                continue
+        if trouble:
+            status.problems.append(f"{line.name}: {trouble}")
+            continue
         if found is None:
             status.problems.append(f"{line.name} ({line.sha256[:16]}…) missing {where}")
         elif found != line.sha256:
@@ -276,11 +311,27 @@ def _check_files(
     return lines
 
 
+def _hash_at(path: Path, where: str, instead: str) -> tuple[str | None, str | None]:
+    """(sha256 or None when absent, or a problem) for the file at ``path``: a regular file,
+    never a link followed or a FIFO opened."""
+    try:
+        return hash_regular(path, Budget(None)), None
+    except FileNotFoundError:
+        return None, None
+    except NotRegular as e:
+        return None, f"is {e} {where}{instead}"
+    except OSError as e:
+        return None, f"cannot be read {where} ({e.strerror or e})"
+
+
 def _present(folder: Path, name: str) -> bool:
     """Something stands at the name in the folder (a file, or a link or anything else that
     the check will name)."""
     rel = confined(name)
-    return rel is not None and os.path.lexists(folder / rel)
+    try:
+        return rel is not None and os.path.lexists(inside(folder, rel))
+    except NotRegular:
+        return True  # a link where a folder was: present, and named by the check
 
 
 def _hash_in_folder(folder: Path, name: str) -> tuple[str | None, str | None]:
@@ -289,10 +340,7 @@ def _hash_in_folder(folder: Path, name: str) -> tuple[str | None, str | None]:
     if rel is None:
         return None, "names a path outside the folder; not read"
     try:
-        return hash_regular(inside(folder, rel), Budget(None)), None
-    except FileNotFoundError:
-        return None, None
-    except NotRegular as e:
-        return None, f"is {e} in the folder, not the file the manifest lists"
-    except OSError as e:
-        return None, f"cannot be read in the folder ({e.strerror or e})"
+        path = inside(folder, rel)
+    except NotRegular as e:  # a folder on the way is a link (which could lead outside)
+        return None, f"not read: {e} in the folder"
+    return _hash_at(path, "in the folder", ", not the file the manifest lists")

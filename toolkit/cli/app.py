@@ -10,13 +10,23 @@ import typer
 from typer.core import TyperGroup
 
 from toolkit._version import __version__
-from toolkit.cli import render
+from toolkit.cli import render, say_interrupted
 from toolkit.cli.state import settings
 from toolkit.errors import GuichetsError, ProblemsFound, disk_full, is_interrupt, no_space
 
 
 class GuichetsGroup(TyperGroup):
     """Turns library errors into one line on stderr and exit 1 (traceback only with --debug)."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        # Ctrl-C while the command line is read: typer (some versions) or click would print
+        # « Aborted! » and exit 1; like any other interruption it is one line and 130.
+        settings.interruption_said = False  # a new run (tests call the app many times)
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            say_interrupted(0)
+            raise typer.Exit(130) from None
 
     def invoke(self, ctx: Any) -> Any:
         from toolkit.workspace import Workspace
@@ -38,7 +48,7 @@ class GuichetsGroup(TyperGroup):
             e.__traceback__ = None  # drop the frames (and the workspace objects they hold)
             raise typer.Exit(e.exit_code) from None
         except KeyboardInterrupt:
-            render.error(_interrupted(Workspace.commits - committed))
+            say_interrupted(Workspace.commits - committed)
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort):
             raise
@@ -46,7 +56,7 @@ class GuichetsGroup(TyperGroup):
             if settings.debug or _is_usage_error(e):
                 raise
             if is_interrupt(e):  # DuckDB stopped by Ctrl-C in the middle of a query
-                render.error(_interrupted(Workspace.commits - committed))
+                say_interrupted(Workspace.commits - committed)
                 raise typer.Exit(130) from None
             if no_space(e):
                 render.error(str(disk_full(getattr(e, "filename", None) or _workspace_db())))
@@ -56,17 +66,6 @@ class GuichetsGroup(TyperGroup):
                 "run again with --debug and report the traceback"
             )
             raise typer.Exit(1) from None
-
-
-def _interrupted(commits: int) -> str:
-    """What an interruption left: the statement is true because every step that records is
-    one transaction, rolled back when interrupted (Workspace.transaction)."""
-    if commits == 0:
-        return "interrupted; nothing was recorded"
-    return (
-        f"interrupted; the step in progress was not recorded ({commits} earlier step(s) of "
-        "this command were)"
-    )
 
 
 def _workspace_db() -> Path:

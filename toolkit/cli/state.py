@@ -11,6 +11,7 @@ class Settings:
     workspace: Path | None = None
     quiet: bool = False
     debug: bool = False
+    interruption_said: bool = False  # the one « interrupted » line is printed
 
 
 settings = Settings()

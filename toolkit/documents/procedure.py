@@ -193,15 +193,12 @@ def _shown(ctx: pieces.RenderContext) -> dict[str, tuple[int, int]]:
 
 
 def chart_png(view: dict[str, Any]) -> bytes:
-    """The chart of :mod:`toolkit.charts.procedure` as PNG bytes (embedded losslessly)."""
-    import tempfile
-    from pathlib import Path
-
+    """The chart of :mod:`toolkit.charts.procedure` as PNG bytes (embedded losslessly; made
+    in memory: nothing about the applicant is written outside the workspace)."""
     from toolkit.charts.procedure import procedure_figure
-    from toolkit.charts.style import save_figure
+    from toolkit.charts.style import figure_bytes
 
-    with tempfile.TemporaryDirectory(prefix="guichets-procedure-") as tmp:
-        return save_figure(procedure_figure(view), Path(tmp) / "procedure.png").read_bytes()
+    return figure_bytes(procedure_figure(view), "png")
 
 
 SUBTITLE = Style(10, "B")

@@ -220,10 +220,15 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         if operator == "%" and isinstance(left, str | bytes):
             raise Refused("`%` formatting is not allowed in a guichets template", hint="%")
         if operator == "*" and (isinstance(left, sequences) or isinstance(right, sequences)):
-            count = right if isinstance(left, sequences) else left
+            seq, count = (left, right) if isinstance(left, sequences) else (right, left)
             if not isinstance(count, int) or count > MAX_REPEAT:
                 raise Refused(
                     f"repeating text more than {MAX_REPEAT} times is not allowed", hint="*"
+                )
+            if isinstance(seq, sequences) and len(seq) * count > MAX_OUTPUT:  # repeats nested
+                raise Refused(
+                    f"the letter would exceed {MAX_OUTPUT // 1_000_000} million characters",
+                    hint="*",
                 )
         return super().call_binop(context, operator, left, right)
 
