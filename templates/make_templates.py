@@ -134,21 +134,39 @@ class Letter:
         ``first_person``: « j'ai tenté » when the applicant signs, « {{ nom }} a tenté »
         when an avocat does (always the third person in a requête)."""
         tried, attests = "{{ nom }} a tenté", "{{ nom }} atteste"
+        declared = "déclaré par {{ nom }}"
         if first_person:
+            declared = (
+                "{% if par_avocat %}déclaré par {{ nom }}{% else %}que j'ai déclaré{% endif %}"
+            )
             tried = "{% if par_avocat %}{{ nom }} a tenté{% else %}j'ai tenté{% endif %}"
             attests = "{% if par_avocat %}{{ nom }} atteste{% else %}J'atteste{% endif %}"
         self.tag("{%p if nb_tentatives %}")
+        # one attempt, one day or one result reads in the singular (« une fois », « Lors de
+        # cette tentative »), never « 1 reprises » or « une période de 0 jours »
         self.p(
-            "Du {{ premiere_tentative }} au {{ derniere_tentative }}, soit sur une période de "
-            "{{ duree_jours }} jours, " + tried + " à {{ nb_tentatives }} reprises, sur "
-            "{{ nb_jours }} jours distincts, de réserver un rendez-vous sur le service de prise "
-            "de rendez-vous en ligne de la préfecture ({{ plages_horaires }}). Lors de "
-            "{{ nb_sans_creneau }} de ces tentatives, la page affichée indiquait qu'aucun "
-            "créneau n'était disponible{% if autres_resultats %} ; d'autres captures montrent "
-            "{{ autres_resultats }}{% endif %}{% if ref_tentatives %} ({{ ref_tentatives }})"
-            "{% endif %}.{% if nb_tentatives_publication %} {{ nb_tentatives_publication }} de "
-            "ces tentatives ont été faites dans les {{ minutes_publication }} minutes qui "
-            "suivaient une mise en ligne de créneaux annoncée par le service.{% endif %}"
+            "{% if nb_jours > 1 %}Du {{ premiere_tentative }} au {{ derniere_tentative }}, soit "
+            "sur une période de {{ duree_jours }} jours, {% else %}Le {{ premiere_tentative }}, "
+            "{% endif %}" + tried + "{% if nb_tentatives > 1 %} à {{ nb_tentatives }} reprises"
+            "{% else %} une fois{% endif %}{% if nb_jours > 1 %}, sur {{ nb_jours }} jours "
+            "distincts,{% endif %} de réserver un rendez-vous sur le service de prise de "
+            "rendez-vous en ligne de la préfecture{% if plages_horaires %} ({{ plages_horaires }})"
+            "{% endif %}. {% if nb_sans_creneau %}Lors {% if nb_tentatives == 1 %}de cette "
+            "tentative{% elif nb_sans_creneau == 1 %}d'une de ces tentatives{% else %}de "
+            "{{ nb_sans_creneau }} de ces tentatives{% endif %}, la page affichée indiquait "
+            "qu'aucun créneau n'était disponible{% if nb_sans_creneau_declare %} ("
+            "{% if nb_sans_creneau == 1 %}résultat{% elif nb_sans_creneau_declare == 1 %}pour "
+            "l'une d'entre elles, résultat{% else %}pour {{ nb_sans_creneau_declare }} d'entre "
+            "elles, résultat{% endif %} " + declared + ", non lu automatiquement sur la capture)"
+            "{% endif %}{% if autres_resultats %} ; d'autres captures montrent "
+            "{{ autres_resultats }}{% endif %}{% else %}Aucune capture n'indique l'absence de "
+            "créneau{% if autres_resultats %} ; elles montrent {{ autres_resultats }}{% endif %}"
+            "{% endif %}{% if ref_tentatives %} ({{ ref_tentatives }}){% endif %}."
+            "{% if nb_tentatives_publication == 1 %} L'une de ces tentatives a été faite"
+            "{% elif nb_tentatives_publication %} {{ nb_tentatives_publication }} de ces "
+            "tentatives ont été faites{% endif %}{% if nb_tentatives_publication %} dans les "
+            "{{ minutes_publication }} minutes qui suivaient une mise en ligne de créneaux "
+            "annoncée par le service.{% endif %}"
         )
         self.p(
             "Chaque tentative figure, avec son heure locale et la source de cette heure, "

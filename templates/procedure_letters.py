@@ -19,6 +19,9 @@ def prefet_api(d: Any) -> Any:
     )
     filing_facts(d)
     d.verifier("faits")
+    # R. 431-15-1 gives the attestation only for a demand filed inside the R. 431-5 window:
+    # a demand filed outside it is not argued on that text (the note says why).
+    d.tag("{%p if depot_dans_fenetre %}")
     d.p(
         "Aux termes de l'{{ cit.ceseda_r431_15_1 }}, lorsque l'instruction d'une demande complète "
         "déposée sur le téléservice dans le délai prévu se poursuit au-delà de la date "
@@ -31,7 +34,20 @@ def prefet_api(d: Any) -> Any:
         "présente, et de la renouveler jusqu'à ce "
         "qu'il soit statué sur la demande."
     )
-    ending(d)
+    d.p(
+        "À défaut, le juge des référés du {{ tribunal }} pourra être saisi sur le fondement "
+        "de l'{{ cit.cja_l521_3 }}."
+    )
+    d.tag("{%p else %}")
+    d.p(
+        "Je vous demande en conséquence de bien vouloir statuer sur cette demande et, dans "
+        "l'attente de votre décision, examiner la délivrance "
+        "{% if par_avocat %}à {{ nom }} {% endif %}d'un document provisoire de séjour, "
+        + ANSWER
+        + " à compter de la réception de la présente."
+    )
+    d.tag("{%p endif %}")
+    ending(d, judge=False)
     return d
 
 

@@ -149,12 +149,26 @@ def test_letters_and_pieces_hold_none_of_the_quoted_sentences(demo) -> None:
         # the applicant's own notes stay out of the pièces by default
         assert "pause déjeuner" not in text and "envoyé par messagerie" not in text, name
     assert "(pièces n° 4 à 7)" in texts["requete"]  # every pièce of attempts
+    # the recap's title counts what its table lists: the LRAR is pièce 10, not a row
+    assert (
+        "Pièce n° 2 : Tableau récapitulatif des tentatives de prise de rendez-vous et des "
+        "démarches auprès de la préfecture (46 tentatives en ligne, 3 courriels, du 24 février "
+        "au 1er avril 2025)" in " ".join(texts["requete"].split())
+    )
     note = "\n".join(p.text for p in Document(str(result.outputs["note requete"])).paragraphs)
     note = " ".join(note.split())
     assert (
         "Tentative du 27/02/2025 13:05 — créneaux vus seulement après la tentative. Avant : "
         "27/02/2025 13:02:14 : aucun créneau. Après : 27/02/2025 14:02:41 : créneaux "
         "disponibles (16, premier le 3 avril 2025)." in note
+    )
+    # every attempt with a probe nearby is in one count (40 + 1 + 0 + 1 + 3 = 45)
+    assert (
+        "45 tentatives ont un relevé du même service (même préfecture, même démarche, même "
+        "formulaire quand il est connu) à ± 60 minutes : 40 précédée(s) d'un relevé sans "
+        "créneau, 1 suivie(s) de créneaux vus après elle, 0 précédée(s) d'un relevé avec "
+        "créneaux, 1 avec un seul relevé postérieur sans créneau, 3 non comparée(s), la page "
+        "n'indiquant pas l'absence de créneau (captcha, erreur, page non reconnue)." in note
     )
     assert "l'urgence est en principe constatée" in texts["requete"]
     har = texts["07_Pages_enregistrees_2025-03.pdf"]
@@ -236,3 +250,24 @@ def test_the_anef_applicant(demo) -> None:
     assert "Objet : demande de délivrance d'une attestation de prolongation d'instruction" in letter
     note = "\n".join(docx_text((letters / "refere-api-note.docx").read_bytes()))
     assert "Recours 1 : Lettre au préfet" in note
+
+
+def test_the_chart_piece_shows_no_robot_probe(demo) -> None:
+    """Pièce 3 is filed by default: the robot's probes (slots seen at 14 h and 15 h on days the
+    applicant tried at other hours) stay out of it; they enter only in their own pièce."""
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from toolkit.charts.applicant import applicant_chart_png
+
+    result, _ = demo
+    pdf = Path(result.outputs["exhibits"]) / "03_Chronologie_des_tentatives.pdf"
+    (shown,) = PdfReader(pdf).pages[0].images
+    pixels = Image.open(io.BytesIO(shown.data)).convert("RGB").tobytes()
+    with open_workspace(result.workspace, read_only=True) as ws:
+        without = applicant_chart_png(ws, "demo-001", probes=False)
+        with_probes = applicant_chart_png(ws, "demo-001", probes=True)
+    assert pixels == Image.open(io.BytesIO(without)).convert("RGB").tobytes()
+    assert pixels != Image.open(io.BytesIO(with_probes)).convert("RGB").tobytes()

@@ -57,6 +57,9 @@ PRECISION_ORDER = tuple(p.value for p in Precision)  # finest first
 DATED_SQL = "NOT list_has_any(flags, ['weak_time', 'time_conflict'])"
 # ... and whose hour is known (a date rendered in the page dates the day only).
 HOUR_KNOWN_SQL = f"({DATED_SQL} AND time_precision <> 'day')"
+# An attempt at booking online: ANEF portal pages are procedural evidence (the timeline reads
+# them), not booking attempts, and never count as tries to get an appointment.
+BOOKING_SQL = "(channel = 'online' AND system <> 'anef')"
 # An attempt a person should look at (guichets review); needs_review() is its Python twin.
 NEEDS_REVIEW_SQL = "(len(flags) > 0 OR (channel = 'online' AND outcome = 'unknown'))"
 

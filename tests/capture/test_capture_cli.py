@@ -93,6 +93,9 @@ def check_pv(pv: Path, out: dict, folder: Path) -> None:
     assert "Un proxy transparent ou un VPN placé sur le réseau ne se voit pas" in flat
     assert "ce service n'est pas certifié et la requête n'est pas passée par le navigateur" in flat
     assert "racine présentée par l'autorité, que guichets n'a comparée à aucune liste" in flat
+    # the certificate's name with French labels (the store keeps asn1crypto's English ones)
+    assert "nom commun : Horodatage de test guichets, organisation : Essais guichets" in flat
+    assert "Common Name" not in flat and "Organization" not in flat
     assert "« HeadlessChrome » dans son identifiant" in flat
     assert "requêtes envoyées par le navigateur, par méthode : GET : " in flat
     assert "POST" not in flat and "Constat" not in flat

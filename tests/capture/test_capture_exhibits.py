@@ -86,6 +86,8 @@ def test_exhibits_file_captures_with_their_pv_and_the_timestamp_proof(
     proof = next(p for p in result.pieces if p.kind == "timestamp_proof")
     text = " ".join(pdf_text(out / proof.filename, layout=False).split())
     assert "Preuve d'horodatage" in text and "Jetons obtenus (2)" in text
+    assert "racine : nom commun : Autorite de test guichets, organisation : Essais" in text
+    assert "Common Name" not in text
     assert "Demandes en attente (1)" in text and "HTTP 503 Service Unavailable" in text
     assert "ensemble des fichiers du dossier à la date de la demande" in text
     assert "art. 41) [à vérifier : portée de l'art. 41" in text

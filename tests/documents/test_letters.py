@@ -93,7 +93,12 @@ def test_facts_in_french_with_absolute_dates(letters: dict[str, str], kind: str)
     assert "à 8 reprises, sur 7 jours distincts" in text
     assert (
         "Lors de 6 de ces tentatives, la page affichée indiquait qu'aucun créneau n'était "
-        "disponible ; d'autres captures montrent un captcha (1 fois) (pièces n° 4 à 6)." in text
+        "disponible (pour l'une d'entre elles, résultat " in text
+    )
+    declared = "déclaré par Inès Fictive" if kind == "requete" else "que j'ai déclaré"
+    assert (  # the one outcome the journal declared is said at that strength
+        f"{declared}, non lu automatiquement sur la capture) ; d'autres captures montrent un "
+        "captcha (1 fois) (pièces n° 4 à 6)." in text
     )
     assert "expire le 15 avril 2025" in text and "dans 12 jours" not in text
     assert "3 avril 2025" in text  # the letter's date
@@ -228,6 +233,12 @@ def test_ce_435594_requete_is_refused_then_drafted(ws, tmp_path: Path) -> None:
         "Hors le cas d'un renouvellement, l'urgence s'apprécie au regard des circonstances" in text
     )
     assert "Promesse d'embauche" in text
+    # the four outcomes were declared (no reading of the screenshots): said at that strength
+    assert (
+        "Lors de 4 de ces tentatives, la page affichée indiquait qu'aucun créneau n'était "
+        "disponible (pour 4 d'entre elles, résultat déclaré par [à compléter : nom et "
+        "prénom], non lu automatiquement sur la capture) (pièce n° 3)."
+    ) in text
     assert draft.draft and draft.verdict == "insufficient"
     assert "Cette lettre est un brouillon établi malgré des règles en échec" in text_of(draft.note)
 
@@ -243,7 +254,7 @@ def test_anef_renewal_requete_refused_with_the_remedy(ws, applicant: str, tmp_pa
             "letter requete for a-76 refused: the filing route of a-76 is anef: a référé "
             "« mesures utiles » for an appointment is not the remedy. Ask the préfet to record "
             "the impossibility of using the téléservice and to offer the « solution de "
-            "substitution » (R. 431-2 CESEDA; `guichets letter prefecture a-76`)"
+            "substitution » (R. 431-2 CESEDA; `guichets letter prefet-substitution a-76`)"
         )
     # the letter to the préfet takes the ANEF basis instead
     letter = build_letter(ws, who, "prefecture", tmp_path / "p.docx", today=date(2025, 3, 20))
@@ -431,3 +442,23 @@ def test_cli_warns_without_a_written_request(cli, cli_applicant: str, tmp_path: 
             "2025-03-20")  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "Warning: no dated written request to the préfecture precedes this requête" in r.stderr
+
+
+def test_one_attempt_reads_in_the_singular(ws, applicant: str, tmp_path: Path) -> None:
+    """A letter to the préfet is a diligence written even after one attempt: it says so in
+    the singular, never « à 1 reprises, sur une période de 0 jours »."""
+    from case_law import screenshots
+
+    from toolkit.ingest.screenshots import ingest_screenshots
+
+    shots = screenshots(tmp_path / "one", ["20250224-071500"])
+    ingest_screenshots(ws, [shots], applicant, outcome="no_slot", ocr=False)
+    letter = build_letter(ws, applicant, "prefecture", tmp_path / "p.docx", today=date(2025, 3, 1))
+    text = " ".join(text_of(letter.docx).split())
+    assert (
+        "Le 24 février 2025, j'ai tenté une fois de réserver un rendez-vous sur le service de "
+        "prise de rendez-vous en ligne de la préfecture (1 le matin). Lors de cette tentative, "
+        "la page affichée indiquait qu'aucun créneau n'était disponible (résultat que j'ai "
+        "déclaré, non lu automatiquement sur la capture)"
+    ) in text
+    assert "reprises" not in text and "période de 0 jours" not in text

@@ -10,8 +10,7 @@ import pytest
 
 from toolkit.applicants import add_applicant
 from toolkit.documents.docx import docx_text
-from toolkit.documents.letters import build_letter
-from toolkit.documents.procedure_letters import letter_choices
+from toolkit.documents.letters import build_letter, letter_choices
 from toolkit.errors import LetterRefused
 from toolkit.timeline.events import add_event
 from toolkit.workspace import Workspace, init_workspace
@@ -27,6 +26,7 @@ CASES = {
                              ("pan_visit", "2025-04-09")]),
     "rdv": ("anef", "none", [("filed", "2025-03-01"), ("decision_favorable", "2025-04-15")]),
     "oqtf": ("anef", "notified", [("filed", "2025-01-10"), ("complete", "2025-01-10")]),
+    "late": ("anef", "none", [("filed", "2025-05-10"), ("complete", "2025-05-10")]),
 }  # fmt: skip
 
 
@@ -72,6 +72,45 @@ def test_api_letters(files: Workspace, tmp_path: Path) -> None:
     attestation = write(files, "api", "attestation-anef", tmp_path)
     assert "aucune pièce complémentaire ne m'a été demandée" in attestation
     assert "la période du 1er au 20 juin 2025" in attestation
+
+
+def test_a_late_filing_claims_no_attestation_as_of_right(files: Workspace, tmp_path: Path) -> None:
+    """Filed after the R. 431-5 window (1 February - 1 April 2025 for a permit ending on 31
+    May): R. 431-15-1 gives no attestation, so the letter neither cites it nor threatens a
+    référé on it; it asks for a decision and a provisional document."""
+    letter = " ".join(write(files, "late", "prefet-api", tmp_path).split())
+    assert "J'ai déposé le 10 mai 2025, sur le téléservice" in letter
+    assert "dans le délai fixé par l'article R. 431-5" not in letter
+    assert "R. 431-15-1" not in letter and "est délivrée" not in letter
+    assert "pourra être saisi" not in letter
+    assert (
+        "Je vous demande en conséquence de bien vouloir statuer sur cette demande et, dans "
+        "l'attente de votre décision, examiner la délivrance d'un document provisoire de séjour, "
+        "dans un délai de [à compléter : 8 à 15] jours à compter de la réception de la présente."
+    ) in letter
+    on_time = " ".join(write(files, "api", "prefet-api", tmp_path).split())
+    assert "pourra être saisi sur le fondement de l'article L. 521-3" in on_time
+    assert "examiner la délivrance" not in on_time
+
+
+@pytest.mark.parametrize("kind", ["ddd", "prefecture"])
+def test_a_demand_filed_on_anef_refuses_the_substitution_letters(
+    files: Workspace, tmp_path: Path, kind: str
+) -> None:
+    """The DDD letter and the letter to the préfet say, on the ANEF route, that the téléservice
+    could not be used: not once a demand was filed on it."""
+    with pytest.raises(LetterRefused) as e:
+        write(files, "api", kind, tmp_path, draft=True)
+    assert str(e.value) == (
+        f"letter {kind} for api refused: a demand of api was filed on the ANEF téléservice on "
+        "2025-03-01: a letter saying the téléservice could not be used would be contradicted by "
+        "the file; letters that fit the timeline: prefet-api, refere-api, attestation-anef (see "
+        "`guichets letter list api`)"
+    )
+    assert not (tmp_path / f"api-{kind}.docx").exists()
+    # with no filing (the téléservice blocked), the substitution is what they ask for
+    letter = " ".join(write(files, "sub", kind, tmp_path, draft=True).split())
+    assert "solution de substitution" in letter
 
 
 def test_dir_letters(files: Workspace, tmp_path: Path) -> None:

@@ -243,3 +243,23 @@ def test_cli_indicators_json_equals_library_and_csv(cli, cli_applicant: str) -> 
     assert cells["corroboration.window_minutes"] == "60"
     r = cli("indicators", "applicant", "nobody")
     assert r.exit_code == 1 and r.stderr.startswith("Error: unknown applicant 'nobody'")
+
+
+def test_anef_pages_are_not_booking_attempts(ws, applicant: str) -> None:
+    """An ANEF status page is procedural evidence (the timeline reads it), not a try at booking:
+    letters counting « tentatives de réserver un rendez-vous » must not count it."""
+    from toolkit.ingest.captures import ingest_captures
+
+    pages = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
+    ingest_captures(ws, [pages / "anef-status-instruction.html"], applicant)
+    ingest_captures(ws, [pages / "rdvpref-no-slot.html"], applicant)
+    systems = ws.con.execute(
+        "SELECT system FROM attempts WHERE applicant_id = ? ORDER BY system", [applicant]
+    ).fetchall()
+    assert systems == [("anef",), ("rdv-prefecture",)]
+    ind = applicant_indicators(ws, applicant)
+    assert ind["attempts"] == 1
+    assert {k: v for k, v in ind["by_outcome"].items() if v} == {"no_slot": 1}
+    # what a person should review still covers the ANEF page (its outcome is unknown)
+    assert ind["outcome_sources"]["none"] + ind["outcome_sources"]["read"] == 2
+    assert ind["to_review"] == 2

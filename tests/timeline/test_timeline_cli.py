@@ -96,3 +96,23 @@ def test_deadlines_across_files(cli) -> None:  # type: ignore[no-untyped-def]
     rows = cli.json("deadlines", "--today", "2025-04-04", "--within", "40")
     assert ("f-2", "2025-05-10") in [(r["applicant"], r["date"]) for r in rows]
     assert "f-3" not in {r["applicant"] for r in rows}  # no procedural event
+
+
+def test_deadlines_past_the_two_months_say_so(cli) -> None:  # type: ignore[no-untyped-def]
+    """Implicit rejection on 5 April 2025 (complete on 5 December 2024, four months); on 20 July
+    the two months ended on 5 June: the row keeps the one-year limit and says the two months
+    are over if they ran, or a lawyer reading « 259 days » would think there is time."""
+    cli("applicant", "add", "late", "--prefecture", "93", "--procedure", "renouvellement",
+        "--permit-expiry", "2025-01-31", "--route", "anef", "--oqtf", "none")  # fmt: skip
+    for kind, on in (("filed", "2024-11-01"), ("complete", "2024-12-05")):
+        cli("event", "add", "late", "--kind", kind, "--on", on)
+    rows = cli.json("deadlines", "--today", "2025-07-20", "--within", "400")
+    late = [r for r in rows if r["applicant"] == "late"]
+    assert [(r["date"], r["days"]) for r in late] == [("2026-04-05", 259), ("2026-04-05", 259)]
+    assert late[0]["what"] == (
+        "Recours pour excès de pouvoir et référé-suspension contre le refus (art. L. 521-1 CJA) "
+        "(limite d'un an ; le délai de deux mois, s'il a couru, a expiré le 5 juin 2025) "
+        "[à vérifier]"
+    )
+    rows = cli.json("deadlines", "--today", "2025-05-01", "--within", "60")
+    assert rows[0]["date"] == "2025-06-05" and "limite d'un an" not in rows[0]["what"]

@@ -9,6 +9,7 @@ recorded at capture time, at its precision.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,40 @@ from zoneinfo import ZoneInfo
 from toolkit.applicants import Applicant, get_applicant
 from toolkit.errors import NotFound
 from toolkit.workspace import Workspace
+
+# the labels asn1crypto gives a certificate's name (``human_friendly``, kept so in the store),
+# as a French document prints them; a label not listed stays as it is
+_NAME_LABELS_FR = {
+    "Common Name": "nom commun",
+    "Surname": "nom de famille",
+    "Given Name": "prénom",
+    "Name": "nom",
+    "Serial Number": "numéro de série",
+    "Country": "pays",
+    "Locality": "localité",
+    "State/Province": "région ou province",
+    "Street Address": "adresse",
+    "Postal Code": "code postal",
+    "Organization": "organisation",
+    "Organizational Unit": "unité",
+    "Organization Identifier": "identifiant de l'organisation",
+    "Title": "titre",
+    "Email Address": "adresse électronique",
+    "Domain Component": "composant de domaine",
+}
+_NAME_LABEL = re.compile(
+    r"(^|, )("
+    + "|".join(re.escape(k) for k in sorted(_NAME_LABELS_FR, key=len, reverse=True))
+    + r"): "
+)
+
+
+def name_fr(subject: str | None) -> str | None:
+    """« Common Name: X, Organization: Y, Country: FR » → « nom commun : X, organisation : Y,
+    pays : FR »."""
+    if subject is None:
+        return None
+    return _NAME_LABEL.sub(lambda m: f"{m.group(1)}{_NAME_LABELS_FR[m.group(2)]} : ", subject)
 
 
 @dataclass
@@ -114,8 +149,8 @@ def token_facts(ws: Workspace, where: str, params: list[Any]) -> list[TokenFact]
                 accuracy_ms=r["accuracy_ms"],
                 serial=r["serial"],
                 policy=r["policy"],
-                tsa_subject=r["tsa_subject"],
-                root_subject=r["root_subject"],
+                tsa_subject=name_fr(r["tsa_subject"]),
+                root_subject=name_fr(r["root_subject"]),
                 root_sha256=r["root_sha256"],
                 response_sha256=r["response_sha256"],
                 chain_sha256=r["chain_sha256"],

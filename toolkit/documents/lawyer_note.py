@@ -159,13 +159,22 @@ def _robot(d: _Doc, rows: list[dict[str, Any]], window: int) -> None:
         d.para(f"Aucun relevé d'un robot du même service à ± {window} minutes d'une tentative.")
         return
     labels = {k: sum(1 for r in rows if r["corroboration"] == k) for k in LABEL_FR}
+    # every covered attempt is in one count: those whose page showed no « aucun créneau »
+    # (captcha, error) are not compared with the probes
+    unmatched = len(covered) - sum(labels.values())
     d.para(
         f"{plural_fr(len(covered), 'tentative a', 'tentatives ont')} un relevé du même service "
         f"(même préfecture, même démarche, même formulaire quand il est connu) à ± {window} "
         f"minutes : {labels['corroborated']} précédée(s) d'un relevé sans créneau, "
         f"{labels['slots_after']} suivie(s) de créneaux vus après elle, "
         f"{labels['contradicted']} précédée(s) d'un relevé avec créneaux, "
-        f"{labels['no_slot_after']} avec un seul relevé postérieur sans créneau."
+        f"{labels['no_slot_after']} avec un seul relevé postérieur sans créneau"
+        + (
+            f", {unmatched} non comparée(s), la page n'indiquant pas l'absence de créneau "
+            "(captcha, erreur, page non reconnue)."
+            if unmatched
+            else "."
+        )
     )
     d.para(
         "Ces relevés ne figurent ni dans la lettre ni dans les pièces. Pour les produire, "

@@ -73,6 +73,7 @@ VARIABLES: dict[str, str] = {
     "plages_horaires": "Attempts by time of day, « 1 la nuit, 19 le matin et 11 le soir »",
     "plus_long_ecart_jours": "Longest gap between two days of attempts, in days",
     "nb_sans_creneau": "Attempts whose page said no slot was available",
+    "nb_sans_creneau_declare": "Of those, the ones whose result the applicant declared (not read on the capture nor checked by a person)",
     "autres_resultats": "Other results shown, « un captcha (1 fois) et une erreur du service (2 fois) » (never slots)",
     "nb_tentatives_publication": "Attempts made just after a publication of slots announced by the service",
     "minutes_publication": "How soon after an announced publication such an attempt was made, in minutes (30)",
@@ -192,11 +193,12 @@ def letter_context(
     what :func:`gather` and :func:`applicant_indicators` give (each computed when not given).
     """
     from toolkit.demands import list_demands
-    from toolkit.indicators.applicant import applicant_indicators, local_today
+    from toolkit.indicators.applicant import applicant_indicators
     from toolkit.indicators.readiness import check_readiness
     from toolkit.model import ROUTE_LABELS_FR
     from toolkit.reference import PROCEDURE_LABELS_FR, get_prefecture
     from toolkit.reference.law import citations_fr
+    from toolkit.workspace import local_today
 
     ev = evidence or gather(ws, applicant_id, window_minutes=window_minutes)
     a = ev.applicant
@@ -267,6 +269,11 @@ def letter_context(
         "plages_horaires": join_fr(bands),
         "plus_long_ecart_jours": int(ind["longest_gap_days"]),
         "nb_sans_creneau": int(ind["by_outcome"].get("no_slot", 0)),
+        "nb_sans_creneau_declare": sum(
+            1
+            for e in ev.online
+            if e.system != "anef" and e.outcome == "no_slot" and e.outcome_source == "declared"
+        ),
         "autres_resultats": letter_outcomes_fr(ind["by_outcome"]),
         "nb_tentatives_publication": int(ind["publications"]["attempts_at"]),
         "minutes_publication": int(ind["publications"]["minutes"]),

@@ -91,7 +91,7 @@ def refuse_booking_requete(f: LetterFacts) -> str | None:
             f"the filing route of {f.applicant_id} is anef: a référé « mesures utiles » for an "
             "appointment is not the remedy. Ask the préfet to record the impossibility of using "
             "the téléservice and to offer the « solution de substitution » (R. 431-2 CESEDA; "
-            f"`guichets letter prefecture {f.applicant_id}`), or, for a complete demand filed on "
+            f"`guichets letter prefet-substitution {f.applicant_id}`), or, for a complete demand filed on "
             "time, the attestation de prolongation d'instruction (R. 431-15-1 CESEDA). If the "
             f"démarche does need an appointment: `guichets applicant update {f.applicant_id} "
             "--route guichet`"
@@ -112,6 +112,24 @@ def refuse_booking_requete(f: LetterFacts) -> str | None:
             "year of the decision (CE, avis, 2 oct. 2025, n° 504677)"
         )
     return None
+
+
+def refuse_substitution_claim(f: LetterFacts) -> str | None:
+    """On the ANEF route the DDD letter and the letter to the préfet ask for the « solution de
+    substitution »: they cannot say the téléservice was impossible to use when a demand was
+    filed on it (the attestation, the implicit rejection have letters of their own)."""
+    from toolkit.documents.procedure_letters import fitting
+
+    filed = (f.timeline or {}).get("facts", {}).get("filing", {}).get("date")
+    if f.route != Route.ANEF or filed is None:
+        return None
+    others = ", ".join(k for k in fitting(f.timeline or {}) if k not in ("ddd", "prefecture"))
+    return (
+        f"a demand of {f.applicant_id} was filed on the ANEF téléservice on {filed.isoformat()}: "
+        "a letter saying the téléservice could not be used would be contradicted by the file; "
+        f"letters that fit the timeline: {others or 'none yet'} (see `guichets letter list "
+        f"{f.applicant_id}`)"
+    )
 
 
 # Letters of the procedure (issue 18): each fits when the timeline proposes it; a letter to
@@ -200,6 +218,7 @@ LETTER_KINDS: dict[str, LetterKind] = {
             # urgency is a condition of the référé, not of a réclamation; the route changes the
             # letter's wording, not whether it can be sent
             exempt=frozenset({"urgency", "route", "renewal_window"}),
+            refuse=refuse_substitution_claim,
         ),
         LetterKind(
             "prefecture",
@@ -225,6 +244,7 @@ LETTER_KINDS: dict[str, LetterKind] = {
                     "publication_times",
                 }
             ),
+            refuse=refuse_substitution_claim,
         ),
         LetterKind(
             "requete",

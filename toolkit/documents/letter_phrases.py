@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.documents.evidence import Entry, Evidence
+from toolkit.documents.piece_labels import CONTACT_NOUNS
 from toolkit.errors import InputError
 from toolkit.frenchdates import date_fr, period_fr, plural_fr
 from toolkit.workspace import Workspace
@@ -82,15 +83,6 @@ def outcomes_fr(by_outcome: dict[str, int]) -> str:
         rest = f"résultat non relevé pour {plural_fr(unknown, 'tentative', 'tentatives')}"
         text = f"{text} ; {rest}" if text else rest
     return text
-
-
-CONTACT_NOUNS = {
-    "email": ("courriel", "courriels"),
-    "letter": ("courrier", "courriers"),
-    "phone": ("appel téléphonique", "appels téléphoniques"),
-    "counter": ("passage au guichet", "passages au guichet"),
-    "other": ("autre démarche", "autres démarches"),
-}
 
 
 def contacts_fr(by_channel: dict[str, int]) -> str:

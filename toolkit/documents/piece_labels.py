@@ -35,6 +35,13 @@ DOC_LABEL = {
     "convocation": "Convocation de la préfecture",
     "procedure": "Pièce de la procédure",
 }
+CONTACT_NOUNS = {  # a count of contacts by channel: « 3 courriels et 1 courrier »
+    "email": ("courriel", "courriels"),
+    "letter": ("courrier", "courriers"),
+    "phone": ("appel téléphonique", "appels téléphoniques"),
+    "counter": ("passage au guichet", "passages au guichet"),
+    "other": ("autre démarche", "autres démarches"),
+}
 CHANNEL_NOUN = {
     "email": "Courriel",
     "letter": "Courrier",

@@ -17,15 +17,12 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from toolkit.documents.evidence import Entry, Evidence
 from toolkit.documents.naming import exhibit_filename
-from toolkit.documents.piece_labels import CHANNEL_NOUN, DOC_LABEL, DOC_SHORT
+from toolkit.documents.piece_labels import CHANNEL_NOUN, CONTACT_NOUNS, DOC_LABEL, DOC_SHORT
 from toolkit.frenchdates import date_fr, month_fr, period_fr, plural_fr
-
-if TYPE_CHECKING:
-    from toolkit.documents.capture_exhibits import CapturePlan
 
 GROUPS = ("month", "week")
 SECTION_ORDER = (
@@ -355,15 +352,19 @@ def plan_exhibits(
     booking = [e for e in ev.attempts if e.system != "anef" or e.kind != "online"]
     online = [e for e in ev.online if e.system != "anef"]
     if booking:
-        n_online, n_contacts = len(online), len(ev.contacts)
         days = [e.day for e in booking if e.day]
+        # what the table lists: the contacts by channel (a letter filed as a document is a
+        # pièce of its own, not a row)
+        counts = [_count(len(online), "tentative en ligne", "tentatives en ligne")]
+        for channel in sorted({e.kind for e in ev.contacts}):
+            n = sum(1 for e in ev.contacts if e.kind == channel)
+            counts.append(_count(n, *CONTACT_NOUNS.get(channel, (channel, channel))))
         sections["recap"].append(
             Piece(
                 "recap",
                 "recap",
                 "Tableau récapitulatif des tentatives de prise de rendez-vous et des démarches "
-                f"auprès de la préfecture ({_count(n_online, 'tentative en ligne', 'tentatives en ligne')}, "
-                f"{_count(n_contacts, 'démarche', 'démarches')}, {period_fr(min(days), max(days))})",
+                f"auprès de la préfecture ({', '.join(counts)}, {period_fr(min(days), max(days))})",
                 "Tableau_recapitulatif_des_tentatives",
                 booking,
                 min(days),
@@ -419,3 +420,12 @@ def plan_exhibits(
         p.number = n
         p.filename = p.name_for(n)
     return pieces
+
+
+@dataclass
+class CapturePlan:
+    """What the captures add to an applicant's exhibits."""
+
+    skip: set[str] = field(default_factory=set)  # attempts shown here, not among screenshots
+    pieces: dict[str, list[Piece]] = field(default_factory=dict)  # section -> pièces
+    fingerprint: str = ""  # changes when a capture or a token is added

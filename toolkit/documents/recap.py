@@ -140,10 +140,12 @@ CHART_NOTE = (
 
 
 def make_chart(ctx: RenderContext) -> bytes:
-    """The timeline from charts.applicant, as a PNG (embedded losslessly)."""
+    """The timeline from charts.applicant, as a PNG (embedded losslessly), without the robot's
+    probes: they enter the pièces only in their own pièce, with their author
+    (``exhibits --with-robot-evidence``), never by default."""
     from toolkit.charts.applicant import applicant_chart_png
 
-    return applicant_chart_png(ctx.ws, ctx.ev.applicant.id)
+    return applicant_chart_png(ctx.ws, ctx.ev.applicant.id, probes=False)
 
 
 def layout_chart(ctx: RenderContext, piece: Piece) -> PieceLayout:

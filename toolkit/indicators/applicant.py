@@ -1,9 +1,11 @@
 """What a judge counts for one applicant: days, weeks, hours, span, contacts, urgency.
 
 Day, week, hour and gap counts are over *online* booking attempts only (channel
-``online``), in the préfecture's local time (the ``attempts_local`` view): an attempt at
-23:30 UTC is on the next day in La Réunion and on the same day in Guyane. ``attempts``
-and ``by_outcome`` count every online attempt (``by_outcome`` by effective outcome: an
+``online``; ANEF portal pages are procedural evidence, not booking attempts:
+``provenance.BOOKING_SQL``), in the préfecture's local time (the ``attempts_local`` view):
+an attempt at 23:30 UTC is on the next day in La Réunion and on the same day in Guyane.
+``attempts`` and ``by_outcome`` count every online booking attempt (``by_outcome`` by
+effective outcome: an
 ``outcome_conflict`` counts as ``unknown``, see :mod:`toolkit.provenance`), but the dating
 counts (first and last attempt, span, days, weeks, longest gap) leave out the attempts
 whose time a judge cannot count on (:data:`~toolkit.provenance.DATED_SQL`): those dated
@@ -13,7 +15,8 @@ sources disagree (``time_conflicts``) until a person reviews them; the hour coun
 hour bands) also leave out the attempts dated to the day only (a date the server wrote in
 the page). ``dated_attempts`` is what the dating counts are over.
 
-``to_review`` counts the attempts a person should look at (``guichets review``): any flag
+``to_review`` counts the attempts a person should look at (``guichets review``), ANEF pages
+included, as do the flag counts and ``outcome_sources``: any flag
 or an unknown outcome; ``outcome_conflicts``, ``edited_images`` and ``reencoded_images``
 count the flags; ``outcome_sources`` counts online attempts by how their outcome was
 decided (read, declared, reviewed, none).
@@ -40,11 +43,11 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from toolkit.contacts import UNMATCHED_CTE
 from toolkit.model import TimeSource
-from toolkit.provenance import DATED_SQL, HOUR_KNOWN_SQL, NEEDS_REVIEW_SQL
-from toolkit.workspace import Workspace, now
+from toolkit.provenance import BOOKING_SQL, DATED_SQL, HOUR_KNOWN_SQL, NEEDS_REVIEW_SQL
+from toolkit.workspace import Workspace, local_today
 
 HOUR_BANDS: dict[str, tuple[int, int]] = {
     "night": (0, 6),
@@ -62,12 +65,15 @@ CONTACT_KEYS = ("email", "letter", "phone", "counter", "other")
 DECLARED_TIME_SOURCES = (TimeSource.LOG.value, TimeSource.DECLARED.value)
 
 # Dating counts leave out the times a judge cannot count on; hour counts, days alone too.
+# They count booking attempts only; what a person should review covers every online attempt
+# (an ANEF page whose reading and declaration differ is still a conflict to look at).
 _ONLINE_SQL = f"""
 WITH o AS (
-    SELECT *, {DATED_SQL} AS dated, {HOUR_KNOWN_SQL} AS hourly
+    SELECT *, {BOOKING_SQL} AS booking, {BOOKING_SQL} AND {DATED_SQL} AS dated,
+           {BOOKING_SQL} AND {HOUR_KNOWN_SQL} AS hourly
     FROM attempts_local WHERE applicant_id = ? AND channel = 'online'
 )
-SELECT count(*) AS attempts,
+SELECT count(*) FILTER (WHERE booking) AS attempts,
        count(*) FILTER (WHERE dated) AS dated_attempts,
        min(local_date) FILTER (WHERE dated) AS first_attempt,
        max(local_date) FILTER (WHERE dated) AS last_attempt,
@@ -93,30 +99,15 @@ FROM o
 _GAP_SQL = f"""
 WITH d AS (
     SELECT DISTINCT local_date FROM attempts_local
-    WHERE applicant_id = ? AND channel = 'online' AND {DATED_SQL}
+    WHERE applicant_id = ? AND {BOOKING_SQL} AND {DATED_SQL}
 )
 SELECT coalesce(max(local_date - prev), 0)
 FROM (SELECT local_date, lag(local_date) OVER (ORDER BY local_date) AS prev FROM d)
 """
 
-_UNMATCHED_CTE = """
-WITH c AS (
-    SELECT channel, local_date, file_sha256, direction
-    FROM attempts_local WHERE applicant_id = ? AND channel <> 'online'
-), d AS (
-    SELECT kind AS channel, dated, file_sha256
-    FROM documents WHERE applicant_id = ? AND kind IN ('letter', 'email')
-), unmatched AS (
-    SELECT * FROM d
-    WHERE NOT EXISTS (
-        SELECT 1 FROM c
-        WHERE c.file_sha256 = d.file_sha256 OR (c.channel = d.channel AND c.local_date = d.dated)
-    )
-)
-"""
 
 _CONTACTS_SQL = (
-    _UNMATCHED_CTE
+    UNMATCHED_CTE
     + """
 SELECT channel,
        count(*) AS n,
@@ -132,23 +123,12 @@ FROM unmatched GROUP BY channel
 )
 
 
-def document_contacts(ws: Workspace, applicant_id: str) -> list[tuple[str, date]]:
-    """(channel, date) of the letters and e-mails known only as documents, one per date.
-
-    These count as contacts (see the module doc); undated ones cannot be placed in time.
-    """
-    sql = _UNMATCHED_CTE + (
-        "SELECT DISTINCT channel, dated FROM unmatched WHERE dated IS NOT NULL ORDER BY dated, channel"
-    )
-    return [(r[0], r[1]) for r in ws.con.execute(sql, [applicant_id, applicant_id]).fetchall()]
-
-
 def _files_where(ws: Workspace, applicant_id: str, condition: str) -> list[str]:
     """Names of the online attempts that meet ``condition`` (SQL), in time order."""
     return [
         r[0] or r[1]
         for r in ws.con.execute(
-            "SELECT original_name, id FROM attempts WHERE applicant_id = ? AND channel = 'online' "
+            f"SELECT original_name, id FROM attempts WHERE applicant_id = ? AND {BOOKING_SQL} "
             f"AND {condition} ORDER BY observed_at, id",
             [applicant_id],
         ).fetchall()
@@ -182,7 +162,7 @@ def _publications(
     times = [
         r[0]
         for r in ws.con.execute(
-            f"SELECT local_time FROM attempts_local WHERE applicant_id = ? AND channel = 'online' "
+            f"SELECT local_time FROM attempts_local WHERE applicant_id = ? AND {BOOKING_SQL} "
             f"AND {HOUR_KNOWN_SQL}",
             [applicant_id],
         ).fetchall()
@@ -197,10 +177,6 @@ def _publications(
         "minutes": minutes,
         "last_known": known[-1].isoformat(sep=" ", timespec="minutes") if known else None,
     }
-
-
-def local_today(tz: str) -> date:
-    return now().astimezone(ZoneInfo(tz)).date()
 
 
 def applicant_indicators(
@@ -230,7 +206,7 @@ def applicant_indicators(
     last: date | None = online["last_attempt"]
     outcomes = dict(
         ws.con.execute(
-            "SELECT outcome, count(*) FROM attempts WHERE applicant_id = ? AND channel = 'online' "
+            f"SELECT outcome, count(*) FROM attempts WHERE applicant_id = ? AND {BOOKING_SQL} "
             "GROUP BY 1",
             [applicant_id],
         ).fetchall()

@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from toolkit.frenchdates import date_fr
+from toolkit.provenance import BOOKING_SQL
 from toolkit.timeline.compute import compute_timeline
 from toolkit.timeline.events import timeline_events
 from toolkit.timeline.model import EarlierDemand, OqtfFact, TimelineEvent, TimelineInput
@@ -75,7 +76,7 @@ def _demands(
 def _written_requests(ws: Workspace, applicant_id: str) -> list[date]:
     """Days of the e-mails and letters sent to the préfecture (not received ones), of the
     letters known only as documents, and of the reminders declared as events."""
-    from toolkit.indicators.applicant import document_contacts
+    from toolkit.contacts import document_contacts
 
     days = [
         r[0]
@@ -100,7 +101,7 @@ def _written_requests(ws: Workspace, applicant_id: str) -> list[date]:
 def timeline_input(ws: Workspace, applicant_id: str, *, today: date | None = None) -> TimelineInput:
     """The dated facts of one applicant, ready for :func:`compute_timeline`."""
     from toolkit.applicants import get_applicant
-    from toolkit.indicators.applicant import local_today
+    from toolkit.workspace import local_today
 
     a = get_applicant(ws, applicant_id)
     today = today or local_today(a.tz)
@@ -117,8 +118,7 @@ def timeline_input(ws: Workspace, applicant_id: str, *, today: date | None = Non
         ).fetchall()
     )
     booking = ws.scalar(
-        "SELECT count(*) FROM attempts WHERE applicant_id = ? AND channel = 'online' "
-        "AND system <> 'anef'",
+        f"SELECT count(*) FROM attempts WHERE applicant_id = ? AND {BOOKING_SQL}",
         [applicant_id],
     )
     return TimelineInput(
@@ -164,7 +164,7 @@ def upcoming_deadlines(
     deadline of each remedy proposed, the birth of an implicit rejection, the end of the
     attestation or récépissé covering the stay."""
     from toolkit.applicants import get_applicant, list_applicants
-    from toolkit.indicators.applicant import local_today
+    from toolkit.workspace import local_today
 
     rows: list[dict[str, Any]] = []
     for applicant_id in [r["id"] for r in list_applicants(ws)]:
@@ -173,9 +173,20 @@ def upcoming_deadlines(
         t = procedural_timeline(ws, applicant_id, today=as_of)
         if not t["events"]:
             continue
+        rec = t["facts"]["recourse"] or {}
+        # past the two months, the row says so: the one-year limit holds only if the
+        # acknowledgement of the demand gave no « voies et délais »
+        late = (
+            f" (limite d'un an ; le délai de deux mois, s'il a couru, a expiré le "
+            f"{date_fr(rec['deadline'])})"
+            if rec.get("passed") and not rec.get("outer_passed")
+            else ""
+        )
         found = [
-            (r["deadline"], r["title"], r["to_verify"]) for r in t["remedies"] if r["deadline"]
-        ]
+            (r["deadline"], r["title"] + (late if r["deadline"] == rec.get("deadline_outer") else ""),
+             r["to_verify"])
+            for r in t["remedies"] if r["deadline"]
+        ]  # fmt: skip
         d, api = t["facts"]["dir"], t["facts"]["api"]
         if d["date"] and not d["arisen"]:
             found.append((d["date"], "naissance de la décision implicite de rejet", d["to_verify"]))
