@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import zipfile
 
@@ -51,3 +52,47 @@ def test_workbook_and_bundle_downloads(client: TestClient) -> None:
         assert "manifest.json" in z.namelist()
     page = client.get("/associations").text
     assert "Classeur Excel des indicateurs" in page and "Lot pseudonymisé (zip)" in page
+
+
+def _small_export() -> bytes:
+    lines = CRAWL.read_bytes().splitlines(keepends=True)[:21]
+    return b"".join(lines) + b"hier,76,observatoire-robot,renouvellement,,no_slot,0,,,200\n"
+
+
+def test_a_crawl_is_read_before_it_is_recorded(client: TestClient, webws) -> None:  # type: ignore[no-untyped-def]
+    sent = upload(client, "/associations/releves", [("export du robot.csv", _small_export())],
+                  preview="1", source="Robot de test")  # fmt: skip
+    job = wait_job(client, sent)
+    assert job["status"] == "done", job
+    assert job["message"] == (
+        "Aperçu prêt : 1 fichier(s), 21 ligne(s) lue(s). Rien n'a encore été enregistré."
+    )
+    url = job["links"][0]["url"]
+    assert url.startswith("/associations/apercu/")
+    assert "Aucun relevé pour l'instant" in html.unescape(client.get("/associations").text)
+    page = html.unescape(client.get(url).text)
+    assert "export du robot.csv" in page and "/uploads/" not in page
+    assert "Rien n'a encore été enregistré" in page and "Colonnes reconnues" in page
+    assert "Ligne d'en-tête</dt><dd>oui" in page and "<code>observed_at</code>" in page
+    assert "ligne 22, colonne <code>observed_at</code>" in page  # the bad line, named
+    assert "Enregistrer ces relevés" in page and "Options données : robot Robot de test." in page
+    recorded = wait_job(client, client.post(url, data={"csrf": csrf(client), "action": "record"}))
+    assert recorded["message"] == "Relevés de robots : 20 relevé(s) enregistré(s), 1 refusé(s)."
+    assert recorded["problems"] == [
+        "export du robot.csv:22 [observed_at]: unparseable date/time 'hier' (give its format in "
+        "[formats])"
+    ]
+    assert "Préfecture de la Seine-Maritime (76)" in client.get("/associations").text
+    assert client.get(url).status_code == 404  # the staged files went with the task
+    assert not any((webws / "out" / "web" / "uploads").iterdir())
+
+
+def test_an_abandoned_preview_records_nothing_and_keeps_nothing(client: TestClient, webws) -> None:  # type: ignore[no-untyped-def]
+    job = wait_job(client, upload(client, "/associations/releves",
+                                  [("export.csv", _small_export())], preview="1"))  # fmt: skip
+    url = job["links"][0]["url"]
+    r = client.post(url, data={"csrf": csrf(client), "action": "abandon"}, follow_redirects=True)
+    assert "Aperçu abandonné" in html.unescape(r.text)
+    assert "Aucun relevé pour l'instant" in html.unescape(r.text)
+    assert client.get(url).status_code == 404
+    assert client.get("/associations/apercu/../../etc").status_code == 404

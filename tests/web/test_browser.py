@@ -211,9 +211,15 @@ def test_an_association_uploads_a_crawl_and_sees_its_prefecture(
     page.goto(server.base + "/associations")
     snap(page, shots, "08-associations-vide")
     page.set_input_files("#releves-fichiers", str(SAMPLE / "crawl" / "robot-canonical.csv"))
+    assert page.is_checked("#r-preview")  # read first, by default
     page.click("text=Enregistrer les relevés")
+    assert "Rien n'a encore été enregistré" in finish_job(page)
+    page.click("text=Voir l'aperçu, puis enregistrer")
+    assert "robot-canonical.csv" in page.inner_text("h2#f1")
+    snap(page, shots, "08a-associations-apercu")
+    page.click("text=Enregistrer ces relevés")
     text = finish_job(page)
-    assert "Relevés de robots : " in text
+    assert "Relevés de robots : 13" in text
     page.click("text=Voir le tableau des préfectures")
     table = page.inner_text("table")
     assert "Préfecture de la Seine-Maritime (76)" in table

@@ -68,6 +68,7 @@ def create_app(
     must carry (random when None: read it back from ``app.state.web.secrets.token``)."""
     from toolkit.web.pages import (
         associations,
+        crawl_preview,
         dossier,
         evidence,
         facts,
@@ -110,6 +111,7 @@ def create_app(
         *outputs.routes(),
         *jobs.routes(),
         *associations.routes(),
+        *crawl_preview.routes(),
         *review.routes(),
         *facts.routes(),
         *timeline.routes(),

@@ -13,6 +13,7 @@ from toolkit.errors import InputError
 from toolkit.web.common import (
     Progress,
     cached_image,
+    error_page,
     form_action,
     guarded,
     png,
@@ -24,10 +25,7 @@ from toolkit.web.jobs import Link, Outcome
 from toolkit.web.pages.dossier import revision
 from toolkit.web.pages.evidence import (
     receive_or_refuse,
-    report_outcome,
     started,
-    upload_key,
-    user_names,
 )
 from toolkit.web.uploads import Upload
 
@@ -66,6 +64,7 @@ def overview(request: Request) -> Response:
         procedures=list(PROCEDURE_LABELS_FR.items()),
         downloads=downloads,
         jobs=web.jobs.recent(applicant="", limit=6),
+        abandoned=request.query_params.get("apercu") == "abandonne",
     )
 
 
@@ -122,43 +121,18 @@ def prefecture_png(request: Request) -> Response:
 
 
 async def upload_crawl(request: Request) -> Response:
+    from toolkit.web.pages.crawl_preview import ingest_job, preview_job
+
     web = web_of(request)
     got = await receive_or_refuse(request, web)
     if not isinstance(got, Upload):
         return got
-    upload = got
-    crawls = upload.in_field("files")
-    mappings = upload.in_field("mapping")
-    rename = user_names(upload)
-    prefecture, procedure, source = (
-        upload.field(k) or None for k in ("prefecture", "procedure", "source")
-    )
-
-    def work(progress: Progress) -> Outcome:
-        from toolkit.ingest.crawl import ingest_crawl
-
-        try:
-            if not crawls:
-                raise InputError("no crawl file was given, only a mapping")
-            with task_writing(web, progress) as ws:
-                progress(0, len(crawls), "")
-                report = ingest_crawl(
-                    ws, [f.path for f in crawls], mapping=mappings[0].path if mappings else None,
-                    prefecture=prefecture, procedure=procedure, source=source, progress=progress,
-                )  # fmt: skip
-        except InputError as e:
-            raise InputError(rename(str(e))) from None
-        finally:
-            upload.discard()
-        outcome = report_outcome([report], rename, [])
-        outcome.links.append(Link("Voir le tableau des préfectures", "/associations"))
-        return outcome
-
-    job, _ = web.jobs.start(
-        "crawl", upload_key("crawl", "", upload), f"Relevés de robots ({len(crawls)} fichier(s))",
-        work, applicant="",
-    )  # fmt: skip
-    return started(request, job.id)
+    if not got.in_field("files"):
+        got.discard()
+        return error_page(request, InputError("no crawl file was given, only a mapping"))
+    if got.field("preview") == "1":
+        return preview_job(request, web, got)
+    return ingest_job(request, web, got)
 
 
 def workbook(request: Request, form: Any) -> Response:
