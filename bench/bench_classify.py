@@ -59,4 +59,7 @@ def main(rounds: int = 200) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
+    if "--smoke" in sys.argv:  # CI: one round, to prove the bench runs
+        main(1)
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)

@@ -110,7 +110,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--smoke", action="store_true", help="CI: 2,000 rows, one run")
     args = parser.parse_args()
+    if args.smoke:
+        args.rows, args.repeat = 2000, 1
     warnings.simplefilter("ignore")  # pandas deprecation notices from DuckDB's .df()
     with tempfile.TemporaryDirectory(prefix="bench-indicators-") as tmp:
         ws = init_workspace(Path(tmp) / "ws")

@@ -1,7 +1,8 @@
 """Reading the entries of a zip archive of screenshots: one pass against re-opening it.
 
-Run: .venv/bin/python bench/bench_zip.py [entries]
-(2,000 entries by default: the baseline is quadratic, 8,000 take it minutes.)
+Run: .venv/bin/python bench/bench_zip.py [--entries N] [--smoke]
+(2,000 entries by default: the baseline is quadratic, 8,000 take it minutes; ``--smoke``:
+200 entries, for CI.)
 ``expand`` opens an archive once and reads every entry through that one handle. The baseline
 re-opens the archive for each entry, as the reader did before: each opening parses the whole
 central directory again, so the time grows with the square of the number of entries (8,000
@@ -10,7 +11,7 @@ entries took 244 s of ingest). Both read the same bytes; CPU time is the figure 
 
 from __future__ import annotations
 
-import sys
+import argparse
 import tempfile
 import time
 import zipfile
@@ -62,4 +63,8 @@ def main(entries: int = 2000) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--entries", type=int, default=2000, help="entries in the archive")
+    parser.add_argument("--smoke", action="store_true", help="CI: 200 entries")
+    args = parser.parse_args()
+    main(200 if args.smoke else args.entries)

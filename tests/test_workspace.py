@@ -70,13 +70,16 @@ def test_a_missing_version_below_the_highest_is_applied(
 ) -> None:
     """A workspace built on a branch may hold 011 without 010 (merged later): every version
     not yet applied runs, in order, not only those above the highest applied."""
-    init_workspace(tmp_path / "w").close()
     real = wsmod.migrations()
-    applied = [v for v, _, _ in real]
-    gap = next(v for v in range(1, applied[-1]) if v not in applied)
+    top = real[-1][0]
+    high = (top + 2, "test_high", "CREATE TABLE test_high (x INTEGER);")
+    monkeypatch.setattr(wsmod, "migrations", lambda: [*real, high])
+    init_workspace(tmp_path / "w").close()  # holds top + 2 without top + 1
+    applied = [v for v, _, _ in real] + [high[0]]
+    gap = top + 1
     late = (gap, "test_late", "CREATE TABLE test_late (x INTEGER);")
-    after = (real[-1][0] + 1, "test_after", "CREATE TABLE test_after AS SELECT * FROM test_late;")
-    monkeypatch.setattr(wsmod, "migrations", lambda: sorted([*real, late, after]))
+    after = (top + 3, "test_after", "CREATE TABLE test_after AS SELECT * FROM test_late;")
+    monkeypatch.setattr(wsmod, "migrations", lambda: sorted([*real, high, late, after]))
     with open_workspace(tmp_path / "w", read_only=read_only) as ws:
         versions = [r[0] for r in ws.sql("SELECT version FROM schema_migrations").fetchall()]
         assert sorted(versions) == sorted([*applied, gap, after[0]])

@@ -234,11 +234,14 @@ def list_applicants(ws: Workspace) -> list[dict[str, Any]]:
 def show_applicant(ws: Workspace, applicant_id: str, *, identity: bool = True) -> dict[str, Any]:
     """The applicant, its préfecture and tribunal, route, OQTF, earlier demands, evidence
     counts and (optionally) identity."""
-    from toolkit.demands import list_demands
-
     a = get_applicant(ws, applicant_id)
     out: dict[str, Any] = asdict(a)
-    out["demands"] = [asdict(d) for d in list_demands(ws, applicant_id)]
+    # The rows of toolkit.demands.list_demands, read here: demands builds on this module.
+    out["demands"] = ws.rows(
+        "SELECT number, filed_on, route, procedure, complete, decision, decided_on, reference, "
+        "note FROM demands WHERE applicant_id = ? ORDER BY filed_on, number",
+        [applicant_id],
+    )
     counts = ws.rows(
         "SELECT channel, count(*) AS n FROM attempts WHERE applicant_id = ? GROUP BY 1 ORDER BY 1",
         [applicant_id],

@@ -133,3 +133,33 @@ def add_contact(
             {"applicant": applicant.id, "channel": slug, "id": cid, "source": source_id},
         )
     return cid
+
+
+#: Letters and e-mails filed as documents that match no recorded contact (same file, or same
+#: channel and local date): ``c`` the contacts, ``unmatched`` those documents.
+UNMATCHED_CTE = """
+WITH c AS (
+    SELECT channel, local_date, file_sha256, direction
+    FROM attempts_local WHERE applicant_id = ? AND channel <> 'online'
+), d AS (
+    SELECT kind AS channel, dated, file_sha256
+    FROM documents WHERE applicant_id = ? AND kind IN ('letter', 'email')
+), unmatched AS (
+    SELECT * FROM d
+    WHERE NOT EXISTS (
+        SELECT 1 FROM c
+        WHERE c.file_sha256 = d.file_sha256 OR (c.channel = d.channel AND c.local_date = d.dated)
+    )
+)
+"""
+
+
+def document_contacts(ws: Workspace, applicant_id: str) -> list[tuple[str, date]]:
+    """(channel, date) of the letters and e-mails known only as documents, one per date.
+
+    These count as contacts (see :mod:`toolkit.indicators.applicant`); undated ones cannot be placed in time.
+    """
+    sql = UNMATCHED_CTE + (
+        "SELECT DISTINCT channel, dated FROM unmatched WHERE dated IS NOT NULL ORDER BY dated, channel"
+    )
+    return [(r[0], r[1]) for r in ws.con.execute(sql, [applicant_id, applicant_id]).fetchall()]

@@ -113,6 +113,11 @@ class Problem:
     message: str
     line: int | None = None
     column: str | None = None
+    code: str | None = None  # a stable code from a catalogue (crawl rules: RULES), for filtering
+
+    def to_dict(self) -> dict[str, object]:
+        return {"path": self.path, "line": self.line, "column": self.column,
+                "code": self.code, "message": self.message}  # fmt: skip
 
     def __str__(self) -> str:
         where = self.path

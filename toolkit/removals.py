@@ -78,7 +78,8 @@ def remove_document(
     return remove_row(ws, "document", applicant_id, document_id, reason=reason, reviewer=reviewer)
 
 
-def _check_reason(reason: str | None) -> str:
+def check_reason(reason: str | None) -> str:
+    """The reason of a removal, spaces folded; InputError when it is empty or too long."""
     text = " ".join((reason or "").split())
     if not text:
         raise InputError("give the reason for the removal with --reason; it is kept in custody")
@@ -148,7 +149,7 @@ def remove_row(
     if kind not in _KINDS:
         raise InputError(f"cannot remove a {kind!r}; only: {', '.join(_KINDS)}")
     applicant = get_applicant(ws, applicant_id)
-    why = _check_reason(reason)
+    why = check_reason(reason)
     who = " ".join((reviewer or "").split()) or actor()
     table, action, column, _ = _KINDS[kind]
     row_id = _find(ws, kind, applicant.id, given)

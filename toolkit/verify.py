@@ -92,9 +92,11 @@ def verify_folder(
     if not folder.is_dir():
         raise InputError(f"{folder}: no such folder")
     has_manifest = os.path.lexists(folder / MANIFEST)
+    found_tokens = None
     if ws is not None:
         try:
-            result.tokens = verify_folder_tokens(ws, folder)
+            found_tokens = verify_folder_tokens(ws, folder)
+            result.tokens = found_tokens
         except InputError:
             if not has_manifest:
                 raise InputError(
@@ -102,8 +104,8 @@ def verify_folder(
                     "covers it; give the folder `guichets exhibits` wrote or one sealed with "
                     "`guichets timestamp`"
                 ) from None
-    if not has_manifest and result.tokens is not None:
-        result.checked = max((t.files for t in result.tokens.tokens), default=0)
+    if not has_manifest and found_tokens is not None:
+        result.checked = max((t.files for t in found_tokens.tokens), default=0)
         return result
     listing = read_listing(folder, result)
     budget = Budget(timeout)

@@ -16,10 +16,20 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from toolkit.capture.verify_tokens import TokensResult
+
+class TokenReport(Protocol):
+    """What a run says of the RFC 3161 tokens (``capture.verify_tokens.TokensResult``; named
+    by its shape, so that this store-level module imports nothing from capture)."""
+
+    @property
+    def ok(self) -> bool: ...
+
+    def lines(self) -> list[str]: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
 
 CHUNK = 1 << 20
 DEFAULT_TIMEOUT = 3600.0  # seconds for one run: a vault of many GB hashes well within it
@@ -39,7 +49,7 @@ class VerifyResult:
     problems: list[str] = field(default_factory=list)  # anything else that fails the run
     untracked: list[str] = field(default_factory=list)  # vault copies nothing recorded
     notes: list[str] = field(default_factory=list)
-    tokens: TokensResult | None = None  # RFC 3161 tokens (workspace only)
+    tokens: TokenReport | None = None  # RFC 3161 tokens (workspace only)
 
     @property
     def ok(self) -> bool:

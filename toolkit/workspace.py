@@ -17,10 +17,11 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from toolkit._version import __version__
 from toolkit.connection import applied_versions as _applied_versions
@@ -82,6 +83,11 @@ def schema_version() -> int:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def local_today(tz: str) -> date:
+    """Today's date in the zone ``tz`` (a préfecture's)."""
+    return now().astimezone(ZoneInfo(tz)).date()
 
 
 def actor() -> str:

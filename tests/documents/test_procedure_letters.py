@@ -10,8 +10,7 @@ import pytest
 
 from toolkit.applicants import add_applicant
 from toolkit.documents.docx import docx_text
-from toolkit.documents.letters import build_letter
-from toolkit.documents.procedure_letters import letter_choices
+from toolkit.documents.letters import build_letter, letter_choices
 from toolkit.errors import LetterRefused
 from toolkit.timeline.events import add_event
 from toolkit.workspace import Workspace, init_workspace

@@ -35,6 +35,7 @@ class Run:
     stderr: str
     peak_mb: float
     seconds: float
+    cpu_seconds: float = 0.0  # user + system time of the child: steadier than wall time under load
 
     @property
     def error_lines(self) -> list[str]:
@@ -111,4 +112,5 @@ def run_cli(
         stderr=chunks.get("err", b"").decode(errors="replace"),
         peak_mb=usage.ru_maxrss / 1024,  # Linux reports kilobytes
         seconds=time.monotonic() - started,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
     )

@@ -192,7 +192,7 @@ def test_the_press_chart_names_only_a_described_source(leaky: Workspace, tmp_pat
     assert "fictive" not in text.lower() and "crawl-" not in text
     second = tmp_path / "second.csv"
     second.write_text("observed_at,prefecture,site,outcome\n2025-03-11 08:00,76,r,no_slot\n")
-    ingest_crawl(leaky, [second], source="Inès Fictive")
+    ingest_crawl(leaky, [second], source="Inès Fictive", procedure="renouvellement")
     with pytest.raises(
         IntegrityError, match=r"\(an e-mail address\) reached the caption's sources of the chart"
     ):

@@ -52,7 +52,7 @@ EXPIRY_REACH_DAYS = 60  # show the expiry line when it is this close to the atte
 
 def _rows(ws: Workspace, applicant_id: str) -> list[dict[str, Any]]:
     """Attempts and contacts, plus the dated letters and e-mails known only as documents."""
-    from toolkit.indicators.applicant import document_contacts
+    from toolkit.contacts import document_contacts
 
     rows = ws.rows(
         f"SELECT id, channel, outcome, local_time, time_source, NOT ({DATED_SQL}) AS weak, "

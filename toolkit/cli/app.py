@@ -10,7 +10,8 @@ import typer
 from typer.core import TyperGroup
 
 from toolkit._version import __version__
-from toolkit.cli import render, say_interrupted
+from toolkit.cli import render
+from toolkit.cli.interrupt import say_interrupted
 from toolkit.cli.state import settings
 from toolkit.errors import GuichetsError, ProblemsFound, disk_full, is_interrupt, no_space
 
@@ -147,6 +148,7 @@ def _register() -> None:
         letter,
         review,
         source,
+        sources,
         timeline,
         timestamp,
         workspace,
@@ -158,6 +160,7 @@ def _register() -> None:
     event.register(app)
     app.add_typer(ingest.app, name="ingest")
     app.add_typer(source.app, name="source")
+    app.add_typer(sources.app, name="sources")
     classify.register(app)
     attempts.register(app)
     review.register(app)

@@ -91,7 +91,7 @@ def list_(
 ) -> None:
     """Every kind of letter, and whether the timeline proposes it, allows it or refuses it."""
     from toolkit.applicants import parse_date
-    from toolkit.documents.procedure_letters import letter_choices
+    from toolkit.documents.letters import letter_choices
 
     with open_ws(read_only=True) as ws:
         rows = letter_choices(ws, applicant_id, today=parse_date(today, "--today"))

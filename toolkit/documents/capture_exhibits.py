@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass, field
 
 from toolkit.documents.capture_facts import (
     CaptureFacts,
@@ -35,7 +34,7 @@ from toolkit.documents.pieces import (
     header,
     stamp_text,
 )
-from toolkit.documents.plan import Piece
+from toolkit.documents.plan import CapturePlan, Piece
 from toolkit.documents.pv_text import local_fr
 from toolkit.documents.timestamp_proof import TITLE as PROOF_TITLE
 from toolkit.documents.timestamp_proof import applicant_tokens, proof_blocks
@@ -45,15 +44,6 @@ from toolkit.workspace import Workspace
 
 KINDS = ("self_captures", "timestamp_proof")
 FRAME = Frame(margin=16.0, top=14.0, bottom=16.0)
-
-
-@dataclass
-class CapturePlan:
-    """What the captures add to an applicant's exhibits."""
-
-    skip: set[str] = field(default_factory=set)  # attempts shown here, not among screenshots
-    pieces: dict[str, list[Piece]] = field(default_factory=dict)  # section -> pièces
-    fingerprint: str = ""  # changes when a capture or a token is added
 
 
 def plan_captures(ws: Workspace, ev: Evidence, group: str) -> CapturePlan:

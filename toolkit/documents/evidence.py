@@ -199,11 +199,9 @@ def _usable_times(
     return out
 
 
-def gather(
-    ws: Workspace, applicant_id: str, *, window_minutes: int = 60, robot: bool = False
-) -> Evidence:
-    """The applicant, identity, attempts, contacts and documents, in a stable order; with
-    ``robot``, the robot probes nearest each attempt and who ran them (for their pièce)."""
+def gather(ws: Workspace, applicant_id: str, *, window_minutes: int = 60) -> Evidence:
+    """The applicant, identity, attempts, contacts and documents, in a stable order (the
+    robot probes, for their pièce, are added by ``exhibits --with-robot-evidence``)."""
     applicant = get_applicant(ws, applicant_id)
     zone = ZoneInfo(applicant.tz)
     ident_rows = ws.rows(
@@ -257,10 +255,6 @@ def gather(
                 original=_original(ws, r),
             )
         )
-    if robot:
-        from toolkit.documents.robot import robot_evidence
-
-        ev.robot = robot_evidence(ws, applicant_id, window_minutes)
     return ev
 
 

@@ -190,7 +190,11 @@ def build_exhibits(
         max_file_mb = int(max_file_mb)
     progress = progress or noop
     out = Path(out)
-    ev = gather(ws, applicant_id, robot=with_robot_evidence)
+    ev = gather(ws, applicant_id)
+    if with_robot_evidence:
+        from toolkit.documents.robot import robot_evidence
+
+        ev.robot = robot_evidence(ws, applicant_id, ev.window_minutes)
     view, withheld = procedure_view(ws, ev, as_of)
     if not ev.attempts and not ev.documents and view is None:
         raise InputError(

@@ -193,11 +193,12 @@ def letter_context(
     what :func:`gather` and :func:`applicant_indicators` give (each computed when not given).
     """
     from toolkit.demands import list_demands
-    from toolkit.indicators.applicant import applicant_indicators, local_today
+    from toolkit.indicators.applicant import applicant_indicators
     from toolkit.indicators.readiness import check_readiness
     from toolkit.model import ROUTE_LABELS_FR
     from toolkit.reference import PROCEDURE_LABELS_FR, get_prefecture
     from toolkit.reference.law import citations_fr
+    from toolkit.workspace import local_today
 
     ev = evidence or gather(ws, applicant_id, window_minutes=window_minutes)
     a = ev.applicant

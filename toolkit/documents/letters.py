@@ -23,7 +23,7 @@ from toolkit.documents.letter_context import letter_context
 from toolkit.documents.letter_kinds import LETTER_KINDS, SIGNERS, LetterFacts, LetterKind
 from toolkit.errors import InputError, LetterRefused, MissingDependency
 from toolkit.outputs import OutputSet, check_target
-from toolkit.workspace import Workspace
+from toolkit.workspace import Workspace, local_today
 
 REFERE_STATES = ("none", "planned", "filed")
 INSTALL_HINT = (
@@ -219,7 +219,6 @@ def build_letter(
     from toolkit.applicants import get_applicant
     from toolkit.documents.evidence import gather
     from toolkit.documents.lawyer_note import note_bytes
-    from toolkit.indicators.applicant import local_today
     from toolkit.indicators.readiness import readiness_and_indicators
 
     spec = letter_kind(kind)
@@ -290,3 +289,26 @@ def _warnings(kind: str, context: dict[str, Any]) -> list[str]:
             "--kind letter`)"
         )
     return out
+
+
+def letter_choices(ws: Workspace, applicant_id: str, *, today: Any = None) -> list[dict[str, Any]]:
+    """Every letter kind with ``status`` (proposed, possible, refused) and ``why``."""
+    from toolkit.applicants import get_applicant
+    from toolkit.documents.procedure_letters import fitting, off_timeline
+
+    today = today or local_today(get_applicant(ws, applicant_id).tz)
+    facts = letter_facts(ws, applicant_id, today)
+    fits = fitting(facts.timeline) if facts.timeline else {}
+    rows = []
+    for spec in LETTER_KINDS.values():
+        short = off_timeline(spec.name, facts.timeline) if facts.timeline else None
+        mine = spec.extra_context is not None  # a letter of the procedure (issue 18)
+        refusal = (short if mine else None) or (spec.refuse(facts) if spec.refuse else None)
+        if refusal:
+            status, why = "refused", refusal
+        elif spec.name in fits:
+            status, why = "proposed", fits[spec.name]
+        else:
+            status, why = "possible", "not among the remedies the timeline proposes"
+        rows.append({"kind": spec.name, "title": spec.title, "status": status, "why": why})
+    return rows

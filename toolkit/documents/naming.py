@@ -9,12 +9,10 @@ digits, ``_`` and ``-``, so a name also survives every operating system and zip 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from toolkit.reference.fold import strip_accents
 
 MAX_NAME = 80
-_LIGATURES = str.maketrans(
-    {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O"}
-)
 _NOT_ALLOWED = re.compile(r"[^A-Za-z0-9_-]+")
 _RUNS = re.compile(r"_{2,}")
 VALID_NAME = re.compile(r"\d{2,}_[A-Za-z0-9][A-Za-z0-9_-]*\.[a-z0-9]+")
@@ -22,9 +20,7 @@ VALID_NAME = re.compile(r"\d{2,}_[A-Za-z0-9][A-Za-z0-9_-]*\.[a-z0-9]+")
 
 def ascii_fold(text: str) -> str:
     """Accents removed (« Pièce » → « Piece »), ligatures spelled out; other non-ASCII dropped."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return kept.encode("ascii", "ignore").decode("ascii")
+    return strip_accents(text).encode("ascii", "ignore").decode("ascii")
 
 
 def safe_stem(label: str) -> str:

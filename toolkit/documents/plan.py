@@ -17,15 +17,12 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from toolkit.documents.evidence import Entry, Evidence
 from toolkit.documents.naming import exhibit_filename
 from toolkit.documents.piece_labels import CHANNEL_NOUN, CONTACT_NOUNS, DOC_LABEL, DOC_SHORT
 from toolkit.frenchdates import date_fr, month_fr, period_fr, plural_fr
-
-if TYPE_CHECKING:
-    from toolkit.documents.capture_exhibits import CapturePlan
 
 GROUPS = ("month", "week")
 SECTION_ORDER = (
@@ -423,3 +420,12 @@ def plan_exhibits(
         p.number = n
         p.filename = p.name_for(n)
     return pieces
+
+
+@dataclass
+class CapturePlan:
+    """What the captures add to an applicant's exhibits."""
+
+    skip: set[str] = field(default_factory=set)  # attempts shown here, not among screenshots
+    pieces: dict[str, list[Piece]] = field(default_factory=dict)  # section -> pièces
+    fingerprint: str = ""  # changes when a capture or a token is added

@@ -9,13 +9,24 @@ and names the letters that fit. ``guichets letter list ID`` shows them all.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from toolkit.timeline.plan import DOCUMENTS
 
 if TYPE_CHECKING:
-    from toolkit.documents.letter_kinds import LetterFacts
     from toolkit.workspace import Workspace
+
+
+class TimelineFacts(Protocol):
+    """What these letters read of :class:`toolkit.documents.letter_kinds.LetterFacts` (named
+    by its shape: the registry imports this module)."""
+
+    @property
+    def applicant_id(self) -> str: ...
+
+    @property
+    def timeline(self) -> dict[str, Any] | None: ...
+
 
 # remedy code -> the letters of each of its situations (for a remedy ruled out)
 _BLOCKED_DOCUMENTS = {
@@ -57,7 +68,7 @@ def off_timeline(kind: str, t: dict[str, Any]) -> str | None:
 def refuse_off_timeline(kind: str) -> Any:
     """A ``refuse`` for :class:`LetterKind`: the letter must fit the timeline."""
 
-    def refuse(facts: LetterFacts) -> str | None:
+    def refuse(facts: TimelineFacts) -> str | None:
         t = facts.timeline
         why = off_timeline(kind, t) if t is not None else None
         if why is None or t is None:
@@ -73,7 +84,7 @@ def refuse_off_timeline(kind: str) -> Any:
 
 
 def procedure_extra(
-    ws: Workspace, applicant_id: str, context: dict[str, Any], facts: LetterFacts
+    ws: Workspace, applicant_id: str, context: dict[str, Any], facts: TimelineFacts
 ) -> dict[str, Any]:
     """The procedure's variables, and the timeline's notes for the lawyer."""
     from toolkit.documents.procedure_context import procedure_context
@@ -97,28 +108,3 @@ def lawyer_lines(t: dict[str, Any]) -> list[str]:
     lines += [f"Manque : {m}." for m in t["missing"]]
     lines += list(t["notes"])
     return lines
-
-
-def letter_choices(ws: Workspace, applicant_id: str, *, today: Any = None) -> list[dict[str, Any]]:
-    """Every letter kind with ``status`` (proposed, possible, refused) and ``why``."""
-    from toolkit.applicants import get_applicant
-    from toolkit.documents.letter_kinds import LETTER_KINDS
-    from toolkit.documents.letters import letter_facts
-    from toolkit.indicators.applicant import local_today
-
-    today = today or local_today(get_applicant(ws, applicant_id).tz)
-    facts = letter_facts(ws, applicant_id, today)
-    fits = fitting(facts.timeline) if facts.timeline else {}
-    rows = []
-    for spec in LETTER_KINDS.values():
-        short = off_timeline(spec.name, facts.timeline) if facts.timeline else None
-        mine = spec.extra_context is not None  # a letter of the procedure (issue 18)
-        refusal = (short if mine else None) or (spec.refuse(facts) if spec.refuse else None)
-        if refusal:
-            status, why = "refused", refusal
-        elif spec.name in fits:
-            status, why = "proposed", fits[spec.name]
-        else:
-            status, why = "possible", "not among the remedies the timeline proposes"
-        rows.append({"kind": spec.name, "title": spec.title, "status": status, "why": why})
-    return rows

@@ -29,7 +29,7 @@ from toolkit.errors import InputError, IntegrityError
 from toolkit.export.bundle import FREE_TEXT_COLUMNS, PROBE_ID, TABLES
 from toolkit.export.identity_guard import is_identity_column
 from toolkit.export.pseudonym import site_is_general, url_pattern
-from toolkit.model import Channel, Outcome, Procedure, System, TimeSource
+from toolkit.model import Channel, System, TimeSource
 from toolkit.sqltext import lit
 from toolkit.workspace import Workspace
 
@@ -73,6 +73,7 @@ def _among(values: Any) -> str:
 def _rules(name: str, cols: list[str]) -> list[tuple[str, str, str]]:
     """(column, SQL true for a bad value, what the column must hold) for one table."""
     from toolkit.ingest.documents import DOCUMENT_KINDS
+    from toolkit.reference.vocabulary import slugs
 
     row_id = _PSEUDONYM if name == "applicants" else _ROW_ID
     others = [c.value for c in Channel if c is not Channel.ONLINE]
@@ -82,8 +83,9 @@ def _rules(name: str, cols: list[str]) -> list[tuple[str, str, str]]:
         ("file_sha256", f"NOT regexp_full_match(file_sha256, {_SHA})", "sha256 digests"),
         ("sha256", f"NOT regexp_full_match(sha256, {_SHA})", "sha256 digests"),
         ("prefecture", "prefecture NOT IN (SELECT code FROM prefectures)", "préfecture codes"),
-        ("procedure", f"procedure NOT IN {_among(Procedure)}", "procedure slugs"),
-        ("outcome", f"outcome NOT IN {_among(Outcome)}", "outcomes of the vocabulary"),
+        ("procedure", f"procedure NOT IN {_among(sorted(slugs('procedure')))}", "procedure slugs"),
+        ("outcome", f"outcome NOT IN {_among(sorted(slugs('outcome')))}",
+         "outcomes of the vocabulary"),
         ("system", f"system NOT IN {_among(System)}", "booking systems of the vocabulary"),
         ("time_source", f"time_source NOT IN {_among(TimeSource)}", "time sources"),
         ("direction", "direction NOT IN ('sent', 'received')", "sent or received"),

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import IntegrityError
+from toolkit.reference.fold import fold, fold_sql
 from toolkit.sqltext import lit
 
 if TYPE_CHECKING:
@@ -61,9 +62,10 @@ KINDS = (
     "the birth date", "a part of a name", "a part of an e-mail address",
 )  # fmt: skip
 
-# The same squashing on both sides of every comparison (values and needles), in SQL.
-_SQUASH = "regexp_replace(lower(strip_accents({})), '[^a-z0-9]+', '', 'g')"
-_WORDS = "string_split_regex(lower(strip_accents({})), '[^a-z0-9]+')"
+# The same squashing on both sides of every comparison (values and needles), in SQL: the
+# project's one fold (toolkit.reference.fold), its spaces dropped or split on.
+_SQUASH = "replace(" + fold_sql("{}") + ", ' ', '')"
+_WORDS = "string_split(" + fold_sql("{}") + ", ' ')"
 _TEXT_TYPES = ("VARCHAR",)
 _DATE_TYPES = ("DATE",)
 _NUMBER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UBIGINT", "UINTEGER")
@@ -211,12 +213,7 @@ def identity_guard(
 
 def _squash(text: str) -> str:
     """Python's view of the squashing (used only to drop needles too short to mean anything)."""
-    import unicodedata
-
-    bare = "".join(
-        c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)
-    )
-    return re.sub(r"[^a-z0-9]+", "", bare)
+    return fold(text).replace(" ", "")
 
 
 def _name_needles(full_name: Any, public: frozenset[str]) -> list[Needle]:

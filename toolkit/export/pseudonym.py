@@ -267,7 +267,7 @@ HOST_LABELS: frozenset[str] = frozenset(
 def _place_names() -> frozenset[str]:
     """Préfecture and département names and towns, folded as host labels and as words."""
     from toolkit.reference import prefectures
-    from toolkit.reference._text import fold
+    from toolkit.reference.fold import fold
 
     names: set[str] = set()
     for p in prefectures():
@@ -353,7 +353,7 @@ _SITE_TOKENS = re.compile(r"(\{[a-z]+\}|\w+)")
 
 def _site_text(text: str) -> str:
     """Text with every word that is not a place or a service written ``{s}``."""
-    from toolkit.reference._text import fold
+    from toolkit.reference.fold import fold
 
     few_digits = sum(c.isdigit() for c in text) <= 3  # a counter's number, not a phone's
 

@@ -43,11 +43,11 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from toolkit.contacts import UNMATCHED_CTE
 from toolkit.model import TimeSource
 from toolkit.provenance import BOOKING_SQL, DATED_SQL, HOUR_KNOWN_SQL, NEEDS_REVIEW_SQL
-from toolkit.workspace import Workspace, now
+from toolkit.workspace import Workspace, local_today
 
 HOUR_BANDS: dict[str, tuple[int, int]] = {
     "night": (0, 6),
@@ -105,24 +105,9 @@ SELECT coalesce(max(local_date - prev), 0)
 FROM (SELECT local_date, lag(local_date) OVER (ORDER BY local_date) AS prev FROM d)
 """
 
-_UNMATCHED_CTE = """
-WITH c AS (
-    SELECT channel, local_date, file_sha256, direction
-    FROM attempts_local WHERE applicant_id = ? AND channel <> 'online'
-), d AS (
-    SELECT kind AS channel, dated, file_sha256
-    FROM documents WHERE applicant_id = ? AND kind IN ('letter', 'email')
-), unmatched AS (
-    SELECT * FROM d
-    WHERE NOT EXISTS (
-        SELECT 1 FROM c
-        WHERE c.file_sha256 = d.file_sha256 OR (c.channel = d.channel AND c.local_date = d.dated)
-    )
-)
-"""
 
 _CONTACTS_SQL = (
-    _UNMATCHED_CTE
+    UNMATCHED_CTE
     + """
 SELECT channel,
        count(*) AS n,
@@ -136,17 +121,6 @@ SELECT channel,
 FROM unmatched GROUP BY channel
 """
 )
-
-
-def document_contacts(ws: Workspace, applicant_id: str) -> list[tuple[str, date]]:
-    """(channel, date) of the letters and e-mails known only as documents, one per date.
-
-    These count as contacts (see the module doc); undated ones cannot be placed in time.
-    """
-    sql = _UNMATCHED_CTE + (
-        "SELECT DISTINCT channel, dated FROM unmatched WHERE dated IS NOT NULL ORDER BY dated, channel"
-    )
-    return [(r[0], r[1]) for r in ws.con.execute(sql, [applicant_id, applicant_id]).fetchall()]
 
 
 def _files_where(ws: Workspace, applicant_id: str, condition: str) -> list[str]:
@@ -203,10 +177,6 @@ def _publications(
         "minutes": minutes,
         "last_known": known[-1].isoformat(sep=" ", timespec="minutes") if known else None,
     }
-
-
-def local_today(tz: str) -> date:
-    return now().astimezone(ZoneInfo(tz)).date()
 
 
 def applicant_indicators(

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from toolkit.model import Procedure
-from toolkit.reference._text import fold
+from toolkit.reference.fold import fold
 from toolkit.workspace import Workspace
 
 # Folded words that name a procedure on a booking page (its title or the motif chosen).

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from toolkit.ingest.crawl_vocab import enum_sql
+from toolkit.sqltext import enum_sql
 
 if TYPE_CHECKING:
     import duckdb

@@ -52,7 +52,14 @@ class IngestReport:
         parts = [f"{self.rows} {self.details.get('unit', 'row')}(s) recorded"]
         if self.duplicates:
             parts.append(f"{len(self.duplicates)} already ingested")
-        if self.problems:
+        if self.problems and "refused_rows" in self.details:  # rows and files apart (crawl)
+            rows = self.details["refused_rows"]
+            files = len({p.path for p in self.problems} - set(self.details.get("files", ())))
+            parts += [f"{rows} row(s) refused"] if rows else []
+            parts += [f"{files} file(s) refused"] if files else []
+            if not rows and not files:
+                parts.append(f"{len(self.problems)} problem(s)")
+        elif self.problems:
             parts.append(f"{len(self.problems)} rejected")
         return f"{self.kind}: " + ", ".join(parts)
 
@@ -64,6 +71,7 @@ class IngestReport:
             "recorded": self.recorded,
             "duplicates": self.duplicates,
             "problems": [str(p) for p in self.problems],
+            "problem_details": [p.to_dict() for p in self.problems],
             "warnings": self.warnings,
             "notices": self.notices,
         }

@@ -17,9 +17,10 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from toolkit.errors import InputError, Problem
-from toolkit.ingest.textdates import norm_key, parse_datetime_value
+from toolkit.ingest.textdates import parse_datetime_value
 from toolkit.ingest.vocabulary import outcome_from_text
 from toolkit.model import Precision
+from toolkit.reference.fold import fold
 
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "file": (
@@ -95,11 +96,12 @@ def file_key(name: str) -> str:
 
 
 def _map_header(header: list[str], path: Path) -> dict[str, int]:
-    keys = [norm_key(h) for h in header]
+    keys = [fold(h) for h in header]
     mapping: dict[str, int] = {}
     for canon, aliases in HEADER_ALIASES.items():
+        folded = {fold(a) for a in aliases}
         for i, k in enumerate(keys):
-            if k in aliases and i not in mapping.values():
+            if k in folded and i not in mapping.values():
                 mapping[canon] = i
                 break
     if "file" not in mapping or not ({"date", "datetime"} & set(mapping)):

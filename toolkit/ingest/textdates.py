@@ -6,7 +6,6 @@ Explicit formats only: a day-first date is never guessed as month-first.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime, time, timedelta
 
 _DATE_PATTERNS = (
@@ -19,13 +18,6 @@ _TIME_RE = re.compile(
     r"(\d{1,2})\s*(?:[:hH.]|\s*h\s*)\s*(\d{2})?(?:\s*[:m.]\s*(\d{2}))?(?:[.,]\d+)?\s*(am|pm|AM|PM)?"
 )
 EXCEL_EPOCH = datetime(1899, 12, 30)
-
-
-def norm_key(text: str) -> str:
-    """Lower-case, accent-free, single-spaced: for matching headers and labels."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.replace("’", "'").replace("_", " ").casefold().split())
 
 
 def parse_date_text(text: str) -> date | None:

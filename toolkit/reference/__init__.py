@@ -23,7 +23,7 @@ from importlib import resources
 from zoneinfo import ZoneInfo
 
 from toolkit.errors import NotFound
-from toolkit.reference._text import fold
+from toolkit.reference.fold import fold
 from toolkit.reference.procedures import (
     ANEF_PROCEDURES,
     GUICHET_PROCEDURES,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from toolkit.errors import NotFound
 from toolkit.model import Procedure, Route
-from toolkit.reference._text import fold
+from toolkit.reference.fold import fold
 
 PROCEDURE_LABELS_FR: dict[str, str] = {
     Procedure.PREMIERE_DEMANDE.value: "première demande de titre de séjour",
@@ -20,16 +22,6 @@ PROCEDURE_LABELS_FR: dict[str, str] = {
     Procedure.NATURALISATION.value: "naturalisation",
     Procedure.ASILE.value: "demande d'asile",
     Procedure.AUTRE.value: "autre démarche",
-}
-
-# Words people type for a procedure besides its slug and its label.
-_ALIASES: dict[str, str] = {
-    "aes": Procedure.REGULARISATION.value,
-    "admission exceptionnelle": Procedure.REGULARISATION.value,
-    "premiere demande": Procedure.PREMIERE_DEMANDE.value,
-    "document de circulation pour etranger mineur": Procedure.DCEM.value,
-    "retrait": Procedure.RETRAIT_TITRE.value,
-    "remise de titre": Procedure.RETRAIT_TITRE.value,
 }
 
 # Procedures filed on the ANEF portal (administration-etrangers-en-france) for every
@@ -65,17 +57,18 @@ GUICHET_PROCEDURES: frozenset[str] = frozenset(
 )
 
 
-def _procedure_index() -> dict[str, str]:
+@cache
+def procedure_index() -> dict[str, str]:
+    """Folded slug, French label or common word (``vocabulary.toml``) -> procedure slug."""
+    from toolkit.reference.vocabulary import procedure_words
+
     index: dict[str, str] = {}
     for slug, label in PROCEDURE_LABELS_FR.items():
         index[fold(slug)] = slug
         index[fold(label)] = slug
-    for alias, slug in _ALIASES.items():
-        index.setdefault(fold(alias), slug)
+    for word, slug in procedure_words().items():
+        index.setdefault(word, slug)
     return index
-
-
-_INDEX = _procedure_index()
 
 
 def get_procedure(query: str) -> str:
@@ -85,7 +78,7 @@ def get_procedure(query: str) -> str:
     ``"premiere_demande"``, ``"Première demande de titre de séjour"`` and ``"AES"``
     all resolve.
     """
-    slug = _INDEX.get(fold(str(query)))
+    slug = procedure_index().get(fold(str(query)))
     if slug is None:
         valid = ", ".join(PROCEDURE_LABELS_FR)
         raise NotFound(f"unknown procedure {query!r}; use one of: {valid}")

@@ -76,7 +76,7 @@ def _demands(
 def _written_requests(ws: Workspace, applicant_id: str) -> list[date]:
     """Days of the e-mails and letters sent to the préfecture (not received ones), of the
     letters known only as documents, and of the reminders declared as events."""
-    from toolkit.indicators.applicant import document_contacts
+    from toolkit.contacts import document_contacts
 
     days = [
         r[0]
@@ -101,7 +101,7 @@ def _written_requests(ws: Workspace, applicant_id: str) -> list[date]:
 def timeline_input(ws: Workspace, applicant_id: str, *, today: date | None = None) -> TimelineInput:
     """The dated facts of one applicant, ready for :func:`compute_timeline`."""
     from toolkit.applicants import get_applicant
-    from toolkit.indicators.applicant import local_today
+    from toolkit.workspace import local_today
 
     a = get_applicant(ws, applicant_id)
     today = today or local_today(a.tz)
@@ -164,7 +164,7 @@ def upcoming_deadlines(
     deadline of each remedy proposed, the birth of an implicit rejection, the end of the
     attestation or récépissé covering the stay."""
     from toolkit.applicants import get_applicant, list_applicants
-    from toolkit.indicators.applicant import local_today
+    from toolkit.workspace import local_today
 
     rows: list[dict[str, Any]] = []
     for applicant_id in [r["id"] for r in list_applicants(ws)]:

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from toolkit.errors import InputError, Problem
 from toolkit.ingest.candidates import Collector, conflict_line, ordered, rejected_lines
-from toolkit.ingest.captures import READERS, detect
 from toolkit.ingest.captures.base import CaptureRecord, NoTextLayer, OcrFunction
+from toolkit.ingest.captures.registry import READERS, detect
 from toolkit.ingest.inputs import EntryError, InputFile, expand
 from toolkit.ingest.records import (
     IngestReport,

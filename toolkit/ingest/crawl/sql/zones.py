@@ -21,10 +21,10 @@ import functools
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from toolkit.ingest.crawl_vocab import enum_sql
-from toolkit.sqltext import lit
+from toolkit.sqltext import enum_sql, lit
 
-FIRST_YEAR = 2014  # crawls before online booking are refused anyway (crawl_sql.EARLIEST)
+FIRST_YEAR = 2014  # before it (rare, and refused before 2000), ICU places a time: OLD_SQL
+OLD_SQL = f"TIMESTAMP '{FIRST_YEAR}-01-01 00:00:00'"
 YEARS_AHEAD = 4
 NORMAL, REPEATED, GAP = 0, 1, 2
 SHIFT = 86_400  # added to offsets so that codes are never negative: SQL's // and % truncate
@@ -37,7 +37,7 @@ def transitions(zone: str, last_year: int) -> tuple[int, tuple[tuple[datetime, i
 
     Found by sampling the offset weekly, then bisecting to the second where it changed (the
     zones of France change at most twice a year; ``test_zone_codes_match_icu_and_python``
-    checks every 7 hours against ICU). Daily sampling took 0.2 s of every crawl ingest.
+    checks every 7 hours against ICU). Daily sampling was slower (docs/crawl-design.md).
     """
     tz = ZoneInfo(zone)
 
@@ -158,7 +158,7 @@ def zone_sql(
 
 
 def zone_code_case(naive: str, zone_list: list[str]) -> str:
-    """The zone code (``crawl_zones``) of ``naive`` in the row's zone (column ``zone_no``)."""
+    """The zone code (the module doc) of ``naive`` in the row's zone (column ``zone_no``)."""
     if len(zone_list) == 1:
         return zone_code_sql(naive, zone_list[0])
     branches = " ".join(f"WHEN {i} THEN {zone_code_sql(naive, z)}" for i, z in enumerate(zone_list))

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from crawl_helpers import ingest_and_read
 
-import toolkit.ingest.crawl_staging as staging
-import toolkit.ingest.crawl_window as crawl_window
-from toolkit.ingest.crawl_fast import FastQuery
-from toolkit.ingest.crawl_staging import stage
-from toolkit.ingest.crawl_window import window_slice
-from toolkit.ingest.probe_batches import Batches
+import toolkit.ingest.crawl.lines as lines_module
+from toolkit.ingest.crawl.formats import Dialect, ReadSpec
+from toolkit.ingest.crawl.lines import scan_layout
+from toolkit.ingest.crawl.window import window_slice
 
-HEADER = "observed_at,prefecture,site,outcome,slots\n"
+HEADER = "observed_at,prefecture,site,procedure,outcome,slots\n"
 PARIS_2024 = (datetime(2024, 10, 27, 2), datetime(2024, 10, 27, 3))  # the hour seen twice
 
 
@@ -24,59 +23,49 @@ def _crawl(start: datetime, hours: int, step: int = 10) -> list[str]:
     the wall clock goes through 02:00–03:00 twice on 27 October 2024."""
     lines, at, end = [], start, start + timedelta(hours=hours)
     while at < end:
-        lines.append(f"{at:%Y-%m-%d %H:%M:%S},76,r,no_slot,0\n")
+        lines.append(f"{at:%Y-%m-%d %H:%M:%S},76,r,asile,no_slot,0\n")
         if at == datetime(2024, 10, 27, 2, 50):  # the clock goes back to 02:00
             lines.extend(
-                f"{datetime(2024, 10, 27, 2, m):%Y-%m-%d %H:%M:%S},76,r,slots_available,1\n"
+                f"{datetime(2024, 10, 27, 2, m):%Y-%m-%d %H:%M:%S},76,r,asile,slots_available,1\n"
                 for m in range(0, 60, step)
             )
         at += timedelta(minutes=step)
     return lines
 
 
-def _paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The files each read of the repeated hour took: 'slice' or 'whole'."""
-    taken: list[str] = []
-    real = FastQuery.repeated_hour
-
-    def spy(self: FastQuery, batches: Batches, table: str, path: Path) -> str:
-        taken.append("slice" if path.name.startswith("window-") else "whole")
-        return real(self, batches, table, path)
-
-    monkeypatch.setattr(FastQuery, "repeated_hour", spy)
-    return taken
-
-
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(staging, "CHUNK", 1024)
+    """Chunks of 1 KiB: a small file has as many line marks as a large one."""
+    monkeypatch.setattr(lines_module, "CHUNK", 1024)
 
 
 def test_marks_are_line_starts_one_per_chunk(tmp_path: Path, small_chunks: None) -> None:
     path = tmp_path / "crawl.csv"
     path.write_text(HEADER + "".join(_crawl(datetime(2024, 10, 25), 72)), encoding="utf-8")
     data = path.read_bytes()
-    staged = stage(path, tmp_path, str(path))
+    layout = scan_layout(path)
     assert len(data) > 10 * 1024
-    assert len(staged.marks) == len(data) // 1024  # every chunk after the first
-    for k, mark in enumerate(staged.marks, start=1):
+    assert len(layout.marks) == len(data) // 1024  # every chunk after the first
+    for k, mark in enumerate(layout.marks, start=1):
         assert data[mark - 1 : mark] == b"\n"
         assert k * 1024 <= mark < k * 1024 + 64  # the first line start in chunk k
-    assert staged.quotes == frozenset()
+    assert not layout.quotes
 
 
 def test_quotes_are_noticed(tmp_path: Path) -> None:
     path = tmp_path / "quoted.csv"
-    path.write_text(HEADER + '2024-10-27 02:10:00,76,"r",no_slot,0\n', encoding="utf-8")
-    assert stage(path, tmp_path, str(path)).quotes == frozenset({'"'})
+    path.write_text(HEADER + '2024-10-27 02:10:00,76,"r",asile,no_slot,0\n', encoding="utf-8")
+    assert scan_layout(path).quotes
 
 
 def _slice(path: Path, tmp_path: Path, quote: str = '"') -> tuple[Path | None, bytes]:
-    staged = stage(path, tmp_path, str(path))
-    staged.read_path, staged.columns = path, HEADER.strip().split(",")
-    staged.dialect, staged.header = (",", quote, quote), True
+    spec = ReadSpec(
+        format="csv", detected_by="", read_path=path, columns=tuple(HEADER.strip().split(",")),
+        options="", dialect=Dialect(",", quote, quote),
+    )  # fmt: skip
     dest = tmp_path / "window.csv"
-    got = window_slice(staged, "observed_at", "%Y-%m-%d %H:%M:%S", [PARIS_2024], dest)
+    layout = scan_layout(path)
+    got = window_slice(spec, layout, "observed_at", "%Y-%m-%d %H:%M:%S", [PARIS_2024], dest)
     return got, dest.read_bytes() if got else b""
 
 
@@ -109,18 +98,21 @@ def test_no_slice_when_the_file_misses_the_window_or_has_quotes(
     assert _slice(path, tmp_path)[0] is not None
     assert _slice(path, tmp_path, quote="'")[0] is None  # a quote the scan did not look for
     assert _slice(path, tmp_path, quote="")[0] is not None  # no quoting: no newline in a field
-    lines[3] = lines[3].replace(",r,", ',"r",')
+    lines[3] = lines[3].replace(",r,", ',"r",')  # a quote anywhere: a field may hold a newline
     path.write_text(HEADER + "".join(lines), encoding="utf-8")
     assert _slice(path, tmp_path)[0] is None
 
 
-def _ingest(path: Path, tmp_path: Path) -> tuple[list[tuple[str, str, int]], int, list[str]]:
+def _ingest(path: Path, tmp_path: Path) -> tuple[list[tuple[str, str, int]], int, list[str], str]:
+    """Rows (UTC time, outcome, slots), repeats, warnings, and how the repeated hour was
+    read ("slice" or "whole")."""
     report, rows = ingest_and_read(
         tmp_path / f"ws-{path.stem}", [path],
         "SELECT strftime(timezone('UTC', observed_at), '%m-%d %H:%M'), outcome, slots "
         "FROM probes ORDER BY observed_at",
     )  # fmt: skip
-    return rows, report.details["files"][str(path)]["duplicates"], report.warnings
+    details = report.details["files"][str(path)]
+    return rows, details["repeated"], report.warnings, details.get("repeated_hour_read_from")
 
 
 @pytest.mark.parametrize(
@@ -132,9 +124,11 @@ def test_ingest_reads_the_repeated_hour_from_a_slice(
     lines = [ln.replace("\n", newline) for ln in _crawl(datetime(2024, 10, 20), 24 * 14)]
     path = tmp_path / "sorted.csv"
     path.write_bytes((bom + HEADER.replace("\n", newline) + "".join(lines)).encode("utf-8"))
-    taken = _paths(monkeypatch)
-    rows, duplicates, warnings = _ingest(path, tmp_path)
-    assert taken == ["slice"]
+    rows, duplicates, warnings, taken = _ingest(path, tmp_path)
+    assert taken == "slice"
+    # the repeats are the second pass through the hour, on their own lines of the file
+    second_pass = [i + 2 for i, ln in enumerate(lines) if "slots_available" in ln]
+    assert any(f"line(s) {', '.join(map(str, second_pass))}" in w for w in warnings), warnings
     assert len(rows) == len(lines) - 6 and duplicates == 6
     # 02:00–02:50 read as summer time (UTC+2); the first copy, by line, is the one kept
     hour = [r for r in rows if "10-27 00:00" <= r[0] < "10-27 01:00"]
@@ -154,9 +148,8 @@ def test_a_file_out_of_time_order_is_read_whole(
     rest = [ln for i, ln in enumerate(lines) if i not in first_pass]
     path = tmp_path / "unsorted.csv"
     path.write_text(HEADER + "".join(rest + moved), encoding="utf-8")
-    taken = _paths(monkeypatch)
-    rows, duplicates, _ = _ingest(path, tmp_path)
-    assert taken == ["slice", "whole"]
+    rows, duplicates, _, taken = _ingest(path, tmp_path)
+    assert taken == "whole"  # the slice did not account for every row
     assert len(rows) == len(lines) - 6 and duplicates == 6
     # the slots_available copies now come first in the file: they are the ones kept
     hour = [r for r in rows if "10-27 00:00" <= r[0] < "10-27 01:00"]
@@ -166,15 +159,15 @@ def test_a_file_out_of_time_order_is_read_whole(
 def test_the_whole_read_is_the_same_as_the_slice(
     tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    lines = _crawl(datetime(2024, 10, 26), 48)
     path = tmp_path / "sorted.csv"
-    path.write_text(HEADER + "".join(_crawl(datetime(2024, 10, 26), 48)), encoding="utf-8")
-    taken = _paths(monkeypatch)
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
     sliced = _ingest(path, tmp_path)
-    monkeypatch.setattr(crawl_window, "window_slice", lambda *a, **k: None)
+    lines[0] = lines[0].replace(",r,", ',"r",')  # a quote: the file cannot be sliced
     path2 = tmp_path / "sorted2.csv"
-    path2.write_bytes(path.read_bytes())
+    path2.write_text(HEADER + "".join(lines), encoding="utf-8")
     whole = _ingest(path2, tmp_path)
-    assert taken == ["slice", "whole"]
+    assert (sliced[3], whole[3]) == ("slice", "whole")
     assert sliced[:2] == whole[:2] and len(sliced[0]) == 48 * 6
 
 
@@ -187,10 +180,9 @@ def test_a_slice_of_a_headerless_file(
     mapping = tmp_path / "robot.toml"
     mapping.write_text(
         "[csv]\nheader = false\n[columns]\nobserved_at = 1\nprefecture = 2\nsite = 3\n"
-        "outcome = 4\nslots = 5\n",
+        "procedure = 4\noutcome = 5\nslots = 6\n",
         encoding="utf-8",
     )
-    taken = _paths(monkeypatch)
     report, hour = ingest_and_read(
         tmp_path / "ws", [path],
         "SELECT strftime(timezone('UTC', observed_at), '%H:%M'), outcome FROM probes "
@@ -198,7 +190,7 @@ def test_a_slice_of_a_headerless_file(
         "ORDER BY observed_at",
         mapping=mapping,
     )  # fmt: skip
-    assert taken == ["slice"]
+    assert report.details["files"][str(path)]["repeated_hour_read_from"] == "slice"
     assert report.rows == len(lines) - 6
     assert hour == [(f"00:{m:02d}", "no_slot") for m in range(0, 60, 10)]
 
@@ -209,10 +201,9 @@ def test_cli_ingest_crawl_takes_the_slice(  # type: ignore[no-untyped-def]
     lines = _crawl(datetime(2024, 10, 20), 24 * 14)
     path = tmp_path / "robot.csv"
     path.write_text(HEADER + "".join(lines), encoding="utf-8")
-    taken = _paths(monkeypatch)
-    r = cli("ingest", "crawl", str(path), "--source", "robot")
+    r = cli("ingest", "crawl", str(path), "--source", "robot", "--format", "json")
     assert r.exit_code == 0, r.output
-    assert taken == ["slice"]
+    assert json.loads(r.stdout)["files"][str(path)]["repeated_hour_read_from"] == "slice"
     assert f"crawl: {len(lines) - 6} probe(s) recorded" in r.stderr
     assert "6 row(s) repeat" in r.stderr
     [row] = cli.json("indicators", "prefecture", "--prefecture", "76")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from crawl_helpers import ingest_and_read
 
-import toolkit.ingest.crawl_problems as problems
+import toolkit.ingest.crawl.problems as problems
 from toolkit.ingest.probe_batches import Batches, next_batch
 from toolkit.workspace import Workspace
 
@@ -57,7 +57,7 @@ def test_count_repeated_is_exact_whichever_way_it_counts(
 ) -> None:
     """150 triples (three 64-bit words) in 12 rounds, with repeats drawn in every word,
     blank sites and procedures, and a row one microsecond off a repeat (not a repeat)."""
-    monkeypatch.setattr(problems, "SHARED_TIMES", shared)
+    monkeypatch.setattr(problems, "SHARED_TIMES", shared)  # each way of counting, by name
     rows = _rounds(150, 12)
     draw = random.Random(repeats)
     rows += [rows[draw.randrange(len(rows))] for _ in range(repeats)]
@@ -81,10 +81,10 @@ def test_a_round_stamped_file_keeps_the_first_copy_of_a_repeated_probe(tmp_path:
     codes = ["01", "13", "2A", "38", "59", "69", "76", "93", "94", "971"] + [
         f"{n:02d}" for n in range(21, 31)
     ]
-    lines = ["observed_at,prefecture,site,outcome,slots"]
+    lines = ["observed_at,prefecture,site,procedure,outcome,slots"]
     for hour in range(9, 19):
-        lines += [f"2025-03-12 {hour:02d}:00:00,{code},r,no_slot,0" for code in codes]
-    lines.append("2025-03-12 09:00:00,76,r,slots_available,3")
+        lines += [f"2025-03-12 {hour:02d}:00:00,{code},r,asile,no_slot,0" for code in codes]
+    lines.append("2025-03-12 09:00:00,76,r,asile,slots_available,3")
     path = tmp_path / "rounds.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report, rows = ingest_and_read(
@@ -94,5 +94,15 @@ def test_a_round_stamped_file_keeps_the_first_copy_of_a_repeated_probe(tmp_path:
     )  # fmt: skip
     assert rows == [("no_slot", 0, 10)]
     assert report.rows == 200
-    assert report.details["files"][str(path)]["duplicates"] == 1
+    assert report.details["files"][str(path)]["repeated"] == 1
     assert any("1 row(s) repeat" in w for w in report.warnings)
+
+
+def test_a_probe_the_store_holds_is_taken_out_and_named_by_its_batch(ws: Workspace) -> None:
+    """Rows of this file whose probe an earlier batch holds are removed after the insert
+    (a join on the keys), counted, and the batches holding them named."""
+    earlier = _fill(ws, _rounds(10, 2))
+    later = _fill(ws, _rounds(10, 3))  # its first two rounds are the earlier file's
+    assert problems.drop_stored(ws.con, later) == (20, (earlier.base,))
+    assert ws.scalar(f"SELECT count(*) {problems.MINE}", later.bounds) == 10
+    assert problems.drop_stored(ws.con, later) == (0, ())

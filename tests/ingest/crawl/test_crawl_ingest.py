@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -10,12 +13,10 @@ import duckdb
 import pytest
 
 from toolkit.errors import InputError, ProblemsFound
-from toolkit.ingest.crawl import ingest_crawl, probe_id
-from toolkit.ingest.crawl_mapping import load_mapping
-from toolkit.ingest.crawl_vocab import fold_sql, value_key
+from toolkit.ingest.crawl import ingest_crawl, load_mapping, probe_id
 from toolkit.workspace import Workspace
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CRAWL = ROOT / "tests" / "fixtures" / "crawl"
 SAMPLE = ROOT / "evidence" / "sample"
 
@@ -100,12 +101,13 @@ def test_two_digit_year_read_as_four_digits_is_refused(ws: Workspace, tmp_path: 
     f.write_text("date,prefecture,slots\n12/03/25 10:06,76,0\n", encoding="utf-8")
     m = tmp_path / "wrong.toml"
     m.write_text('[formats]\ndate = "%d/%m/%Y %H:%M"\n', encoding="utf-8")
-    report = ingest_crawl(ws, [f], mapping=m)
+    report = ingest_crawl(ws, [f], mapping=m, procedure="renouvellement")
     assert report.rows == 0
     assert str(report.problems[0]) == (
-        f"{f}:2 [date]: implausible date 0025-03-12 for '12/03/25 10:06' (two-digit year, "
-        "or day and month swapped?); check [formats]"
+        f"{f}:2 [date]: date 0025-03-12 read from '12/03/25 10:06' is before 2000 or in the "
+        "future (two-digit year, or day and month swapped?); check [formats]"
     )
+    assert report.problems[0].code == "time.out_of_range"
 
 
 def test_dst_spring_gap_is_refused_not_moved(ws: Workspace) -> None:
@@ -130,7 +132,7 @@ def test_dst_autumn_repeated_hour_reads_first_occurrence(ws: Workspace) -> None:
     UTC), like screenshots; the second pass through the hour repeats those instants."""
     report = ingest_crawl(ws, [CRAWL / "dst-2025-10-26.csv"])
     assert report.rows == 4 and report.ok
-    assert report.details["files"][str(CRAWL / "dst-2025-10-26.csv")]["duplicates"] == 2
+    assert report.details["files"][str(CRAWL / "dst-2025-10-26.csv")]["repeated"] == 2
     assert "repeated hour of the autumn clock change" in report.warnings[0]
     assert utc(ws) == ["2025-10-25 23:30:00", "2025-10-26 00:00:00", "2025-10-26 00:30:00",
                        "2025-10-26 02:00:00"]  # fmt: skip
@@ -144,7 +146,7 @@ def test_dst_autumn_with_offsets_keeps_both_passes(ws: Workspace, tmp_path: Path
         "2025-10-26T02:30:00+01:00,76,r,no_slot\n",
         encoding="utf-8",
     )
-    assert ingest_crawl(ws, [f]).rows == 2
+    assert ingest_crawl(ws, [f], procedure="renouvellement").rows == 2
     assert utc(ws) == ["2025-10-26 00:30:00", "2025-10-26 01:30:00"]
 
 
@@ -169,9 +171,17 @@ def test_canonical_json_jsonl_parquet(ws: Workspace, tmp_path: Path, name: str) 
 
 
 def test_same_records_in_another_format_add_nothing(ws: Workspace) -> None:
-    ingest_crawl(ws, [CRAWL / "canonical.json"])
+    """Not « already ingested » (other bytes): the rows are said to be in the store, with the
+    batch that holds them."""
+    first = ingest_crawl(ws, [CRAWL / "canonical.json"])
     again = ingest_crawl(ws, [CRAWL / "canonical.jsonl"])
-    assert again.rows == 0 and again.duplicates == [str(CRAWL / "canonical.jsonl")]
+    assert again.rows == 0 and again.duplicates == []
+    batch = first.details["files"][str(CRAWL / "canonical.json")]["batch"]
+    assert (
+        f"{CRAWL / 'canonical.jsonl'}: 3 row(s) already in the store (batch {batch}); they "
+        "were not recorded again" in again.notices
+    )
+    assert again.details["files"][str(CRAWL / "canonical.jsonl")]["stored"] == 3
 
 
 def test_excel_serial_dates_in_xlsx(ws: Workspace, tmp_path: Path) -> None:
@@ -190,7 +200,7 @@ def test_excel_serial_dates_in_xlsx(ws: Workspace, tmp_path: Path) -> None:
     wb.save(path)
     report = ingest_crawl(ws, [path])
     assert report.ok and report.rows == 3
-    assert f"{path}: sheet 'Relevés'" in report.notices
+    assert f"{path}: sheet 'Relevés' (1 empty row(s) skipped)" in report.notices
     assert probes(ws) == [
         ("2025-03-12 09:06:00", "76", None, "renouvellement", "no_slot", 0, None),
         ("2025-03-12 10:06:00", "2A", None, "premiere-demande", "slots_available", 2,
@@ -206,9 +216,9 @@ def test_xlsx_bad_row_is_reported_with_its_sheet_row(ws: Workspace, tmp_path: Pa
     wb = Workbook()
     sheet = wb.active
     assert sheet is not None
-    sheet.append(["observed_at", "prefecture", "outcome"])
-    sheet.append([None, None, None])
-    sheet.append([datetime(2025, 3, 12, 11, 6), "Atlantide", "no_slot"])
+    sheet.append(["observed_at", "prefecture", "procedure", "outcome"])
+    sheet.append([None, None, None, None])
+    sheet.append([datetime(2025, 3, 12, 11, 6), "Atlantide", "asile", "no_slot"])
     path = tmp_path / "bad.xlsx"
     wb.save(path)
     report = ingest_crawl(ws, [path])
@@ -224,7 +234,7 @@ def test_excel_serial_and_unix_time_in_csv(ws: Workspace, tmp_path: Path) -> Non
         encoding="utf-8",
     )
     m = tmp_path / "m.toml"
-    m.write_text('[csv]\ndecimal = ","\n', encoding="utf-8")
+    m.write_text('[csv]\ndecimal = ","\n[defaults]\nprocedure = "asile"\n', encoding="utf-8")
     report = ingest_crawl(ws, [f], mapping=m)
     assert report.ok, report.problems
     assert [(p[0], p[4], p[6]) for p in probes(ws)] == [
@@ -268,7 +278,7 @@ def test_outcome_derived_when_absent(ws: Workspace, tmp_path: Path) -> None:
         "2025-03-12 14:00,76,,,200\n",
         encoding="utf-8",
     )
-    assert ingest_crawl(ws, [f]).ok
+    assert ingest_crawl(ws, [f], procedure="asile").ok
     assert [p[4] for p in probes(ws)] == [
         "no_slot", "slots_available", "slots_available", "error", "blocked", "unknown",
     ]  # fmt: skip
@@ -281,7 +291,7 @@ def test_dates_only_file_empty_date_means_no_slot(ws: Workspace, tmp_path: Path)
         "2025-03-12 11:00,76,02/04/2025\n",
         encoding="utf-8",
     )
-    assert ingest_crawl(ws, [f]).ok
+    assert ingest_crawl(ws, [f], procedure="asile").ok
     assert [p[4] for p in probes(ws)] == ["no_slot", "no_slot", "slots_available"]
 
 
@@ -300,10 +310,14 @@ def test_bad_rows_are_reported_with_line_and_column(ws: Workspace) -> None:
         f"{path}:6: line refused by the CSV reader (too many columns: Expected Number of "
         "Columns: 6 Found: 7)",
     ]
+    assert [p.code for p in report.problems] == [
+        "prefecture.unknown", "time.unparseable", "slots.negative", "reader.refused",
+    ]  # fmt: skip
     assert report.rows == 2
     assert report.details["files"][str(path)] | {"sha256": ""} == {
-        "sha256": "", "format": "csv", "detected_by": "extension", "rows": 6, "recorded": 2,
-        "skipped": 4, "duplicates": 0,
+        "sha256": "", "batch": 0, "format": "csv", "detected_by": "extension",
+        "read_by": "typed+general", "rows": 6, "recorded": 2, "repeated": 0, "stored": 0,
+        "refused": 4, "skipped": 0, "blank_lines": 0,
     }  # fmt: skip
     assert utc(ws) == ["2025-03-12 09:00:00", "2025-03-12 14:00:00"]
 
@@ -314,40 +328,30 @@ def test_strict_refuses_and_records_nothing(ws: Workspace) -> None:
     assert ws.scalar("SELECT count(*) FROM probes") == 0
     assert ws.scalar("SELECT count(*) FROM files") == 0
     assert list(ws.vault.iter_files()) == []
-    assert not list(ws.vault.root.glob(".incoming-*"))
+    assert list(ws.tmp_dir.iterdir()) == []  # no copy left behind
 
 
 def _nothing_recorded(ws: Workspace) -> None:
+    """No row, no listed file, nothing in the vault, no copy left in the workspace's tmp/."""
     assert ws.scalar("SELECT count(*) FROM probes") == 0
     assert ws.scalar("SELECT count(*) FROM files") == 0
     assert list(ws.vault.iter_files()) == []
-    assert not list(ws.vault.root.glob(".incoming-*"))
+    assert list(ws.tmp_dir.iterdir()) == []  # no copy left behind
 
 
-def _change_during_read(monkeypatch: pytest.MonkeyPatch, change) -> None:  # type: ignore[no-untyped-def]
-    """Run ``change`` when DuckDB starts reading, and take the check after the copy away,
-    so that only the check after the last read can refuse the file."""
-    import toolkit.ingest.crawl_rows as crawl_rows
-    from toolkit.ingest.crawl_staging import Staged
+def _change_when_recording(change):  # type: ignore[no-untyped-def]
+    """A progress callback that runs ``change`` once the files were opened, when the
+    transaction starts recording them (the public hook closest to DuckDB's read)."""
+    done = []
 
-    real_plan = crawl_rows.plan
+    def progress(step: int, total: int, name: str) -> None:
+        if step >= total // 2 and not done and name:
+            done.append(change())
 
-    def plan_after_change(*args):  # type: ignore[no-untyped-def]
-        change()
-        return real_plan(*args)
-
-    def finish_without_check(self: Staged) -> None:
-        if self.copier is not None:
-            self.copier.join()
-            self.copier = None
-
-    monkeypatch.setattr(crawl_rows, "plan", plan_after_change)
-    monkeypatch.setattr(Staged, "finish_copy", finish_without_check)
+    return progress
 
 
-def test_file_changed_while_read_is_refused(
-    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_file_changed_while_read_is_refused(ws: Workspace, tmp_path: Path) -> None:
     path = tmp_path / "growing.csv"
     path.write_bytes((CRAWL / "bom-utf8.csv").read_bytes())
 
@@ -355,14 +359,13 @@ def test_file_changed_while_read_is_refused(
         with open(path, "ab") as f:
             f.write(b"2025-03-12T10:00:00,76,,,no_slot\n")
 
-    _change_during_read(monkeypatch, append)
     with pytest.raises(InputError, match=r"growing\.csv: the file changed while it was being read"):
-        ingest_crawl(ws, [path])
+        ingest_crawl(ws, [path], progress=_change_when_recording(append))
     _nothing_recorded(ws)
 
 
 def test_file_replaced_by_one_of_same_size_and_time_is_refused(
-    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ws: Workspace, tmp_path: Path
 ) -> None:
     import os
 
@@ -377,9 +380,8 @@ def test_file_replaced_by_one_of_same_size_and_time_is_refused(
         os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns))
         os.replace(other, path)
 
-    _change_during_read(monkeypatch, replace)
     with pytest.raises(InputError, match="the file changed while it was being read"):
-        ingest_crawl(ws, [path])
+        ingest_crawl(ws, [path], progress=_change_when_recording(replace))
     _nothing_recorded(ws)
 
 
@@ -394,7 +396,7 @@ def test_pattern_characters_in_a_name_are_not_a_pattern(ws: Workspace, tmp_path:
         f"COPY (SELECT '2025-03-12 10:00' AS observed_at, '38' AS prefecture, "
         f"'no_slot' AS outcome) TO '{odd[2]}' (FORMAT parquet)"
     )
-    report = ingest_crawl(ws, odd)
+    report = ingest_crawl(ws, odd, procedure="renouvellement")
     assert report.rows == 3 and not report.problems
     assert sorted(r[1] for r in probes(ws)) == ["38", "59", "76"]
 
@@ -438,18 +440,18 @@ def test_a_different_file_of_a_kept_size_is_copied(ws: Workspace, tmp_path: Path
     ingest_crawl(ws, [second])
     assert len(list(ws.vault.iter_files())) == 2
     assert ws.sql("SELECT count(DISTINCT size), count(*) FROM files").fetchone() == (1, 2)
-    assert not list(ws.vault.root.glob(".incoming-*"))
+    assert list(ws.tmp_dir.iterdir()) == []  # no copy left behind
 
 
 def test_failed_flush_of_the_vault_copy_records_nothing(
     ws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import toolkit.ingest.crawl_staging as staging
+    import toolkit.ingest.crawl.source as source
 
     def failing(fd: int) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(staging.os, "fsync", failing)
+    monkeypatch.setattr(source.os, "fsync", failing)  # a disk that fails at the flush
     with pytest.raises(InputError, match=r"cannot copy into the vault \(Input/output error"):
         ingest_crawl(ws, [CRAWL / "bom-utf8.csv"])
     _nothing_recorded(ws)
@@ -459,14 +461,15 @@ def test_lines_after_a_quoted_newline_and_a_refused_line(ws: Workspace, tmp_path
     f = tmp_path / "quoted.csv"
     f.write_text(
         "observed_at,prefecture,site,outcome\n"  # 1
-        '2025-03-12 09:00,76,"two\nlines",no_slot\n'  # 2 (one record over two lines)
-        "2025-03-12 10:00,76,r\n"  # 3 too few fields
-        "2025-03-12 11:00,76,r,no_slot\n"  # 4
-        "2025-03-12 12:00,76,r,peut-être\n",  # 5 unknown outcome
+        '2025-03-12 09:00,76,"two\nlines",no_slot\n'  # 2-3 (one record over two lines)
+        "2025-03-12 10:00,76,r\n"  # 4 too few fields
+        "2025-03-12 11:00,76,r,no_slot\n"  # 5
+        "2025-03-12 12:00,76,r,peut-être\n",  # 6 unknown outcome
         encoding="utf-8",
     )
-    report = ingest_crawl(ws, [f])
-    assert [(p.line, p.column) for p in report.problems] == [(3, "outcome"), (5, "outcome")]
+    report = ingest_crawl(ws, [f], procedure="asile")
+    # the file's own lines: the quoted newline makes the record on line 2 end on line 3
+    assert [(p.line, p.column) for p in report.problems] == [(4, "outcome"), (6, "outcome")]
     assert "missing columns" in report.problems[0].message
     assert report.problems[1].message.startswith("unknown outcome 'peut-être'")
     assert report.rows == 2
@@ -479,9 +482,12 @@ def test_many_bad_rows_are_summarised(ws: Workspace, tmp_path: Path) -> None:
         + "".join(f"2025-03-12 09:{i:02d},76,x\n" for i in range(30)),
         encoding="utf-8",
     )
-    report = ingest_crawl(ws, [f])
+    report = ingest_crawl(ws, [f], procedure="asile")
     assert len(report.problems) == 21
-    assert report.problems[-1].message == "10 more bad row(s) skipped (30 × slots)"
+    assert report.problems[-1].message == (
+        "10 more row(s) refused, not listed (in all: 30 × slots.not_a_number)"
+    )
+    assert report.details["files"][str(f)]["refused"] == 30
 
 
 def test_file_level_problems_name_the_file_and_the_fix(ws: Workspace, tmp_path: Path) -> None:
@@ -494,10 +500,15 @@ def test_file_level_problems_name_the_file_and_the_fix(ws: Workspace, tmp_path: 
         f"{tmp_path / 'missing.csv'}: no such file or folder; check the path",
         f"{nothing}: no time column (observed_at, or date + time) among 'a', 'b'; name it in "
         "a --mapping file [columns]",
-        f"{no_pref}: no préfecture column; give --prefecture CODE or a mapping [columns] "
-        "prefecture / [defaults] prefecture",
+        f"{no_pref}: no préfecture column; add --prefecture 76 (or a mapping's [defaults] "
+        "prefecture)",
     ]
-    assert ingest_crawl(ws, [no_pref], prefecture="76").rows == 1
+    again = ingest_crawl(ws, [no_pref], prefecture="76")
+    assert [str(p) for p in again.problems] == [
+        f"{no_pref}: no procedure column; add --procedure renouvellement (or a mapping's "
+        "[defaults] procedure)"
+    ]
+    assert ingest_crawl(ws, [no_pref], prefecture="76", procedure="asile").rows == 1
 
 
 def test_declared_utf8_but_windows_1252(ws: Workspace, tmp_path: Path) -> None:
@@ -563,9 +574,9 @@ def test_two_robots_merge_only_on_the_same_site(ws: Workspace, tmp_path: Path) -
     rows = "observed_at,prefecture,site,outcome\n2025-03-12 09:00,76,{},no_slot\n"
     for name, site in (("a.csv", "guichet"), ("b.csv", "guichet"), ("c.csv", "autre")):
         (tmp_path / name).write_text(rows.format(site), encoding="utf-8")
-    report = ingest_crawl(ws, [tmp_path])  # a folder: its crawl files in name order
+    report = ingest_crawl(ws, [tmp_path], procedure="asile")  # a folder, in name order
     assert report.rows == 2
-    assert report.details["files"][str(tmp_path / "b.csv")]["duplicates"] == 1
+    assert report.details["files"][str(tmp_path / "b.csv")]["stored"] == 1
 
 
 def test_folder_skips_junk_and_other_files(ws: Workspace, tmp_path: Path) -> None:
@@ -574,14 +585,7 @@ def test_folder_skips_junk_and_other_files(ws: Workspace, tmp_path: Path) -> Non
     )
     (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")
     (tmp_path / ".DS_Store").write_bytes(b"\x00")
-    assert ingest_crawl(ws, [tmp_path]).rows == 1
-
-
-def test_value_key_matches_duckdb_folding() -> None:
-    words = ["Seine-Maritime", "Côtes-d’Armor", "  Première demande ", "ŒUVRE", "75 PP", "2a"]
-    con = duckdb.connect()
-    for w in words:
-        assert con.execute(f"SELECT {fold_sql('?')}", [w]).fetchone()[0] == value_key(w)
+    assert ingest_crawl(ws, [tmp_path], procedure="asile").rows == 1
 
 
 def test_sample_crawls_ingest_cleanly(ws: Workspace) -> None:
@@ -616,7 +620,7 @@ def test_cli_bad_rows_exit_1_and_strict(cli) -> None:  # type: ignore[no-untyped
     assert "Error: 4 problem(s) with --strict; nothing was recorded" in r.stderr
     r = cli("ingest", "crawl", str(path))
     assert r.exit_code == 1
-    assert "crawl: 2 probe(s) recorded, 4 rejected" in r.stderr
+    assert "crawl: 2 probe(s) recorded, 4 row(s) refused" in r.stderr
 
 
 def test_cli_usage_errors_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
@@ -624,6 +628,54 @@ def test_cli_usage_errors_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
     r = cli("ingest", "crawl", str(CRAWL / "bom-utf8.csv"), "--mapping", "nope.toml")
     assert r.exit_code == 1
     assert "nope.toml: mapping file not found; check the --mapping path" in r.stderr
+
+
+def _without_waiting(call: Callable[[], object], pipe: Path) -> object:
+    """What ``call`` raises or returns, or a failure if it waits (for a writer on ``pipe``)."""
+    out: list[object] = []
+    worker = threading.Thread(target=lambda: out.append(_outcome(call)), daemon=True)
+    worker.start()
+    worker.join(20)
+    if worker.is_alive():  # release it before failing: open the pipe for writing
+        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail(f"{call} waited on the pipe")
+    return out[0]
+
+
+def _outcome(call: Callable[[], object]) -> object:
+    try:
+        return call()
+    except InputError as e:
+        return e
+
+
+def test_a_folder_pipe_or_device_is_refused_never_read(ws: Workspace, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    from toolkit.ingest.crawl import explain_crawl
+
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    good = CRAWL / "bom-utf8.csv"
+    for call, line in [
+        (lambda: load_mapping(pipe), f"{pipe}: not a regular file (a pipe, socket or device)"),
+        (lambda: load_mapping("/dev/zero"), "/dev/zero: not a regular file (a pipe, socket"),
+        (lambda: load_mapping(tmp_path), f"{tmp_path}: is a folder; --mapping takes a TOML file"),
+        (lambda: explain_crawl(pipe), f"{pipe}: not a regular file; give the crawl export"),
+        (lambda: explain_crawl(tmp_path), f"{tmp_path}: a folder; --explain reads one crawl"),
+    ]:
+        refused = _without_waiting(call, pipe)
+        assert isinstance(refused, InputError) and str(refused).startswith(line), refused
+    report = _without_waiting(lambda: ingest_crawl(ws, [pipe]), pipe)
+    assert [(p.path, p.message) for p in report.problems] == [  # type: ignore[attr-defined]
+        (str(pipe), "not a regular file; give the crawl export itself")
+    ]
+    assert report.summary() == "crawl: 0 probe(s) recorded, 1 file(s) refused"  # type: ignore[attr-defined]
+    assert ws.sql("SELECT count(*) FROM probe_rows").fetchone() == (0,)
+    r = cli("ingest", "crawl", str(good), "--mapping", str(tmp_path))
+    assert r.exit_code == 1
+    assert r.stderr.strip().splitlines() == [
+        f"Error: {tmp_path}: is a folder; --mapping takes a TOML file (see "
+        "docs/crawl-mapping.md, or `guichets ingest crawl FILE --explain` for one to start from)"
+    ]
 
 
 # -- encoding decided on the first chunk, checked by the pass over the whole file ------------
@@ -640,9 +692,9 @@ LATE_CP1252 = (
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> int:
     """Chunks of 64 bytes: the first holds the header and part of the first row."""
-    import toolkit.ingest.crawl_staging as staging
+    import toolkit.ingest.crawl.source as source
 
-    monkeypatch.setattr(staging, "CHUNK", 64)
+    monkeypatch.setattr(source, "CHUNK", 64)  # the first chunk decides the encoding
     return 64
 
 
@@ -652,7 +704,7 @@ def test_a_later_chunk_in_cp1252_is_read_again_as_cp1252(
     path = tmp_path / "late.csv"
     path.write_bytes(LATE_CP1252.encode("cp1252"))
     assert path.read_bytes()[:small_chunks].isascii()
-    report = ingest_crawl(ws, [path])
+    report = ingest_crawl(ws, [path], procedure="renouvellement")
     assert not report.problems
     assert report.rows == 4
     assert f"{path}: encoding cp1252 (detected)" in report.notices
@@ -672,7 +724,7 @@ def test_a_later_chunk_not_in_utf8_is_refused_when_the_mapping_says_utf8(
     mapping = tmp_path / "utf8.toml"
     mapping.write_text('[csv]\nencoding = "utf-8"\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"late\.csv: not valid UTF-8 although the mapping says"):
-        ingest_crawl(ws, [path], mapping=mapping)
+        ingest_crawl(ws, [path], mapping=mapping, procedure="renouvellement")
     _nothing_recorded(ws)
 
 
@@ -684,7 +736,7 @@ def test_a_character_cut_by_the_first_chunk_is_still_utf8(
     assert raw.index("é".encode()) == small_chunks - 1  # the é is cut after its first byte
     path = tmp_path / "cut.csv"
     path.write_bytes(raw)
-    report = ingest_crawl(ws, [path])
+    report = ingest_crawl(ws, [path], procedure="renouvellement")
     assert not report.problems and not any("encoding" in n for n in report.notices)
     assert ws.scalar("SELECT site FROM probes") == "hérouville"
 
@@ -694,44 +746,43 @@ def test_a_large_file_is_described_and_sampled_from_its_head(
 ) -> None:
     """The head DuckDB samples ends at a line end, here inside a quoted field that spans two
     lines: the sample's broken last row leaves no trace in the file's own counts."""
-    import toolkit.ingest.crawl_readers as readers
+    import toolkit.ingest.crawl.formats.delimited as delimited
 
-    monkeypatch.setattr(readers, "HEAD_BYTES", 120)
+    monkeypatch.setattr(delimited, "HEAD_BYTES", 120)  # a small file made « large »
     rows = [f"2025-03-12 {h:02d}:00:00,76,rouen,no_slot,0" for h in range(8, 18)]
     rows[1] = '2025-03-12 09:00:00,76,"rouen\nquai",no_slot,0'  # the cut falls after "rouen
     text = "observed_at,prefecture,site,outcome,slots\n" + "\n".join(rows) + "\n"
     assert text.encode().rfind(b"\n", 0, 121) == text.index("rouen\n") + 5
     path = tmp_path / "big.csv"
     path.write_text(text, encoding="utf-8")
-    report = ingest_crawl(ws, [path])
+    report = ingest_crawl(ws, [path], procedure="renouvellement")
     assert (tmp_path / "ws").exists() and not report.problems
     assert report.rows == 10
-    assert report.details["files"][str(path)] | {"sha256": ""} == {
-        "sha256": "", "format": "csv", "detected_by": "extension", "rows": 10, "recorded": 10,
-        "skipped": 0, "duplicates": 0,
-    }  # fmt: skip
+    details = report.details["files"][str(path)]
+    assert (details["rows"], details["recorded"], details["refused"]) == (10, 10, 0)
     assert ws.scalar("SELECT site FROM probes WHERE site LIKE 'rouen%quai'") == "rouen\nquai"
 
 
 def test_a_stray_quote_early_in_a_large_file_leaves_a_short_head(
     ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A quote left open on the second row makes every later line end inside quotes as far
-    as the head can tell: the head is cut back to the header and first row, one line at a
-    time, and the file is still read whole."""
-    import toolkit.ingest.crawl_readers as readers
+    """A quote inside an unquoted field makes every later line end inside quotes as far as
+    the head can tell: the head is cut back to the header and first row, one line at a time,
+    and the file is still read whole (DuckDB, and the counts, read that quote as text)."""
+    import toolkit.ingest.crawl.formats.delimited as delimited
 
-    monkeypatch.setattr(readers, "HEAD_BYTES", 2000)
+    monkeypatch.setattr(delimited, "HEAD_BYTES", 2000)  # a small file made « large »
     rows = [f"2025-03-12 {h:02d}:{m:02d}:00,76,rouen,no_slot,0" for h in range(8, 18)
             for m in range(0, 60, 5)]  # fmt: skip
     rows[1] = rows[1].replace("rouen", 'rouen "gare')  # a quote inside an unquoted field
     path = tmp_path / "stray.csv"
     path.write_text("observed_at,prefecture,site,outcome,slots\n" + "\n".join(rows) + "\n")
-    head = readers._head(path, '"')
+    head = delimited._head(path, '"', tmp_path / "head.csv")
     assert head.read_text() == "observed_at,prefecture,site,outcome,slots\n" + rows[0] + "\n"
-    report = ingest_crawl(ws, [path])
-    assert report.details["files"][str(path)]["rows"] == 120
-    assert report.rows + report.details["files"][str(path)]["skipped"] == 120
+    report = ingest_crawl(ws, [path], procedure="renouvellement")
+    details = report.details["files"][str(path)]
+    assert details["rows"] == 120 == report.rows
+    assert not report.problems
 
 
 def test_cli_reads_a_late_cp1252_chunk_again_and_refuses_it_against_a_utf8_mapping(  # type: ignore[no-untyped-def]
@@ -741,14 +792,37 @@ def test_cli_reads_a_late_cp1252_chunk_again_and_refuses_it_against_a_utf8_mappi
     path.write_bytes(LATE_CP1252.encode("cp1252"))
     mapping = tmp_path / "utf8.toml"
     mapping.write_text('[csv]\nencoding = "utf-8"\n', encoding="utf-8")
-    refused = cli("ingest", "crawl", str(path), "--mapping", str(mapping))
+    refused = cli("ingest", "crawl", str(path), "--mapping", str(mapping), "--procedure", "asile")
     assert refused.exit_code == 1
     [line] = refused.stderr.strip().splitlines()
     assert line.startswith("Error: ") and "late.csv: not valid UTF-8 although the mapping" in line
     assert "Traceback" not in refused.output
     assert cli.json("indicators", "prefecture") == []  # nothing recorded
-    r = cli("ingest", "crawl", str(path))
+    r = cli("ingest", "crawl", str(path), "--procedure", "asile")
     assert r.exit_code == 0, r.output
     assert "encoding cp1252 (detected)" in r.stderr
     [row] = cli.json("indicators", "prefecture", "--prefecture", "76")
     assert row["probes"] == 4 and row["slots_rate"] == 0.25
+
+
+def test_a_crawl_killed_midway_leaves_its_copies_in_tmp_for_the_next_open(
+    tmp_path: Path,
+) -> None:
+    """The staging lives in the workspace's tmp/: what a killed run left there (a vault copy
+    under way, a transcoded copy) is removed, and reported, when the workspace opens next."""
+    from toolkit.workspace import init_workspace, open_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    left = ws.tmp_dir / "crawl-abc" / "original-0-utf8.csv"
+    left.parent.mkdir(parents=True)
+    left.write_bytes(b"x" * 1000)  # as a kill -9 during an ingest would leave it
+    (ws.tmp_dir / "crawl-k2j3").write_bytes(b"y" * 10)
+    ws.close()
+    again = open_workspace(tmp_path / "ws")
+    assert sorted((x.path, x.size) for x in again.swept) == [
+        ("tmp/crawl-abc", 1000), ("tmp/crawl-k2j3", 10),
+    ]  # fmt: skip
+    assert list(again.tmp_dir.iterdir()) == []
+    report = ingest_crawl(again, [CRAWL / "bom-utf8.csv"])
+    assert report.rows == 2 and list(again.tmp_dir.iterdir()) == []
+    again.close()
