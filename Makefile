@@ -1,10 +1,10 @@
-# Two commands on a fresh machine: `make demo` and `make test`. Both set up .venv.
+# On a fresh machine: `make demo`, `make test`, `make serve`. Each sets up .venv.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench bench-smoke sample docs clean
+.PHONY: demo test lint format bench bench-smoke sample docs serve clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,11 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/guichets demo --out demo
+
+# The web app on the demo workspace (made first if missing); Ctrl-C stops it.
+serve: $(STAMP)
+	@test -f demo/workspace/guichets.duckdb || $(BIN)/guichets demo --out demo
+	$(BIN)/guichets --workspace demo/workspace serve --open
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q

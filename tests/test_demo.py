@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -184,6 +185,25 @@ def test_vault_holds_every_original(demo) -> None:
     with open_workspace(result.workspace, read_only=True) as ws:
         assert ws.scalar("SELECT count(*) FROM files") == 58  # 53 + 5 of the ANEF applicant
         assert ws.scalar("SELECT count(*) FROM custody WHERE action LIKE 'ingest.%'") >= 4
+
+
+def test_lisezmoi_names_each_output_and_who_it_is_for(demo) -> None:
+    from toolkit.demo_readme import OUTPUTS
+
+    result, _ = demo
+    text = (result.out / "LISEZMOI.txt").read_text(encoding="utf-8")
+    assert set(result.outputs) - {"readme"} <= set(OUTPUTS), "describe every output in OUTPUTS"
+    for key, path in result.outputs.items():
+        if key != "readme":
+            assert Path(path).name in text, key
+    for heading in ("Pour l'avocat ou la personne concernée", "Pour l'association",
+                    "Pour les développeurs et analystes", "L'espace de travail"):  # fmt: skip
+        assert heading in text
+    assert "exhibits/" in text and "make serve" in text and ".venv/bin" in text
+    assert max(len(line) for line in text.splitlines()) <= 110
+    for line in text.splitlines():  # a name never runs into its description
+        if re.match(r"  \S", line):
+            assert re.match(r"\S+(\.docx|\.png|\.json|\.zip|\.xlsx|/)$", line.split()[0]), line
 
 
 def test_the_anef_applicant(demo) -> None:

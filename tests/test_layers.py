@@ -33,7 +33,7 @@ LAYERS: dict[str, int] = {
     "review": 4,  # a person's decision on an attempt: attempts and ingest's time records
     "verify": 4, "verify_manifest": 4, "verify_store": 4,  # the store and capture's tokens
     "charts": 5, "documents": 5, "export": 5,
-    "demo": 6,
+    "demo": 6, "demo_readme": 6,  # the demo and its LISEZMOI.txt
     "cli": 7, "web": 7, "clidoc": 7, "__main__": 7,
 }  # fmt: skip
 

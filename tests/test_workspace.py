@@ -194,3 +194,23 @@ def test_every_connection_is_made_in_one_place() -> None:
         if "duckdb.connect(" in p.read_text(encoding="utf-8")
     ]
     assert opened == ["connection.py"]
+
+
+def test_file_info_and_custody_entries_by_applicant(ws) -> None:  # type: ignore[no-untyped-def]
+    from toolkit.applicants import add_applicant
+    from toolkit.custody import entries as custody_entries
+
+    add_applicant(ws, "a-1", prefecture="76", procedure="autre")
+    add_applicant(ws, "a-2", prefecture="38", procedure="autre")
+    with ws.transaction():
+        digest = ws.store_file(b"hello", "note.txt", "text/plain")
+    info = ws.file_info(digest)
+    assert info["original_name"] == "note.txt" and info["size"] == 5
+    assert ws.file_info("0" * 64) is None
+    mine = custody_entries(ws.con, applicant="a-1")
+    assert [e["action"] for e in mine] == ["applicant.add"]
+    assert mine[0]["detail"]["applicant"] == "a-1"
+    every = custody_entries(ws.con)
+    assert [e["action"] for e in every][:2] == ["applicant.add", "applicant.add"]
+    assert every[-1]["action"] == "init" and len(custody_entries(ws.con, limit=1)) == 1
+    assert [e["seq"] for e in every] == sorted((e["seq"] for e in every), reverse=True)

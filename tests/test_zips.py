@@ -54,3 +54,23 @@ def test_write_zip_is_atomic_and_the_same_twice(tmp_path) -> None:  # type: igno
     (tmp_path / "file").write_text("x")
     with pytest.raises(InputError, match=r"file/c\.zip: cannot write the bundle here"):
         write_zip(tmp_path / "file" / "c.zip", members, "the bundle")
+
+
+def test_zip_folder_gives_the_folder_back_byte_for_byte(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from toolkit.errors import InputError
+    from toolkit.zips import zip_folder
+
+    folder = tmp_path / "pieces"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "01_Inventaire.pdf").write_bytes(b"%PDF-1.7 a")
+    (folder / "sub" / "b.txt").write_text("b")
+    first = zip_folder(folder, tmp_path / "a.zip", root="pieces-x")
+    assert zip_folder(folder, tmp_path / "b.zip", root="pieces-x") == first
+    with zipfile.ZipFile(tmp_path / "a.zip") as z:
+        assert z.namelist() == ["pieces-x/01_Inventaire.pdf", "pieces-x/sub/b.txt"]
+        assert z.read("pieces-x/01_Inventaire.pdf") == b"%PDF-1.7 a"
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="folder is empty"):
+        zip_folder(tmp_path / "empty", tmp_path / "c.zip")

@@ -44,6 +44,7 @@ _API: dict[str, str] = {
     "list_sources": "toolkit.ingest.sources",
     "remove_source": "toolkit.ingest.sources",
     "ingest_documents": "toolkit.ingest.documents",
+    "ingest_files": "toolkit.ingest.route",
     "describe_source": "toolkit.sources",
     "crawl_sources": "toolkit.sources",
     # capture and timestamps
@@ -58,6 +59,7 @@ _API: dict[str, str] = {
     # facts and indicators
     "attempts": "toolkit.attempts",
     "attempt_records": "toolkit.attempts",
+    "document_records": "toolkit.attempts",
     "review_items": "toolkit.review",
     "review_attempt": "toolkit.review",
     "prefecture_indicators": "toolkit.indicators.prefecture",
@@ -77,12 +79,16 @@ _API: dict[str, str] = {
     # documents
     "build_exhibits": "toolkit.documents.exhibits",
     "build_letter": "toolkit.documents.letters",
+    "thumbnail": "toolkit.documents.thumbnails",
     # sharing
     "export_bundle": "toolkit.export.bundle",
     "aggregate_bundles": "toolkit.export.aggregate",
     "export_xlsx": "toolkit.export.xlsx",
     # demo
     "run_demo": "toolkit.demo",
+    # the web app
+    "serve": "toolkit.web.server",
+    "create_app": "toolkit.web.app",
 }
 
 __all__ = ["__version__", *sorted(_API)]

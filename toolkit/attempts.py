@@ -186,11 +186,13 @@ def attempts(ws: Workspace, applicant_id: str) -> pd.DataFrame:
 
 
 def document_records(ws: Workspace, applicant_id: str) -> list[dict[str, Any]]:
-    """The applicant's supporting documents, by date (undated last), with their ids."""
+    """The applicant's supporting documents, by date (undated last), with their ids: id, kind,
+    title, dated, file (the name it came with), sha256 and size (bytes)."""
     applicant = get_applicant(ws, applicant_id)
     return ws.rows(
         """
-        SELECT d.id, d.kind, d.title, d.dated, f.original_name AS file, d.file_sha256 AS sha256
+        SELECT d.id, d.kind, d.title, d.dated, f.original_name AS file, d.file_sha256 AS sha256,
+            f.size
         FROM documents d LEFT JOIN files f ON f.sha256 = d.file_sha256
         WHERE d.applicant_id = ? ORDER BY d.dated NULLS LAST, d.id
         """,

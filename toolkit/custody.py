@@ -183,3 +183,22 @@ def check_chain(con: duckdb.DuckDBPyConnection) -> ChainReport:
         expected_seq, prev = seq + 1, digest
         report.head_seq, report.head_sha256 = seq, digest
     return report
+
+
+def entries(
+    con: duckdb.DuckDBPyConnection, *, applicant: str | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """The log, newest first: ``seq, at, action, actor, tool_version, detail`` (decoded);
+    with ``applicant``, only the entries whose detail names that applicant."""
+    where = "WHERE json_extract_string(detail, '$.applicant') = ?" if applicant else ""
+    tail = f"LIMIT {int(limit)}" if limit is not None else ""
+    cur = con.execute(
+        f'SELECT seq, "at", action, actor, tool_version, CAST(detail AS VARCHAR) FROM custody '
+        f'{where} ORDER BY seq DESC NULLS LAST, "at" DESC {tail}',
+        [applicant] if applicant else [],
+    )
+    names = ("seq", "at", "action", "actor", "tool_version", "detail")
+    out = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    for e in out:
+        e["detail"] = json.loads(e["detail"]) if e["detail"] else {}
+    return out

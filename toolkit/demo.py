@@ -127,9 +127,13 @@ def run_demo(
         _anef_applicant(ws, sample_dir / "anef", result, step, progress)
         _share(ws, result, step)
         _verify(ws, step)
+    from toolkit.demo_readme import write_readme
+
+    result.outputs["readme"] = write_readme(result.out, result.outputs)
     return result
 
 
+# What each output is and who it is for, in the language of the people who open the folder.
 def _screenshots(
     ws: Workspace, sample: Path, applicant: str, result: DemoResult, step: Any, progress: Any
 ) -> None:
@@ -240,9 +244,13 @@ def _check(ws: Workspace, applicant: str, result: DemoResult, step: Any) -> None
         f"{indicators['attempts']} attempt(s) on {indicators['distinct_days']} day(s) "
         f"over {indicators['distinct_iso_weeks']} week(s), span {indicators['span_days']} days",
     )
-    marks = {"fail": "ÉCHEC", "warn": "À RENFORCER", "ok": "OK"}
-    lines = [f"  [{marks[f['level']]}] {f['message']} ({f['source']})" for f in check["findings"]]
-    step("check", f"verdict: {check['verdict']} ({check['verdict_fr']})\n" + "\n".join(lines))
+    counts = check["counts"]
+    step(
+        "check",
+        f"verdict: {check['verdict']}: {counts['fail']} failure(s), {counts['warn']} warning(s), "
+        f"{counts['ok']} ok (findings in {result.out / 'check.json'}; "
+        f"`guichets --workspace {ws.root} check {applicant}` lists them)",
+    )
 
 
 def _attempt_log(ws: Workspace, applicant: str, result: DemoResult, step: Any) -> None:
@@ -334,6 +342,7 @@ def _anef_applicant(
         letter = build_letter(ws, who, kind, out / "letters" / f"{kind}.docx",
                               exhibits=built.out, today=AS_OF)  # fmt: skip
         result.outputs[f"anef letter {kind}"] = letter.docx
+        result.outputs[f"anef note {kind}"] = letter.note
         result.data.setdefault("anef warnings", []).extend(letter.warnings)
     step("anef letters", f"{who}: prefet-api, refere-api, attestation-anef → {out / 'letters'}")
 

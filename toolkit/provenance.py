@@ -38,14 +38,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from toolkit.errors import InputError
 from toolkit.model import Flag, Outcome, OutcomeSource, Precision, TimeCandidate, TimeSource
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from toolkit.model import Attempt, Classification
 
@@ -66,9 +66,16 @@ NEEDS_REVIEW_SQL = "(len(flags) > 0 OR (channel = 'online' AND outcome = 'unknow
 
 def needs_review(attempt: Attempt) -> bool:
     """Whether a person should look at the attempt (as :data:`NEEDS_REVIEW_SQL`)."""
-    return bool(attempt.flags) or (
-        attempt.channel == "online" and attempt.outcome == Outcome.UNKNOWN
-    )
+    return _needs_review(attempt.flags, attempt.channel, attempt.outcome)
+
+
+def record_needs_review(record: Mapping[str, Any]) -> bool:
+    """:func:`needs_review` for a record of :func:`toolkit.attempts.attempt_records`."""
+    return _needs_review(record["flags"], record["channel"], record["outcome"])
+
+
+def _needs_review(flags: Sequence[str] | None, channel: str, outcome: str) -> bool:
+    return bool(flags) or (channel == "online" and outcome == Outcome.UNKNOWN)
 
 
 # --- outcome -----------------------------------------------------------------------------------

@@ -69,6 +69,7 @@ def review_items(ws: Workspace, applicant_id: str) -> list[dict[str, Any]]:
                 "id": r["id"],
                 "local_time": r["local_time"],
                 "file": r["file"],
+                "sha256": r["sha256"],
                 "outcome": r["outcome"],
                 "read_outcome": r["read_outcome"],
                 "declared_outcome": r["declared_outcome"],

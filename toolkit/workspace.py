@@ -187,6 +187,11 @@ class Workspace:
         row = self.con.execute(query, params or []).fetchone()
         return row[0] if row else None
 
+    def file_info(self, sha256: str) -> dict[str, Any] | None:
+        """The ``files`` row of an original, or None when the workspace never recorded it."""
+        rows = self.rows("SELECT * FROM files WHERE sha256 = ?", [sha256])
+        return rows[0] if rows else None
+
     # writing -------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -369,9 +374,14 @@ def init_workspace(path: str | os.PathLike[str] | None = None) -> Workspace:
 
 
 def open_workspace(
-    path: str | os.PathLike[str] | None = None, *, read_only: bool = False, _create: bool = False
+    path: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    sweep_tmp: bool = True,
+    _create: bool = False,
 ) -> Workspace:
-    """Open an existing workspace, migrating an older schema."""
+    """Open an existing workspace, migrating an older schema. A read-write open sweeps
+    ``tmp/`` unless ``sweep_tmp`` is False (a process whose own tasks may be writing there)."""
     root = resolve_path(path)
     db = root / DB_NAME
     if not db.exists() and not _create:
@@ -409,7 +419,7 @@ def open_workspace(
         except BaseException:
             ws.close()
             raise
-        ws.swept = sweep(root)
+        ws.swept = sweep(root) if sweep_tmp else []
         if ws.swept:
             ws.log_custody("workspace.sweep", {"removed": [x.to_dict() for x in ws.swept]})
     return ws

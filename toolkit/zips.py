@@ -74,3 +74,20 @@ def write_zip(out: Path, members: list[tuple[str, Path | bytes]], what: str = "t
         Path(tmp).unlink(missing_ok=True)
         raise
     return digest
+
+
+def zip_folder(folder: Path, out: Path, *, root: str | None = None) -> str:
+    """Write every file of ``folder`` (recursively, sorted) into ``out`` under the top folder
+    ``root`` (default: the folder's name), with fixed headers; return the zip's sha256.
+
+    Unzipped, it gives the folder back byte for byte, so ``guichets verify`` accepts it as
+    it accepted the folder."""
+    top = root if root is not None else folder.name
+    members: list[tuple[str, Path | bytes]] = [
+        (f"{top}/{p.relative_to(folder).as_posix()}", p)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    ]
+    if not members:
+        raise InputError(f"{folder}: nothing to put in a zip (the folder is empty)")
+    return write_zip(out, members, what=f"the zip of {folder.name}")

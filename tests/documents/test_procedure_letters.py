@@ -212,6 +212,14 @@ def test_an_oqtf_keeps_only_the_recours(files: Workspace, tmp_path: Path) -> Non
     for r in rows.values():
         for french in (" une ", " le ", " la ", " est ", "n'a pas", "écarté", "délai"):
             assert french not in r["why"], r
+    # the web page keeps the timeline's French (remedy titles, reasons)
+    from toolkit.documents.letters import letter_facts
+    from toolkit.documents.procedure_letters import fitting, ruled_out
+
+    t = letter_facts(files, "oqtf", TODAY).timeline
+    assert t is not None
+    assert fitting(t)["annulation-dir"].startswith("Recours pour excès de pouvoir")
+    assert "n'a pas été exécutée" in (ruled_out("suspension-dir", t) or "")
 
 
 def test_letter_list_cli(cli, cli_applicant: str) -> None:  # type: ignore[no-untyped-def]

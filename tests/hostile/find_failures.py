@@ -224,14 +224,10 @@ def run_all(
     The invocations without damage share one copy of the workspace (what one records, the
     next sees: as a user's workspace would); each kind of damage gets a fresh copy.
     """
-    from typer.testing import CliRunner
-
-    from toolkit.cli.app import app
-    from toolkit.cli.state import settings
+    from tests.conftest import Cli  # builds the command tree once, not at every invocation
 
     corpus = root if isinstance(root, Prepared) else prepare(root)
     pristine, paths = corpus.pristine, corpus.paths
-    runner = CliRunner()
     every = invocations(sorted(files()), batched=batched)
     chosen = [inv for inv in every if not only or only in inv.label]
     if chunk is not None:
@@ -250,12 +246,11 @@ def run_all(
         where = str(ws_dir)
         if inv.workspace is not None:
             where = _expand(Invocation("", (inv.workspace,)), paths, scratch)[0]
-        settings.quiet = settings.debug = False
         started = time.monotonic()
         previous = signal.signal(signal.SIGALRM, _too_long)
         signal.alarm(TIMEOUT)
         try:
-            r = runner.invoke(app, ["--workspace", where, *args])
+            r = Cli(Path(where))(*args)
         finally:
             signal.alarm(0)
             signal.signal(signal.SIGALRM, previous)

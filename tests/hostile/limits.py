@@ -44,6 +44,9 @@ class Run:
 
 def _limit() -> None:  # runs in the child, before exec
     resource.setrlimit(resource.RLIMIT_AS, (_ADDRESS_SPACE_CEILING, _ADDRESS_SPACE_CEILING))
+    # An ignored SIGINT survives exec, and Python then installs no KeyboardInterrupt handler:
+    # a Ctrl-C test must not depend on what an earlier test left in this worker.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_cli(

@@ -18,6 +18,8 @@ import pytest
 from tests.hostile.find_failures import Outcome, Prepared, prepare, run_all
 
 CHUNKS = 4
+# One worker runs the chunks (`make test` distributes by group): the corpus is built once.
+pytestmark = pytest.mark.xdist_group("hostile-corpus")
 
 #: Invocation labels (prefixes) whose generic failure lies in code another issue owns.
 ELSEWHERE: dict[str, str] = {}

@@ -4,8 +4,9 @@ Before, EXIF/PNG/HAR times in year 0001 or 9999 were accepted; afterwards ``atte
 ``check``, ``chart``, ``letter``, ``exhibits`` and ``export xlsx`` failed (AttributeError: a
 ``str`` where a datetime was expected) and year-1 metadata raised OverflowError during
 ingest. Every time is now range-checked at the door: an out-of-range one is kept as a
-rejected candidate with its reason, never as the attempt's time. Each command runs in a
-bounded child process (tests/hostile/limits.py), as a user would run it.
+rejected candidate with its reason, never as the attempt's time. The files are ingested
+through the CLI in-process; each command that reads the poisoned store then runs in a bounded
+child process (tests/hostile/limits.py), as a user would run it, its peak memory measured.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ import io
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
+from tests.conftest import Cli
 from tests.hostile.limits import MEMORY_LIMIT_MB, Run, run_cli
 
 FILE_DATE = 1741800000  # 2025-03-12 17:20 UTC: the only sane time some files have
@@ -116,26 +119,35 @@ def _sane(run: Run, *codes: int) -> None:
     assert run.peak_mb < MEMORY_LIMIT_MB
 
 
+def _ingested(run: Any, code: int) -> str:
+    """An in-process run's stderr, once it exited as expected without a generic failure."""
+    assert run.exit_code == code, run.output
+    assert "unexpected failure" not in run.stderr and "Traceback" not in run.stderr, run.stderr
+    return str(run.stderr)
+
+
 def poisoned_store(tmp: Path) -> Path:
-    """A workspace that ingested every poisoned file, as a user would (CLI, child process)."""
+    """A workspace that ingested every poisoned file through the CLI. The ingests run
+    in-process (their memory is not at stake: these files are small); the commands that
+    read the store afterwards run in bounded child processes."""
     ws = tmp / "ws"
     files = poison(tmp / "in")
-    _sane(run_cli(ws, "init"), 0)
-    add = ("applicant", "add", "p-1", "--prefecture", "76", "--procedure", "renouvellement",
-           "--permit-expiry", "2025-04-15")  # fmt: skip
-    _sane(run_cli(ws, *add), 0)
+    cli = Cli(ws)
+    _ingested(cli("init"), 0)
+    _ingested(cli("applicant", "add", "p-1", "--prefecture", "76", "--procedure",
+                  "renouvellement", "--permit-expiry", "2025-04-15"), 0)  # fmt: skip
     log = str(files["shots"] / "journal.csv")
-    shots = run_cli(ws, "ingest", "screenshots", str(files["shots"]), "-a", "p-1", "--no-ocr",
-                    "--log", log)  # fmt: skip
-    _sane(shots, 0)
-    assert "ignored (out of range" in shots.stderr
-    captures = run_cli(ws, "ingest", "captures", str(files["captures"]), "-a", "p-1", "--no-ocr")
-    _sane(captures, 1)  # the e-mail cannot be dated: one line naming it, the rest recorded
-    assert "annee-9999.eml: the e-mail cannot be dated (email:Date" in captures.stderr
-    assert "out of range: after" in captures.stderr and "contact add" in captures.stderr
-    docs = run_cli(ws, "ingest", "documents", str(files["documents"]), "-a", "p-1",
-                   "--kind", "permit")  # fmt: skip
-    _sane(docs, 0)
+    shots = _ingested(cli("ingest", "screenshots", str(files["shots"]), "-a", "p-1", "--no-ocr",
+                          "--log", log), 0)  # fmt: skip
+    assert "ignored (out of range" in shots
+    # the e-mail cannot be dated: one line naming it, the rest recorded
+    captures = _ingested(
+        cli("ingest", "captures", str(files["captures"]), "-a", "p-1", "--no-ocr"), 1
+    )
+    assert "annee-9999.eml: the e-mail cannot be dated (email:Date" in captures
+    assert "out of range: after" in captures and "contact add" in captures
+    _ingested(cli("ingest", "documents", str(files["documents"]), "-a", "p-1",
+                  "--kind", "permit"), 0)  # fmt: skip
     return ws
 
 

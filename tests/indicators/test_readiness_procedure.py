@@ -156,3 +156,14 @@ def test_every_rule_belongs_to_a_situation() -> None:
     rules = load_rules()
     placed = {rule for ids in rules.situations.values() for rule in ids}
     assert placed == set(RULE_SPECS)
+
+
+def test_no_advice_to_ask_for_reasons_once_the_year_has_passed(ws: Workspace) -> None:
+    """The timeline proposes no « demande de motifs » after the one-year limit; the check
+    must not advise one « dans le délai de recours » either."""
+    who = applicant(ws)
+    events(ws, who, ("filed", "2023-01-10"), ("complete", "2023-01-10"))
+    result = check_readiness(ws, who, **DAY_AFTER)
+    found = levels(result)
+    assert found["recourse_time"] == "fail"
+    assert "motifs_requested" not in found

@@ -147,6 +147,7 @@ def _register() -> None:
         ingest,
         letter,
         review,
+        serve,
         source,
         sources,
         timeline,
@@ -177,6 +178,7 @@ def _register() -> None:
     export.register(app)
     aggregate.register(app)
     demo.register(app)
+    serve.register(app)
 
 
 _register()

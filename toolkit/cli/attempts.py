@@ -13,19 +13,20 @@ from toolkit.cli.context import open_ws
 from toolkit.cli.options import ApplicantArg, FormatOpt, ReasonOpt, ReviewerOpt
 from toolkit.cli.render import Format
 
+# Most telling first: a narrow terminal leaves out the last ones (and says which).
 TABLE_COLUMNS = (
     "id",
     "local_time",
-    "channel",
     "outcome",
-    "outcome_source",
-    "system",
-    "rule",
     "time_source",
+    "outcome_source",
     "flags",
+    "channel",
     "file",
-    "url",
+    "system",
     "corroboration",
+    "rule",
+    "url",
 )
 SHORT_ID = 10
 

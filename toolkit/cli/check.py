@@ -12,7 +12,7 @@ from toolkit.cli.context import open_ws
 from toolkit.cli.options import ApplicantArg, FormatOpt, checked_paths
 from toolkit.cli.render import Format
 
-LEVEL_MARKS = {"fail": "ÉCHEC", "warn": "À RENFORCER", "ok": "OK"}
+LEVEL_MARKS = {"fail": "FAIL", "warn": "WARN", "ok": "ok"}
 
 
 def check(
@@ -57,12 +57,13 @@ def check(
             rows,
             fmt,
             columns=("level", "rule", "message", "source"),
-            title=f"Readiness of {applicant_id}",
+            title=f"Readiness of {applicant_id} (findings in French, as for the court)",
+            wrap=("message", "source"),
         )
         counts = result["counts"]
         render.info(f"Situation: {result['situation']} ({result['situation_fr']})")
         render.info(
-            f"Verdict: {result['verdict']} ({result['verdict_fr']}): {counts['fail']} failure(s), "
+            f"Verdict: {result['verdict']}: {counts['fail']} failure(s), "
             f"{counts['warn']} warning(s), {counts['ok']} ok"
         )
     if result["verdict"] == "insufficient":

@@ -91,7 +91,7 @@ def exhibits(
             {"n": p.number, "file": p.filename, "pages": p.pages, "label": p.full_label}
             for p in result.pieces
         ]
-        render.emit(rows, fmt, columns=["n", "file", "pages", "label"])
+        render.emit(rows, fmt, columns=["n", "file", "pages", "label"], wrap=("label",))
     render.info(f"Exhibits written: {result.summary()}")
 
 

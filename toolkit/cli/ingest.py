@@ -61,11 +61,12 @@ def screenshots(
 
 
 def _register() -> None:
-    from toolkit.cli import ingest_captures, ingest_crawl, ingest_documents
+    from toolkit.cli import ingest_captures, ingest_crawl, ingest_documents, ingest_files
 
     ingest_captures.register(app)
     ingest_crawl.register(app)
     ingest_documents.register(app)
+    ingest_files.register(app)
 
 
 _register()

@@ -93,10 +93,11 @@ def emit(
     *,
     columns: Sequence[str] | None = None,
     title: str | None = None,
+    wrap: Sequence[str] = (),
     whole: Sequence[str] = (),
 ) -> None:
-    """Write a result to stdout as a table, CSV or JSON; a table never folds the ``whole``
-    columns (ids to copy)."""
+    """Write a result to stdout as a table (fitted to the terminal's width; ``wrap`` names
+    the columns of sentences, ``whole`` those never cut, ids to copy), CSV or JSON."""
     if fmt is Format.json:
         sys.stdout.write(to_json(data) + "\n")
         return
@@ -114,15 +115,87 @@ def emit(
         sys.stdout.write(buf.getvalue())
         return
     from rich.console import Console
+
+    console = Console(highlight=False)
+    texts = [["" if r.get(c) is None else printable(_cell(r.get(c))) for c in cols] for r in rows]
+    names = [printable(c) for c in cols]
+    table, hidden = fit_table(
+        names, texts, console.width, title=printable(title) if title else None, wrap=wrap,
+        whole=whole,
+    )  # fmt: skip
+    console.print(table)
+    if hidden:
+        info(
+            f"{len(hidden)} column(s) left out for lack of width ({', '.join(hidden)}); "
+            "widen the terminal, or use --format csv or json"
+        )
+
+
+CAP = 100  # widest a column gets; longer values end in … (as do long ones that do not fit)
+MIN_PROSE = 24  # narrowest a column of sentences gets (it wraps)
+SHORTEST = 14  # narrowest a column of long values gets before columns are left out
+
+
+def _header_lines(name: str, width: int) -> str:
+    """A column name broken at its underscores into lines of at most ``width``."""
+    parts = name.split("_")
+    lines = [parts[0]]
+    for part in parts[1:]:
+        if len(lines[-1]) + 1 + len(part) <= width:
+            lines[-1] += "_" + part
+        else:
+            lines.append("_" + part)
+    return "\n".join(lines)
+
+
+def fit_table(
+    cols: Sequence[str],
+    texts: list[list[str]],
+    width: int,
+    *,
+    title: str | None = None,
+    wrap: Sequence[str] = (),
+    whole: Sequence[str] = (),
+) -> tuple[Any, list[str]]:
+    """A rich table that fits ``width`` columns of terminal: short values never wrap,
+    long ones end in « … » (``wrap`` columns hold sentences and wrap), column names break
+    at their underscores, and the last columns are left out (and named) when even that
+    cannot fit. A ``whole`` column (an id to copy) is never cut."""
+    from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
 
-    table = Table(title=printable(title) if title else None, show_lines=False, header_style="bold")
-    for c in cols:
-        width = max((len(_cell(r[c])) for r in rows if r.get(c) is not None), default=0)
-        table.add_column(printable(c), overflow="fold", min_width=width if c in whole else None)
-    for r in rows:
-        table.add_row(*("" if r.get(c) is None else printable(_cell(r.get(c))) for c in cols))
-    Console(highlight=False).print(table)
+    widths, least, prose = [], [], []
+    for i, c in enumerate(cols):
+        cells = max((cell_len(t[i]) for t in texts), default=0)
+        split = max(max(len(p) + 1 for p in c.split("_")), min(len(c), 10))
+        is_prose = c in wrap
+        prose.append(is_prose)
+        widths.append(max(len(c), min(cells, MIN_PROSE if is_prose else CAP), 1))
+        if (is_prose or cells > 20) and c not in whole:  # sentences, names, addresses: may end in …
+            least.append(min(widths[-1], max(split, SHORTEST)))
+        else:  # a time or a code is never cut; its name may break at an underscore
+            least.append(max(split, cells, 1))
+    shown = list(range(len(cols)))
+    while len(shown) > 1 and sum(least[i] for i in shown) + 3 * len(shown) - 1 > width:
+        shown.pop()
+    final = {i: widths[i] for i in shown}
+    excess = sum(final.values()) + 3 * len(shown) - 1 - width
+    slack = {i: widths[i] - least[i] for i in shown if widths[i] > least[i]}
+    if excess > 0 and slack:
+        total = sum(slack.values())
+        for i, room in slack.items():
+            final[i] -= min(room, -(-excess * room // total))  # shares rounded up
+    table = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    for i in shown:
+        name = _header_lines(cols[i], final[i])
+        if prose[i]:
+            table.add_column(name, min_width=final[i], ratio=1)
+        else:
+            table.add_column(name, no_wrap=True, overflow="ellipsis", width=final[i])
+    for t in texts:
+        table.add_row(*(t[i] for i in shown))
+    return table, [cols[i] for i in range(len(cols)) if i not in shown]
 
 
 def csv_cell(value: Any) -> str:

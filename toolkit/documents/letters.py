@@ -298,7 +298,7 @@ def letter_choices(ws: Workspace, applicant_id: str, *, today: Any = None) -> li
 
     today = today or local_today(get_applicant(ws, applicant_id).tz)
     facts = letter_facts(ws, applicant_id, today)
-    fits = fitting(facts.timeline) if facts.timeline else {}
+    fits = fitting(facts.timeline, key="code") if facts.timeline else {}
     rows = []
     for spec in LETTER_KINDS.values():
         short = off_timeline(spec.name, facts.timeline) if facts.timeline else None

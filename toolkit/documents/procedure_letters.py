@@ -41,18 +41,31 @@ _BLOCKED_DOCUMENTS = {
 }
 
 
-def fitting(t: dict[str, Any]) -> dict[str, str]:
-    """Letter kind -> the code of the first remedy of the timeline that uses it."""
+def fitting(t: dict[str, Any], *, key: str = "title") -> dict[str, str]:
+    """Letter kind -> the first remedy of the timeline that uses it: its French ``title``
+    (the web page), or its ``code`` (the CLI, in English)."""
     out: dict[str, str] = {}
     for r in t["remedies"]:
         for kind in r["documents"]:
-            out.setdefault(kind, r["code"])
+            out.setdefault(kind, r[key])
     return out
 
 
 def ruled_out(kind: str, t: dict[str, Any]) -> str | None:
-    """Why a remedy that would use ``kind`` is ruled out, if one is (in English: the CLI's;
-    the French reason is the timeline's and goes to the lawyer's note)."""
+    """Why a remedy that would use ``kind`` is ruled out, if one is: the timeline's French
+    reason (the web page, the lawyer's note)."""
+    for r in t["remedies"]:
+        if kind in r.get("dropped", {}):
+            return str(r["dropped"][kind])
+    for b in t["blocked"]:
+        if kind in _BLOCKED_DOCUMENTS.get(b["code"], []):
+            return b["reason"]
+    return None
+
+
+def ruled_out_why(kind: str, t: dict[str, Any]) -> str | None:
+    """The same in English, for the CLI (``letter list``, a refusal): the remedy's code and
+    the timeline's English ``why``."""
     for r in t["remedies"]:
         if kind in r.get("dropped", {}):
             why = r.get("dropped_why", {}).get(kind)
@@ -67,7 +80,7 @@ def off_timeline(kind: str, t: dict[str, Any]) -> str | None:
     """Why letter ``kind`` does not fit the timeline (None when it does)."""
     if kind in fitting(t):
         return None
-    return ruled_out(kind, t) or "the timeline proposes no remedy that uses it"
+    return ruled_out_why(kind, t) or "the timeline proposes no remedy that uses it"
 
 
 def refuse_off_timeline(kind: str) -> Any:

@@ -160,7 +160,11 @@ def _recourse_time(ind: dict[str, Any], rule: Rule) -> Outcome:
 
 
 def _motifs(ind: dict[str, Any], rule: Rule) -> Outcome:
-    return ("ok", "ok") if ind["motifs_asked_fr"] else ("warn", "message")
+    if ind["motifs_asked_fr"]:
+        return "ok", "ok"
+    # once the one-year limit has passed, asking for the reasons reopens nothing: the
+    # timeline proposes no such demand then, and the check gives no advice it would contradict
+    return None if ind["recourse_state"] == "closed" else ("warn", "message")
 
 
 def _appointment_wait(ind: dict[str, Any], rule: Rule) -> Outcome:

@@ -37,6 +37,9 @@ from toolkit.progress import ProgressCallback, noop
 from toolkit.workspace import Workspace, now
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
     from pypdf import PdfReader
 
     from toolkit.applicants import Applicant
@@ -229,6 +232,7 @@ def ingest_documents(
     dated: str | date | None = None,
     strict: bool = False,
     progress: ProgressCallback | None = None,
+    file_times: Mapping[Path, datetime | None] | None = None,
 ) -> IngestReport:
     """Record each file as one supporting document of ``applicant_id``.
 
@@ -244,7 +248,7 @@ def ingest_documents(
     slug = check_kind(kind)
     given_date = check_dated(dated, applicant.tz)
     report = IngestReport(kind="documents", details={"unit": "document"})
-    inputs: list[InputFile] = list(expand(list(paths), report.problems))
+    inputs: list[InputFile] = list(expand(list(paths), report.problems, file_times=file_times))
     if not inputs and not report.problems:
         raise InputError("no files found in " + ", ".join(str(p) for p in paths))
     seen: set[str] = set()

@@ -18,7 +18,7 @@ import threading
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -78,10 +78,13 @@ def expand(
     *,
     open_zips: bool = True,
     exclude: list[Path] | None = None,
+    file_times: Mapping[Path, datetime | None] | None = None,
 ) -> Iterator[InputFile]:
     """Yield input files; append a Problem for each path or entry that cannot be used.
 
-    Folders in ``exclude`` (the workspace itself) are never walked into.
+    Folders in ``exclude`` (the workspace itself) are never walked into. ``file_times``
+    gives the modification time of files whose own was lost in a copy (a browser upload
+    sends it apart, or not at all: None means unknown), by path as given.
     """
     skip = [p.resolve() for p in exclude or []]
     for raw in paths:
@@ -95,9 +98,9 @@ def expand(
                 if skip and any(sub.resolve().is_relative_to(s) for s in skip):
                     continue
                 if not is_junk(rel.replace(os.sep, "/")):
-                    yield from _from_file(sub, problems, open_zips)
+                    yield from _from_file(sub, problems, open_zips, file_times)
         elif not is_junk(path.name):
-            yield from _from_file(path, problems, open_zips)
+            yield from _from_file(path, problems, open_zips, file_times)
 
 
 def _why(e: OSError) -> str:
@@ -146,7 +149,12 @@ def _link_message(link: Path) -> str:
     )
 
 
-def _from_file(path: Path, problems: list[Problem], open_zips: bool) -> Iterator[InputFile]:
+def _from_file(
+    path: Path,
+    problems: list[Problem],
+    open_zips: bool,
+    file_times: Mapping[Path, datetime | None] | None = None,
+) -> Iterator[InputFile]:
     if open_zips and path.suffix.lower() == ".zip":
         yield from _from_zip(path, problems)
         return
@@ -176,10 +184,13 @@ def _from_file(path: Path, problems: list[Problem], open_zips: bool) -> Iterator
     def read(p: Path = path) -> bytes:
         return read_bounded(p, MAX_ENTRY_BYTES)
 
+    mtime: datetime | None = datetime.fromtimestamp(st.st_mtime, tz=UTC)  # an instant
+    if file_times is not None and path in file_times:
+        mtime = file_times[path]
     yield InputFile(
         display=readable(str(path)),
         name=_nfc(path.name),
-        mtime=datetime.fromtimestamp(st.st_mtime, tz=UTC),  # an instant, not a wall time
+        mtime=mtime,
         _read=read,
         size=st.st_size,
     )

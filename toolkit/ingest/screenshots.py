@@ -40,7 +40,8 @@ from toolkit.provenance import TimeRange, apply_reading, choose_time, needs_revi
 from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
+    from datetime import datetime
 
     from toolkit.classify.ocr import OcrResult
     from toolkit.ingest.imagemeta import ImageHistory
@@ -97,6 +98,7 @@ def ingest_screenshots(
     ocr: bool | None = None,
     time_range: TimeRange | None = None,
     progress: ProgressCallback | None = None,
+    file_times: Mapping[Path, datetime | None] | None = None,
 ) -> IngestReport:
     """Record each screenshot as one online attempt of ``applicant_id``.
 
@@ -109,6 +111,7 @@ def ingest_screenshots(
     2000-01-01 to now + 1 day); others are kept as rejected candidates. Files are read,
     decoded and OCR'd by one worker per core, a few files ahead; the store is written from
     this thread only.
+    ``file_times``: see :func:`toolkit.ingest.inputs.expand`.
     """
     from toolkit.applicants import get_applicant
     from toolkit.classify.pool import map_ordered
@@ -126,7 +129,9 @@ def ingest_screenshots(
         report.problems.extend(log_problems)
 
     reader = _ocr_reader(ocr, report, declared=bool(outcome or log))
-    inputs: list[InputFile] = list(expand(list(paths), report.problems, exclude=[ws.root]))
+    inputs: list[InputFile] = list(
+        expand(list(paths), report.problems, exclude=[ws.root], file_times=file_times)
+    )
     if log is not None:  # the log may sit among the screenshots
         log_path = Path(log).resolve()
         inputs = [f for f in inputs if Path(f.display).resolve() != log_path]

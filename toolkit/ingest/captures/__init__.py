@@ -16,6 +16,10 @@ from toolkit.ingest.captures.base import CaptureReader, CaptureRecord
 from toolkit.ingest.captures.registry import READERS, detect, supported_extensions
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from datetime import datetime
+    from pathlib import Path
+
     from toolkit.ingest.records import IngestReport
     from toolkit.progress import ProgressCallback
     from toolkit.provenance import TimeRange
@@ -40,6 +44,7 @@ def ingest_captures(
     ocr: bool | None = None,
     time_range: TimeRange | None = None,
     progress: ProgressCallback | None = None,
+    file_times: Mapping[Path, datetime | None] | None = None,
 ) -> IngestReport:
     """Record each capture's booking pages as online attempts and each e-mail as a contact.
 
@@ -48,10 +53,18 @@ def ingest_captures(
     reported; with ``strict``, nothing is recorded unless every file is valid
     (ProblemsFound). ``ocr`` (for PDFs without a text layer): True requires it, None uses
     it when available, False never. ``time_range``: the times that can date an attempt
-    (default 2000-01-01 to now + 1 day); others are kept as rejected candidates.
+    (default 2000-01-01 to now + 1 day); others are kept as rejected candidates. ``file_times``: see
+    :func:`toolkit.ingest.inputs.expand`.
     """
     from toolkit.ingest.captures.ingest import run
 
     return run(
-        ws, paths, applicant_id, strict=strict, ocr=ocr, time_range=time_range, progress=progress
+        ws,
+        paths,
+        applicant_id,
+        strict=strict,
+        ocr=ocr,
+        time_range=time_range,
+        progress=progress,
+        file_times=file_times,
     )

@@ -36,6 +36,10 @@ from toolkit.provenance import TimeRange, apply_reading, choose_time, needs_revi
 from toolkit.workspace import Workspace
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from datetime import datetime
+    from pathlib import Path
+
     from PIL import Image
 
     from toolkit.applicants import Applicant
@@ -125,6 +129,7 @@ def run(
     ocr: bool | None = None,
     time_range: TimeRange | None = None,
     progress: ProgressCallback | None = None,
+    file_times: Mapping[Path, datetime | None] | None = None,
 ) -> IngestReport:
     """See :func:`toolkit.ingest.captures.ingest_captures`."""
     from toolkit.applicants import get_applicant
@@ -137,7 +142,7 @@ def run(
         details={"unit": "attempt", "formats": {}, "to_review": 0, "applicant": applicant.id},
     )
     engine = _Ocr(ocr)
-    inputs = list(expand(list(paths), report.problems))
+    inputs = list(expand(list(paths), report.problems, file_times=file_times))
     if not inputs and not report.problems:
         raise InputError("no files found in " + ", ".join(str(p) for p in paths))
     email = _applicant_email(ws, applicant.id)

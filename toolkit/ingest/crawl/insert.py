@@ -11,10 +11,11 @@ pass): a file whose rows do not add up gets a problem saying so, never a silent 
 Speed (``docs/crawl-design.md``): rows go straight from the file into ``probe_rows`` in one
 parallel INSERT; the typed plan's need not keep file order (a file that repeats a probe is
 inserted again, in order, so that the first copy is kept). The layout's counts tell whether
-every row was recorded; only otherwise is the file read again: the rows of a repeated
-autumn hour (from a slice of the file, ``window``), the lines the typed reader refused (only
-those, through the general plan), one read counting rows by rule, and one listing the first
-problems. Probes the store already held are found by a join on the keys afterwards.
+every row was recorded. The rows the INSERT leaves out are counted by rule as it reads
+(``tally``); only what is left is read again: the rows of a repeated autumn hour (from a
+slice of the file, ``window``), the lines the typed reader refused (only those, through the
+general plan), and the first problems (a read that stops at the last one listed). Probes the
+store already held are found by a join on the keys afterwards.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from toolkit.ingest.crawl.formats import REJECTS, ReadSpec, delimited, short_err
 from toolkit.ingest.crawl.lines import LINE_CAP, Layout, locate
 from toolkit.ingest.crawl.sql.general import general_plan
 from toolkit.ingest.crawl.sql.plan import COLUMNS, KEY, Plan
-from toolkit.ingest.crawl.sql.rules import message_sql
 from toolkit.ingest.crawl.sql.typed import TypedPlan, typed_plan
+from toolkit.ingest.crawl.tally import Deferred, RuleTally, tally
 from toolkit.ingest.crawl.window import HourRead, read_repeated_hours
 from toolkit.sqltext import lit
 
@@ -146,7 +147,8 @@ def _general(
 ) -> FileResult:  # fmt: skip
     plan = general_plan_for(spec, found, mapping)
     expected = _expected(spec, layout)
-    inserted = P.row_count(con.execute(plan.insert(batches)))
+    with RuleTally(con) as seen:  # the rows left out, counted by rule in the same read
+        inserted = P.row_count(con.execute(plan.insert(batches, where=seen.where)))
     repeated = P.drop_repeated(con, batches)
     rows = inserted
     inserted -= repeated
@@ -157,49 +159,10 @@ def _general(
         counts = Counts(rows, inserted, repeated, blank=expected.blank_for(rows))
         done = FileResult(counts, "general", spec=spec)
     else:
-        counts = _tally(con, plan, inserted, repeated, notes, len(notes.refused_lines))
+        counts = tally(con, plan, inserted, repeated, notes, len(notes.refused_lines),
+                       seen=seen.counts(rows))  # fmt: skip
         done = _finish(con, source, spec, layout, plan, "general", expected, counts, notes)
     return _with_repeats(con, done, plan, spec, layout, notes)
-
-
-def _tally(
-    con: duckdb.DuckDBPyConnection, plan: Plan, inserted: int, repeated: int, notes: Found,
-    reader_refused: int, *, others: Counts | None = None, table: str | None = None,
-) -> Counts:  # fmt: skip
-    """Count the plan's rows by rule (one more read) and list the first that break one;
-    ``reader_refused``: the lines the reader refused, which the plan never saw; ``table``:
-    the plan's rows, numbered, already in a temporary table (then read from it)."""
-    tally_sql, listing_sql = plan.tally(), plan.listing(P.LISTED)
-    if table is not None:
-        tally_sql = f"SELECT problem, count(*), 0 FROM temp.{table} GROUP BY problem"
-        listing_sql = (  # (a transaction's new rows have rowids from 2**55: number them)
-            f"SELECT n, problem, {message_sql(list(plan.rules))} FROM (SELECT *, row_number() "
-            f"OVER (ORDER BY rowid) AS n FROM temp.{table}) WHERE problem IS NOT NULL "
-            f"ORDER BY n LIMIT {P.LISTED}"
-        )
-    found = con.execute(tally_sql).fetchall()
-    tally = {k: n for k, n, _ in found}
-    notes.left_out = sum(int(h) for _, _, h in found)
-    rules = plan.rules
-    if isinstance(plan, TypedPlan) and tally.get(plan.deferred):
-        raise _Deferred
-    valid = int(tally.pop(None, 0))
-    for k, n in tally.items():
-        if not rules[int(k) - 1].skip:
-            notes.count(rules[int(k) - 1].code, int(n))
-    skipped = sum(int(n) for k, n in tally.items() if rules[int(k) - 1].skip)
-    refused = sum(int(n) for k, n in tally.items() if not rules[int(k) - 1].skip)
-    if refused or skipped:
-        for number, rule, message in con.execute(listing_sql).fetchall():
-            r = rules[int(rule) - 1]
-            notes.rows.append(("row", int(number), r.column, str(message), r.code, r.skip))
-    counts = Counts(
-        valid + refused + skipped + reader_refused, inserted, repeated,
-        refused=refused + reader_refused, skipped=skipped,
-    )  # fmt: skip
-    if others is not None:
-        counts = plus(counts, others)
-    return counts
 
 
 def _finish(
@@ -271,25 +234,37 @@ def _typed(
 ) -> FileResult:  # fmt: skip
     """The typed read; the lines it refuses go through the general plan (only those)."""
     expected = _expected(spec, layout)
-    insert = plan.insert(batches)
-    first = _unordered(con, insert)
-    exact = P.count_repeated(con, batches)  # the same probe twice
-    if exact:
-        con.execute(f"DELETE {P.MINE}", batches.bounds)
-        P.drop_rejects(con)
-        first = P.row_count(con.execute(insert))
-        exact = P.drop_repeated(con, batches, known=exact)  # the rows deleted
+    with RuleTally(con) as seen:  # the rows left out, counted by rule in the same read
+        insert = plan.insert(batches, where=seen.where)
+        first = _unordered(con, insert)
+        exact = P.count_repeated(con, batches)  # the same probe twice
+        if exact:
+            con.execute(f"DELETE {P.MINE}", batches.bounds)
+            P.drop_rejects(con)
+            seen.reset()
+            first = P.row_count(con.execute(insert))
+            exact = P.drop_repeated(con, batches, known=exact)  # the rows deleted
     rejects = P.reader_rejects(con)
+    # lines it could not split into fields: any reader refuses them; the others are read
+    # again by the general plan
+    unsplit, retyped = (
+        (P.reader_rejects(con, split=True), P.reader_rejects(con, split=False))
+        if rejects else (P.Rejects(), P.Rejects())
+    )  # fmt: skip
     refused_text = work / f"rejected-{spec.read_path.stem}.csv"
-    if rejects:
+    if retyped:
         P.write_rejected(con, refused_text)
     P.drop_rejects(con)
     inserted, repeated = first - exact, exact
     notes, others, read_by = Found(), None, "typed"
-    if rejects:
-        others = _rejected_lines(con, spec, found, mapping, batches, rejects, refused_text, notes)
-        notes.refused_lines = set(rejects.lines)  # rows of the typed read skip them
+    if unsplit:
+        notes.refuse(unsplit)
+        others = Counts(len(unsplit), refused=len(unsplit))
+    if retyped:
+        again = _rejected_lines(con, spec, found, mapping, batches, retyped, refused_text, notes)
+        others = plus(others, again) if others else again
         read_by = "typed+general"
+    notes.refused_lines = set(rejects.lines)  # rows of the typed read skip them
     hour: HourRead | None = None  # the repeated autumn hour's rows, read in file order
     if not plan.aware and layout is not None and first + len(rejects) not in (expected or ()):
         hour = read_repeated_hours(con, spec, layout, plan, batches, LEFTOVERS)
@@ -301,9 +276,9 @@ def _typed(
             counts = plus(counts, others)
         done = _finish(con, source, spec, layout, None, read_by, expected, counts, notes)
         return _with_repeats(con, done, plan, spec, layout, notes, hour, exact)
-    try:  # problems, or an hour the slice did not hold: count by rule (one more read)
-        counts = _tally(con, plan, 0, 0, notes, 0)
-    except _Deferred:  # a year under 1000 in the typed read: the general plan reads the file
+    try:  # problems, or an hour the slice did not hold: the counts by rule, the first listed
+        counts = tally(con, plan, 0, 0, notes, 0, seen=seen.counts(first))
+    except Deferred:  # a year under 1000 in the typed read: the general plan reads the file
         con.execute(f"DROP TABLE IF EXISTS temp.{LEFTOVERS}")
         con.execute(f"DELETE {P.MINE}", batches.bounds)
         P.drop_rejects(con)
@@ -361,16 +336,12 @@ def _leftovers(
     return inserted + added, repeated + hour.repeats
 
 
-class _Deferred(Exception):
-    """The typed read met times it defers to the general plan."""
-
-
 def _rejected_lines(
     con: duckdb.DuckDBPyConnection, spec: ReadSpec, found: dict[str, str], mapping: Mapping,
     batches: Batches, rejects: P.Rejects, path: Path, notes: Found,
 ) -> Counts:  # fmt: skip
-    """The lines the typed reader refused, written to ``path`` (one record each, in order,
-    no header), read by the general plan; their problems keep their DuckDB lines in
+    """The lines the typed reader refused but could split into fields, written to ``path``
+    (one record each, in order, no header), read by the general plan; their problems keep their DuckDB lines in
     ``notes``. A probe among them that this file already gave counts as a repeat."""
     assert spec.dialect is not None
     d = spec.dialect
@@ -404,7 +375,7 @@ def _rejected_lines(
     refused_here = set(again.lines)
     kept = [n for i, n in enumerate(lines, 1) if i not in refused_here]
     sub_notes = Found()
-    counts = _tally(con, plan, inserted - twins, twins, sub_notes, 0, table=REFUSED)
+    counts = tally(con, plan, inserted - twins, twins, sub_notes, 0, table=REFUSED)
     con.execute(f"DROP TABLE temp.{REFUSED}")
     for _, number, column, message, code, skip in sub_notes.rows:
         notes.rows.append(("line", kept[number - 1], column, message, code, skip))

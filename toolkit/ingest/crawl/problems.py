@@ -63,12 +63,30 @@ class Rejects:
         return bool(self.lines)
 
 
-def reader_rejects(con: duckdb.DuckDBPyConnection) -> Rejects:
+# A line DuckDB could not split into the file's fields: a reader of the same dialect (the
+# general plan's) would refuse it again, and storing a refused line is its costly part.
+SPLIT_ERRORS = ("TOO MANY COLUMNS", "MISSING COLUMNS")
+
+
+def _split(split: bool | None) -> str:
+    """SQL over the rejects table: every line (None), or only those with (True) or without
+    (False) an error in splitting it into fields."""
+    if split is None:
+        return "true"
+    errors = ", ".join(lit(e) for e in SPLIT_ERRORS)
+    within = f"line IN (SELECT line FROM temp.{REJECTS[0]} WHERE error_type IN ({errors}))"
+    return within if split else f"NOT {within}"
+
+
+def reader_rejects(con: duckdb.DuckDBPyConnection, *, split: bool | None = None) -> Rejects:
     """Lines DuckDB could not split or type (wrong field count, invalid UTF-8, a value its
-    typed reader refuses), one per line, in file order."""
+    typed reader refuses), one per line, in file order; ``split``: only those it could not
+    split into fields (True), or only the others (False)."""
     if not _has_rejects(con):
         return Rejects()
-    found = con.execute(f"SELECT DISTINCT line FROM temp.{REJECTS[0]} ORDER BY line")
+    found = con.execute(
+        f"SELECT DISTINCT line FROM temp.{REJECTS[0]} WHERE {_split(split)} ORDER BY line"
+    )
     # (a plan may scan a file more than once, and a line refuse many values)
     column: Any = found.fetchnumpy()["line"]
     lines = [int(n) for n in column.tolist()]
@@ -76,7 +94,8 @@ def reader_rejects(con: duckdb.DuckDBPyConnection) -> Rejects:
         return Rejects()
     rows = con.execute(
         f"SELECT line, min(column_name), min(error_type), min(error_message), min(csv_line) "
-        f"FROM temp.{REJECTS[0]} WHERE line <= ? GROUP BY line ORDER BY line",
+        f"FROM temp.{REJECTS[0]} WHERE line <= ? AND {_split(split)} GROUP BY line "
+        "ORDER BY line",
         [lines[min(LISTED, len(lines)) - 1]],
     ).fetchall()
     first = tuple(
@@ -88,11 +107,11 @@ def reader_rejects(con: duckdb.DuckDBPyConnection) -> Rejects:
 
 
 def write_rejected(con: duckdb.DuckDBPyConnection, dest: Path) -> None:
-    """Write the refused lines' text to ``dest``, one record each, in file order (by DuckDB,
-    never through Python strings)."""
+    """Write the text of the refused lines that split into the file's fields to ``dest``,
+    one record each, in file order (by DuckDB, never through Python strings)."""
     con.execute(
         f"COPY (SELECT ltrim(min(csv_line), chr(13) || chr(10)) FROM temp.{REJECTS[0]} "
-        f"GROUP BY line ORDER BY line) TO {lit(str(dest))} "
+        f"WHERE {_split(False)} GROUP BY line ORDER BY line) TO {lit(str(dest))} "
         "(FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x01')"
     )
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from toolkit.ingest.crawl.sql.rules import Rule, message_sql
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from toolkit.ingest.probe_batches import Batches
 
 # ``probe_rows``: the view ``probes`` adds ``id`` and the batch's columns.
@@ -56,14 +58,19 @@ class Plan:
     def rows(self, source: str | None = None, *, numbered: bool = False) -> str:
         return (self.numbered if numbered else self.body).replace("{source}", source or self.source)
 
-    def insert(self, batches: Batches, source: str | None = None) -> str:
+    def insert(
+        self, batches: Batches, source: str | None = None, where: Callable[[str], str] | None = None
+    ) -> str:
         """Insert the valid rows. Probes the store already holds are found afterwards
         (``problems.drop_stored``): an anti-join here would make DuckDB insert on one
-        thread, and plan the whole query again around the join (docs/crawl-design.md)."""
+        thread, and plan the whole query again around the join (docs/crawl-design.md).
+        ``where``: the condition, given :attr:`keep` (``tally.RuleTally.where`` counts the
+        rows left out by rule)."""
         cols = ", ".join(COLUMNS)
+        condition = where(self.keep) if where else f"problem IS NULL AND {self.keep}"
         return (
             f"INSERT INTO probe_rows ({cols}) SELECT {cols} FROM (SELECT *, {batches.sql()} "
-            f"AS batch FROM ({self.rows(source)})) v WHERE problem IS NULL AND {self.keep}"
+            f"AS batch FROM ({self.rows(source)})) v WHERE {condition}"
         )
 
     def tally(self, source: str | None = None) -> str:
