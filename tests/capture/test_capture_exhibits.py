@@ -79,6 +79,7 @@ def test_exhibits_file_captures_with_their_pv_and_the_timestamp_proof(
     assert "Résultat lu automatiquement sur la page : Aucun créneau ;" in text
     assert "Constat :" not in text
     assert text.count("Procès-verbal de tentative de prise de rendez-vous en ligne") == 2
+    assert "(s)" not in text and " réponses" in text  # « 12 réponses », never « réponse(s) »
     assert f"Pièce n° {serie.number} — page {serie.pages}/{serie.pages}" in text
     names = attachments(out / serie.filename)
     assert (
@@ -91,6 +92,7 @@ def test_exhibits_file_captures_with_their_pv_and_the_timestamp_proof(
     assert "Preuve d'horodatage" in text and "Jetons obtenus (2)" in text
     assert "racine : nom commun : Autorite de test guichets, organisation : Essais" in text
     assert "Common Name" not in text
+    assert "(s)" not in text and " fichiers" in text  # « 3 fichiers », never « fichier(s) »
     assert "Demandes en attente (1)" in text and "HTTP 503 Service Unavailable" in text
     assert "ensemble des fichiers du dossier à la date de la demande" in text
     assert "art. 41) [à vérifier : portée de l'art. 41" in text

@@ -120,6 +120,7 @@ def test_robot_piece_needs_its_author_then_states_the_probes(
         "Opérateur : Collectif Guichets 76 (fictif). Méthode : lecture du message affiché" in text
     )
     assert "27/02/2025 13:05:00 UTC+01:00 —" in text and "Screenshot_20250227-130500" in text
+    assert "(s)" not in text and " relevés de cette démarche" in text and "Fichier : " in text
     assert "(3 min avant)" in text and "(57 min après)" in text
     assert "27/02/2025 14:00" in text  # the publication announced in between
     [row] = [r for r in result_rows(ws, who) if r["attempt_id"] in attempt_ids(ws)]

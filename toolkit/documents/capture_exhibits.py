@@ -38,7 +38,7 @@ from toolkit.documents.plan import CapturePlan, Piece
 from toolkit.documents.pv_text import local_fr
 from toolkit.documents.timestamp_proof import TITLE as PROOF_TITLE
 from toolkit.documents.timestamp_proof import applicant_tokens, proof_blocks
-from toolkit.frenchdates import month_fr, period_fr
+from toolkit.frenchdates import month_fr, period_fr, plural_fr
 from toolkit.model import OUTCOME_LABELS_FR
 from toolkit.workspace import Workspace
 
@@ -83,7 +83,7 @@ def plan_captures(ws: Workspace, ev: Evidence, group: str) -> CapturePlan:
             Piece(
                 kind="timestamp_proof",
                 section="timestamp_proof",
-                label=f"{PROOF_TITLE} : jetons RFC 3161, heures et autorités ({granted} jeton(s))",
+                label=f"{PROOF_TITLE} : jetons RFC 3161, heures et autorités ({_tokens_fr(granted)})",
                 short="Preuve_d_horodatage",
             )
         )
@@ -253,3 +253,7 @@ def piece_attachments(ws: Workspace, piece: Piece, applicant_id: str) -> list[tu
             out += verification_files(ws, sha, names[sha], granted)
         return out
     return []
+
+
+def _tokens_fr(count: int) -> str:
+    return plural_fr(count, "jeton", "jetons")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from toolkit.documents.capture_facts import CaptureFacts, TokenFact, token_file_names
 from toolkit.documents.flow import Block
 from toolkit.documents.layout import SMALL, Style
-from toolkit.frenchdates import date_fr, utc_offset
+from toolkit.frenchdates import date_fr, plural_fr, utc_offset
 from toolkit.model import OUTCOME_LABELS_FR
 
 SYSTEM_LABELS_FR = {
@@ -207,7 +207,7 @@ def time_pairs(facts: CaptureFacts, times: dict) -> list[tuple[str, str]]:
         pairs.append(
             (
                 "Écart horloge serveurs − appareil",
-                f"{seconds_fr(offset['median_ms'])} (médiane de {offset['samples']} réponse(s), "
+                f"{seconds_fr(offset['median_ms'])} (médiane de {_responses_fr(offset['samples'])}, "
                 f"de {seconds_fr(lo)} à {seconds_fr(hi)} ; estimation à ± 0,5 s près, plus le "
                 "délai du réseau, l'en-tête Date étant à la seconde)",
             )
@@ -313,7 +313,7 @@ def environment_pairs(facts: CaptureFacts) -> list[tuple[str, str]]:
     pairs.append(
         (
             "Échanges enregistrés",
-            f"{rec.get('responses', '')} réponse(s)"
+            _responses_fr(rec.get("responses"))
             + (
                 f" ; requêtes envoyées par le navigateur, par méthode : {requests}"
                 if requests
@@ -476,3 +476,10 @@ def limit_blocks(facts: CaptureFacts, times: dict) -> list[Block]:
 
 
 # --- the standalone PDF ---------------------------------------------------------------------
+
+
+def _responses_fr(count: object) -> str:
+    """« 1 réponse », « 12 réponses »; a record without the count says so."""
+    if isinstance(count, int):
+        return plural_fr(count, "réponse", "réponses")
+    return "nombre de réponses non enregistré"

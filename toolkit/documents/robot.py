@@ -33,7 +33,7 @@ from toolkit.documents.pieces import (
 )
 from toolkit.documents.plan import Piece
 from toolkit.errors import InputError
-from toolkit.frenchdates import period_fr
+from toolkit.frenchdates import period_fr, plural_fr
 from toolkit.reference.law import cite
 
 if TYPE_CHECKING:
@@ -219,8 +219,9 @@ def _intro(ctx: RenderContext) -> list[tuple[Style, str]]:
             (
                 SMALL,
                 f"Opérateur : {s.operator}. Méthode : {s.method or TODO.format('méthode')}. "
-                f"Fréquence : {s.frequency or TODO.format('fréquence')}. {s.probes} relevés de "
-                f"cette démarche {period_fr(s.first, s.last)}. Fichier(s) : {files}.",
+                f"Fréquence : {s.frequency or TODO.format('fréquence')}. {_probes_fr(s.probes)} de "
+                f"cette démarche {period_fr(s.first, s.last)}. "
+                f"{'Fichiers' if len(s.files) > 1 else 'Fichier'} : {files}.",
             )
         )
     return lines
@@ -285,3 +286,7 @@ def layout_robot(ctx: RenderContext, piece: Piece) -> PieceLayout:
     ]
     ctx.tick("")
     return result
+
+
+def _probes_fr(count: int) -> str:
+    return plural_fr(count, "relevé", "relevés")

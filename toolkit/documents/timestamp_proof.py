@@ -12,7 +12,7 @@ from toolkit.documents.capture_facts import TokenFact, token_facts, token_file_n
 from toolkit.documents.flow import NOTE, Block
 from toolkit.documents.layout import SMALL, Column
 from toolkit.documents.pv_text import CELL, MONO, qualified_fr
-from toolkit.frenchdates import date_fr, utc_offset
+from toolkit.frenchdates import date_fr, plural_fr, utc_offset
 from toolkit.workspace import Workspace
 
 TITLE = "Preuve d'horodatage"
@@ -51,7 +51,7 @@ def proof_blocks(tokens: list[TokenFact], zone: ZoneInfo, captures: dict[str, st
                 f"{t.tsa_name}\n{t.tsa_url}\n{qualified_fr(t)}",
                 f"{date_fr(local)} à {local:%H:%M:%S} ({utc_offset(local)})\n"
                 f"{t.gen_time.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC{acc}\nn° {t.serial}",
-                f"{_scope_fr(t, captures)} — {t.manifest_files} fichier(s)\n{t.manifest_name}\n"
+                f"{_scope_fr(t, captures)} — {_files_fr(t.manifest_files)}\n{t.manifest_name}\n"
                 f"certificat signataire : {t.tsa_subject or 'inconnu'}",
             ]
         )
@@ -153,3 +153,7 @@ def proof_blocks(tokens: list[TokenFact], zone: ZoneInfo, captures: dict[str, st
         )
     )
     return blocks
+
+
+def _files_fr(count: int) -> str:
+    return plural_fr(count, "fichier", "fichiers")
