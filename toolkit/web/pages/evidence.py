@@ -23,6 +23,7 @@ from toolkit.web.uploads import Upload, UploadRefused, receive
 
 if TYPE_CHECKING:
     from toolkit.ingest.records import IngestReport
+    from toolkit.workspace import Workspace
 
 UNITS_FR = {
     "attempt": "tentative(s) ou contact(s)",
@@ -132,80 +133,79 @@ def started(request: Request, job_id: str) -> Response:
     return see_other(url)
 
 
-async def upload_evidence(request: Request) -> Response:
+# what an upload's task records from the staged files, in the task's workspace:
+# (the readers' reports, problems outside any report)
+Record = Callable[["Workspace", Upload, dict[Path, datetime | None], Progress],
+                  tuple[list["IngestReport"], list[str]]]  # fmt: skip
+
+
+async def _upload_task(request: Request, kind: str, noun: str, record: Record) -> Response:
+    """Receive the files, then record them in a task: errors name the user's files, the
+    staged copies are discarded whatever happens, the outcome is one sentence per reader."""
     web = web_of(request)
     applicant = request.path_params["applicant"]
     got = await receive_or_refuse(request, web)
     if not isinstance(got, Upload):
         return got
     upload = got
-    ocr = None if upload.field("ocr") == "1" else False  # an unticked box sends nothing
     times = file_times(upload)
     rename = user_names(upload)
 
     def work(progress: Progress) -> Outcome:
-        from toolkit.ingest.route import ingest_files
-
         try:
             with task_writing(web, progress) as ws:
                 progress(0, len(upload.files), "")
-                result = ingest_files(
-                    ws, [f.path for f in upload.files], applicant, ocr=ocr, progress=progress,
-                    file_times=times,
-                )  # fmt: skip
+                reports, extra = record(ws, upload, times, progress)
         except InputError as e:  # it may name staged files: give the user's names
             raise InputError(rename(str(e))) from None
         finally:
             upload.discard()
-        outcome = report_outcome(result.reports, rename, [str(p) for p in result.problems])
-        return outcome
+        return report_outcome(reports, rename, extra)
 
     job, _ = web.jobs.start(
-        "ingest",
-        upload_key("ingest", applicant, upload),
-        f"Ajout de {len(upload.files)} fichier(s) au dossier {applicant}",
+        kind,
+        upload_key(kind, applicant, upload),
+        f"Ajout de {len(upload.files)} {noun} au dossier {applicant}",
         work,
         applicant=applicant,
     )
     return started(request, job.id)
+
+
+async def upload_evidence(request: Request) -> Response:
+    applicant = request.path_params["applicant"]
+
+    def record(
+        ws: Workspace, upload: Upload, times: dict[Path, datetime | None], progress: Progress
+    ) -> tuple[list[IngestReport], list[str]]:
+        from toolkit.ingest.route import ingest_files
+
+        ocr = None if upload.field("ocr") == "1" else False  # an unticked box sends nothing
+        result = ingest_files(
+            ws, [f.path for f in upload.files], applicant, ocr=ocr, progress=progress,
+            file_times=times,
+        )  # fmt: skip
+        return result.reports, [str(p) for p in result.problems]
+
+    return await _upload_task(request, "ingest", "fichier(s)", record)
 
 
 async def upload_documents(request: Request) -> Response:
-    web = web_of(request)
     applicant = request.path_params["applicant"]
-    got = await receive_or_refuse(request, web)
-    if not isinstance(got, Upload):
-        return got
-    upload = got
-    kind, title, dated = upload.field("kind"), upload.field("title"), upload.field("dated")
-    times = file_times(upload)
-    rename = user_names(upload)
 
-    def work(progress: Progress) -> Outcome:
+    def record(
+        ws: Workspace, upload: Upload, times: dict[Path, datetime | None], progress: Progress
+    ) -> tuple[list[IngestReport], list[str]]:
         from toolkit.ingest.documents import ingest_documents
 
-        try:
-            with task_writing(web, progress) as ws:
-                progress(0, len(upload.files), "")
-                report = ingest_documents(
-                    ws, [f.path for f in upload.files], applicant, kind=kind,
-                    title=title or None, dated=dated or None, progress=progress, file_times=times,
-                )  # fmt: skip
-        except InputError as e:
-            raise InputError(rename(str(e))) from None
-        finally:
-            upload.discard()
-        outcome = report_outcome([report], rename, [])
-        return outcome
+        kind, title, dated = upload.field("kind"), upload.field("title"), upload.field("dated")
+        report = ingest_documents(
+            ws, [f.path for f in upload.files], applicant, kind=kind,
+            title=title or None, dated=dated or None, progress=progress, file_times=times,
+        )  # fmt: skip
+        return [report], []
 
-    job, _ = web.jobs.start(
-        "documents",
-        upload_key("documents", applicant, upload),
-        f"Ajout de {len(upload.files)} document(s) au dossier {applicant}",
-        work,
-        applicant=applicant,
-    )
-    return started(request, job.id)
+    return await _upload_task(request, "documents", "document(s)", record)
 
 
 def routes() -> list[Route]:
