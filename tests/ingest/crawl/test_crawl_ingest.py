@@ -316,7 +316,7 @@ def test_bad_rows_are_reported_with_line_and_column(ws: Workspace) -> None:
     assert report.rows == 2
     assert report.details["files"][str(path)] | {"sha256": ""} == {
         "sha256": "", "batch": 0, "format": "csv", "detected_by": "extension",
-        "read_by": "typed+general", "rows": 6, "recorded": 2, "repeated": 0, "stored": 0,
+        "read_by": "typed", "rows": 6, "recorded": 2, "repeated": 0, "stored": 0,
         "refused": 4, "skipped": 0, "blank_lines": 0,
     }  # fmt: skip
     assert utc(ws) == ["2025-03-12 09:00:00", "2025-03-12 14:00:00"]

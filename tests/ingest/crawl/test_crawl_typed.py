@@ -160,16 +160,22 @@ def test_times_with_offsets_take_the_typed_plan(tmp_path: Path) -> None:
         [again.source_id],
     ).fetchall() == [("08:00",), ("09:00",), ("10:00",), ("11:00",)]
     ws.close()
-    # the typed reader refuses the « Z » and the naive time: those lines, and only those,
-    # go through the general plan
-    assert read_by(report) + read_by(again) == ["typed", "typed+general"]
+    # the « Z » and the naive time are read by the general readings of a time, in the
+    # typed read itself (no line refused by the reader)
+    assert read_by(report) + read_by(again) == ["typed", "typed"]
 
 
-def test_a_two_digit_year_after_a_clean_sample_is_deferred_to_the_general_plan(
-    tmp_path: Path,
+@pytest.mark.parametrize(("sample", "plan"), [(5000, "typed"), (5, "typed+general")])
+def test_a_two_digit_year_after_a_clean_sample_is_read_in_this_century(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample: int, plan: str
 ) -> None:
-    """``%Y`` reads « 25-03-12 » as the year 25: the typed plan defers, the general plan
-    reads the year 2025 (never a silent « before 2000 »)."""
+    """``%Y`` reads « 25-03-12 » as the year 25. Seen in the sample, the time is read as
+    text, by the four-digit fast reading first, and the general readings of a time read the
+    year 2025. Unseen (the reader types the time), the typed plan defers to the general
+    plan, which reads the file. Never a silent « before 2000 »."""
+    import toolkit.ingest.crawl.sql.typed as typed_module
+
+    monkeypatch.setattr(typed_module, "SAMPLE_ROWS", sample)
     path = tmp_path / "late-two-digit-year.csv"
     path.write_text(
         "observed_at,prefecture,procedure,outcome\n"
@@ -181,8 +187,67 @@ def test_a_two_digit_year_after_a_clean_sample_is_deferred_to_the_general_plan(
         tmp_path / "ws", [path], "SELECT strftime(observed_at, '%Y-%m-%d'), outcome FROM "
         "probes ORDER BY observed_at DESC LIMIT 1",
     )  # fmt: skip
-    assert read_by(report) == ["typed+general"]
+    assert read_by(report) == [plan]
     assert rows == [("2025-03-13", "slots_available")] and report.rows == 11
+
+
+@pytest.mark.parametrize("sample", [5000, 5])
+def test_odd_values_are_read_as_the_general_plan_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample: int
+) -> None:
+    """A robot's file with a few odd values. When its sample shows them, the typed plan
+    reads the préfecture, the procedure, the outcome and the time as text, with the general
+    plan's readings for what is not canonical, and its reader refuses no line for them;
+    when the sample is clean (5 rows), the reader types those columns and refuses the odd
+    lines, which the general plan reads. Either way the rows and problems are the general
+    plan's, to the message."""
+    import toolkit.ingest.crawl.sql.typed as typed_module
+
+    monkeypatch.setattr(typed_module, "SAMPLE_ROWS", sample)
+    path = tmp_path / "odd-values.csv"
+    good = "".join(
+        f"2025-03-12 {h:02d}:00:00,76,renouvellement,no_slot,0,200\n" for h in range(8, 18)
+    )
+    path.write_text(
+        "observed_at,prefecture,procedure,outcome,slots,http_status\n"
+        + good
+        + "2025-03-13 09:00:00,Seine-Maritime,renouvellement,no_slot,0,200\n"  # a name
+        + "2025-03-13 10:00:00,99,renouvellement,no_slot,0,200\n"  # unknown préfecture
+        + "2024-13-45 25:61:00,76,renouvellement,no_slot,0,200\n"  # impossible date
+        + "13/03/2025 11:00,76,Première demande,Pas de créneau,0,200\n"  # French forms
+        + "2025-03-13T12:00:00Z,976,renouvellement,no_slot,0,200\n"  # UTC
+        + "25-03-13 13:00,76,renouvellement,no_slot,0,200\n"  # a two-digit year
+        + "1999-03-13 14:00:00,76,renouvellement,no_slot,0,200\n"  # before 2000
+        + "2025-03-13 15:00:00,76,inconnue,no_slot,0,200\n"  # unknown procedure
+        + "2025-03-13 16:00:00,76,renouvellement,peut-être,0,200\n"  # unknown outcome
+        + "2025-03-13 17:00:00,76,renouvellement,no_slot,beaucoup,200\n",  # the reader refuses it
+        encoding="utf-8",
+    )
+    read = (
+        "SELECT prefecture, procedure, outcome, strftime(timezone('UTC', observed_at), "
+        "'%Y-%m-%d %H:%M') FROM probes ORDER BY observed_at, prefecture"
+    )
+    results = {}
+    for typed in (True, False):
+        report, rows = ingest_and_read(tmp_path / f"ws-{typed}", [path], read, typed=typed)
+        details = report.details["files"][str(path)]
+        problems = [(p.line, p.column, p.code, p.message) for p in report.problems]
+        results[typed] = (rows, problems, {k: details[k] for k in ("rows", "recorded", "refused")})
+        assert details["read_by"] == ("typed+general" if typed else "general")
+    assert results[True] == results[False]
+    rows, problems, counts = results[True]
+    assert counts == {"rows": 20, "recorded": 14, "refused": 6}
+    assert ("76", "premiere-demande", "no_slot", "2025-03-13 10:00") in rows
+    assert ("976", "renouvellement", "no_slot", "2025-03-13 12:00") in rows
+    assert ("76", "renouvellement", "no_slot", "2025-03-13 12:00") in rows  # 13:00 Paris
+    assert [(line, column, code) for line, column, code, _ in problems] == [
+        (13, "prefecture", "prefecture.unknown"),
+        (14, "observed_at", "time.unparseable"),
+        (18, "observed_at", "time.out_of_range"),
+        (19, "procedure", "procedure.unknown"),
+        (20, "outcome", "outcome.unknown"),
+        (21, "slots", "slots.not_a_number"),
+    ]
 
 
 def test_repeated_hour_in_a_negative_zone_is_recorded_once(tmp_path: Path) -> None:
@@ -302,10 +367,11 @@ def test_schema_4_moves_provenance_to_batches(tmp_path: Path, monkeypatch) -> No
 
 
 @pytest.mark.parametrize(
-    ("written", "plan"), [(("ezbooking", "anef"), "typed"), (("EZBooking", "ANEF"), "general")]
+    ("written", "typed"),
+    [(("ezbooking", "anef"), True), (("EZBooking", "ANEF"), True), (("EZBooking", "ANEF"), False)],
 )
 def test_each_row_keeps_its_system_and_file_through_its_batch(
-    tmp_path: Path, written: tuple[str, str], plan: str
+    tmp_path: Path, written: tuple[str, str], typed: bool
 ) -> None:
     crawl_file = tmp_path / "systems.csv"
     crawl_file.write_text(
@@ -317,7 +383,7 @@ def test_each_row_keeps_its_system_and_file_through_its_batch(
         encoding="utf-8",
     )
     ws = init_workspace(tmp_path / "ws")
-    report = ingest_crawl(ws, [crawl_file])
+    report = ingest_crawl(ws, [crawl_file], typed=typed)
     digest = report.details["files"][str(crawl_file)]["sha256"]
     got = ws.sql(
         "SELECT strftime(timezone('Europe/Paris', observed_at), '%H'), system, source_id, "
@@ -325,7 +391,7 @@ def test_each_row_keeps_its_system_and_file_through_its_batch(
     ).fetchall()
     batches = ws.sql("SELECT system FROM probe_batches ORDER BY batch").fetchall()
     ws.close()
-    assert read_by(report) == [plan]
+    assert read_by(report) == ["typed" if typed else "general"]
     assert got == [
         (hour, system, report.source_id, digest)
         for hour, system in (("09", "ezbooking"), ("10", None), ("11", "anef"), ("12", "ezbooking"))

@@ -104,7 +104,7 @@ def tally(
     valid = sum(n for k, n, _ in found if k is None)
     broken = {k: n for k, n, _ in found if k is not None and n}
     rules = plan.rules
-    if isinstance(plan, TypedPlan) and broken.get(plan.deferred):
+    if isinstance(plan, TypedPlan) and plan.deferred and broken.get(plan.deferred):
         raise Deferred
     for k, n in broken.items():
         if not rules[k - 1].skip:

@@ -74,43 +74,13 @@ def _build(
     line_sql: str, found: dict[str, str], mapping: Mapping, rules: list, first: str | None
 ) -> str:
     fmt, values, defaults = mapping.formats, mapping.values, mapping.defaults
-    raw = []
-    for c in RAW:
-        if c not in found:
-            raw.append(f"CAST(NULL AS VARCHAR) AS r_{c}")
-            continue
-        expr = f"CAST({ident(found[c])} AS VARCHAR)"
-        if found[c] == first:
-            expr = f"ltrim({expr}, chr(65279))"
-        if c == "site":
-            expr = f"nullif(trim({expr}), '')"
-        elif c in TIMES:  # once here (see sql.times)
-            expr = f"nullif(trim({expr}, {WHITESPACE}), '')"
-        else:
-            expr = f"nullif({expr}, '')"
-        if mapping.csv.decimal == "," and c in ("slots", "http_status"):
-            expr = f"replace({expr}, ',', '.')"
-        raw.append(f"{expr} AS r_{c}")
+    raw = [f"{raw_sql(c, found, mapping, first)} AS r_{c}" for c in RAW]
     src = f"SELECT {line_sql} AS __line, {', '.join(raw)} FROM {{source}}"
 
-    zones, written, folded = prefecture_keys()
-    mapped = values.get("prefecture", {})
-    folded.update({fold(k): v for k, v in mapped.items()})
-    default = lit(defaults["prefecture"]) if "prefecture" in defaults else "NULL"
-    first_try = (
-        f"WHEN {map_sql(mapped)}[r_prefecture] IS NOT NULL THEN {map_sql(mapped)}[r_prefecture] "
-        if mapped
-        else ""
-    )
-    prefecture = (
-        f"CASE WHEN r_prefecture IS NULL THEN {default} {first_try}"
-        f"WHEN {map_sql({c: c for c in zones})}[r_prefecture] IS NOT NULL THEN r_prefecture "
-        f"WHEN trim(r_prefecture) = '' THEN {default} "
-        f"ELSE coalesce({map_sql(written)}[trim(r_prefecture)], "
-        f"{map_sql(folded)}[{fold_sql('r_prefecture')}]) END"
-    )
+    zones = prefecture_keys()[0]
+    prefecture = prefecture_sql("r_prefecture", mapping)
     vocab = ", ".join(
-        f"{_vocab_sql(c, values.get(c, {}), defaults.get(c))} AS {c}"
+        f"{vocab_sql(c, values.get(c, {}), defaults.get(c))} AS {c}"
         for c in ("procedure", "outcome", "system", "site")
     )
     url_default = lit(defaults["url"]) if "url" in defaults else "NULL"
@@ -154,8 +124,50 @@ def _build(
     return f"SELECT *, {problem_sql(rules)} AS problem FROM ({z}) z"
 
 
-def _vocab_sql(column: str, mapped: dict[str, str], default: str | None) -> str:
-    """As written (the mapping's keys, then slugs), else folded; the default when blank."""
+def raw_sql(column: str, found: dict[str, str], mapping: Mapping, first: str | None) -> str:
+    """SQL: the file's text for canonical ``column`` as every rule reads it (``r_<column>``):
+    empty as NULL, ``site`` trimmed, times stripped of :data:`WHITESPACE` (once, here), a
+    byte-order mark dropped from the file's first column."""
+    if column not in found:
+        return "CAST(NULL AS VARCHAR)"
+    expr = f"CAST({ident(found[column])} AS VARCHAR)"
+    if found[column] == first:
+        expr = f"ltrim({expr}, chr(65279))"
+    if column == "site":
+        expr = f"nullif(trim({expr}), '')"
+    elif column in TIMES:
+        expr = f"nullif(trim({expr}, {WHITESPACE}), '')"
+    else:
+        expr = f"nullif({expr}, '')"
+    if mapping.csv.decimal == "," and column in ("slots", "http_status"):
+        expr = f"replace({expr}, ',', '.')"
+    return expr
+
+
+def prefecture_sql(r: str, mapping: Mapping) -> str:
+    """SQL: the préfecture code of the text ``r`` (NULL: unknown): the mapping's
+    ``[values.prefecture]`` as written, a code as written, another written form, else the
+    folded form; the default when blank. Only the first test runs for a canonical code."""
+    zones, written, folded = prefecture_keys()
+    mapped = mapping.values.get("prefecture", {})
+    folded.update({fold(k): v for k, v in mapped.items()})
+    defaults = mapping.defaults
+    default = lit(defaults["prefecture"]) if "prefecture" in defaults else "NULL"
+    first_try = (
+        f"WHEN {map_sql(mapped)}[{r}] IS NOT NULL THEN {map_sql(mapped)}[{r}] " if mapped else ""
+    )
+    return (
+        f"CASE WHEN {r} IS NULL THEN {default} {first_try}"
+        f"WHEN {map_sql({c: c for c in zones})}[{r}] IS NOT NULL THEN {r} "
+        f"WHEN trim({r}) = '' THEN {default} "
+        f"ELSE coalesce({map_sql(written)}[trim({r})], "
+        f"{map_sql(folded)}[{fold_sql(r)}]) END"
+    )
+
+
+def vocab_sql(column: str, mapped: dict[str, str], default: str | None) -> str:
+    """SQL over ``r_<column>``: as written (the mapping's keys, then slugs), else folded;
+    the default when blank."""
     r = f"r_{column}"
     fallback = lit(default) if default else "NULL"
     if column == "site" and not mapped:

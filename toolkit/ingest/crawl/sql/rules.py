@@ -5,9 +5,10 @@ report says (a SQL expression, built only for the rows listed). Both plans compu
 intermediate columns (``observed_at``, ``utc_us``, ``utc_date``, ``zone_code``, ``prefecture``,
 ``procedure``, ``outcome_given``, ``system``, ``slots``, ``http_status``, ``first_slot``,
 ``second_slot``) and fill the placeholders of :class:`Terms`; a row's ``problem`` is the
-number of the first rule it breaks (NULL: it is recorded). Rules marked ``general_only``
-read the raw text (``r_<column>``): on the typed path the reader itself refuses those rows
-(a value it cannot type), and they go through the general plan. A ``skip`` rule (a header
+number of the first rule it breaks (NULL: it is recorded). Both plans read the text columns
+as text (``r_<column>``); rules marked ``general_only`` read the raw text of a column the
+typed reader types (a slot count, a slot date, an HTTP status, or every column at once): on
+the typed path the reader itself refuses those rows, and they go through the general plan. A ``skip`` rule (a header
 repeated in a file joined from several exports) is reported as a notice, not a problem.
 
 Codes are stable: an association filters ``--format json`` output on them. Add rules at the
@@ -34,10 +35,10 @@ class Rule:
     column: str  # canonical column (the report shows the file's name for it)
     when: str  # SQL condition (placeholders: see Terms)
     message: str  # SQL expression of the message
-    general_only: bool = False  # reads raw text: the typed reader refuses such rows itself
+    general_only: bool = False  # reads raw text of a typed column: the reader refuses such rows
     skip: bool = False  # not a problem: the row is skipped and reported as a notice
-    typed_when: str | None = None  # the typed plan's condition, when it differs
-    typed_message: str | None = None  # and its message
+    typed_when: str | None = None  # the condition when the reader typed the column
+    typed_message: str | None = None  # and the message (no raw text to quote)
 
 
 @dataclass(frozen=True)
@@ -83,37 +84,41 @@ def epoch_us(at: datetime) -> int:
     return int((at - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds()) * 1_000_000
 
 
+def out_of_range_sql() -> str:
+    """SQL: the row's instant (``utc_us``) is before :data:`EARLIEST` or later than now by
+    more than :data:`AHEAD`."""
+    latest = epoch_us(datetime.now(UTC) + AHEAD)
+    return f"utc_us < {epoch_us(EARLIEST)} OR utc_us > {latest}"
+
+
 def catalogue(terms: Terms, raw_columns: tuple[str, ...]) -> list[Rule]:
     """Every rule, in the order a row is checked (the first broken one is reported)."""
     when = terms.time_column
     time_raw = f"r_{when}"
-    latest = epoch_us(datetime.now(UTC) + AHEAD)
     everything = ", ".join(f"r_{c}" for c in raw_columns)
     rules: list[Rule] = []
     if terms.header:  # every mapped value equals its header name: the header, again
+        # (the first column's r_ value has lost a byte-order mark already: sql.general.raw_sql)
         same = " AND ".join(
-            f"ltrim(coalesce(r_{c}, ''), chr(65279)) = {lit(name)}"
+            f"coalesce(r_{c}, '') = {lit(name)}"
             for c, name in zip(raw_columns, terms.header, strict=True)
             if name
         )
         rules.append(
             Rule("header.repeated", when, same or "false",
-                 "'the header again (files joined together?); skipped'",
-                 general_only=True, skip=True)
+                 "'the header again (files joined together?); skipped'", skip=True)
         )  # fmt: skip
     rules += [
         Rule("record.empty", when, f"coalesce({everything}) IS NULL",
              "'empty or unreadable record'", general_only=True),
         Rule("time.missing", when, f"observed_at IS NULL AND {_blank(time_raw)}",
-             "'no date or time'", typed_when="observed_at IS NULL"),
+             "'no date or time'"),
         Rule("prefecture.missing", "prefecture",
              f"prefecture IS NULL AND {_blank('r_prefecture')}",
-             "'no préfecture; add --prefecture CODE (or [defaults] prefecture)'",
-             typed_when="prefecture IS NULL"),
+             "'no préfecture; add --prefecture CODE (or [defaults] prefecture)'"),
         Rule("prefecture.unknown", "prefecture", "prefecture IS NULL OR tz IS NULL",
              f"'unknown préfecture ' || {quoted('r_prefecture')} || "
-             "'; give a code (76, 2A, 75-PP) or map it in [values.prefecture]'",
-             general_only=True),
+             "'; give a code (76, 2A, 75-PP) or map it in [values.prefecture]'"),
     ]  # fmt: skip
     if terms.split:
         time_hint = hint(terms, "time") if "time" in terms.formats else "'give [formats] time'"
@@ -132,37 +137,30 @@ def catalogue(terms: Terms, raw_columns: tuple[str, ...]) -> list[Rule]:
             Rule("time.unparseable", when,
                  "aware_at IS NULL AND epoch_at IS NULL AND naive_at IS NULL",
                  f"'unparseable date/time ' || {quoted(time_raw)} || ' (' || "
-                 f"{hint(terms, when)} || ')'", general_only=True)
+                 f"{hint(terms, when)} || ')'")
         )  # fmt: skip
     local = "strftime(make_timestamp(utc_us), '%Y-%m-%d')"
     rules += [
-        Rule("time.out_of_range", when,
-             f"utc_us < {epoch_us(EARLIEST)} OR utc_us > {latest}",
+        Rule("time.out_of_range", when, out_of_range_sql(),
              f"'date ' || {local} || ' read from ' || {quoted(time_raw)} || "
              "' is before 2000 or in the future (two-digit year, or day and month swapped?); "
-             "check [formats]'",
-             typed_message=f"'date ' || {local} || ' is before 2000 or in the future "
-             "(two-digit year, or day and month swapped?); check [formats]'"),
+             "check [formats]'"),
         Rule("time.clock_gap", when, f"zone_code % 4 = {GAP}",
              "'local time ' || strftime({naive}, '%Y-%m-%d %H:%M') || ' does not exist in ' || "
              "{zone} || ' (the clocks went forward); fix the robot''s clock or give times "
              "with their UTC offset'"),
         Rule("procedure.missing", "procedure", f"procedure IS NULL AND {_blank('r_procedure')}",
-             "'no procedure; add --procedure SLUG (or [defaults] procedure)'",
-             typed_when="procedure IS NULL"),
+             "'no procedure; add --procedure SLUG (or [defaults] procedure)'"),
         Rule("procedure.unknown", "procedure", "procedure IS NULL",
              f"'unknown procedure ' || {quoted('r_procedure')} || "
-             "'; map it in [values.procedure] to a slug such as renouvellement'",
-             general_only=True),
+             "'; map it in [values.procedure] to a slug such as renouvellement'"),
         Rule("outcome.unknown", "outcome",
              f"outcome_given IS NULL AND NOT {_blank('r_outcome')}",
              f"'unknown outcome ' || {quoted('r_outcome')} || "
-             "'; map it in [values.outcome] to no_slot, slots_available, error…'",
-             general_only=True),
+             "'; map it in [values.outcome] to no_slot, slots_available, error…'"),
         Rule("system.unknown", "system", f"system IS NULL AND NOT {_blank('r_system')}",
              f"'unknown booking system ' || {quoted('r_system')} || "
-             "'; use ezbooking, rdv-prefecture, eappointment, rdv-service-public, anef'",
-             general_only=True),
+             "'; use ezbooking, rdv-prefecture, eappointment, rdv-service-public, anef'"),
         Rule("slots.not_a_number", "slots",
              f"(slots IS NULL AND NOT {_blank('r_slots')}) OR "
              "(contains(r_slots, '.') AND TRY_CAST(r_slots AS DOUBLE) <> slots)",
@@ -208,14 +206,19 @@ def catalogue(terms: Terms, raw_columns: tuple[str, ...]) -> list[Rule]:
     return rules
 
 
-def for_plan(rules: list[Rule], terms: Terms, *, typed: bool) -> list[Rule]:
-    """The rules one plan checks, their placeholders filled (typed: its own conditions)."""
+def for_plan(
+    rules: list[Rule], terms: Terms, *, typed: bool, text: frozenset[str] = frozenset()
+) -> list[Rule]:
+    """The rules one plan checks, their placeholders filled. ``typed``: the typed plan, which
+    has the raw text of the columns in ``text`` only; for the others, the reader typed the
+    value (its own condition and message, when the rule has them)."""
     out = []
     for rule in rules:
         if typed and rule.general_only:
             continue
-        when = rule.typed_when if typed and rule.typed_when else rule.when
-        message = rule.typed_message if typed and rule.typed_message else rule.message
+        own = typed and rule.column not in text
+        when = rule.typed_when if own and rule.typed_when else rule.when
+        message = rule.typed_message if own and rule.typed_message else rule.message
         out.append(
             Rule(rule.code, rule.column, terms.fill(when), terms.fill(message),
                  rule.general_only, rule.skip)
