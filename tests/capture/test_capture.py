@@ -275,3 +275,48 @@ def test_the_session_is_staged_in_the_workspace(
     [har] = watched.har_paths
     assert har.parent.parent == ws.tmp_dir and har.name == "session.har"
     assert list(ws.tmp_dir.iterdir()) == []  # removed once the capture is recorded
+
+
+PROFILE_CHILD = """
+import json, os, sys
+from pathlib import Path
+from toolkit.capture.browser import CaptureBrowser
+scratch = Path(sys.argv[1])
+with CaptureBrowser(scratch=scratch) as b:
+    context = b.browser.new_context()  # the profile exists while the browser runs
+    profiles = sorted(p.name for p in scratch.iterdir())
+    context.close()
+print(json.dumps({"profiles": profiles, "tmpdir": os.environ.get("TMPDIR")}))
+"""
+
+
+def test_a_browser_started_for_one_capture_keeps_its_profile_in_the_workspace(
+    ws: Workspace,
+) -> None:
+    """The browser's profile (which holds the site's cookies) is made in the folder given,
+    the workspace's tmp/, swept after a crash: never in the system's temporary folder, whose
+    variable is left as it was (Chromium keeps only its socket there: a socket's path must be
+    short, so that folder is a short one under /tmp). In a child process: Playwright's sync
+    API runs once per thread, and this module's browser is started already."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    system_tmp = Path(tempfile.mkdtemp(prefix="gt-", dir="/tmp"))
+    try:
+        with ws.temp_dir("capture-") as scratch:
+            out = subprocess.run(
+                [sys.executable, "-c", PROFILE_CHILD, str(scratch)], capture_output=True,
+                text=True, env={**os.environ, "TMPDIR": str(system_tmp)}, timeout=120,
+            )  # fmt: skip
+        left = [p.name for p in system_tmp.iterdir()]
+    finally:
+        shutil.rmtree(system_tmp, ignore_errors=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert any(n.startswith("playwright_chromiumdev_profile") for n in seen["profiles"]), seen
+    assert seen["tmpdir"] == str(system_tmp)
+    assert not [name for name in left if name.startswith("playwright")], left
+    assert list(ws.tmp_dir.iterdir()) == []

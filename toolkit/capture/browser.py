@@ -4,7 +4,10 @@ Playwright is imported only here, and only when a browser is started. It never d
 browser: it drives the Chromium of the system (Debian's ``chromium``, or the program named by
 ``$GUICHETS_CHROMIUM``). Every capture gets a new browser context (no cache, cookies,
 storage, history or extension of any earlier session); the browser itself starts from a
-fresh temporary profile that Playwright deletes when it stops. Chromium is started without
+fresh temporary profile that Playwright deletes when it stops. Given a ``scratch`` folder
+(the workspace's ``tmp/``, swept at the next open), the profile is made there, so a capture
+killed mid-way leaves no profile with the site's cookies in the system's temporary folder.
+Chromium is started without
 a proxy (``--no-proxy-server``) and without its background connections, which this record
 states.
 """
@@ -55,7 +58,9 @@ class CaptureBrowser:
     Use as a context manager; :meth:`close` stops it.
     """
 
-    def __init__(self, executable: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self, executable: str | os.PathLike[str] | None = None, scratch: Path | None = None
+    ) -> None:
         try:
             from playwright.sync_api import sync_playwright
         except ImportError:
@@ -64,11 +69,14 @@ class CaptureBrowser:
                 "(it drives the system's Chromium; no browser is downloaded)"
             ) from None
         self.executable = Path(executable) if executable else chromium_path()
-        self._pw: Playwright = sync_playwright().start()
+        self._pw: Playwright = _start(sync_playwright, scratch)
         try:
+            # the browser's own environment is this process's: its sockets stay in the
+            # system's temporary folder (a socket's path is limited to 107 bytes)
             self.browser: Browser = self._pw.chromium.launch(
-                executable_path=str(self.executable), headless=True, args=list(FLAGS)
-            )
+                executable_path=str(self.executable), headless=True, args=list(FLAGS),
+                env=dict(os.environ),
+            )  # fmt: skip
         except Exception as e:
             self._pw.stop()
             first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
@@ -99,6 +107,23 @@ class CaptureBrowser:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _start(sync_playwright: Any, scratch: Path | None) -> Playwright:
+    """Start Playwright's driver; with ``scratch``, its temporary folder (where it makes the
+    browser's profile) is ``scratch``. The driver reads ``TMPDIR`` when it starts, so the
+    variable is set for that moment only."""
+    if scratch is None:
+        return sync_playwright().start()
+    before = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(scratch)
+    try:
+        return sync_playwright().start()
+    finally:
+        if before is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = before
 
 
 def _without_home(path: Path) -> str:

@@ -140,15 +140,16 @@ def capture_page(
         raise InputError(f"--timeout {timeout}: give a number of seconds above 0, at most 3600")
     chosen = resolve_tsas(tsas) if timestamp else []
     ip = public_ip(record_ip) if record_ip else None
-    own = browser is None
-    browser = browser or CaptureBrowser()
-    try:
-        with ws.temp_dir("capture-") as staging:
+    with ws.temp_dir("capture-") as staging:
+        own = browser is None
+        # a browser started here makes its profile in the workspace's tmp/ (swept after a crash)
+        browser = browser or CaptureBrowser(scratch=staging)
+        try:
             obs = observe(browser, url, staging=staging, start_url=start_url, timeout_s=timeout)
-        described = browser.describe()
-    finally:
-        if own:
-            browser.close()
+            described = browser.describe()
+        finally:
+            if own:
+                browser.close()
     har, removed, methods = clean_har(obs.har)
     cls = classify_html(obs.html, url=obs.final_url, http_status=obs.http_status)
     offset = clock_offset(obs.exchanges)
