@@ -397,3 +397,96 @@ def test_each_row_keeps_its_system_and_file_through_its_batch(
         for hour, system in (("09", "ezbooking"), ("10", None), ("11", "anef"), ("12", "ezbooking"))
     ]
     assert batches == [(None,), ("anef",), ("ezbooking",)]  # the unused ones dropped
+
+
+# -- found by test_crawl_typed_fuzz.py: each file read by both plans, to the message -----------
+
+
+def _both(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, sample: int) -> list:  # type: ignore[type-arg]
+    """(rows, counts, problems) of each plan, typed first, with the sample at ``sample`` rows."""
+    import toolkit.ingest.crawl.sql.typed as typed_module
+
+    monkeypatch.setattr(typed_module, "SAMPLE_ROWS", sample)
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(text.encode())
+    out = []
+    for typed in (True, False):
+        report, rows = ingest_and_read(
+            tmp_path / f"ws-{typed}-{sample}", [path],
+            "SELECT id, outcome, slots, http_status FROM probes ORDER BY ALL",
+            typed=typed, procedure="asile",
+        )  # fmt: skip
+        details = dict(report.details["files"][str(path)])
+        for key in ("read_by", "sha256", "repeated_hour_read_from"):
+            details.pop(key, None)
+        out.append(
+            (rows, details, [(p.line, p.column, p.code, p.message) for p in report.problems])
+        )
+    return out
+
+
+HEADER_AGAIN = (  # an autumn-hour row, and a header mid-file: the repeated hour's read cast it
+    "observed_at,prefecture,outcome,slots\n"
+    "2024-10-27 02:30:00,76,no_slot,0\n"
+    "observed_at,prefecture,outcome,slots\n"
+)
+LATE_WORD = (  # a time the fast reading does not read, and a count the reader refuses
+    "observed_at,prefecture,outcome,slots\n"
+    "2024-10-27 02:30:00,76,no_slot,0\n"
+    "2025-03-12 09:00,76,no_slot,trois\n"
+)
+TOO_MANY = (  # too many fields and a count the typed reader refuses: the field count is said
+    "observed_at,prefecture,outcome,slots\n"
+    "2025-03-12 09:00:00,76,no_slot,0\n"
+    "2025-03-12 10:00:00,76,no_slot,trois,extra\n"
+)
+BLANK_AFTER = (  # two values the reader refuses, then a blank line: the line counted once
+    "observed_at,prefecture,outcome\n"
+    "2025-03-12 08:00:00,76,no_slot\n"
+    "2025-03-12 08:30:00,76,no_slot\n"
+    "12/03/2025 09:00,76,peut-etre\n"
+    "\n"
+    "2025-03-12 10:00:00,76,no_slot\n"
+)
+HTTP_999 = "observed_at,prefecture,outcome,http_status\n2025-03-12 09:00:00,76,no_slot,200\n" + (
+    "2025-03-12 10:00:00,76,no_slot,999\n"
+)
+
+
+@pytest.mark.parametrize("sample", [5000, 2])
+@pytest.mark.parametrize(
+    "text", [HEADER_AGAIN, LATE_WORD, TOO_MANY, BLANK_AFTER, HTTP_999],
+    ids=["header-again", "late-word", "too-many", "blank-after", "http-999"],
+)  # fmt: skip
+def test_odd_lines_found_by_the_fuzz_read_as_the_general_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, sample: int
+) -> None:
+    typed, general = _both(tmp_path, monkeypatch, text, sample)
+    assert typed == general
+    assert not [p for p in general[2] if p[2] == "file.unaccounted"]
+
+
+@pytest.mark.xfail(strict=True, reason="the typed reader rounds « 2.5 » to 3 in an INTEGER "
+                   "column; the general plan refuses it (slots.not_a_number)")  # fmt: skip
+def test_a_fraction_after_a_clean_sample_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "observed_at,prefecture,outcome,slots\n2025-03-12 09:00:00,76,no_slot,0\n"
+        "2025-03-12 10:00:00,76,no_slot,0\n2025-03-12 11:00:00,76,slots_available,2.5\n"
+    )
+    typed, general = _both(tmp_path, monkeypatch, text, 5000)
+    assert typed == general
+
+
+@pytest.mark.xfail(strict=True, reason="a repeat among the lines the typed reader refused is "
+                   "counted but not in repeat_lines")  # fmt: skip
+def test_a_repeat_among_refused_lines_keeps_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "observed_at,prefecture,outcome\n2025-03-12 08:00:00,76,no_slot\n"
+        "2025-03-12 08:30:00,76,no_slot\n12/03/2025 09:00,76,no_slot\n12/03/2025 09:00,76,no_slot\n"
+    )
+    typed, general = _both(tmp_path, monkeypatch, text, 2)
+    assert typed == general

@@ -68,13 +68,23 @@ class Rejects:
 SPLIT_ERRORS = ("TOO MANY COLUMNS", "MISSING COLUMNS")
 
 
+def _rejects() -> str:
+    """SQL: the rejects table, each error on its line's first number. DuckDB (2.0) numbers
+    a line's second cast error one line further when a blank line follows it; the byte where
+    the line starts is the same for both."""
+    return (
+        f"(SELECT * REPLACE (min(line) OVER (PARTITION BY coalesce(line_byte_position, -line)) "
+        f"AS line) FROM temp.{REJECTS[0]})"
+    )
+
+
 def _split(split: bool | None) -> str:
     """SQL over the rejects table: every line (None), or only those with (True) or without
     (False) an error in splitting it into fields."""
     if split is None:
         return "true"
     errors = ", ".join(lit(e) for e in SPLIT_ERRORS)
-    within = f"line IN (SELECT line FROM temp.{REJECTS[0]} WHERE error_type IN ({errors}))"
+    within = f"line IN (SELECT line FROM {_rejects()} WHERE error_type IN ({errors}))"
     return within if split else f"NOT {within}"
 
 
@@ -85,16 +95,21 @@ def reader_rejects(con: duckdb.DuckDBPyConnection, *, split: bool | None = None)
     if not _has_rejects(con):
         return Rejects()
     found = con.execute(
-        f"SELECT DISTINCT line FROM temp.{REJECTS[0]} WHERE {_split(split)} ORDER BY line"
+        f"SELECT DISTINCT line FROM {_rejects()} WHERE {_split(split)} ORDER BY line"
     )
     # (a plan may scan a file more than once, and a line refuse many values)
     column: Any = found.fetchnumpy()["line"]
     lines = [int(n) for n in column.tolist()]
     if not lines:
         return Rejects()
+    # one error per line, the same whichever types the reader had: a line that splits into
+    # the wrong number of fields says so first (a typed reader also logs its cast errors)
+    errors = ", ".join(lit(e) for e in SPLIT_ERRORS)
+    first_error = f"(error_type NOT IN ({errors}), error_type, column_name)"
     rows = con.execute(
-        f"SELECT line, min(column_name), min(error_type), min(error_message), min(csv_line) "
-        f"FROM temp.{REJECTS[0]} WHERE line <= ? AND {_split(split)} GROUP BY line "
+        f"SELECT line, arg_min_null(column_name, k), arg_min_null(error_type, k), "
+        f"arg_min_null(error_message, k), min(csv_line) FROM (SELECT *, {first_error} AS k "
+        f"FROM {_rejects()} WHERE line <= ? AND {_split(split)}) GROUP BY line "
         "ORDER BY line",
         [lines[min(LISTED, len(lines)) - 1]],
     ).fetchall()
@@ -110,7 +125,7 @@ def write_rejected(con: duckdb.DuckDBPyConnection, dest: Path) -> None:
     """Write the text of the refused lines that split into the file's fields to ``dest``,
     one record each, in file order (by DuckDB, never through Python strings)."""
     con.execute(
-        f"COPY (SELECT ltrim(min(csv_line), chr(13) || chr(10)) FROM temp.{REJECTS[0]} "
+        f"COPY (SELECT ltrim(min(csv_line), chr(13) || chr(10)) FROM {_rejects()} "
         f"WHERE {_split(False)} GROUP BY line ORDER BY line) TO {lit(str(dest))} "
         "(FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x01')"
     )

@@ -194,7 +194,8 @@ def catalogue(terms: Terms, raw_columns: tuple[str, ...]) -> list[Rule]:
              "TRY_CAST(r_http_status AS DOUBLE) <> http_status)",
              f"'HTTP status ' || {quoted('r_http_status')} || ' is not a code 100–599'",
              typed_when="http_status NOT BETWEEN 100 AND 599",
-             typed_message="'HTTP status ' || http_status || ' is not a code 100–599'"),
+             # quoted as the general plan quotes the text (the same for a robot's digits)
+             typed_message="'HTTP status ''' || http_status || ''' is not a code 100–599'"),
         Rule("outcome.contradicts_slots", "outcome",
              "outcome_given = 'no_slot' AND (slots > 0 OR first_slot IS NOT NULL)",
              "'outcome no_slot contradicts ' || CASE WHEN slots > 0 THEN slots || ' slot(s)' "

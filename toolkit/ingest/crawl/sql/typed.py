@@ -432,21 +432,24 @@ def _build(
 
     windows = () if aware else tuple(sorted({w for z in zone_list for w in repeated_hours(z)}))
     # the repeated hours' read: every column as text but a typed time (its reader refuses
-    # the same lines), the others typed as the first read typed them
+    # the same lines), the others typed as the first read typed them; a line whose value the
+    # first reader refused is left out (the general plan reads it), never a failed cast
     lean_types = {when: "TIMESTAMP"} if time_typed else {}
-    later = ", ".join(
-        ident(n) if types.get(n, "VARCHAR") in ("VARCHAR", "TIMESTAMP")
-        else f"CAST(strptime({ident(n)}, {lit(date)}) AS DATE) AS {ident(n)}"
-        if types[n] == "DATE" else f"CAST({ident(n)} AS {types[n]}) AS {ident(n)}"
-        for n in spec.columns
-    )  # fmt: skip
+    cast = {
+        n: f"CAST(try_strptime({ident(n)}, {lit(date)}) AS DATE)" if types[n] == "DATE"
+        else f"TRY_CAST({ident(n)} AS {types[n]})"
+        for n in spec.columns if types.get(n, "VARCHAR") not in ("VARCHAR", "TIMESTAMP")
+    }  # fmt: skip
+    later = ", ".join(f"{cast[n]} AS {ident(n)}" if n in cast else ident(n) for n in spec.columns)
+    read = " AND ".join(f"({ident(n)} IS NULL OR {c} IS NOT NULL)" for n, c in cast.items())
     lean_fast = ident(when) if time_typed else fast_time_sql(ident(when), timestamp, given)
     # numbered before the filter: ``__n`` is the row's place in the file (or slice) read; a
     # row the fast reading does not read may still lie in a repeated hour: the body decides
     maybe = "__fast IS NULL" + (f" OR {_window('__fast', list(windows))}" if windows else "")
     lean = (
-        f"(SELECT * FROM (SELECT row_number() OVER () AS __n, {later}, {lean_fast} AS __fast "
-        f"FROM {reader(lean_types, '{path}')}) WHERE {maybe})"
+        f"(SELECT * FROM (SELECT row_number() OVER () AS __n, {later}, {lean_fast} AS __fast, "
+        f"{read or 'true'} AS __read FROM {reader(lean_types, '{path}')}) "
+        f"WHERE __read AND ({maybe}))"
     )
     return TypedPlan(
         "typed", body("CAST(NULL AS BIGINT)"), body("row_number() OVER ()"), source,
