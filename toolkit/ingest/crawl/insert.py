@@ -153,6 +153,8 @@ def _general(
     rows = inserted
     inserted -= repeated
     notes = Found()
+    if spec.format == "csv":
+        P.renumber_rejects(con, spec.read_path, spec.quoted)
     if spec.format in ("csv", "xlsx"):
         notes.refuse(P.reader_rejects(con))
     if expected is not None and rows in expected and not notes.rows:
@@ -244,6 +246,7 @@ def _typed(
             seen.reset()
             first = P.row_count(con.execute(insert))
             exact = P.drop_repeated(con, batches, known=exact)  # the rows deleted
+    P.renumber_rejects(con, spec.read_path, spec.quoted)
     rejects = P.reader_rejects(con)
     # lines it could not split into fields: any reader refuses them; the others are read
     # again by the general plan
@@ -308,7 +311,8 @@ def _with_repeats(
     if hour is not None and hour.read_from == "slice" and not exact:
         lines = list(hour.repeat_lines)
     else:
-        rows = [int(r[0]) for r in con.execute(plan.repeats(P.LISTED)).fetchall()]
+        with P.every_column(con, plan.name == "typed"):
+            rows = [int(r[0]) for r in con.execute(plan.repeats(P.LISTED)).fetchall()]
         if layout is not None and spec.line_kind == "row":
             where = locate(spec.read_path, quoted=spec.quoted, rows=rows, header=spec.header,
                            rejected=frozenset(notes.refused_lines))  # fmt: skip

@@ -250,6 +250,39 @@ def _records(path: Path, quoted: bool) -> Iterator[tuple[Any, Any, Any]]:
         yield np.array([count + 1]), np.array([prev_line + 1]), np.array([False])
 
 
+def record_lines(path: Path, quoted: bool, positions: Any) -> Any:
+    """The DuckDB line (records and blank lines from 1, as :func:`locate` counts them) of the
+    record starting at each byte of ``positions`` (a sorted numpy array). DuckDB's own
+    numbers of the lines it refuses can be wrong (2.0.1: two refused lines around a blank one
+    get the same number); its byte for each is within one of where the line starts (the
+    newline before it, after blank lines; else its first or second byte), never in another
+    record (a crawl record is longer than two bytes)."""
+    import numpy as np
+
+    out = np.empty(len(positions), np.int64)
+    done, ends_before, size, odd, last = 0, 0, 0, False, b""
+    with open(path, "rb") as src:
+        while done < len(positions) and (chunk := src.read(CHUNK)):
+            arr = np.frombuffer(chunk, np.uint8)
+            nl = np.flatnonzero(arr == 10)
+            if quoted and (odd or QUOTE in chunk):
+                quotes = _quotes(arr, last)
+                keep = (np.searchsorted(quotes, nl) + odd) % 2 == 0
+                odd = bool((len(quotes) + odd) % 2)
+                nl = nl[keep]
+            upto = int(np.searchsorted(positions, size + len(chunk), side="left"))
+            here = positions[done:upto] - size
+            # a newline byte counts with the record after it: DuckDB gives the byte just
+            # before a line (after blank lines) or just after its start
+            out[done:upto] = ends_before + np.searchsorted(nl, here, side="right") + 1
+            ends_before += len(nl)
+            done = upto
+            size += len(chunk)
+            last = chunk[-1:]
+    out[done:] = ends_before + 1
+    return out
+
+
 def locate(
     path: Path, *, quoted: bool, lines: list[int] = (), rows: list[int] = (),  # type: ignore[assignment]
     header: bool = True, rejected: frozenset[int] = frozenset(),

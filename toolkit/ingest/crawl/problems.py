@@ -10,6 +10,8 @@ in one file. Every line number is the file's own (``toolkit.ingest.crawl.lines.l
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,13 +71,65 @@ SPLIT_ERRORS = ("TOO MANY COLUMNS", "MISSING COLUMNS")
 
 
 def _rejects() -> str:
-    """SQL: the rejects table, each error on its line's first number. DuckDB (2.0) numbers
-    a line's second cast error one line further when a blank line follows it; the byte where
-    the line starts is the same for both."""
+    """SQL: the rejects table, each error on its line's first number (see
+    :func:`renumber_rejects`; a line DuckDB gave no byte for keeps its number)."""
     return (
         f"(SELECT * REPLACE (min(line) OVER (PARTITION BY coalesce(line_byte_position, -line)) "
         f"AS line) FROM temp.{REJECTS[0]})"
     )
+
+
+@contextmanager
+def every_column(con: duckdb.DuckDBPyConnection, typed: bool) -> Iterator[None]:
+    """A numbered read of the typed reader that refuses the lines the insert's read refused.
+
+    DuckDB's reader casts only the columns a query uses, and a line is refused only for a
+    value it casts: a read that lists problems or repeats, which needs fewer columns than
+    the insert, would keep a line the insert refused, and number every later row one too
+    far. With the optimizer that drops unused columns off, the reader types them all."""
+    if not typed:
+        yield
+        return
+    con.execute("SET disabled_optimizers = 'unused_columns'")
+    try:
+        yield
+    finally:
+        con.execute("RESET disabled_optimizers")
+
+
+def renumber_rejects(con: duckdb.DuckDBPyConnection, path: Path, quoted: bool) -> None:
+    """Number the refused lines of a read of ``path`` from the byte where each starts.
+
+    DuckDB 2.0.1 numbers a refused line wrongly near a blank line: one line further for its
+    second error, or the number of the next refused line (two lines then count as one, and
+    a row is lost to the count). The byte where each line starts is right: the line is
+    counted from it (``lines.record_lines``), one pass over the file up to the last refused
+    line.
+    """
+    import numpy as np
+
+    from toolkit.ingest.crawl.lines import record_lines
+
+    if not _has_rejects(con):
+        return
+    column: Any = con.execute(
+        f"SELECT DISTINCT line_byte_position FROM temp.{REJECTS[0]} "
+        "WHERE line_byte_position IS NOT NULL ORDER BY 1"
+    ).fetchnumpy()["line_byte_position"]
+    positions = np.asarray(column, dtype=np.int64)
+    if not len(positions):
+        return
+    lines = record_lines(path, quoted, positions)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE crawl_reject_lines AS SELECT unnest(?::BIGINT[]) AS at, "
+        "unnest(?::BIGINT[]) AS line",
+        [positions.tolist(), lines.tolist()],
+    )
+    con.execute(
+        f"UPDATE temp.{REJECTS[0]} AS r SET line = n.line FROM temp.crawl_reject_lines AS n "
+        "WHERE r.line_byte_position = n.at"
+    )
+    con.execute("DROP TABLE temp.crawl_reject_lines")
 
 
 def _split(split: bool | None) -> str:

@@ -112,9 +112,9 @@ def tally(
     skipped = sum(n for k, n in broken.items() if rules[k - 1].skip)
     refused = sum(n for k, n in broken.items() if not rules[k - 1].skip)
     if refused or skipped:  # the listing stops at its last row: no further
-        for number, rule, message in con.execute(
-            _listing(plan, min(P.LISTED, refused + skipped), table)
-        ).fetchall():
+        with P.every_column(con, plan.name == "typed" and table is None):
+            listed = con.execute(_listing(plan, min(P.LISTED, refused + skipped), table)).fetchall()
+        for number, rule, message in listed:
             r = rules[int(rule) - 1]
             notes.rows.append(("row", int(number), r.column, str(message), r.code, r.skip))
     counts = Counts(
