@@ -129,6 +129,13 @@ def _layout(source: SourceFile, spec: ReadSpec) -> Layout | None:
     return layout
 
 
+def _misnumbered(layout: Layout | None) -> bool:
+    """Whether DuckDB's numbers of the lines it refused may be wrong: seen (2.0.1) around
+    blank lines; quoted fields, which may hold a newline, are counted with them. Otherwise
+    the numbers are kept (counting them again is a pass over the file: 0.26 s on 224 MB)."""
+    return layout is None or bool(layout.blank or layout.blank_lines or layout.quotes)
+
+
 def _expected(spec: ReadSpec, layout: Layout | None) -> Expected | None:
     """The data rows the reader should deliver, or None when only reading tells."""
     if spec.rows_known is not None:
@@ -153,7 +160,7 @@ def _general(
     rows = inserted
     inserted -= repeated
     notes = Found()
-    if spec.format == "csv":
+    if spec.format == "csv" and _misnumbered(layout):
         P.renumber_rejects(con, spec.read_path, spec.quoted)
     if spec.format in ("csv", "xlsx"):
         notes.refuse(P.reader_rejects(con))
@@ -246,7 +253,8 @@ def _typed(
             seen.reset()
             first = P.row_count(con.execute(insert))
             exact = P.drop_repeated(con, batches, known=exact)  # the rows deleted
-    P.renumber_rejects(con, spec.read_path, spec.quoted)
+    if _misnumbered(layout):
+        P.renumber_rejects(con, spec.read_path, spec.quoted)
     rejects = P.reader_rejects(con)
     # lines it could not split into fields: any reader refuses them; the others are read
     # again by the general plan
