@@ -301,7 +301,7 @@ LISTED_DIFFER = (
 )
 REPEATS_UNLISTED = (
     "repeat_lines: a repeat among the lines the typed reader refused is counted, but its "
-    "line is not listed (test_a_repeat_among_refused_lines_keeps_its_line)"
+    "line is not listed (test_crawl_typed.py: repeat-among-refused)"
 )
 XFAIL: dict[str, str] = {  # found by this test, not yet fixed: report details only (rows
     # and counts agree in every file)
