@@ -319,7 +319,7 @@ def _with_repeats(
     if hour is not None and hour.read_from == "slice" and not exact:
         lines = list(hour.repeat_lines)
     else:
-        with P.every_column(con, plan.name == "typed"):
+        with P.every_column(con, isinstance(plan, TypedPlan)):
             rows = [int(r[0]) for r in con.execute(plan.repeats(P.LISTED)).fetchall()]
         if layout is not None and spec.line_kind == "row":
             where = locate(spec.read_path, quoted=spec.quoted, rows=rows, header=spec.header,

@@ -112,7 +112,7 @@ def tally(
     skipped = sum(n for k, n in broken.items() if rules[k - 1].skip)
     refused = sum(n for k, n in broken.items() if not rules[k - 1].skip)
     if refused or skipped:  # the listing stops at its last row: no further
-        with P.every_column(con, plan.name == "typed" and table is None):
+        with P.every_column(con, isinstance(plan, TypedPlan) and table is None):
             listed = con.execute(_listing(plan, min(P.LISTED, refused + skipped), table)).fetchall()
         for number, rule, message in listed:
             r = rules[int(rule) - 1]

@@ -5,11 +5,12 @@ report says (a SQL expression, built only for the rows listed). Both plans compu
 intermediate columns (``observed_at``, ``utc_us``, ``utc_date``, ``zone_code``, ``prefecture``,
 ``procedure``, ``outcome_given``, ``system``, ``slots``, ``http_status``, ``first_slot``,
 ``second_slot``) and fill the placeholders of :class:`Terms`; a row's ``problem`` is the
-number of the first rule it breaks (NULL: it is recorded). Both plans read the text columns
-as text (``r_<column>``); rules marked ``general_only`` read the raw text of a column the
-typed reader types (a slot count, a slot date, an HTTP status, or every column at once): on
-the typed path the reader itself refuses those rows, and they go through the general plan. A ``skip`` rule (a header
-repeated in a file joined from several exports) is reported as a notice, not a problem.
+number of the first rule it breaks (NULL: it is recorded). The rules read a column's text
+as ``r_<column>``; rules marked ``general_only`` read the text of a column the typed reader
+always types (a slot count, a slot date, an HTTP status, or every column at once): on the
+typed path the reader itself refuses those rows, and they go through the general plan. A
+``skip`` rule (a header repeated in a file joined from several exports) is reported as a
+notice, not a problem.
 
 Codes are stable: an association filters ``--format json`` output on them. Add rules at the
 end of their group; never renumber a code.

@@ -77,7 +77,8 @@ TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
 DATE_FORMAT = "%Y-%m-%d"
 INTEGERS = ("slots", "http_status")
 DATES = ("first_slot", "second_slot")
-# read as text, mapped as the general plan maps them (the rules read them as ``r_<column>``)
+# read as text and mapped as the general plan maps them, unless the sample lets the reader
+# type them (the rules read the text as ``r_<column>``)
 TEXT = ("observed_at", "prefecture", "site", "procedure", "url", "outcome", "system")
 VOCABULARIES = ("procedure", "outcome", "system")
 GENERAL_ONLY = ("date", "time")  # split date and time: the general plan
@@ -104,10 +105,10 @@ class TypedPlan(Plan):
     def repeated_hour(self, batches: Batches, table: str, path: Path) -> str:
         """A temporary table, in file order, of the rows in a repeated autumn hour.
 
-        The file at ``path`` (the file, or a slice of it) is read again with every column
-        as text; the rows whose time falls in such an hour (in any zone: a superset), or
-        that only the general readings of a time may read, are then typed like the first
-        read's.
+        The file at ``path`` (the file, or a slice of it) is read again, numbered, every
+        column as text but a typed time, and the lines the first reader refused left out;
+        the rows whose time falls in such an hour (in any zone: a superset), or that only
+        the general readings of a time may read, are then typed like the first read's.
         """
         source = self.window_source.replace("{path}", lit(str(path)))
         rows = self.window_body.replace("{source}", source)
